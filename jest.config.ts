@@ -1,0 +1,33 @@
+// Jest projects: one per package, plus the end-to-end suite that runs against the local two-region stack.
+import type { Config } from 'jest';
+
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+};
+
+const unit = (displayName: string, root: string): Config => ({
+  displayName,
+  transform,
+  testEnvironment: 'node',
+  roots: [`<rootDir>/${root}`],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/.esbuild/', '/.serverless/'],
+});
+
+const config: Config = {
+  projects: [
+    unit('shared', 'shared'),
+    unit('primary', 'services/primary'),
+    unit('replica', 'services/replica'),
+    unit('local', 'local'),
+    {
+      ...unit('e2e', 'test'),
+      testMatch: ['**/*.e2e.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};
+
+export default config;

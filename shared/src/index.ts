@@ -1,0 +1,1 @@
+export const RECORD_FORMAT_VERSION = 1;

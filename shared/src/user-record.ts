@@ -1,0 +1,57 @@
+// The user record: one full snapshot of a primary-pool user, as stored in the replication table and replayed
+// into the backup pool. Every service reads and writes users only through this shape.
+
+/** Bumped when the stored shape changes incompatibly; readers refuse records of a newer schema. */
+export const RECORD_SCHEMA_VERSION = 1;
+
+/** Table partition key. Tools outside the repo rely on this name. */
+export const TABLE_KEY = 'username';
+
+/** Attribute holding the tombstone expiry (epoch seconds); the table's TTL is set on it. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** How long a tombstone (and so the last snapshot of a deleted user) is kept before TTL removes it. */
+export const TOMBSTONE_RETENTION_DAYS = 35;
+
+/** Custom attribute of the backup pool that keeps the primary pool's `sub` of each user. */
+export const SOURCE_SUB_ATTRIBUTE = 'custom:source_sub';
+
+/** Cognito user statuses, as AdminGetUser / ListUsers report them. */
+export type UserStatus =
+  | 'UNCONFIRMED'
+  | 'CONFIRMED'
+  | 'ARCHIVED'
+  | 'COMPROMISED'
+  | 'UNKNOWN'
+  | 'RESET_REQUIRED'
+  | 'FORCE_CHANGE_PASSWORD'
+  | 'EXTERNAL_PROVIDER';
+
+export interface UserRecord {
+  /** Primary pool username (partition key). */
+  username: string;
+  schemaVersion: number;
+  /** The user's `sub` in the primary pool. */
+  sub: string;
+  /**
+   * Every attribute an administrator can write (standard and `custom:*` / `dev:custom:*`), by name.
+   * Excludes `sub` (kept above) and the attributes listed in ADMIN_UNWRITABLE_ATTRIBUTES.
+   */
+  attributes: Record<string, string>;
+  enabled: boolean;
+  status: UserStatus;
+  /** Group names the user belongs to, sorted, without duplicates. */
+  groups: string[];
+  /** When the snapshot was read from the primary pool (epoch ms). Last reader wins. */
+  updatedAt: number;
+  /** Per-user counter that only grows; bumped by every write that changes the snapshot. */
+  version: number;
+  /** Region whose writer produced this record (loop prevention on failback). */
+  origin: string;
+  /** Tombstone: the user was deleted from the primary pool. The last snapshot is kept until TTL. */
+  deleted?: boolean;
+  /** When the deletion was seen (epoch ms). */
+  deletedAt?: number;
+  /** TTL (epoch seconds) for tombstones only. */
+  expiresAt?: number;
+}
