@@ -1,0 +1,212 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import fc from 'fast-check';
+import { RecordFormatError } from './errors';
+import {
+  recordFromCognitoUser,
+  recordFromImage,
+  recordFromItem,
+  recordFromTriggerEvent,
+  recordToImage,
+  recordToItem,
+  sameSnapshot,
+  tombstoneFor,
+} from './record-mapper';
+import { recordArb } from './testing/arbitraries';
+import { RECORD_SCHEMA_VERSION, TOMBSTONE_RETENTION_DAYS, type UserRecord } from './user-record';
+
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+const cognitoAttributes = [
+  { Name: 'sub', Value: 'primary-sub' },
+  { Name: 'email', Value: 'ada@example.com' },
+  { Name: 'email_verified', Value: 'true' },
+  { Name: 'identities', Value: '[{"providerName":"Google"}]' },
+  { Name: 'cognito:mfa_enabled', Value: 'true' },
+  { Name: 'custom:tier', Value: 'gold' },
+  { Name: 'custom:source_sub', Value: 'stale-link' },
+  { Name: 'nickname', Value: '' },
+];
+
+const expectedAttributes = { email: 'ada@example.com', email_verified: 'true', 'custom:tier': 'gold' };
+
+function sampleRecord(overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    username: 'ada',
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    sub: 'primary-sub',
+    attributes: { ...expectedAttributes },
+    enabled: true,
+    status: 'CONFIRMED',
+    groups: ['admins', 'staff'],
+    updatedAt: NOW,
+    version: 3,
+    origin: 'eu-west-1',
+    ...overrides,
+  };
+}
+
+describe('recordFromCognitoUser', () => {
+  it('maps an AdminGetUser answer, keeping sub aside and dropping what cannot or must not be written', () => {
+    const record = recordFromCognitoUser({
+      user: { Username: 'ada', UserAttributes: cognitoAttributes, Enabled: false, UserStatus: 'CONFIRMED' },
+      groups: ['staff', 'admins', 'staff'],
+      origin: 'eu-west-1',
+      now: NOW,
+    });
+    expect(record).toEqual(sampleRecord({ enabled: false, version: 0 }));
+  });
+
+  it('maps a ListUsers entry the same way', () => {
+    const record = recordFromCognitoUser({
+      user: { Username: 'ada', Attributes: cognitoAttributes, Enabled: true, UserStatus: 'CONFIRMED' },
+      groups: ['admins', 'staff'],
+      origin: 'eu-west-1',
+      now: NOW,
+    });
+    expect(record).toEqual(sampleRecord({ version: 0 }));
+  });
+
+  it('records a status it does not know as UNKNOWN', () => {
+    const record = recordFromCognitoUser({
+      user: { Username: 'ada', Attributes: cognitoAttributes, Enabled: true, UserStatus: 'SOMETHING_NEW' },
+      groups: [],
+      origin: 'eu-west-1',
+      now: NOW,
+    });
+    expect(record.status).toBe('UNKNOWN');
+  });
+
+  it('refuses a user without sub', () => {
+    expect(() =>
+      recordFromCognitoUser({
+        user: { Username: 'ada', UserAttributes: [{ Name: 'email', Value: 'x@example.com' }] },
+        groups: [],
+        origin: 'eu-west-1',
+        now: NOW,
+      }),
+    ).toThrow(new RecordFormatError('sub', 'missing from the Cognito user'));
+  });
+});
+
+describe('recordFromTriggerEvent', () => {
+  it('maps a PostConfirmation event as an enabled user with the status the event reports', () => {
+    const event = {
+      version: '1',
+      region: 'eu-west-1',
+      userPoolId: 'eu-west-1_primary',
+      userName: 'ada',
+      triggerSource: 'PostConfirmation_ConfirmSignUp',
+      callerContext: { awsSdkVersion: '3', clientId: 'client' },
+      request: {
+        userAttributes: {
+          sub: 'primary-sub',
+          'cognito:user_status': 'CONFIRMED',
+          email: 'ada@example.com',
+          email_verified: 'true',
+          'custom:tier': 'gold',
+        },
+      },
+      response: {},
+    } as PostConfirmationTriggerEvent;
+    expect(
+      recordFromTriggerEvent(event, { groups: ['staff', 'admins'], origin: 'eu-west-1', now: NOW }),
+    ).toEqual(sampleRecord({ version: 0 }));
+  });
+});
+
+describe('recordFromImage', () => {
+  it('reads what recordToImage wrote', () => {
+    expect(recordFromImage(recordToImage(sampleRecord()))).toEqual(sampleRecord());
+  });
+
+  it.each([
+    ['username', { username: undefined }],
+    ['sub', { sub: 42 }],
+    ['enabled', { enabled: 'yes' }],
+    ['status', { status: 'HAPPY' }],
+    ['groups', { groups: 'admins' }],
+    ['updatedAt', { updatedAt: -1 }],
+    ['version', { version: 1.5 }],
+    ['attributes', { attributes: ['email'] }],
+    ['attributes.sub', { attributes: { sub: 'x' } }],
+    ['attributes.email', { attributes: { email: 7 } }],
+    ['deleted', { deleted: true }],
+    ['schemaVersion', { schemaVersion: undefined }],
+  ])('names the malformed field %s', (field, patch) => {
+    const item = { ...recordToItem(sampleRecord()), ...patch };
+    for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
+    const error = catchError(() => recordFromImage(marshall(item)));
+    expect(error).toBeInstanceOf(RecordFormatError);
+    expect(error).toMatchObject({ name: 'RecordFormatError', field });
+  });
+
+  it('refuses a record of a newer schema, telling the operator what to do', () => {
+    const image = recordToImage(sampleRecord({ schemaVersion: RECORD_SCHEMA_VERSION + 1 }));
+    expect(() => recordFromImage(image)).toThrow(/schemaVersion: .*deploy the newer reader/);
+  });
+
+  it('never quotes attribute values in its errors', () => {
+    const image = recordToImage(sampleRecord());
+    image.attributes = { M: { email: { N: '12' }, given_name: { S: 'Ada' } } };
+    const error = catchError(() => recordFromImage(image));
+    expect(String((error as Error).message)).not.toMatch(/12|Ada/);
+    const broken = { ...recordToImage(sampleRecord()), sub: { X: 'secret-value' } } as never;
+    expect(String((catchError(() => recordFromImage(broken)) as Error).message)).not.toContain(
+      'secret-value',
+    );
+  });
+});
+
+describe('round trips', () => {
+  it('record -> item -> record and record -> image -> record are lossless', () => {
+    fc.assert(
+      fc.property(recordArb, (record) => {
+        expect(recordFromItem(recordToItem(record))).toEqual(record);
+        expect(recordFromImage(recordToImage(record))).toEqual(record);
+        // The document client marshals items the same way the stream does.
+        expect(recordFromImage(marshall(recordToItem(record)))).toEqual(record);
+      }),
+    );
+  });
+});
+
+describe('sameSnapshot', () => {
+  it('ignores bookkeeping but not content', () => {
+    const a = sampleRecord();
+    expect(sameSnapshot(a, { ...a, version: 9, updatedAt: NOW + 5, origin: 'eu-central-1' })).toBe(true);
+    expect(sameSnapshot(a, { ...a, groups: ['staff', 'admins'] })).toBe(true);
+    expect(sameSnapshot(a, { ...a, attributes: { ...a.attributes, email: 'b@example.com' } })).toBe(false);
+    expect(sameSnapshot(a, { ...a, attributes: { email: 'ada@example.com' } })).toBe(false);
+    expect(sameSnapshot(a, { ...a, enabled: false })).toBe(false);
+    expect(sameSnapshot(a, { ...a, groups: ['admins'] })).toBe(false);
+    expect(sameSnapshot(a, { ...a, status: 'RESET_REQUIRED' })).toBe(false);
+    expect(sameSnapshot(a, tombstoneFor(a, { origin: 'eu-west-1', now: NOW }))).toBe(false);
+  });
+});
+
+describe('tombstoneFor', () => {
+  it('keeps the last snapshot so a deleted user can be restored, and expires after the retention period', () => {
+    const previous = sampleRecord();
+    const later = NOW + 60_000;
+    const tombstone = tombstoneFor(previous, { origin: 'eu-central-1', now: later });
+    expect(tombstone).toEqual({
+      ...previous,
+      deleted: true,
+      deletedAt: later,
+      updatedAt: later,
+      origin: 'eu-central-1',
+      expiresAt: Math.floor(later / 1000) + TOMBSTONE_RETENTION_DAYS * 86_400,
+    });
+    expect(recordFromImage(recordToImage(tombstone))).toEqual(tombstone);
+  });
+});
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
