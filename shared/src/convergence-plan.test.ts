@@ -1,0 +1,268 @@
+import fc from 'fast-check';
+import {
+  type BackupUserState,
+  type ConvergeOperation,
+  desiredBackupAttributes,
+  managedBackupAttributes,
+  planConvergence,
+} from './convergence-plan';
+import { sameAttributes } from './record-mapper';
+import { backupStateArb, recordArb } from './testing/arbitraries';
+import { RECORD_SCHEMA_VERSION, type UserRecord } from './user-record';
+
+function record(overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    username: 'ada',
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    sub: 'primary-sub',
+    attributes: { email: 'ada@example.com', email_verified: 'true', 'custom:tier': 'gold' },
+    enabled: true,
+    status: 'CONFIRMED',
+    groups: ['admins'],
+    updatedAt: 1,
+    version: 1,
+    origin: 'eu-west-1',
+    ...overrides,
+  };
+}
+
+function backupOf(r: UserRecord, overrides: Partial<BackupUserState> = {}): BackupUserState {
+  return {
+    attributes: { ...desiredBackupAttributes(r), sub: 'backup-sub' },
+    enabled: r.enabled,
+    status: 'CONFIRMED',
+    groups: [...r.groups],
+    ...overrides,
+  };
+}
+
+/**
+ * What Cognito does with each operation, to the extent the plan relies on it: a new user starts enabled in
+ * FORCE_CHANGE_PASSWORD, and writing a contact attribute without its flag resets the flag to false.
+ */
+function simulate(state: BackupUserState | null, operation: ConvergeOperation): BackupUserState | null {
+  if (operation.type === 'createUser') {
+    if (state) throw new Error('UsernameExistsException');
+    return {
+      attributes: { ...operation.attributes, sub: 'backup-sub' },
+      enabled: true,
+      status: 'FORCE_CHANGE_PASSWORD',
+      groups: [],
+    };
+  }
+  if (!state) throw new Error(`UserNotFoundException on ${operation.type}`);
+  const next = { ...state, attributes: { ...state.attributes }, groups: [...state.groups] };
+  switch (operation.type) {
+    case 'setPermanentPassword':
+      next.status = 'CONFIRMED';
+      break;
+    case 'updateAttributes':
+      for (const [contact, flag] of [
+        ['email', 'email_verified'],
+        ['phone_number', 'phone_number_verified'],
+      ] as const) {
+        if (flag in operation.attributes && !(contact in operation.attributes))
+          throw new Error('flag without contact');
+        if (contact in operation.attributes && !(flag in operation.attributes))
+          next.attributes[flag] = 'false';
+      }
+      Object.assign(next.attributes, operation.attributes);
+      break;
+    case 'deleteAttributes':
+      for (const name of operation.names) delete next.attributes[name];
+      break;
+    case 'enable':
+      next.enabled = true;
+      break;
+    case 'disable':
+      next.enabled = false;
+      break;
+    case 'ensureGroup':
+      break;
+    case 'addToGroup':
+      next.groups = [...new Set([...next.groups, operation.group])].sort();
+      break;
+    case 'removeFromGroup':
+      next.groups = next.groups.filter((group) => group !== operation.group);
+      break;
+    case 'deleteUser':
+      return null;
+  }
+  return next;
+}
+
+const converge = (state: BackupUserState | null, r: UserRecord) =>
+  planConvergence(state, r).reduce<BackupUserState | null>(simulate, state);
+
+function expectMatches(state: BackupUserState | null, r: UserRecord): void {
+  if (r.deleted) {
+    expect(state).toBeNull();
+    return;
+  }
+  expect(state).not.toBeNull();
+  const s = state as BackupUserState;
+  expect(sameAttributes(managedBackupAttributes(s.attributes), desiredBackupAttributes(r))).toBe(true);
+  expect(s.enabled).toBe(r.enabled);
+  expect(s.groups).toEqual(r.groups);
+  if (r.status === 'CONFIRMED' || r.status === 'RESET_REQUIRED')
+    expect(s.status).not.toBe('FORCE_CHANGE_PASSWORD');
+}
+
+describe('planConvergence', () => {
+  it('creates a missing user silently, confirms it, disables it and puts it in its groups, in that order', () => {
+    const r = record({ enabled: false, groups: ['admins', 'staff'] });
+    expect(planConvergence(null, r)).toEqual([
+      {
+        type: 'createUser',
+        attributes: {
+          email: 'ada@example.com',
+          email_verified: 'true',
+          'custom:tier': 'gold',
+          'custom:source_sub': 'primary-sub',
+        },
+      },
+      { type: 'setPermanentPassword' },
+      { type: 'disable' },
+      { type: 'ensureGroup', group: 'admins' },
+      { type: 'addToGroup', group: 'admins' },
+      { type: 'ensureGroup', group: 'staff' },
+      { type: 'addToGroup', group: 'staff' },
+    ]);
+  });
+
+  it('leaves a user the primary has not confirmed without a password', () => {
+    expect(planConvergence(null, record({ status: 'UNCONFIRMED', groups: [] }))).toEqual([
+      { type: 'createUser', attributes: expect.any(Object) },
+    ]);
+  });
+
+  it('plans nothing when the backup already matches', () => {
+    const r = record();
+    expect(planConvergence(backupOf(r), r)).toEqual([]);
+  });
+
+  it('sends the verification flag with a changed email so Cognito does not reset it', () => {
+    const before = record();
+    const after = record({ attributes: { ...before.attributes, email: 'new@example.com' } });
+    expect(planConvergence(backupOf(before), after)).toEqual([
+      { type: 'updateAttributes', attributes: { email: 'new@example.com', email_verified: 'true' } },
+    ]);
+  });
+
+  it('sends the contact attribute with a changed flag', () => {
+    const before = record({ attributes: { phone_number: '+441234', phone_number_verified: 'false' } });
+    const after = record({ attributes: { phone_number: '+441234', phone_number_verified: 'true' } });
+    expect(planConvergence(backupOf(before), after)).toEqual([
+      { type: 'updateAttributes', attributes: { phone_number: '+441234', phone_number_verified: 'true' } },
+    ]);
+  });
+
+  it('removes the false flag Cognito adds when the record has no flag', () => {
+    const before = record({ attributes: { email: 'a@example.com' } });
+    const after = record({ attributes: { email: 'b@example.com' } });
+    expect(planConvergence(backupOf(before), after)).toEqual([
+      { type: 'updateAttributes', attributes: { email: 'b@example.com' } },
+      { type: 'deleteAttributes', names: ['email_verified'] },
+    ]);
+  });
+
+  it('deletes attributes the record no longer has, never sub, the link or read-only ones', () => {
+    const r = record({ attributes: { email: 'ada@example.com', email_verified: 'true' } });
+    const backup = backupOf(r);
+    backup.attributes['custom:tier'] = 'gold';
+    backup.attributes.identities = '[]';
+    backup.attributes['cognito:mfa_enabled'] = 'true';
+    expect(planConvergence(backup, r)).toEqual([{ type: 'deleteAttributes', names: ['custom:tier'] }]);
+  });
+
+  it('disables first and enables last', () => {
+    const r = record({ enabled: false, groups: ['staff'] });
+    expect(planConvergence(backupOf(record()), r).map((op) => op.type)).toEqual([
+      'disable',
+      'removeFromGroup',
+      'ensureGroup',
+      'addToGroup',
+    ]);
+    expect(planConvergence(backupOf(r), record()).map((op) => op.type)).toEqual([
+      'removeFromGroup',
+      'ensureGroup',
+      'addToGroup',
+      'enable',
+    ]);
+  });
+
+  it('finishes a create whose password step never happened', () => {
+    const r = record();
+    expect(planConvergence(backupOf(r, { status: 'FORCE_CHANGE_PASSWORD' }), r)).toEqual([
+      { type: 'setPermanentPassword' },
+    ]);
+  });
+
+  it('deletes the user for a tombstone, and does nothing when it is already gone', () => {
+    const tombstone = record({ deleted: true, deletedAt: 2, expiresAt: 3 });
+    expect(planConvergence(backupOf(record()), tombstone)).toEqual([{ type: 'deleteUser' }]);
+    expect(planConvergence(null, tombstone)).toEqual([]);
+  });
+
+  it('re-creates a backup user that belongs to an earlier primary user of the same name', () => {
+    const r = record({ groups: [] });
+    const backup = backupOf(r, {
+      attributes: { ...desiredBackupAttributes(r), 'custom:source_sub': 'old-sub' },
+    });
+    expect(planConvergence(backup, r).map((op) => op.type)).toEqual([
+      'deleteUser',
+      'createUser',
+      'setPermanentPassword',
+    ]);
+  });
+
+  it('adopts a backup user that has no link yet', () => {
+    const r = record();
+    const backup = backupOf(r);
+    delete backup.attributes['custom:source_sub'];
+    expect(planConvergence(backup, r)).toEqual([
+      { type: 'updateAttributes', attributes: { 'custom:source_sub': 'primary-sub' } },
+    ]);
+  });
+
+  describe('properties', () => {
+    it('executing the plan on any backup state yields the record, and a second plan is empty', () => {
+      fc.assert(
+        fc.property(
+          recordArb.chain((r) => fc.tuple(fc.constant(r), fc.option(backupStateArb(r), { nil: null }))),
+          ([r, backup]) => {
+            const converged = converge(backup, r);
+            expectMatches(converged, r);
+            expect(planConvergence(converged, r)).toEqual([]);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it('planning from nothing and converging twice is the same as once', () => {
+      fc.assert(
+        fc.property(recordArb, (r) => {
+          const once = converge(null, r);
+          expect(converge(once, r)).toEqual(once);
+        }),
+      );
+    });
+
+    it('converges through any sequence of records, like a stream of snapshots', () => {
+      fc.assert(
+        fc.property(
+          fc.string({ minLength: 1 }),
+          fc.array(recordArb, { minLength: 1, maxLength: 5 }),
+          (username, records) => {
+            let state: BackupUserState | null = null;
+            for (const r of records) {
+              state = converge(state, { ...r, username });
+            }
+            expectMatches(state, records.at(-1) as UserRecord);
+          },
+        ),
+      );
+    });
+  });
+});

@@ -1,0 +1,149 @@
+// Decides, without side effects, which backup-pool calls turn the backup user into the record's snapshot.
+import { isReplicatedAttribute, normalizeGroups } from './record-mapper';
+import { SOURCE_SUB_ATTRIBUTE, type UserRecord } from './user-record';
+
+/** The backup pool's view of a user, as AdminGetUser + AdminListGroupsForUser report it. */
+export interface BackupUserState {
+  /** All attributes, including sub and custom:source_sub. */
+  attributes: Record<string, string>;
+  enabled: boolean;
+  /** Cognito's UserStatus; a plain string because the backup pool may report values this code does not model. */
+  status: string;
+  groups: string[];
+}
+
+/**
+ * One backup-pool call. Every operation targets the record's username. Attribute maps are name -> value;
+ * the executor turns them into Cognito's [{ Name, Value }] lists.
+ */
+export type ConvergeOperation =
+  /** AdminCreateUser with MessageAction SUPPRESS: the user must never hear from the backup pool. */
+  | { type: 'createUser'; attributes: Record<string, string> }
+  /** AdminSetUserPassword, Permanent, with a random password the executor generates (plans never hold secrets). */
+  | { type: 'setPermanentPassword' }
+  | { type: 'updateAttributes'; attributes: Record<string, string> }
+  | { type: 'deleteAttributes'; names: string[] }
+  | { type: 'enable' }
+  | { type: 'disable' }
+  /** Create the group if the backup pool lacks it (groups are created on demand, never deleted). */
+  | { type: 'ensureGroup'; group: string }
+  | { type: 'addToGroup'; group: string }
+  | { type: 'removeFromGroup'; group: string }
+  | { type: 'deleteUser' };
+
+export type ConvergeOperationType = ConvergeOperation['type'];
+
+/**
+ * Contact attributes and their verification flags. Cognito resets a flag to false whenever its contact attribute
+ * is written without it, and (cognito-local at least) refuses a flag written without its attribute, so the two
+ * always travel together.
+ */
+const CONTACT_VERIFICATION_PAIRS: readonly (readonly [contact: string, flag: string])[] = [
+  ['email', 'email_verified'],
+  ['phone_number', 'phone_number_verified'],
+];
+
+/**
+ * Statuses whose users can sign in with a password they know. Their backup copy gets a random permanent password:
+ * left in FORCE_CHANGE_PASSWORD, Cognito would refuse ForgotPassword for them during a failover.
+ */
+function needsPermanentPassword(status: string): boolean {
+  return status === 'CONFIRMED' || status === 'RESET_REQUIRED';
+}
+
+/** The attributes the backup user should have: the record's, plus the link to the primary user. */
+export function desiredBackupAttributes(record: UserRecord): Record<string, string> {
+  return { ...record.attributes, [SOURCE_SUB_ATTRIBUTE]: record.sub };
+}
+
+/** The backup user's attributes that replication manages (drops sub, cognito:*, identities and empty values). */
+export function managedBackupAttributes(attributes: Record<string, string>): Record<string, string> {
+  const managed: Record<string, string> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    if ((isReplicatedAttribute(name) || name === SOURCE_SUB_ATTRIBUTE) && value !== '') managed[name] = value;
+  }
+  return managed;
+}
+
+/**
+ * The backup-pool calls, in an order Cognito accepts, that make `backup` match `record`. Pure: the same inputs
+ * always give the same plan, and a plan computed after executing a plan is empty.
+ */
+export function planConvergence(backup: BackupUserState | null, record: UserRecord): ConvergeOperation[] {
+  if (record.deleted === true) return backup ? [{ type: 'deleteUser' }] : [];
+  if (!backup) return planCreate(record);
+  const linkedSub = backup.attributes[SOURCE_SUB_ATTRIBUTE];
+  if (linkedSub !== undefined && linkedSub !== '' && linkedSub !== record.sub) {
+    // Same username, different primary user (deleted and re-created, tombstone not seen here). Updating in place
+    // would hand the new user the old one's password and MFA in the backup pool, so start from scratch.
+    return [{ type: 'deleteUser' }, ...planCreate(record)];
+  }
+  return planUpdate(backup, record);
+}
+
+function planCreate(record: UserRecord): ConvergeOperation[] {
+  const operations: ConvergeOperation[] = [
+    { type: 'createUser', attributes: desiredBackupAttributes(record) },
+  ];
+  if (needsPermanentPassword(record.status)) operations.push({ type: 'setPermanentPassword' });
+  // AdminCreateUser always creates enabled users; the random password above is unknown, so the moment is harmless.
+  if (!record.enabled) operations.push({ type: 'disable' });
+  operations.push(...groupAdditions(normalizeGroups(record.groups)));
+  return operations;
+}
+
+function planUpdate(backup: BackupUserState, record: UserRecord): ConvergeOperation[] {
+  const operations: ConvergeOperation[] = [];
+  // Disabling goes first so a user the primary locked out loses access before anything else is touched ...
+  if (!record.enabled && backup.enabled) operations.push({ type: 'disable' });
+
+  const { toUpdate, toDelete } = attributeChanges(managedBackupAttributes(backup.attributes), record);
+  if (Object.keys(toUpdate).length > 0) operations.push({ type: 'updateAttributes', attributes: toUpdate });
+  if (toDelete.length > 0) operations.push({ type: 'deleteAttributes', names: toDelete });
+
+  // A create whose password step failed (or a user first seen unconfirmed) is finished here.
+  if (needsPermanentPassword(record.status) && backup.status === 'FORCE_CHANGE_PASSWORD') {
+    operations.push({ type: 'setPermanentPassword' });
+  }
+
+  const wanted = normalizeGroups(record.groups);
+  const current = new Set(backup.groups);
+  for (const group of normalizeGroups(backup.groups)) {
+    if (!wanted.includes(group)) operations.push({ type: 'removeFromGroup', group });
+  }
+  operations.push(...groupAdditions(wanted.filter((group) => !current.has(group))));
+
+  // ... and enabling goes last, so a re-enabled user signs in with attributes and groups already right.
+  if (record.enabled && !backup.enabled) operations.push({ type: 'enable' });
+  return operations;
+}
+
+function groupAdditions(groups: string[]): ConvergeOperation[] {
+  return groups.flatMap((group): ConvergeOperation[] => [
+    { type: 'ensureGroup', group },
+    { type: 'addToGroup', group },
+  ]);
+}
+
+function attributeChanges(
+  current: Record<string, string>,
+  record: UserRecord,
+): { toUpdate: Record<string, string>; toDelete: string[] } {
+  const desired = desiredBackupAttributes(record);
+  const toUpdate: Record<string, string> = {};
+  for (const [name, value] of Object.entries(desired)) {
+    if (current[name] !== value) toUpdate[name] = value;
+  }
+  const toDelete = new Set(Object.keys(current).filter((name) => !(name in desired)));
+
+  for (const [contact, flag] of CONTACT_VERIFICATION_PAIRS) {
+    if (!(contact in toUpdate) && !(flag in toUpdate)) continue;
+    const contactValue = desired[contact];
+    const flagValue = desired[flag];
+    if (contactValue !== undefined) toUpdate[contact] = contactValue;
+    if (flagValue !== undefined) toUpdate[flag] = flagValue;
+    // Writing the contact without its flag makes Cognito add flag=false; the record has no flag, so remove it.
+    else if (contactValue !== undefined) toDelete.add(flag);
+  }
+  return { toUpdate, toDelete: [...toDelete].sort() };
+}
