@@ -1,0 +1,41 @@
+// Domain errors of the admin API; http-errors.ts turns each into its status and a body that names the field.
+
+/**
+ * The request was refused before anything was changed. The message names the field and the rule broken, never
+ * the value, because values are user attributes (PII) and may be hostile.
+ */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  readonly field: string;
+  /** 400 unless the rule is about the body's size (413) or media type (415). */
+  readonly statusCode: 400 | 413 | 415;
+
+  constructor(field: string, rule: string, statusCode: 400 | 413 | 415 = 400) {
+    super(`${field}: ${rule}`);
+    this.field = field;
+    this.statusCode = statusCode;
+  }
+}
+
+/** The user the request is about does not exist (any more) in the primary pool. */
+export class UserGoneError extends Error {
+  override readonly name = 'UserGoneError';
+  readonly field = 'username';
+
+  constructor() {
+    super('username: no such user in the primary pool');
+  }
+}
+
+/**
+ * The pool was (or may have been) changed, but the replication table could not be brought up to date. The caller
+ * gets an error, never a success, and may retry: every route is safe to replay. The reconciler repairs the record
+ * if nobody does.
+ */
+export class CaptureFailedError extends Error {
+  override readonly name = 'CaptureFailedError';
+
+  constructor(cause: unknown) {
+    super('capture into the replication table failed', { cause });
+  }
+}
