@@ -69,7 +69,12 @@ describe('recordFromCognitoUser', () => {
 
   it('records a status it does not know as UNKNOWN', () => {
     const record = recordFromCognitoUser({
-      user: { Username: 'ada', Attributes: cognitoAttributes, Enabled: true, UserStatus: 'SOMETHING_NEW' },
+      user: {
+        Username: 'ada',
+        Attributes: cognitoAttributes,
+        Enabled: true,
+        UserStatus: 'SOMETHING_NEW' as never,
+      },
       groups: [],
       origin: 'eu-west-1',
       now: NOW,
@@ -134,7 +139,7 @@ describe('recordFromImage', () => {
     ['deleted', { deleted: true }],
     ['schemaVersion', { schemaVersion: undefined }],
   ])('names the malformed field %s', (field, patch) => {
-    const item = { ...recordToItem(sampleRecord()), ...patch };
+    const item: Record<string, unknown> = { ...recordToItem(sampleRecord()), ...patch };
     for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
     const error = catchError(() => recordFromImage(marshall(item)));
     expect(error).toBeInstanceOf(RecordFormatError);
