@@ -1,0 +1,66 @@
+// In-memory stand-in for the replication table behind a DynamoDBDocumentClient, for unit tests across services.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE_KEY } from '../user-record';
+
+type Item = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
+type AnyCommand = { constructor: { name: string }; input: any };
+
+/**
+ * Implements GetCommand, PutCommand and DeleteCommand. Understands exactly the condition the record store uses
+ * (`attribute_not_exists(key) OR (version = :prev AND updatedAt < :now)`), which is all these tests need.
+ */
+export class FakeTable {
+  readonly items = new Map<string, Item>();
+  /** Command names, in call order. */
+  readonly calls: string[] = [];
+  /** Runs before a PutCommand is applied, so a test can slip a concurrent writer in between read and write. */
+  beforePut: ((input: { Item: Item }) => Promise<void> | void) | undefined;
+
+  get client(): DynamoDBDocumentClient {
+    return this as unknown as DynamoDBDocumentClient;
+  }
+
+  put(item: Item): void {
+    this.items.set(String(item[TABLE_KEY]), structuredClone(item));
+  }
+
+  get(key: string): Item | undefined {
+    const item = this.items.get(key);
+    return item && structuredClone(item);
+  }
+
+  async send(command: AnyCommand): Promise<unknown> {
+    const name = command.constructor.name;
+    this.calls.push(name);
+    const input = command.input;
+    switch (name) {
+      case 'GetCommand':
+        return { Item: this.get(String(input.Key[TABLE_KEY])) };
+      case 'PutCommand': {
+        await this.beforePut?.(input);
+        const key = String(input.Item[TABLE_KEY]);
+        if (input.ConditionExpression && !this.conditionHolds(this.items.get(key), input)) {
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        }
+        this.put(input.Item);
+        return {};
+      }
+      case 'DeleteCommand':
+        this.items.delete(String(input.Key[TABLE_KEY]));
+        return {};
+      default:
+        throw new Error(`FakeTable does not implement ${name}`);
+    }
+  }
+
+  private conditionHolds(current: Item | undefined, input: { ExpressionAttributeValues?: Item }): boolean {
+    if (!current) return true;
+    const values = input.ExpressionAttributeValues ?? {};
+    return current.version === values[':prev'] && (current.updatedAt as number) < (values[':now'] as number);
+  }
+}

@@ -1,0 +1,282 @@
+// In-memory user pool answering the Cognito admin commands cognito-dr uses, with throttling on demand, for unit tests.
+import {
+  type CognitoIdentityProviderClient,
+  GroupExistsException,
+  InvalidParameterException,
+  InvalidPasswordException,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+  UserNotFoundException,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { BackupUserState } from '../convergence-plan';
+
+export interface FakeUser {
+  username: string;
+  attributes: Record<string, string>;
+  enabled: boolean;
+  status: string;
+  password?: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
+type AnyCommand = { constructor: { name: string }; input: any };
+type NameValue = { Name: string; Value?: string };
+
+const CONTACT_FLAGS: Record<string, string> = {
+  email: 'email_verified',
+  phone_number: 'phone_number_verified',
+};
+const READ_ONLY = (name: string) => name === 'sub' || name === 'identities' || name.startsWith('cognito:');
+
+/** Small seeded generator (mulberry32) so throttled runs are reproducible. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const meta = { $metadata: {} };
+
+/**
+ * Behaves like Cognito where cognito-dr depends on it: AdminCreateUser leaves FORCE_CHANGE_PASSWORD, writing a
+ * contact attribute without its *_verified flag resets the flag to false, a flag without its contact attribute is
+ * refused (as cognito-local does), unknown groups raise ResourceNotFoundException, read-only attributes are refused.
+ */
+export class FakeUserPool {
+  readonly users = new Map<string, FakeUser>();
+  /** Group name -> member usernames. */
+  readonly groups = new Map<string, Set<string>>();
+  /** Command names, in call order (throttled calls included). */
+  readonly calls: string[] = [];
+  /** Inputs of every AdminCreateUser call, to check MessageAction and attributes. */
+  readonly createInputs: { Username: string; MessageAction?: string; UserAttributes?: NameValue[] }[] = [];
+  /** Fraction of calls (0..1) answered with TooManyRequestsException. */
+  throttleRate: number;
+  /** Page size of AdminListGroupsForUser, small by default so pagination is exercised. */
+  groupsPageSize: number;
+  private readonly random: () => number;
+  private readonly injected: { command: string; error: Error }[] = [];
+  private subCounter = 0;
+
+  constructor(options: { throttleRate?: number; seed?: number; groupsPageSize?: number } = {}) {
+    this.throttleRate = options.throttleRate ?? 0;
+    this.groupsPageSize = options.groupsPageSize ?? 2;
+    this.random = seededRandom(options.seed ?? 1);
+  }
+
+  get client(): CognitoIdentityProviderClient {
+    return this as unknown as CognitoIdentityProviderClient;
+  }
+
+  /** Adds a user directly (no checks), e.g. the primary pool's state for a capture test. */
+  addUser(
+    user: Omit<FakeUser, 'attributes'> & { attributes?: Record<string, string> },
+    groups: string[] = [],
+  ) {
+    this.subCounter++;
+    const attributes = { sub: `sub-${this.subCounter}`, ...user.attributes };
+    this.users.set(user.username, { ...user, attributes });
+    for (const group of groups) this.memberSet(group).add(user.username);
+  }
+
+  addGroup(group: string): void {
+    this.memberSet(group);
+  }
+
+  /** The user as planConvergence sees it, or null. */
+  state(username: string): BackupUserState | null {
+    const user = this.users.get(username);
+    if (!user) return null;
+    return {
+      attributes: { ...user.attributes },
+      enabled: user.enabled,
+      status: user.status,
+      groups: this.groupsOf(username),
+    };
+  }
+
+  /** The next call of `command` fails with `error`. */
+  failNext(command: string, error: Error): void {
+    this.injected.push({ command, error });
+  }
+
+  async send(command: AnyCommand): Promise<unknown> {
+    const name = command.constructor.name.replace(/Command$/, '');
+    this.calls.push(name);
+    const injected = this.injected.findIndex((entry) => entry.command === name);
+    if (injected >= 0) {
+      const [entry] = this.injected.splice(injected, 1);
+      throw entry?.error;
+    }
+    if (this.throttleRate > 0 && this.random() < this.throttleRate) {
+      throw new TooManyRequestsException({ message: 'Too many requests', ...meta });
+    }
+    const input = command.input;
+    switch (name) {
+      case 'AdminGetUser': {
+        const user = this.requireUser(input.Username);
+        return {
+          Username: user.username,
+          UserAttributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
+          Enabled: user.enabled,
+          UserStatus: user.status,
+        };
+      }
+      case 'AdminListGroupsForUser': {
+        this.requireUser(input.Username);
+        const all = this.groupsOf(input.Username);
+        const start = input.NextToken ? Number(input.NextToken) : 0;
+        const size = Math.min(input.Limit ?? 60, this.groupsPageSize);
+        const end = start + size;
+        return {
+          Groups: all.slice(start, end).map((GroupName) => ({ GroupName })),
+          NextToken: end < all.length ? String(end) : undefined,
+        };
+      }
+      case 'AdminCreateUser': {
+        this.createInputs.push(structuredClone(input));
+        if (this.users.has(input.Username)) {
+          throw new UsernameExistsException({ message: 'User account already exists', ...meta });
+        }
+        const attributes = this.writable(input.UserAttributes ?? []);
+        this.subCounter++;
+        this.users.set(input.Username, {
+          username: input.Username,
+          attributes: { sub: `backup-sub-${this.subCounter}`, ...dropEmpty(attributes) },
+          enabled: true,
+          status: 'FORCE_CHANGE_PASSWORD',
+        });
+        return { User: { Username: input.Username } };
+      }
+      case 'AdminSetUserPassword': {
+        const user = this.requireUser(input.Username);
+        if (!strongEnough(input.Password)) {
+          throw new InvalidPasswordException({ message: 'Password does not conform to policy', ...meta });
+        }
+        user.password = input.Password;
+        user.status = input.Permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
+        return {};
+      }
+      case 'AdminUpdateUserAttributes': {
+        const user = this.requireUser(input.Username);
+        const updates = this.writable(input.UserAttributes ?? []);
+        for (const [contact, flag] of Object.entries(CONTACT_FLAGS)) {
+          if (flag in updates && !(contact in updates)) {
+            throw new InvalidParameterException({ message: `${flag} requires ${contact}`, ...meta });
+          }
+          if (contact in updates && !(flag in updates)) updates[flag] = 'false';
+        }
+        for (const [attribute, value] of Object.entries(updates)) {
+          if (value === '') delete user.attributes[attribute];
+          else user.attributes[attribute] = value;
+        }
+        return {};
+      }
+      case 'AdminDeleteUserAttributes': {
+        const user = this.requireUser(input.Username);
+        for (const attribute of input.UserAttributeNames as string[]) {
+          if (READ_ONLY(attribute)) {
+            throw new InvalidParameterException({ message: `${attribute} cannot be deleted`, ...meta });
+          }
+          delete user.attributes[attribute];
+        }
+        return {};
+      }
+      case 'AdminEnableUser':
+        this.requireUser(input.Username).enabled = true;
+        return {};
+      case 'AdminDisableUser':
+        this.requireUser(input.Username).enabled = false;
+        return {};
+      case 'GetGroup':
+        if (!this.groups.has(input.GroupName)) {
+          throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
+        }
+        return { Group: { GroupName: input.GroupName } };
+      case 'CreateGroup':
+        if (this.groups.has(input.GroupName)) {
+          throw new GroupExistsException({ message: 'A group with the name already exists', ...meta });
+        }
+        this.memberSet(input.GroupName);
+        return { Group: { GroupName: input.GroupName } };
+      case 'AdminAddUserToGroup': {
+        const members = this.groups.get(input.GroupName);
+        if (!members) throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
+        this.requireUser(input.Username);
+        members.add(input.Username);
+        return {};
+      }
+      case 'AdminRemoveUserFromGroup': {
+        const members = this.groups.get(input.GroupName);
+        if (!members) throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
+        this.requireUser(input.Username);
+        members.delete(input.Username);
+        return {};
+      }
+      case 'AdminDeleteUser':
+        this.requireUser(input.Username);
+        this.users.delete(input.Username);
+        for (const members of this.groups.values()) members.delete(input.Username);
+        return {};
+      default:
+        throw new Error(`FakeUserPool does not implement ${name}`);
+    }
+  }
+
+  private requireUser(username: string): FakeUser {
+    const user = this.users.get(username);
+    if (!user) throw new UserNotFoundException({ message: 'User does not exist.', ...meta });
+    return user;
+  }
+
+  private writable(list: NameValue[]): Record<string, string> {
+    const attributes: Record<string, string> = {};
+    for (const { Name, Value } of list) {
+      if (READ_ONLY(Name)) {
+        throw new InvalidParameterException({
+          message: `${Name}: cannot be written by an administrator`,
+          ...meta,
+        });
+      }
+      attributes[Name] = Value ?? '';
+    }
+    return attributes;
+  }
+
+  private memberSet(group: string): Set<string> {
+    let members = this.groups.get(group);
+    if (!members) {
+      members = new Set();
+      this.groups.set(group, members);
+    }
+    return members;
+  }
+
+  private groupsOf(username: string): string[] {
+    return [...this.groups.entries()]
+      .filter(([, members]) => members.has(username))
+      .map(([group]) => group)
+      .sort();
+  }
+}
+
+function dropEmpty(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== ''));
+}
+
+function strongEnough(password: unknown): boolean {
+  return (
+    typeof password === 'string' &&
+    password.length >= 8 &&
+    /[a-z]/.test(password) &&
+    /[A-Z]/.test(password) &&
+    /[0-9]/.test(password) &&
+    /[^a-zA-Z0-9]/.test(password)
+  );
+}
