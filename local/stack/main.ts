@@ -1,0 +1,73 @@
+// `npm start`: runs the local two-region stack in the foreground until Ctrl-C, then stops every component.
+// Options: --fresh (wipe .local/ first), --replication-delay-ms N (simulate distance between the regions),
+// --free-ports (never try the well-known ports).
+// Local Node may be older than the Lambda runtime; the SDK's advice to upgrade it is noise in every child's log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ChildDiedError } from '../lib/supervisor';
+import { type RunningStack, startStack } from './start-stack';
+
+const READY_LINE = 'cognito-dr local stack ready';
+
+const { values } = parseArgs({
+  options: {
+    fresh: { type: 'boolean', default: false },
+    'replication-delay-ms': { type: 'string', default: '0' },
+    'free-ports': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'usage: npm start -- [--fresh] [--replication-delay-ms N] [--free-ports]\n' +
+      '  --fresh                   wipe .local/ (emulator data, logs, dead letters) before starting\n' +
+      '  --replication-delay-ms N  hold every cross-region copy N ms, to simulate distance between regions\n' +
+      '  --free-ports              take free ports instead of the usual ones (3000, 8000, 9229, ...)\n',
+  );
+  process.exit(0);
+}
+
+const replicationDelayMs = Number(values['replication-delay-ms']);
+if (!Number.isInteger(replicationDelayMs) || replicationDelayMs < 0) {
+  process.stderr.write('--replication-delay-ms: expected a whole number of milliseconds, 0 or more\n');
+  process.exit(2);
+}
+
+const root = resolve(__dirname, '..', '..');
+const started = Date.now();
+let stack: RunningStack | undefined;
+let stopping = false;
+
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('stopping the local stack...\n');
+  await stack?.stop();
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+startStack({
+  root,
+  dataDir: join(root, '.local'),
+  fresh: values.fresh ?? false,
+  replicationDelayMs,
+  ports: values['free-ports'] ? 'free' : 'preferred',
+  progress: (line) => process.stdout.write(`  ${line}\n`),
+})
+  .then((running) => {
+    stack = running;
+    process.stdout.write(`  stack description: ${running.stackFile}\n  logs: ${running.info.logs}\n`);
+    process.stdout.write(`${READY_LINE} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    return running.died;
+  })
+  .catch(async (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof ChildDiedError || error instanceof Error ? error.message : String(error)}\n`,
+    );
+    await shutdown(1);
+  });

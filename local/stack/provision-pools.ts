@@ -1,0 +1,108 @@
+// Creates (or finds again, on a restart) the two local pools, their app clients, the admin group and the admin
+// user, with the same schema the CloudFormation templates declare.
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListGroupsCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  type SchemaAttributeType,
+} from '@aws-sdk/client-cognito-identity-provider';
+
+export interface LocalPool {
+  userPoolId: string;
+  clientId: string;
+}
+
+const isNamed = (name: string) => (error: unknown) => error instanceof Error && error.name === name;
+
+export const ensurePool = async (
+  cognito: CognitoIdentityProviderClient,
+  opts: { poolName: string; clientName: string; schema: SchemaAttributeType[] },
+): Promise<LocalPool> => {
+  const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  let userPoolId = UserPools?.find((p) => p.Name === opts.poolName)?.Id;
+  if (!userPoolId) {
+    const { UserPool } = await cognito.send(
+      new CreateUserPoolCommand({
+        PoolName: opts.poolName,
+        Schema: opts.schema,
+        AutoVerifiedAttributes: ['email'],
+        UsernameConfiguration: { CaseSensitive: false },
+      }),
+    );
+    userPoolId = UserPool?.Id;
+  }
+  if (!userPoolId) throw new Error(`could not create user pool ${opts.poolName}`);
+  const { UserPoolClients } = await cognito.send(
+    new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+  );
+  let clientId = UserPoolClients?.find((c) => c.ClientName === opts.clientName)?.ClientId;
+  if (!clientId) {
+    const { UserPoolClient } = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: opts.clientName,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    clientId = UserPoolClient?.ClientId;
+  }
+  if (!clientId) throw new Error(`could not create app client ${opts.clientName}`);
+  return { userPoolId, clientId };
+};
+
+export const ensureAdmin = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  admin: { username: string; password: string; email: string; group: string },
+): Promise<void> => {
+  // ListGroups rather than GetGroup: cognito-local answers GetGroup on a pool without groups with an internal error.
+  const { Groups } = await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId, Limit: 60 }));
+  if (!Groups?.some((g) => g.GroupName === admin.group)) {
+    await cognito.send(
+      new CreateGroupCommand({
+        UserPoolId: userPoolId,
+        GroupName: admin.group,
+        Description: 'cognito-dr admins',
+      }),
+    );
+  }
+  try {
+    await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: admin.username }));
+  } catch (error) {
+    if (!isNamed('UserNotFoundException')(error)) throw error;
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: admin.username,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: admin.email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+  }
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: admin.username,
+      Password: admin.password,
+      Permanent: true,
+    }),
+  );
+  await cognito.send(
+    new AdminAddUserToGroupCommand({
+      UserPoolId: userPoolId,
+      Username: admin.username,
+      GroupName: admin.group,
+    }),
+  );
+};

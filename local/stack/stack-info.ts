@@ -1,0 +1,34 @@
+// The shape of .local/stack.json: the local stack's public contract. Tools and tests outside the repo drive the
+// stack through it with the plain AWS SDK and HTTP, so keys are only ever added, never renamed or removed.
+export interface RegionInfo {
+  region: string;
+  cognitoEndpoint: string;
+  userPoolId: string;
+  clientId: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+}
+
+export interface StackInfo {
+  primary: RegionInfo;
+  backup: RegionInfo;
+  api: { baseUrl: string };
+  admin: { username: string; password: string; group: string };
+  /** serverless-offline Lambda endpoints (the AWS Lambda Invoke API) and the functions behind them. */
+  lambda: {
+    primaryEndpoint: string;
+    replicaEndpoint: string;
+    functions: { onPostConfirmation: string; onUserRecordChange: string };
+  };
+  /** Where records that could not be applied end up (JSON lines). */
+  deadLetters: {
+    /** Batches the local event source mapping gave up on (the SQS on-failure destination in AWS). */
+    replicaFailureDestination: string;
+    /** Records the replica function parked as never applicable (the same SQS queue in AWS). */
+    replicaParked: string;
+  };
+  /** Local credentials every client must use: DynamoDB Local keeps one database per access key + region. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  logs: string;
+  replicationDelayMs: number;
+}

@@ -1,0 +1,376 @@
+// Brings up the local two-region copy of the production topology, in dependency order, each step waiting for
+// the previous one to answer: DynamoDB Local and both tables, the two cognito-local "regions" and their pools,
+// serverless offline for both services, then the local stand-ins for global table replication and for the
+// replica's event source mapping.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  ListUserPoolsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { assertJavaAvailable, dynamoDbLocalSpec } from '../emulators/dynamodb-local';
+import { LOCAL_CREDENTIALS, localClientConfig } from '../lib/local-aws';
+import { allocatePorts } from '../lib/ports';
+import { type ChildDiedError, type ChildSpec, type Supervised, Supervisor } from '../lib/supervisor';
+import { httpAnswers, waitFor } from '../lib/wait-for';
+import { ensureAdmin, ensurePool } from './provision-pools';
+import type { StackInfo } from './stack-info';
+import { readTableDefinition } from './table-definition';
+
+const STAGE = 'local';
+const PRIMARY_REGION = 'us-east-1';
+const BACKUP_REGION = 'ap-northeast-1';
+const ADMIN_GROUP = 'dr-admins';
+
+/** Ports a person running `npm start` gets when they are free. */
+export const PREFERRED_PORTS = {
+  dynamodb: 8000,
+  cognitoPrimary: 9229,
+  cognitoBackup: 9230,
+  api: 3000,
+  primaryLambda: 3002,
+  replicaHttp: 3010,
+  replicaLambda: 3012,
+};
+
+export interface StackOptions {
+  /** Repository root. */
+  root: string;
+  /** Where emulator data, logs and stack.json go (`.local/` for npm start, a temp dir in tests). */
+  dataDir: string;
+  fresh: boolean;
+  replicationDelayMs: number;
+  /** 'preferred' tries the well-known ports first; 'free' always takes free ones (tests). */
+  ports: 'preferred' | 'free';
+  progress: (line: string) => void;
+}
+
+export interface RunningStack {
+  info: StackInfo;
+  stackFile: string;
+  /** Rejects with ChildDiedError when any component dies on its own. */
+  died: Promise<never>;
+  stop(): Promise<void>;
+}
+
+const loadSchemas = (root: string) =>
+  require(join(root, 'shared', 'pool-schema.cjs')) as {
+    primarySchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
+    backupSchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
+  };
+
+const serverlessFunctionName = (service: string, fn: string) => `${service}-${STAGE}-${fn}`;
+
+export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
+  if (opts.fresh) rmSync(opts.dataDir, { recursive: true, force: true });
+  mkdirSync(opts.dataDir, { recursive: true });
+  const logs = join(opts.dataDir, 'logs');
+  const supervisor = new Supervisor(logs);
+  let rejectDied: (error: ChildDiedError) => void = () => {};
+  const died = new Promise<never>((_, reject) => {
+    rejectDied = reject;
+  });
+  died.catch(() => {});
+  supervisor.onDeath((error) => rejectDied(error));
+
+  try {
+    const info = await bringUp(opts, supervisor, logs, died);
+    const stackFile = join(opts.dataDir, 'stack.json');
+    writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
+    return { info, stackFile, died, stop: () => supervisor.stopAll() };
+  } catch (error) {
+    await supervisor.stopAll();
+    throw error;
+  }
+};
+
+const bringUp = async (
+  opts: StackOptions,
+  supervisor: Supervisor,
+  logs: string,
+  died: Promise<never>,
+): Promise<StackInfo> => {
+  const { root, dataDir, progress } = opts;
+  const ports = await allocatePorts(
+    opts.ports === 'free'
+      ? (Object.fromEntries(Object.keys(PREFERRED_PORTS).map((k) => [k, 0])) as typeof PREFERRED_PORTS)
+      : PREFERRED_PORTS,
+  );
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  const tsx = (name: string, entry: string, env: NodeJS.ProcessEnv): ChildSpec => ({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(root, entry)],
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
+  const started = (child: Supervised) => ({ abort: Promise.race([child.died, died]) });
+
+  // 1. DynamoDB Local with the replication table in both regions, defined by the primary service's resource.
+  assertJavaAvailable();
+  const dynamodbEndpoint = url(ports.dynamodb);
+  const dynamo = supervisor.start(
+    dynamoDbLocalSpec({ port: ports.dynamodb, dbPath: ensureDir(join(dataDir, 'dynamodb')) }),
+  );
+  const dynamoClients = {
+    [PRIMARY_REGION]: new DynamoDBClient(localClientConfig(PRIMARY_REGION, dynamodbEndpoint)),
+    [BACKUP_REGION]: new DynamoDBClient(localClientConfig(BACKUP_REGION, dynamodbEndpoint)),
+  };
+  await waitFor(async () => (await dynamoClients[PRIMARY_REGION]?.send(new ListTablesCommand({}))) && true, {
+    what: 'DynamoDB Local',
+    timeoutMs: 30_000,
+    ...started(dynamo),
+  });
+  const table = readTableDefinition(join(root, 'services', 'primary', 'serverless.yml'), STAGE);
+  for (const client of Object.values(dynamoClients)) await ensureTable(client, table);
+  progress(
+    `DynamoDB Local on ${dynamodbEndpoint}, table ${table.create.TableName} in ${PRIMARY_REGION} and ${BACKUP_REGION}`,
+  );
+
+  // 2. cognito-local per region; the primary's PostConfirmation trigger calls the primary service's real handler.
+  const primaryFunction = serverlessFunctionName('cognito-dr-primary', 'onPostConfirmation');
+  const replicaFunction = serverlessFunctionName('cognito-dr-replica', 'onUserRecordChange');
+  const cognitoChild = (name: string, port: number, region: string, triggers: Record<string, string>) =>
+    supervisor.start(
+      tsx(name, 'local/emulators/cognito-local-server.ts', {
+        COGNITO_LOCAL_DIR: ensureDir(join(dataDir, name)),
+        COGNITO_LOCAL_CONFIG: JSON.stringify({
+          LambdaClient: { endpoint: url(ports.primaryLambda), region, credentials: LOCAL_CREDENTIALS },
+          TriggerFunctions: triggers,
+          UserPoolDefaults: { UsernameAttributes: [] },
+          TokenConfig: { IssuerDomain: url(port) },
+        }),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      }),
+    );
+  const cognitoPrimary = cognitoChild('cognito-primary', ports.cognitoPrimary, PRIMARY_REGION, {
+    PostConfirmation: primaryFunction,
+  });
+  const cognitoBackup = cognitoChild('cognito-backup', ports.cognitoBackup, BACKUP_REGION, {});
+  const cognito = {
+    primary: new CognitoIdentityProviderClient({
+      ...localClientConfig(PRIMARY_REGION, url(ports.cognitoPrimary)),
+    }),
+    backup: new CognitoIdentityProviderClient({
+      ...localClientConfig(BACKUP_REGION, url(ports.cognitoBackup)),
+    }),
+  };
+  await Promise.all([
+    waitFor(async () => (await cognito.primary.send(new ListUserPoolsCommand({ MaxResults: 1 }))) && true, {
+      what: 'cognito-local (primary)',
+      timeoutMs: 30_000,
+      ...started(cognitoPrimary),
+    }),
+    waitFor(async () => (await cognito.backup.send(new ListUserPoolsCommand({ MaxResults: 1 }))) && true, {
+      what: 'cognito-local (backup)',
+      timeoutMs: 30_000,
+      ...started(cognitoBackup),
+    }),
+  ]);
+  const schemas = loadSchemas(root);
+  const primaryPool = await ensurePool(cognito.primary, {
+    poolName: `cognito-dr-${STAGE}`,
+    clientName: 'cognito-dr-admin',
+    schema: schemas.primarySchema(),
+  });
+  const backupPool = await ensurePool(cognito.backup, {
+    poolName: `cognito-dr-${STAGE}-backup`,
+    clientName: 'cognito-dr-app',
+    schema: schemas.backupSchema(),
+  });
+  const admin = loadOrCreateAdmin(dataDir);
+  await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
+  progress(`cognito-local: primary ${url(ports.cognitoPrimary)}, backup ${url(ports.cognitoBackup)}`);
+
+  // 3. serverless offline for both services, configured through the SDK's own endpoint variables.
+  const deadLetters = {
+    replicaFailureDestination: join(dataDir, 'dead-letters', 'replica-failure-destination.jsonl'),
+    replicaParked: join(dataDir, 'dead-letters', 'replica-parked.jsonl'),
+  };
+  const serverless = require.resolve('serverless/bin/serverless.js');
+  const offline = (
+    name: string,
+    service: string,
+    httpPort: number,
+    lambdaPort: number,
+    env: NodeJS.ProcessEnv,
+  ) =>
+    supervisor.start({
+      name,
+      command: process.execPath,
+      args: [
+        serverless,
+        'offline',
+        'start',
+        '--stage',
+        STAGE,
+        '--host',
+        '127.0.0.1',
+        '--httpPort',
+        String(httpPort),
+        '--lambdaPort',
+        String(lambdaPort),
+        '--localEnvironment',
+      ],
+      cwd: join(root, 'services', service),
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        NODE_NO_WARNINGS: '1',
+        SLS_TELEMETRY_DISABLED: '1',
+        ...env,
+      },
+    });
+  const primaryService = offline('primary-offline', 'primary', ports.api, ports.primaryLambda, {
+    AWS_REGION: PRIMARY_REGION,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.cognitoPrimary),
+    COGNITO_DR_PRIMARY_USER_POOL_ID: primaryPool.userPoolId,
+    COGNITO_DR_PRIMARY_CLIENT_ID: primaryPool.clientId,
+    JWT_ISSUER: `${url(ports.cognitoPrimary)}/${primaryPool.userPoolId}`,
+    JWKS_URI: `${url(ports.cognitoPrimary)}/${primaryPool.userPoolId}/.well-known/jwks.json`,
+    BACKUP_USER_POOL_ID: backupPool.userPoolId,
+    BACKUP_COGNITO_ENDPOINT: url(ports.cognitoBackup),
+  });
+  const replicaService = offline('replica-offline', 'replica', ports.replicaHttp, ports.replicaLambda, {
+    AWS_REGION: BACKUP_REGION,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.cognitoBackup),
+    COGNITO_DR_BACKUP_USER_POOL_ID: backupPool.userPoolId,
+    DEAD_LETTER_FILE: deadLetters.replicaParked,
+  });
+  await Promise.all([
+    waitFor(() => httpAnswers(url(ports.primaryLambda)), {
+      what: 'serverless offline (primary)',
+      ...started(primaryService),
+    }),
+    waitFor(() => httpAnswers(url(ports.replicaLambda)), {
+      what: 'serverless offline (replica)',
+      ...started(replicaService),
+    }),
+  ]);
+  progress(
+    `serverless offline: API ${url(ports.api)}, Lambda ${url(ports.primaryLambda)} and ${url(ports.replicaLambda)}`,
+  );
+
+  // 4. The local stand-ins for what AWS itself does: global table replication and the event source mapping.
+  const standinEnv = {
+    DYNAMODB_ENDPOINT: dynamodbEndpoint,
+    TABLE_NAME: table.create.TableName ?? '',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+  const globalTable = supervisor.start(
+    tsx('global-table-standin', 'local/standins/global-table/main.ts', {
+      ...standinEnv,
+      REGIONS: `${PRIMARY_REGION},${BACKUP_REGION}`,
+      REPLICATION_DELAY_MS: String(opts.replicationDelayMs),
+      CHECKPOINT_FILE: join(dataDir, 'standins', 'global-table-checkpoints.json'),
+    }),
+  );
+  const eventSource = supervisor.start(
+    tsx('event-source-mapping-standin', 'local/standins/stream-event-source/main.ts', {
+      ...standinEnv,
+      REGION: BACKUP_REGION,
+      LAMBDA_ENDPOINT: url(ports.replicaLambda),
+      FUNCTION_NAME: replicaFunction,
+      FUNCTION_KEY: 'onUserRecordChange',
+      SERVERLESS_YML: join(root, 'services', 'replica', 'serverless.yml'),
+      FAILURE_DESTINATION_FILE: deadLetters.replicaFailureDestination,
+      CHECKPOINT_FILE: join(dataDir, 'standins', 'event-source-checkpoints.json'),
+    }),
+  );
+  await Promise.all([
+    waitFor(async () => (globalTable.lastLines().some((l) => l.includes('replicating')) ? true : undefined), {
+      what: 'global table stand-in',
+      timeoutMs: 30_000,
+      ...started(globalTable),
+    }),
+    waitFor(
+      async () =>
+        eventSource.lastLines().some((l) => l.includes('event source mapping stand-in:')) ? true : undefined,
+      {
+        what: 'event source mapping stand-in',
+        timeoutMs: 30_000,
+        ...started(eventSource),
+      },
+    ),
+  ]);
+
+  const tableName = table.create.TableName ?? '';
+  return {
+    primary: {
+      region: PRIMARY_REGION,
+      cognitoEndpoint: url(ports.cognitoPrimary),
+      userPoolId: primaryPool.userPoolId,
+      clientId: primaryPool.clientId,
+      dynamodbEndpoint,
+      tableName,
+    },
+    backup: {
+      region: BACKUP_REGION,
+      cognitoEndpoint: url(ports.cognitoBackup),
+      userPoolId: backupPool.userPoolId,
+      clientId: backupPool.clientId,
+      dynamodbEndpoint,
+      tableName,
+    },
+    api: { baseUrl: url(ports.api) },
+    admin: { username: admin.username, password: admin.password, group: ADMIN_GROUP },
+    lambda: {
+      primaryEndpoint: url(ports.primaryLambda),
+      replicaEndpoint: url(ports.replicaLambda),
+      functions: { onPostConfirmation: primaryFunction, onUserRecordChange: replicaFunction },
+    },
+    deadLetters,
+    credentials: LOCAL_CREDENTIALS,
+    logs,
+    replicationDelayMs: opts.replicationDelayMs,
+  };
+};
+
+const ensureDir = (dir: string) => {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+const ensureTable = async (client: DynamoDBClient, table: ReturnType<typeof readTableDefinition>) => {
+  const TableName = table.create.TableName;
+  try {
+    await client.send(new DescribeTableCommand({ TableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+  }
+  await client.send(new CreateTableCommand(table.create));
+  if (table.ttlAttribute) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName,
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+};
+
+/** The admin's password is made once per data directory, so a restarted stack keeps working tokens' user. */
+const loadOrCreateAdmin = (dataDir: string): { username: string; password: string; group: string } => {
+  const file = join(dataDir, 'admin.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const admin = {
+    username: 'dr-admin',
+    password: `Dr-${randomBytes(12).toString('base64url')}-9a`,
+    group: ADMIN_GROUP,
+  };
+  writeFileSync(file, JSON.stringify(admin), { mode: 0o600 });
+  return admin;
+};
