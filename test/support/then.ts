@@ -1,0 +1,24 @@
+// Expectations on the backup region, described as what must then be true.
+import {
+  AdminGetUserCommand,
+  type AdminGetUserCommandOutput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { eventually } from './eventually';
+import type { TestUser } from './given';
+import { backupPool, stack } from './stack';
+
+const attributesOf = (user: AdminGetUserCommandOutput) =>
+  Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
+
+export const then = {
+  theUserIsInTheBackupPool: async (user: TestUser, { within }: { within: number }) =>
+    eventually(
+      () =>
+        backupPool.send(
+          new AdminGetUserCommand({ UserPoolId: stack.backup.userPoolId, Username: user.username }),
+        ),
+      () => true,
+      { within, what: `${user.username} appearing in the backup pool` },
+    ),
+  attributesOf,
+};
