@@ -1,0 +1,42 @@
+// Prints shell exports that point the SDK (and `serverless invoke local`) at one region of the running local
+// stack: `eval "$(npm run -s local:env -- primary)"`.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { StackInfo } from './stack-info';
+
+const which = process.argv[2] ?? 'primary';
+if (which !== 'primary' && which !== 'backup') {
+  process.stderr.write('usage: npm run -s local:env -- primary|backup\n');
+  process.exit(2);
+}
+const file =
+  process.env.COGNITO_DR_STACK_FILE ?? join(resolve(__dirname, '..', '..'), '.local', 'stack.json');
+let stack: StackInfo;
+try {
+  stack = JSON.parse(readFileSync(file, 'utf8'));
+} catch {
+  process.stderr.write(`no local stack description at ${file}: start the stack with npm start first\n`);
+  process.exit(1);
+}
+const region = stack[which];
+const exports: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: stack.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
+  AWS_REGION: region.region,
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: region.cognitoEndpoint,
+  AWS_ENDPOINT_URL_DYNAMODB: region.dynamodbEndpoint,
+  ...(which === 'primary'
+    ? {
+        COGNITO_DR_PRIMARY_USER_POOL_ID: region.userPoolId,
+        COGNITO_DR_PRIMARY_CLIENT_ID: region.clientId,
+        JWT_ISSUER: `${region.cognitoEndpoint}/${region.userPoolId}`,
+        JWKS_URI: `${region.cognitoEndpoint}/${region.userPoolId}/.well-known/jwks.json`,
+        BACKUP_USER_POOL_ID: stack.backup.userPoolId,
+        BACKUP_COGNITO_ENDPOINT: stack.backup.cognitoEndpoint,
+      }
+    : {
+        COGNITO_DR_BACKUP_USER_POOL_ID: region.userPoolId,
+        DEAD_LETTER_FILE: stack.deadLetters.replicaParked,
+      }),
+};
+for (const [name, value] of Object.entries(exports)) process.stdout.write(`export ${name}='${value}'\n`);
