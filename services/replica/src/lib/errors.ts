@@ -1,0 +1,67 @@
+// Sorts apply failures into transient (retry the stream record) and permanent (park it and move on).
+import { errorName } from '@cognito-dr/shared';
+
+export type FailureKind = 'transient' | 'permanent';
+
+/**
+ * The backup user kept changing under the convergence loop (someone else is writing it). Transient: by the next
+ * attempt the other writer has most likely finished.
+ */
+export class ConvergenceConflictError extends Error {
+  override readonly name = 'ConvergenceConflictError';
+
+  constructor(rounds: number) {
+    super(`backup user changed during each of ${rounds} convergence rounds`);
+  }
+}
+
+/** Throttling, service-side faults and our own lost races: the same call can succeed a moment later. */
+const TRANSIENT_NAMES = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'LimitExceededException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'InternalErrorException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ConcurrentWriteError',
+  'ConvergenceConflictError',
+]);
+
+/** Socket-level failures Node reports in `code`: the request may never have reached the service. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * Transient failures are reported back to the stream so the record is retried in order; everything else is
+ * permanent (InvalidParameterException, RecordFormatError, an IAM or configuration mistake, a bug) and is parked,
+ * because retrying it would only hold up every record behind it on the shard. Parked records can be redriven.
+ */
+export function classifyError(error: unknown): FailureKind {
+  const name = errorName(error);
+  if (name !== undefined && TRANSIENT_NAMES.has(name)) return 'transient';
+  if (typeof error !== 'object' || error === null) return 'permanent';
+  const details = error as { code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  if (typeof details.code === 'string' && TRANSIENT_NETWORK_CODES.has(details.code)) return 'transient';
+  // The SDK marks errors it considers retryable (throttles, clock skew, transient faults).
+  if (details.$retryable) return 'transient';
+  const status = details.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && (status >= 500 || status === 429)) return 'transient';
+  return 'permanent';
+}
