@@ -58,6 +58,9 @@ export class FakeUserPool {
   readonly createInputs: { Username: string; MessageAction?: string; UserAttributes?: NameValue[] }[] = [];
   /** Fraction of calls (0..1) answered with TooManyRequestsException. */
   throttleRate: number;
+  /** Runs before each command (after throttling); may change state or throw, to stage a race with another writer. */
+  // biome-ignore lint/suspicious/noExplicitAny: the raw command input, whatever its shape.
+  beforeSend: ((command: string, input: any) => void) | undefined;
   /** Page size of AdminListGroupsForUser, small by default so pagination is exercised. */
   groupsPageSize: number;
   private readonly random: () => number;
@@ -118,6 +121,7 @@ export class FakeUserPool {
       throw new TooManyRequestsException({ message: 'Too many requests', ...meta });
     }
     const input = command.input;
+    this.beforeSend?.(name, input);
     switch (name) {
       case 'AdminGetUser': {
         const user = this.requireUser(input.Username);

@@ -1,0 +1,262 @@
+import {
+  InvalidParameterException,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { planConvergence, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
+import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
+import { ConvergenceConflictError } from './errors';
+import { BACKUP_REGION, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
+
+function setup() {
+  const pool = new FakeUserPool();
+  const table = new FakeTable();
+  const deps: ApplyDeps = {
+    cognito: pool.client,
+    table: table.client,
+    userPoolId: 'ap-northeast-1_backup',
+    tableName: 'users',
+    region: BACKUP_REGION,
+    now: () => T0 + 250,
+  };
+  /** Stores the record in the table (the truth) and applies the matching stream record. */
+  const publish = (record: UserRecord) => {
+    table.put(recordToItem(record));
+    return applyRecordChange(deps, change(record));
+  };
+  return { pool, table, deps, publish };
+}
+
+const change = (record: UserRecord, eventName: RecordChange['eventName'] = 'MODIFY'): RecordChange => ({
+  username: record.username,
+  eventName,
+  newImage: record,
+});
+
+/** The backup user matches the record exactly when there is nothing left to plan. */
+function expectConverged(pool: FakeUserPool, record: UserRecord) {
+  expect(planConvergence(pool.state(record.username), record)).toEqual([]);
+}
+
+describe('applyRecordChange', () => {
+  it('creates a user with custom attributes, groups and disabled, silently, with a usable status', async () => {
+    const { pool, publish } = setup();
+    const record = userRecord({ enabled: false, groups: ['admins', 'staff'] });
+    const result = await publish(record);
+    expect(result).toEqual({
+      outcome: 'created',
+      version: 1,
+      lagMs: 250,
+      operations: [
+        'createUser',
+        'setPermanentPassword',
+        'disable',
+        'ensureGroup',
+        'addToGroup',
+        'ensureGroup',
+        'addToGroup',
+      ],
+    });
+    expect(pool.state('alice.smith')).toEqual({
+      attributes: {
+        sub: expect.any(String),
+        email: 'alice.smith@example.com',
+        email_verified: 'true',
+        'custom:tier': 'gold',
+        'custom:source_sub': 'primary-sub-of-alice.smith',
+      },
+      enabled: false,
+      status: 'CONFIRMED',
+      groups: ['admins', 'staff'],
+    });
+    expect(pool.createInputs[0]?.MessageAction).toBe('SUPPRESS');
+    expect(pool.calls.filter((c) => c === 'CreateGroup')).toHaveLength(2);
+  });
+
+  it('uses the injected password generator for the permanent password', async () => {
+    const { pool, deps, table } = setup();
+    const record = userRecord();
+    table.put(recordToItem(record));
+    await applyRecordChange({ ...deps, newPassword: () => 'Injected-Password-1' }, change(record));
+    expect(pool.users.get('alice.smith')?.password).toBe('Injected-Password-1');
+  });
+
+  it('changes the email without losing its verified flag', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord());
+    const moved = userRecord({
+      version: 2,
+      updatedAt: T0 + 1,
+      attributes: { email: 'alice@new.example.com', email_verified: 'true', 'custom:tier': 'gold' },
+    });
+    expect(await publish(moved)).toMatchObject({ outcome: 'updated', operations: ['updateAttributes'] });
+    expect(pool.state('alice.smith')?.attributes).toMatchObject({
+      email: 'alice@new.example.com',
+      email_verified: 'true',
+    });
+    expectConverged(pool, moved);
+  });
+
+  it('removes attributes the user no longer has', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord());
+    const trimmed = userRecord({
+      version: 2,
+      attributes: { email: 'alice.smith@example.com', email_verified: 'true' },
+    });
+    expect(await publish(trimmed)).toMatchObject({ outcome: 'updated', operations: ['deleteAttributes'] });
+    expect(pool.state('alice.smith')?.attributes).not.toHaveProperty('custom:tier');
+    expectConverged(pool, trimmed);
+  });
+
+  it('disables and re-enables', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord());
+    expect(await publish(userRecord({ version: 2, enabled: false }))).toMatchObject({
+      operations: ['disable'],
+    });
+    expect(pool.state('alice.smith')?.enabled).toBe(false);
+    expect(await publish(userRecord({ version: 3, enabled: true }))).toMatchObject({
+      operations: ['enable'],
+    });
+    expect(pool.state('alice.smith')?.enabled).toBe(true);
+  });
+
+  it('moves the user between groups, creating a group the backup pool does not have yet', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord({ groups: ['admins', 'staff'] }));
+    const moved = userRecord({ version: 2, groups: ['auditors', 'staff'] });
+    expect(await publish(moved)).toMatchObject({
+      outcome: 'updated',
+      operations: ['removeFromGroup', 'ensureGroup', 'addToGroup'],
+    });
+    expect(pool.state('alice.smith')?.groups).toEqual(['auditors', 'staff']);
+    expect(pool.groups.has('auditors')).toBe(true);
+  });
+
+  it('accepts a group created by someone else in the meantime', async () => {
+    const { pool, publish } = setup();
+    pool.beforeSend = (command, input) => {
+      // Another writer creates the group first, so our CreateGroup meets GroupExistsException.
+      if (command === 'CreateGroup') pool.addGroup(input.GroupName);
+    };
+    await publish(userRecord({ groups: ['admins'] }));
+    expect(pool.calls).toContain('CreateGroup');
+    expect(pool.state('alice.smith')?.groups).toEqual(['admins']);
+  });
+
+  it('deletes the user when the record is a tombstone', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord());
+    const tombstone = userRecord({ version: 2, deleted: true, deletedAt: T0 + 1, expiresAt: 1 });
+    expect(await publish(tombstone)).toMatchObject({ outcome: 'deleted', operations: ['deleteUser'] });
+    expect(pool.users.has('alice.smith')).toBe(false);
+  });
+
+  it('treats the deletion of a user the backup never had as done', async () => {
+    const { pool, publish } = setup();
+    const tombstone = userRecord({ deleted: true, deletedAt: T0, expiresAt: 1 });
+    expect(await publish(tombstone)).toMatchObject({ outcome: 'unchanged', operations: [] });
+    expect(pool.calls).not.toContain('AdminDeleteUser');
+  });
+
+  it('treats a user deleted by someone else between read and delete as deleted', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord());
+    pool.beforeSend = (command) => {
+      if (command === 'AdminDeleteUser') pool.users.delete('alice.smith');
+    };
+    const tombstone = userRecord({ version: 2, deleted: true, deletedAt: T0, expiresAt: 1 });
+    expect(await publish(tombstone)).toMatchObject({ outcome: 'deleted' });
+  });
+
+  it('converges to the table when an older record is replayed after a newer one, never regressing', async () => {
+    const { pool, table, deps, publish } = setup();
+    const v1 = userRecord();
+    const v3 = userRecord({ version: 3, updatedAt: T0 + 3, attributes: { email: 'alice@v3.example.com' } });
+    await publish(v1);
+    table.put(recordToItem(v3));
+    // The replayed v1 arrives while the table already holds v3.
+    expect(await applyRecordChange(deps, change(v1))).toMatchObject({ outcome: 'updated', version: 3 });
+    expectConverged(pool, v3);
+    expect(await applyRecordChange(deps, change(v1))).toMatchObject({ outcome: 'unchanged', version: 3 });
+    expectConverged(pool, v3);
+  });
+
+  it('uses the stream record when the table no longer has the item', async () => {
+    const { pool, deps } = setup();
+    const record = userRecord();
+    expect(await applyRecordChange(deps, change(record))).toMatchObject({ outcome: 'created', version: 1 });
+    expectConverged(pool, record);
+  });
+
+  it('does nothing for a duplicate delivery', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord());
+    const calls = pool.calls.length;
+    expect(await publish(userRecord())).toMatchObject({ outcome: 'unchanged', operations: [] });
+    // Only the reads: AdminGetUser and the groups listing.
+    expect(pool.calls.slice(calls)).toEqual(['AdminGetUser', 'AdminListGroupsForUser']);
+  });
+
+  it('skips records written in its own region, without touching pool or table', async () => {
+    const { pool, table, deps } = setup();
+    const own = userRecord({ origin: BACKUP_REGION });
+    expect(await applyRecordChange(deps, change(own))).toEqual({ outcome: 'skipped-own-origin', version: 1 });
+    expect(pool.calls).toEqual([]);
+    expect(table.calls).toEqual([]);
+  });
+
+  it('skips when the newer snapshot in the table came from its own region', async () => {
+    const { pool, table, deps } = setup();
+    table.put(recordToItem(userRecord({ version: 2, origin: BACKUP_REGION })));
+    expect(await applyRecordChange(deps, change(userRecord()))).toMatchObject({
+      outcome: 'skipped-own-origin',
+    });
+    expect(pool.calls).toEqual([]);
+  });
+
+  it('never deletes a user because its item was removed (TTL)', async () => {
+    const { pool, publish, deps } = setup();
+    await publish(userRecord());
+    const removal: RecordChange = { username: 'alice.smith', eventName: 'REMOVE', oldImage: userRecord() };
+    expect(await applyRecordChange(deps, removal)).toEqual({ outcome: 'skipped-remove' });
+    expect(pool.users.has('alice.smith')).toBe(true);
+  });
+
+  it('converges when someone else created the user between read and create', async () => {
+    const { pool, publish } = setup();
+    pool.beforeSend = (command) => {
+      if (command === 'AdminCreateUser' && !pool.users.has('alice.smith')) {
+        pool.addUser({ username: 'alice.smith', enabled: true, status: 'FORCE_CHANGE_PASSWORD' });
+      }
+    };
+    const record = userRecord({ groups: ['staff'] });
+    expect(await publish(record)).toMatchObject({ outcome: 'updated' });
+    expectConverged(pool, record);
+  });
+
+  it('gives up with a transient error when the backup user keeps changing', async () => {
+    const { pool, publish } = setup();
+    for (let i = 0; i < 3; i++) {
+      pool.failNext('AdminCreateUser', new UsernameExistsException({ message: 'exists', $metadata: {} }));
+    }
+    await expect(publish(userRecord())).rejects.toBeInstanceOf(ConvergenceConflictError);
+  });
+
+  it('lets permanent pool errors through for the caller to park', async () => {
+    const { pool, publish } = setup();
+    pool.failNext('AdminCreateUser', new InvalidParameterException({ message: 'bad', $metadata: {} }));
+    await expect(publish(userRecord())).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  it('replaces a backup user that belonged to an earlier primary user of the same name', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord());
+    const reborn = userRecord({ version: 2, sub: 'new-primary-sub', updatedAt: T0 + 5 });
+    expect(await publish(reborn)).toMatchObject({ outcome: 'created' });
+    expect(pool.state('alice.smith')?.attributes['custom:source_sub']).toBe('new-primary-sub');
+    expect(PRIMARY_REGION).not.toBe(BACKUP_REGION);
+  });
+});

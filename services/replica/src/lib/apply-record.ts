@@ -1,0 +1,118 @@
+// Applies one changed user record to the backup pool: reads the truth from the table, plans, and converges.
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type ConvergeOperationType,
+  getRecord,
+  isErrorNamed,
+  planConvergence,
+  type UserRecord,
+} from '@cognito-dr/shared';
+import { executeOperation, readBackupUser } from './backup-pool';
+import { ConvergenceConflictError } from './errors';
+import { randomPassword } from './password';
+
+export interface ApplyDeps {
+  /** Client of the backup pool's region. */
+  cognito: CognitoIdentityProviderClient;
+  /** Client of the replication table in the backup region. */
+  table: DynamoDBDocumentClient;
+  userPoolId: string;
+  tableName: string;
+  /** This function's region: records written here (after a failover) are not replayed back into this pool. */
+  region: string;
+  now: () => number;
+  newPassword?: () => string;
+}
+
+export interface RecordChange {
+  username: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  newImage?: UserRecord;
+  oldImage?: UserRecord;
+}
+
+export type ApplyOutcome =
+  | 'created'
+  | 'updated'
+  | 'deleted'
+  | 'unchanged'
+  | 'skipped-own-origin'
+  | 'skipped-remove';
+
+export interface ApplyResult {
+  outcome: ApplyOutcome;
+  /** Version of the record the backup was converged to. */
+  version?: number;
+  /** now - record.updatedAt: how far the backup pool trails the primary for this user. */
+  lagMs?: number;
+  /** Operations carried out, in order (names only, no values). */
+  operations?: ConvergeOperationType[];
+}
+
+/** A backup user that keeps changing under us is somebody else's fight; give the stream a chance to retry. */
+const MAX_CONVERGE_ROUNDS = 3;
+
+/**
+ * Makes the backup user match the newest known snapshot of the user. Replays, duplicates, out-of-order records
+ * and redrives are all safe: the stream record only says "this user changed", the table says what it is now.
+ */
+export async function applyRecordChange(deps: ApplyDeps, change: RecordChange): Promise<ApplyResult> {
+  // The item going away is TTL removing an old tombstone (or an operator tidying up); the user's fate was
+  // settled by the records before it. A replica that deleted users on item removal would be a loaded gun.
+  if (change.eventName === 'REMOVE') return { outcome: 'skipped-remove' };
+  const streamed = change.newImage;
+  if (!streamed) throw new MissingImageError(change.eventName);
+  // Written in this region: the pool here is the source of that record, replaying it would loop on failback.
+  if (streamed.origin === deps.region) return { outcome: 'skipped-own-origin', version: streamed.version };
+
+  const stored = await getRecord(deps.table, deps.tableName, change.username);
+  const target = stored && stored.version > streamed.version ? stored : streamed;
+  if (target.origin === deps.region) return { outcome: 'skipped-own-origin', version: target.version };
+
+  const operations = await converge(deps, target);
+  return {
+    outcome: outcomeOf(operations),
+    version: target.version,
+    lagMs: Math.max(0, deps.now() - target.updatedAt),
+    operations,
+  };
+}
+
+async function converge(deps: ApplyDeps, record: UserRecord): Promise<ConvergeOperationType[]> {
+  const pool = { cognito: deps.cognito, userPoolId: deps.userPoolId };
+  const newPassword = deps.newPassword ?? randomPassword;
+  const done: ConvergeOperationType[] = [];
+  for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
+    const backup = await readBackupUser(pool, record.username);
+    const plan = planConvergence(backup, record);
+    if (plan.length === 0) return done;
+    try {
+      for (const operation of plan) {
+        await executeOperation(pool, record.username, operation, newPassword);
+        done.push(operation.type);
+      }
+      return done;
+    } catch (error) {
+      // Someone created or deleted the backup user between our read and our write: read again and re-plan.
+      if (!isErrorNamed(error, 'UsernameExistsException', 'UserNotFoundException')) throw error;
+    }
+  }
+  throw new ConvergenceConflictError(MAX_CONVERGE_ROUNDS);
+}
+
+function outcomeOf(operations: ConvergeOperationType[]): ApplyOutcome {
+  if (operations.length === 0) return 'unchanged';
+  if (operations.includes('createUser')) return 'created';
+  if (operations.includes('deleteUser')) return 'deleted';
+  return 'updated';
+}
+
+/** An INSERT or MODIFY without NewImage: the stream is not configured with NEW_IMAGE or NEW_AND_OLD_IMAGES. */
+export class MissingImageError extends Error {
+  override readonly name = 'MissingImageError';
+
+  constructor(eventName: string) {
+    super(`${eventName} record has no NewImage; the stream view type must include new images`);
+  }
+}

@@ -1,0 +1,133 @@
+// Reads a user from the backup pool and carries out one planned convergence operation on it.
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  type AttributeType,
+  type CognitoIdentityProviderClient,
+  CreateGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { type BackupUserState, type ConvergeOperation, isErrorNamed, readPoolUser } from '@cognito-dr/shared';
+
+export interface BackupPool {
+  cognito: CognitoIdentityProviderClient;
+  userPoolId: string;
+}
+
+/** The backup user as planConvergence needs it, or null when the backup pool has no such user. */
+export async function readBackupUser(pool: BackupPool, username: string): Promise<BackupUserState | null> {
+  const found = await readPoolUser(pool.cognito, pool.userPoolId, username);
+  if (!found) return null;
+  const attributes: Record<string, string> = {};
+  for (const { Name, Value } of found.user.UserAttributes ?? []) {
+    if (Name !== undefined && Value !== undefined) attributes[Name] = Value;
+  }
+  return {
+    attributes,
+    enabled: found.user.Enabled !== false,
+    status: found.user.UserStatus ?? 'UNKNOWN',
+    groups: found.groups,
+  };
+}
+
+/**
+ * Executes one operation. Each is idempotent on its own: deleting a user that is already gone, or creating a
+ * group that already exists, counts as done. Failures that mean "the backup user is not what the plan assumed"
+ * (UsernameExistsException, UserNotFoundException) are left to the caller, which re-reads and re-plans.
+ */
+export async function executeOperation(
+  pool: BackupPool,
+  username: string,
+  operation: ConvergeOperation,
+  newPassword: () => string,
+): Promise<void> {
+  const user = { UserPoolId: pool.userPoolId, Username: username };
+  switch (operation.type) {
+    case 'createUser':
+      // SUPPRESS: the backup pool must never send an invitation; users do not know it exists until failover.
+      await pool.cognito.send(
+        new AdminCreateUserCommand({
+          ...user,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: toAttributeList(operation.attributes),
+        }),
+      );
+      return;
+    case 'setPermanentPassword':
+      await pool.cognito.send(
+        new AdminSetUserPasswordCommand({ ...user, Password: newPassword(), Permanent: true }),
+      );
+      return;
+    case 'updateAttributes':
+      await pool.cognito.send(
+        new AdminUpdateUserAttributesCommand({
+          ...user,
+          UserAttributes: toAttributeList(operation.attributes),
+        }),
+      );
+      return;
+    case 'deleteAttributes':
+      await pool.cognito.send(
+        new AdminDeleteUserAttributesCommand({ ...user, UserAttributeNames: operation.names }),
+      );
+      return;
+    case 'enable':
+      await pool.cognito.send(new AdminEnableUserCommand(user));
+      return;
+    case 'disable':
+      await pool.cognito.send(new AdminDisableUserCommand(user));
+      return;
+    case 'ensureGroup':
+      // Ensured on first use by addToGroup instead: checking every time would cost a call per group, and an
+      // unconditional CreateGroup would, on cognito-local, overwrite the group and drop its members.
+      return;
+    case 'addToGroup':
+      await addToGroup(pool, username, operation.group);
+      return;
+    case 'removeFromGroup':
+      try {
+        await pool.cognito.send(new AdminRemoveUserFromGroupCommand({ ...user, GroupName: operation.group }));
+      } catch (error) {
+        // The group is gone, so the user is not in it: the goal is met.
+        if (!isErrorNamed(error, 'ResourceNotFoundException')) throw error;
+      }
+      return;
+    case 'deleteUser':
+      try {
+        await pool.cognito.send(new AdminDeleteUserCommand(user));
+      } catch (error) {
+        if (!isErrorNamed(error, 'UserNotFoundException')) throw error;
+      }
+      return;
+  }
+}
+
+async function addToGroup(pool: BackupPool, username: string, group: string): Promise<void> {
+  const add = () =>
+    pool.cognito.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: username, GroupName: group }),
+    );
+  try {
+    await add();
+    return;
+  } catch (error) {
+    if (!isErrorNamed(error, 'ResourceNotFoundException')) throw error;
+  }
+  try {
+    // Groups exist in the backup pool only because some replicated user is in them; created bare, on demand.
+    await pool.cognito.send(new CreateGroupCommand({ UserPoolId: pool.userPoolId, GroupName: group }));
+  } catch (error) {
+    if (!isErrorNamed(error, 'GroupExistsException')) throw error;
+  }
+  await add();
+}
+
+function toAttributeList(attributes: Record<string, string>): AttributeType[] {
+  return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+}
