@@ -1,0 +1,65 @@
+// Lambda on the replication table's stream in the backup region: every changed user record converges the backup pool.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { type ApplyDeps, applyRecordChange } from '../lib/apply-record';
+import { readReplicaConfig } from '../lib/config';
+import {
+  type DeadLetterSink,
+  fileDeadLetterSink,
+  noDeadLetterSink,
+  sqsDeadLetterSink,
+} from '../lib/dead-letter';
+import { processStreamBatch } from '../lib/process-stream-batch';
+
+const config = readReplicaConfig(process.env);
+
+// Event logging stays off: stream images are user attributes.
+const logger = new Logger({ serviceName: 'replica' });
+const metrics = new Metrics({ namespace: 'CognitoDR', serviceName: 'replica' });
+
+// Adaptive retry backs off (with jitter) and paces calls when Cognito throttles, so throttles are absorbed here
+// first; whatever still fails is reported back to the stream, never dropped. No `endpoint` is passed, so the SDK's
+// own AWS_ENDPOINT_URL_* variables point these clients at the local emulators.
+const clientConfig = { region: config.region, retryMode: 'adaptive', maxAttempts: 6 } as const;
+
+const applyDeps: ApplyDeps = {
+  cognito: new CognitoIdentityProviderClient(clientConfig),
+  table: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig)),
+  userPoolId: config.backupUserPoolId,
+  tableName: config.tableName,
+  region: config.region,
+  now: Date.now,
+};
+
+const deadLetter: DeadLetterSink =
+  config.deadLetter.kind === 'sqs'
+    ? sqsDeadLetterSink(new SQSClient(clientConfig), config.deadLetter.queueUrl)
+    : config.deadLetter.kind === 'file'
+      ? fileDeadLetterSink(config.deadLetter.path)
+      : noDeadLetterSink;
+if (config.deadLetter.kind === 'none') {
+  logger.warn(
+    'no dead-letter sink configured: permanently failing records will block their shard until retries run out',
+  );
+}
+
+const onUserRecordChange = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
+  processStreamBatch(event, {
+    apply: (change) => applyRecordChange(applyDeps, change),
+    deadLetter,
+    logger,
+    metrics,
+    now: Date.now,
+  });
+
+export const handler = middy(onUserRecordChange)
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

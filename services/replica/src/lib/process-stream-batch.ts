@@ -1,0 +1,243 @@
+// Turns one batch of replication-table stream records into backup-pool changes, per user, with partial-failure reporting.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  errorName,
+  RecordFormatError,
+  recordFromImage,
+  TABLE_KEY,
+  type UserRecord,
+  userRef,
+} from '@cognito-dr/shared';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { ApplyResult, RecordChange } from './apply-record';
+import { createLimiter } from './concurrency';
+import type { DeadLetterEntry, DeadLetterSink } from './dead-letter';
+import { classifyError } from './errors';
+
+/** The slice of Powertools Logger used here; tests pass a recorder. */
+export type BatchLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** The slice of Powertools Metrics used here. */
+export interface BatchMetrics {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void;
+}
+
+export interface StreamBatchDeps {
+  apply: (change: RecordChange) => Promise<ApplyResult>;
+  deadLetter: DeadLetterSink;
+  logger: BatchLogger;
+  metrics: BatchMetrics;
+  now: () => number;
+  /** Users converged at the same time. */
+  concurrency?: number;
+}
+
+/** Enough parallelism to hide latency, well under the backup pool's per-second quotas for admin calls. */
+export const DEFAULT_CONCURRENCY = 8;
+
+type Fate =
+  | { kind: 'applied'; result: ApplyResult }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'parked' }
+  | { kind: 'failed'; error: unknown };
+
+/** Thrown for each record reported back to the stream; carries only the original error's name. */
+class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}
+
+/**
+ * Processes the batch and returns the records the stream must redeliver.
+ *
+ * Records are grouped by user. Each record is a full snapshot and applying one reads the table anyway, so only
+ * the newest record of a user in the batch is applied; older ones are skipped as coalesced. Different users
+ * converge in parallel (bounded).
+ *
+ * A transient failure reports every record of that user: the stream resumes from the lowest reported sequence
+ * number, so none of that user's later records can be applied ahead of the one that failed. A permanent
+ * failure is parked in the dead-letter sink and not reported, so it never holds up the records behind it; if
+ * parking fails too, the user's records are reported after all.
+ */
+export async function processStreamBatch(
+  event: DynamoDBStreamEvent,
+  deps: StreamBatchDeps,
+): Promise<DynamoDBBatchResponse> {
+  const started = deps.now();
+  const limit = createLimiter(deps.concurrency ?? DEFAULT_CONCURRENCY);
+  const groups = groupByUser(event.Records);
+  const settled = new Map<string, Promise<Map<DynamoDBRecord, Fate>>>();
+  const fates = new Map<DynamoDBRecord, Fate>();
+
+  const fateOf = async (record: DynamoDBRecord): Promise<Fate> => {
+    const key = groupKey(record, event.Records.indexOf(record));
+    let pending = settled.get(key);
+    if (!pending) {
+      pending = limit(() => settleUser(groups.get(key) ?? [record], deps));
+      settled.set(key, pending);
+    }
+    const fate = (await pending).get(record) ?? { kind: 'failed', error: new Error('record lost its fate') };
+    fates.set(record, fate);
+    return fate;
+  };
+
+  const response = await processPartialResponse(
+    event,
+    async (record: DynamoDBRecord) => {
+      const fate = await fateOf(record);
+      if (fate.kind === 'failed') throw new RetryLaterError(errorName(fate.error) ?? 'Error');
+    },
+    new BatchProcessor(EventType.DynamoDBStreams),
+    // A batch in which every user was throttled is routine, not a crash: answer with the list, do not throw.
+    { throwOnFullBatchFailure: false },
+  );
+
+  const counts = { applied: 0, skipped: 0, parked: 0, failed: 0 };
+  for (const fate of fates.values()) counts[fate.kind]++;
+  deps.metrics.addMetric('RecordsApplied', MetricUnit.Count, counts.applied);
+  deps.metrics.addMetric('RecordsSkipped', MetricUnit.Count, counts.skipped);
+  deps.metrics.addMetric('RecordsParked', MetricUnit.Count, counts.parked);
+  deps.metrics.addMetric('RecordsFailed', MetricUnit.Count, counts.failed);
+  deps.logger.info('batch processed', {
+    records: event.Records.length,
+    users: groups.size,
+    ...counts,
+    durationMs: deps.now() - started,
+  });
+  return response;
+}
+
+/** Stream order is preserved within each group (Map and push keep insertion order). */
+function groupByUser(records: DynamoDBRecord[]): Map<string, DynamoDBRecord[]> {
+  const groups = new Map<string, DynamoDBRecord[]>();
+  records.forEach((record, index) => {
+    const key = groupKey(record, index);
+    const group = groups.get(key);
+    if (group) group.push(record);
+    else groups.set(key, [record]);
+  });
+  return groups;
+}
+
+function usernameOf(record: DynamoDBRecord): string | undefined {
+  return record.dynamodb?.Keys?.[TABLE_KEY]?.S || undefined;
+}
+
+/** A record without a key cannot be grouped with anything, so it is a group of its own. */
+function groupKey(record: DynamoDBRecord, index: number): string {
+  const username = usernameOf(record);
+  return username === undefined ? `\u0000unkeyed:${index}` : `user:${username}`;
+}
+
+async function settleUser(
+  records: DynamoDBRecord[],
+  deps: StreamBatchDeps,
+): Promise<Map<DynamoDBRecord, Fate>> {
+  const fates = new Map<DynamoDBRecord, Fate>();
+  // The newest snapshot covers the older ones; a REMOVE is only chosen when there is nothing else.
+  const chosen =
+    records.filter((record) => record.eventName !== 'REMOVE').at(-1) ?? (records.at(-1) as DynamoDBRecord);
+  const others = records.filter((record) => record !== chosen);
+  const username = usernameOf(chosen);
+  const ref = username === undefined ? undefined : userRef(username);
+  const started = deps.now();
+  try {
+    const result = await deps.apply(changeFrom(chosen));
+    const fate: Fate = result.outcome.startsWith('skipped')
+      ? { kind: 'skipped', reason: result.outcome }
+      : { kind: 'applied', result };
+    fates.set(chosen, fate);
+    for (const record of others) fates.set(record, { kind: 'skipped', reason: 'coalesced' });
+    if (fate.kind === 'applied' && result.outcome !== 'unchanged' && result.lagMs !== undefined) {
+      deps.metrics.addMetric('ReplicationLag', MetricUnit.Milliseconds, result.lagMs);
+    }
+    deps.logger.info(fate.kind === 'skipped' ? 'record skipped' : 'user converged', {
+      user: ref,
+      outcome: result.outcome,
+      version: result.version,
+      operations: result.operations,
+      lagMs: result.lagMs,
+      coalesced: others.length,
+      durationMs: deps.now() - started,
+    });
+    return fates;
+  } catch (error) {
+    const kind = classifyError(error);
+    const logged = { user: ref, errorName: errorName(error), ...safeDetail(error), records: records.length };
+    if (kind === 'transient') {
+      deps.logger.warn('transient failure, records reported for retry', logged);
+      return failAll(records, error);
+    }
+    try {
+      await deps.deadLetter.park(deadLetterEntry(chosen, error, deps.now()));
+    } catch (parkError) {
+      deps.logger.error('permanent failure, parking failed; records reported for retry', {
+        ...logged,
+        parkErrorName: errorName(parkError),
+      });
+      return failAll(records, error);
+    }
+    deps.logger.error('permanent failure, record parked', logged);
+    fates.set(chosen, { kind: 'parked' });
+    for (const record of others) fates.set(record, { kind: 'skipped', reason: 'coalesced' });
+    return fates;
+  }
+}
+
+function failAll(records: DynamoDBRecord[], error: unknown): Map<DynamoDBRecord, Fate> {
+  return new Map(records.map((record) => [record, { kind: 'failed', error }]));
+}
+
+/** The stream record as the applier's input. Image errors surface as RecordFormatError (permanent). */
+function changeFrom(record: DynamoDBRecord): RecordChange {
+  const username = usernameOf(record);
+  if (username === undefined)
+    throw new RecordFormatError(`Keys.${TABLE_KEY}`, 'missing from the stream record');
+  const eventName = record.eventName;
+  if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
+    throw new RecordFormatError('eventName', 'must be INSERT, MODIFY or REMOVE');
+  }
+  const change: RecordChange = { username, eventName };
+  if (eventName === 'REMOVE') return change;
+  const newImage = imageOf(record.dynamodb?.NewImage, 'NewImage', username);
+  if (newImage) change.newImage = newImage;
+  return change;
+}
+
+function imageOf(
+  image: Record<string, unknown> | undefined,
+  field: string,
+  username: string,
+): UserRecord | undefined {
+  if (!image) return undefined;
+  const record = recordFromImage(image);
+  if (record.username !== username)
+    throw new RecordFormatError(`${field}.username`, 'does not match the key');
+  return record;
+}
+
+function deadLetterEntry(record: DynamoDBRecord, error: unknown, now: number): DeadLetterEntry {
+  const username = usernameOf(record);
+  return {
+    kind: 'cognito-dr/parked-record',
+    username,
+    userRef: username === undefined ? undefined : userRef(username),
+    sequenceNumber: record.dynamodb?.SequenceNumber,
+    eventId: record.eventID,
+    eventName: record.eventName,
+    eventSourceArn: record.eventSourceARN,
+    errorName: errorName(error) ?? 'Error',
+    // Capped: a pathological message should not blow the queue's 256 KiB limit.
+    errorMessage: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
+    parkedAt: new Date(now).toISOString(),
+  };
+}
+
+/**
+ * Extra log detail known to be free of user data. AWS messages can echo request content, so only our own
+ * RecordFormatError (which names fields, never values) contributes more than the error's name.
+ */
+function safeDetail(error: unknown): Record<string, unknown> {
+  return error instanceof RecordFormatError ? { field: error.field } : {};
+}
