@@ -16,16 +16,18 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     'replication-delay-ms': { type: 'string', default: '0' },
     'free-ports': { type: 'boolean', default: false },
+    'backup-throttle-rate': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm start -- [--fresh] [--replication-delay-ms N] [--free-ports]\n' +
+    'usage: npm start -- [--fresh] [--replication-delay-ms N] [--free-ports] [--backup-throttle-rate R]\n' +
       '  --fresh                   wipe .local/ (emulator data, logs, dead letters) before starting\n' +
       '  --replication-delay-ms N  hold every cross-region copy N ms, to simulate distance between regions\n' +
-      '  --free-ports              take free ports instead of the usual ones (3000, 8000, 9229, ...)\n',
+      '  --free-ports              take free ports instead of the usual ones (3000, 8000, 9229, ...)\n' +
+      "  --backup-throttle-rate R  reject share R (0..1) of the replica's backup-pool calls as throttled\n",
   );
   process.exit(0);
 }
@@ -33,6 +35,12 @@ if (values.help) {
 const replicationDelayMs = Number(values['replication-delay-ms']);
 if (!Number.isInteger(replicationDelayMs) || replicationDelayMs < 0) {
   process.stderr.write('--replication-delay-ms: expected a whole number of milliseconds, 0 or more\n');
+  process.exit(2);
+}
+
+const backupThrottleRate = Number(values['backup-throttle-rate']);
+if (!(backupThrottleRate >= 0 && backupThrottleRate <= 1)) {
+  process.stderr.write('--backup-throttle-rate: expected a number from 0 to 1\n');
   process.exit(2);
 }
 
@@ -56,6 +64,7 @@ startStack({
   dataDir: join(root, '.local'),
   fresh: values.fresh ?? false,
   replicationDelayMs,
+  backupThrottleRate,
   ports: values['free-ports'] ? 'free' : 'preferred',
   progress: (line) => process.stdout.write(`  ${line}\n`),
 })

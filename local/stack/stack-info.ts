@@ -27,6 +27,11 @@ export interface StackInfo {
     /** Records the replica function parked as never applicable (the same SQS queue in AWS). */
     replicaParked: string;
   };
+  /**
+   * Control endpoint of the proxy between the replica function and the backup pool:
+   * `PUT {"throttleRate": 0.3}` makes 30 % of the replica's Cognito calls fail with TooManyRequestsException.
+   */
+  faultInjection: { backupCognito: string };
   /** Local credentials every client must use: DynamoDB Local keeps one database per access key + region. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   logs: string;

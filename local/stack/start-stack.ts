@@ -39,6 +39,7 @@ export const PREFERRED_PORTS = {
   primaryLambda: 3002,
   replicaHttp: 3010,
   replicaLambda: 3012,
+  backupFaultProxy: 9231,
 };
 
 export interface StackOptions {
@@ -48,6 +49,8 @@ export interface StackOptions {
   dataDir: string;
   fresh: boolean;
   replicationDelayMs: number;
+  /** Share (0..1) of the replica's backup-pool calls rejected with TooManyRequestsException; changeable later. */
+  backupThrottleRate?: number;
   /** 'preferred' tries the well-known ports first; 'free' always takes free ones (tests). */
   ports: 'preferred' | 'free';
   progress: (line: string) => void;
@@ -191,6 +194,20 @@ const bringUp = async (
   await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
   progress(`cognito-local: primary ${url(ports.cognitoPrimary)}, backup ${url(ports.cognitoBackup)}`);
 
+  // The replica reaches the backup pool through a proxy that can inject throttling (off unless asked for).
+  const faultProxy = supervisor.start(
+    tsx('backup-fault-proxy', 'local/emulators/fault-proxy.ts', {
+      FAULT_TARGET: url(ports.cognitoBackup),
+      FAULT_PORT: String(ports.backupFaultProxy),
+      FAULT_THROTTLE_RATE: String(opts.backupThrottleRate ?? 0),
+    }),
+  );
+  await waitFor(() => httpAnswers(`${url(ports.backupFaultProxy)}/__fault-injection`), {
+    what: 'backup fault proxy',
+    timeoutMs: 30_000,
+    ...started(faultProxy),
+  });
+
   // 3. serverless offline for both services, configured through the SDK's own endpoint variables.
   const deadLetters = {
     replicaFailureDestination: join(dataDir, 'dead-letters', 'replica-failure-destination.jsonl'),
@@ -244,7 +261,7 @@ const bringUp = async (
   });
   const replicaService = offline('replica-offline', 'replica', ports.replicaHttp, ports.replicaLambda, {
     AWS_REGION: BACKUP_REGION,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.cognitoBackup),
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.backupFaultProxy),
     COGNITO_DR_BACKUP_USER_POOL_ID: backupPool.userPoolId,
     DEAD_LETTER_FILE: deadLetters.replicaParked,
   });
@@ -332,6 +349,7 @@ const bringUp = async (
       functions: { onPostConfirmation: primaryFunction, onUserRecordChange: replicaFunction },
     },
     deadLetters,
+    faultInjection: { backupCognito: `${url(ports.backupFaultProxy)}/__fault-injection` },
     credentials: LOCAL_CREDENTIALS,
     logs,
     replicationDelayMs: opts.replicationDelayMs,
