@@ -146,6 +146,24 @@ describe('applyRecordChange', () => {
     expect(pool.state('alice.smith')?.groups).toEqual(['admins']);
   });
 
+  it('creates a new group once when several users join it at the same time', async () => {
+    const { pool, table, deps } = setup();
+    const users = ['u1', 'u2', 'u3'].map((username) => userRecord({ username, groups: ['newcomers'] }));
+    for (const user of users) table.put(recordToItem(user));
+    await Promise.all(users.map((user) => applyRecordChange(deps, change(user))));
+    expect(pool.calls.filter((c) => c === 'CreateGroup')).toHaveLength(1);
+    expect([...(pool.groups.get('newcomers') ?? [])].sort()).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('re-creates a group deleted after this process created it', async () => {
+    const { pool, publish } = setup();
+    await publish(userRecord({ username: 'u1', groups: ['transient'] }));
+    pool.groups.delete('transient');
+    await publish(userRecord({ username: 'u2', groups: ['transient'] }));
+    expect(pool.state('u2')?.groups).toEqual(['transient']);
+    expect(pool.calls.filter((c) => c === 'CreateGroup')).toHaveLength(2);
+  });
+
   it('deletes the user when the record is a tombstone', async () => {
     const { pool, publish } = setup();
     await publish(userRecord());

@@ -113,19 +113,49 @@ async function addToGroup(pool: BackupPool, username: string, group: string): Pr
     pool.cognito.send(
       new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: username, GroupName: group }),
     );
-  try {
-    await add();
-    return;
-  } catch (error) {
-    if (!isErrorNamed(error, 'ResourceNotFoundException')) throw error;
-  }
-  try {
-    // Groups exist in the backup pool only because some replicated user is in them; created bare, on demand.
-    await pool.cognito.send(new CreateGroupCommand({ UserPoolId: pool.userPoolId, GroupName: group }));
-  } catch (error) {
-    if (!isErrorNamed(error, 'GroupExistsException')) throw error;
+  for (const recreate of [false, true]) {
+    try {
+      await add();
+      return;
+    } catch (error) {
+      if (!isErrorNamed(error, 'ResourceNotFoundException')) throw error;
+    }
+    // The second time round the group we created earlier has been deleted since: create it again.
+    await createGroupOnce(pool, group, recreate);
   }
   await add();
+}
+
+/** Group creations of this process, per pool client and pool, so parallel users share one CreateGroup call. */
+const groupCreations = new WeakMap<object, Map<string, Promise<void>>>();
+
+/**
+ * Creates a group the backup pool lacks. Groups exist there only because some replicated user is in them, so they
+ * are created bare, on demand. Parallel users joining the same new group share one call: cognito-local answers a
+ * second CreateGroup by overwriting the group, members and all, instead of raising GroupExistsException.
+ */
+function createGroupOnce(pool: BackupPool, group: string, recreate: boolean): Promise<void> {
+  let creations = groupCreations.get(pool.cognito);
+  if (!creations) {
+    creations = new Map();
+    groupCreations.set(pool.cognito, creations);
+  }
+  const key = `${pool.userPoolId}/${group}`;
+  const known = creations.get(key);
+  if (known && !recreate) return known;
+  const creation = pool.cognito
+    .send(new CreateGroupCommand({ UserPoolId: pool.userPoolId, GroupName: group }))
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        // Someone else created it first: just as good.
+        if (isErrorNamed(error, 'GroupExistsException')) return;
+        creations.delete(key);
+        throw error;
+      },
+    );
+  creations.set(key, creation);
+  return creation;
 }
 
 function toAttributeList(attributes: Record<string, string>): AttributeType[] {
