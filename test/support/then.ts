@@ -10,7 +10,21 @@ import { backupPool, stack } from './stack';
 const attributesOf = (user: AdminGetUserCommandOutput) =>
   Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
 
+const backupUser = (user: TestUser) =>
+  backupPool.send(new AdminGetUserCommand({ UserPoolId: stack.backup.userPoolId, Username: user.username }));
+
 export const then = {
+  /** Waits until the backup user carries every expected attribute value. */
+  theBackupUserHasAttributes: async (
+    user: TestUser,
+    expected: Record<string, string>,
+    { within }: { within: number },
+  ) =>
+    eventually(
+      () => backupUser(user),
+      (found) => Object.entries(expected).every(([name, value]) => attributesOf(found)[name] === value),
+      { within, what: `${user.username} having ${Object.keys(expected).join(', ')} in the backup pool` },
+    ),
   theUserIsInTheBackupPool: async (user: TestUser, { within }: { within: number }) =>
     eventually(
       () =>

@@ -1,6 +1,11 @@
 // Actions on the local stack, described as what happens in the test.
-import { AdminConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminConfirmSignUpCommand,
+  AdminUpdateUserAttributesCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { TestUser } from './given';
+import { invokePostConfirmation } from './lambda';
 import { primaryPool, stack } from './stack';
 
 export const when = {
@@ -17,5 +22,39 @@ export const when = {
     await primaryPool.send(
       new AdminConfirmSignUpCommand({ UserPoolId: stack.primary.userPoolId, Username: user.username }),
     );
+  },
+
+  /** The user resets their password: Cognito fires PostConfirmation_ConfirmForgotPassword, which re-captures them. */
+  theUserChangesAttributesAndResetsTheirPassword: async (
+    user: TestUser,
+    attributes: Record<string, string>,
+  ) => {
+    await primaryPool.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: stack.primary.userPoolId,
+        Username: user.username,
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      }),
+    );
+    await invokePostConfirmation({
+      version: '1',
+      region: stack.primary.region,
+      userPoolId: stack.primary.userPoolId,
+      userName: user.username,
+      callerContext: { awsSdkVersion: 'e2e', clientId: stack.primary.clientId },
+      triggerSource: 'PostConfirmation_ConfirmForgotPassword',
+      request: { userAttributes: {} },
+      response: {},
+    });
+  },
+
+  /** Sets the share of the replica's backup-pool calls that the fault proxy rejects as throttled. */
+  theBackupPoolThrottles: async (throttleRate: number): Promise<{ throttled: number; forwarded: number }> => {
+    const response = await fetch(stack.faultInjection.backupCognito, {
+      method: 'PUT',
+      body: JSON.stringify({ throttleRate }),
+    });
+    if (!response.ok) throw new Error(`fault proxy refused throttleRate ${throttleRate}`);
+    return (await response.json()) as { throttled: number; forwarded: number };
   },
 };
