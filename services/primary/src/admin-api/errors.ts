@@ -17,13 +17,22 @@ export class ValidationError extends Error {
   }
 }
 
-/** The user the request is about does not exist (any more) in the primary pool. */
-export class UserGoneError extends Error {
-  override readonly name = 'UserGoneError';
-  readonly field = 'username';
+/** The user or group the request names does not exist (any more) in the primary pool. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  readonly field: string;
 
-  constructor() {
-    super('username: no such user in the primary pool');
+  constructor(field: string, rule: string) {
+    super(`${field}: ${rule}`);
+    this.field = field;
+  }
+
+  static user(): NotFoundError {
+    return new NotFoundError('username', 'no such user in the primary pool');
+  }
+
+  static group(field: 'group' | 'groups'): NotFoundError {
+    return new NotFoundError(field, 'no such group in the primary pool');
   }
 }
 
