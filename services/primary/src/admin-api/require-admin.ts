@@ -87,8 +87,8 @@ const MAX_TOKEN_LENGTH = 8192;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 function unauthorized(reason: string) {
-  // `reason` (an error name or a short rule) goes to the log through http-errors, never to the caller.
-  return createError(401, UNAUTHORIZED, { cause: { reason } });
+  // `reason` (an error name or a short rule) goes to the log through access-log, never to the caller.
+  return Object.assign(createError(401, UNAUTHORIZED, { cause: { reason } }), { field: 'authorization' });
 }
 
 function bearerToken(event: APIGatewayProxyEvent): string {
@@ -118,9 +118,12 @@ export const requireAdmin = (opts: RequireAdminOptions) => {
     }
     const groups = claims['cognito:groups'];
     if (!Array.isArray(groups) || !groups.includes(adminGroup)) {
-      throw createError(403, 'authorization: the caller is not in the administrators group', {
-        cause: { reason: 'not an administrator', sub: claims.sub },
-      });
+      throw Object.assign(
+        createError(403, 'authorization: the caller is not in the administrators group', {
+          cause: { reason: 'not an administrator' },
+        }),
+        { field: 'authorization' },
+      );
     }
     const caller: Caller = { sub: String(claims.sub) };
     (request.internal as Record<string, unknown>).caller = caller;

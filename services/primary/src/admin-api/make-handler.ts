@@ -1,0 +1,46 @@
+// Wraps a route core in the admin API's Middy stack: access log, error mapping, header normalisation, the admin
+// token check, then the guarded JSON body; the route only ever sees an authenticated, size-checked request.
+import middy, { type Request } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { accessLog, type LogSink } from './access-log';
+import { httpErrors } from './http-errors';
+import { jsonBody } from './json-body';
+import { requireAdmin, type TokenVerifier } from './require-admin';
+import { jsonResponse } from './respond';
+import type { Route, RouteResult } from './route';
+
+export interface HandlerOptions {
+  verifier: TokenVerifier;
+  adminGroup: string;
+  logger: LogSink;
+}
+
+/** Turns the route's result into the HTTP response, keeping its note for the access log. */
+const routeResponse = () => {
+  const routeResponseMiddlewareAfter = async (request: Request): Promise<void> => {
+    const { statusCode, body, note } = request.response as RouteResult;
+    (request.internal as Record<string, unknown>).note = note;
+    request.response = jsonResponse(statusCode, statusCode === 204 ? undefined : body);
+  };
+  return { after: routeResponseMiddlewareAfter };
+};
+
+export function makeHandler(route: Route, { verifier, adminGroup, logger }: HandlerOptions) {
+  // `after` and `onError` run in reverse order of use: the route's result is shaped first, errors are mapped
+  // before the access log writes the line with the final status.
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(accessLog({ logger }))
+    .use(httpErrors())
+    .use(httpHeaderNormalizer())
+    .use(requireAdmin({ verifier, adminGroup }))
+    .use(jsonBody())
+    .use(routeResponse())
+    .handler(
+      async (event) =>
+        (await route({
+          params: event.pathParameters ?? {},
+          body: event.body,
+        })) as unknown as APIGatewayProxyResult,
+    );
+}
