@@ -70,15 +70,15 @@ describe('mapError', () => {
       'an unexposed 4xx',
       createError(400, 'internal detail', { expose: false }),
       400,
-      { message: 'Internal Server Error' },
+      { message: 'Request refused' },
     ],
     ['ResourceNotFoundException outside the group routes', awsError('ResourceNotFoundException'), 500, {}],
     ['AccessDeniedException (our IAM)', awsError('AccessDeniedException', 'arn:aws:iam::1:role/x'), 500, {}],
     ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'x')"), 500, {}],
     ['a thrown string', 'oops', 500, {}],
     ['undefined', undefined, 500, {}],
-    // A default keeps the callback's arity at 4, so Jest does not pass `done` into rows without headers.
   ])('%s', (_, error, statusCode, body, headers = {}) => {
+    // (`headers = {}` keeps the arity at 4, so Jest does not pass its `done` callback into rows without headers.)
     const mapped = mapError(error);
     expect(mapped.statusCode).toBe(statusCode);
     expect(mapped.body).toMatchObject(body);

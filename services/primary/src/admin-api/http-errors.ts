@@ -114,6 +114,7 @@ export function mapError(error: unknown): Mapped {
 }
 
 function statusText(statusCode: number): string {
+  if (statusCode < 500) return 'Request refused';
   if (statusCode === 502) return 'Bad Gateway';
   if (statusCode === 503) return 'Service Unavailable';
   if (statusCode === 504) return 'Gateway Timeout';
