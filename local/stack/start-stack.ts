@@ -237,6 +237,9 @@ const bringUp = async (
         '--lambdaPort',
         String(lambdaPort),
         '--localEnvironment',
+        // Lambda keeps idle instances warm for minutes, not the 60 s serverless-offline defaults to.
+        '--terminateIdleLambdaTime',
+        '900',
       ],
       cwd: join(root, 'services', service),
       env: {

@@ -40,6 +40,33 @@ function expectConverged(pool: FakeUserPool, record: UserRecord) {
 }
 
 describe('applyRecordChange', () => {
+  it('creates a first-seen user (INSERT) without reading the backup pool first', async () => {
+    const { pool, table, deps } = setup();
+    const record = userRecord();
+    table.put(recordToItem(record));
+    const result = await applyRecordChange(deps, change(record, 'INSERT'));
+    expect(result.outcome).toBe('created');
+    expect(pool.calls.slice(0, 2)).toEqual(['AdminCreateUser', 'AdminSetUserPassword']);
+    expect(pool.calls).not.toContain('AdminGetUser');
+    expectConverged(pool, record);
+  });
+
+  it('converges an INSERT for a user the backup pool already has, after the create is refused', async () => {
+    const { pool, table, deps } = setup();
+    const record = userRecord();
+    table.put(recordToItem(record));
+    await applyRecordChange(deps, change(record));
+    const changed = {
+      ...record,
+      version: 2,
+      attributes: { ...record.attributes, 'custom:tier': 'platinum' },
+    };
+    table.put(recordToItem(changed));
+    const result = await applyRecordChange(deps, change(changed, 'INSERT'));
+    expect(result.outcome).toBe('updated');
+    expectConverged(pool, changed);
+  });
+
   it('creates a user with custom attributes, groups and disabled, silently, with a usable status', async () => {
     const { pool, publish } = setup();
     const record = userRecord({ enabled: false, groups: ['admins', 'staff'] });

@@ -70,7 +70,11 @@ export async function applyRecordChange(deps: ApplyDeps, change: RecordChange): 
   const target = stored && stored.version > streamed.version ? stored : streamed;
   if (target.origin === deps.region) return { outcome: 'skipped-own-origin', version: target.version };
 
-  const operations = await converge(deps, target);
+  // A first sighting of the user (INSERT, and the table has nothing newer) almost always means the backup user
+  // does not exist yet: create straight away and save a read. If it does exist, the create fails with
+  // UsernameExistsException and the loop below reads and converges as usual.
+  const likelyAbsent = change.eventName === 'INSERT' && target === streamed;
+  const operations = await converge(deps, target, likelyAbsent);
   return {
     outcome: outcomeOf(operations),
     version: target.version,
@@ -79,12 +83,16 @@ export async function applyRecordChange(deps: ApplyDeps, change: RecordChange): 
   };
 }
 
-async function converge(deps: ApplyDeps, record: UserRecord): Promise<ConvergeOperationType[]> {
+async function converge(
+  deps: ApplyDeps,
+  record: UserRecord,
+  likelyAbsent: boolean,
+): Promise<ConvergeOperationType[]> {
   const pool = { cognito: deps.cognito, userPoolId: deps.userPoolId };
   const newPassword = deps.newPassword ?? randomPassword;
   const done: ConvergeOperationType[] = [];
   for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
-    const backup = await readBackupUser(pool, record.username);
+    const backup = round === 1 && likelyAbsent ? null : await readBackupUser(pool, record.username);
     const plan = planConvergence(backup, record);
     if (plan.length === 0) return done;
     try {

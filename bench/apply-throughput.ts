@@ -1,0 +1,201 @@
+// Replica apply throughput: stream records built from real records, applied by the replica's own handler
+// (in-process) against the backup emulator, next to the emulator's raw AdminCreateUser rate measured in the same
+// run at the same concurrency. Each side writes into a fresh pool of its own, so both start empty.
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+  type SchemaAttributeType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recordFromCognitoUser, recordToImage, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StackInfo } from '../local/stack/stack-info';
+import { readTableDefinition } from '../local/stack/table-definition';
+import { pool } from './stats';
+
+const root = resolve(__dirname, '..');
+const BATCH_SIZE = 100;
+const CONCURRENCY = 8; // the replica's DEFAULT_CONCURRENCY
+
+export interface ApplyResult {
+  records: number;
+  handlerRecordsPerSecond: number;
+  rawAdminCreateUserPerSecond: number;
+  rawConfirmedUserPerSecond: number;
+  /** handler ÷ raw AdminCreateUser: the issue's figure. */
+  ratioToRawCreate: number;
+  /** handler ÷ raw AdminCreateUser + AdminSetUserPassword, the same work a confirmed backup user needs. */
+  ratioToRawConfirmedUser: number;
+  failures: number;
+}
+
+const schema = (): SchemaAttributeType[] =>
+  (
+    require(join(root, 'shared', 'pool-schema.cjs')) as { backupSchema: () => SchemaAttributeType[] }
+  ).backupSchema();
+
+const makeRecords = (count: number, run: string): UserRecord[] =>
+  Array.from({ length: count }, (_, i) => ({
+    ...recordFromCognitoUser({
+      user: {
+        Username: `apply-${run}-${i}`,
+        Enabled: true,
+        UserStatus: 'CONFIRMED',
+        Attributes: [
+          { Name: 'sub', Value: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
+          { Name: 'email', Value: `apply-${run}-${i}@example.com` },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'custom:tier', Value: ['gold', 'silver', 'bronze'][i % 3] ?? 'gold' },
+          { Name: 'custom:tenant_id', Value: `tenant-${i % 17}` },
+        ],
+      },
+      groups: [],
+      origin: 'us-east-1',
+      now: Date.now(),
+    }),
+    version: 1,
+  }));
+
+const fakeContext = (): Context =>
+  ({
+    functionName: 'bench-onUserRecordChange',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:000000000000:function:bench',
+    memoryLimitInMB: '512',
+    awsRequestId: randomBytes(8).toString('hex'),
+    logGroupName: 'bench',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 60_000,
+  }) as Context;
+
+export const measureApplyThroughput = async (stack: StackInfo, count: number): Promise<ApplyResult> => {
+  const run = randomBytes(3).toString('hex');
+  const region = stack.backup.region;
+  const cognito = new CognitoIdentityProviderClient({
+    region,
+    endpoint: stack.backup.cognitoEndpoint,
+    credentials: stack.credentials,
+  });
+  const newPool = async (name: string) =>
+    (await cognito.send(new CreateUserPoolCommand({ PoolName: name, Schema: schema() }))).UserPool?.Id ?? '';
+
+  // Raw emulator rates first, each into its own empty pool.
+  const rawPool = await newPool(`bench-raw-${run}`);
+  const rawNames = Array.from({ length: count }, (_, i) => `raw-${run}-${i}`);
+  let started = Date.now();
+  await pool(rawNames, CONCURRENCY, async (username) => {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: rawPool,
+        Username: username,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+      }),
+    );
+  });
+  const rawCreate = count / ((Date.now() - started) / 1000);
+  const confirmedPool = await newPool(`bench-confirmed-${run}`);
+  started = Date.now();
+  await pool(rawNames, CONCURRENCY, async (username) => {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: confirmedPool,
+        Username: username,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+      }),
+    );
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: confirmedPool,
+        Username: username,
+        Password: `Pw-${randomBytes(8).toString('hex')}-7x`,
+        Permanent: true,
+      }),
+    );
+  });
+  const rawConfirmed = count / ((Date.now() - started) / 1000);
+
+  // The handler reads the table as the truth: give it a table of its own, holding the records.
+  const tableName = `cognito-dr-users-bench-${run}`;
+  const definition = readTableDefinition(join(root, 'services', 'primary', 'serverless.yml'), 'local');
+  const dynamo = new DynamoDBClient({
+    region,
+    endpoint: stack.backup.dynamodbEndpoint,
+    credentials: stack.credentials,
+  });
+  await dynamo.send(new CreateTableCommand({ ...definition.create, TableName: tableName }));
+  const documents = DynamoDBDocumentClient.from(dynamo);
+  const records = makeRecords(count, run);
+  for (let i = 0; i < records.length; i += 25) {
+    await documents.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableName]: records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: recordToItem(r) } })),
+        },
+      }),
+    );
+  }
+
+  const applyPool = await newPool(`bench-apply-${run}`);
+  Object.assign(process.env, {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: stack.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.backup.cognitoEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.backup.dynamodbEndpoint,
+    BACKUP_USER_POOL_ID: applyPool,
+    TABLE_NAME: tableName,
+    DEAD_LETTER_FILE: join(root, '.local', 'bench', `parked-${run}.jsonl`),
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  // Loaded per run, after the environment it reads at cold start is in place.
+  const modulePath = require.resolve('../services/replica/src/functions/on-user-record-change');
+  delete require.cache[modulePath];
+  const { handler } = require(modulePath) as {
+    handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+  };
+  const events: DynamoDBStreamEvent[] = [];
+  for (let i = 0; i < records.length; i += BATCH_SIZE) {
+    events.push({
+      Records: records.slice(i, i + BATCH_SIZE).map((record, j) => ({
+        eventID: `${run}-${i + j}`,
+        eventName: 'INSERT',
+        eventSource: 'aws:dynamodb',
+        eventVersion: '1.1',
+        awsRegion: region,
+        eventSourceARN: `arn:aws:dynamodb:${region}:000000000000:table/${tableName}/stream/bench`,
+        dynamodb: {
+          Keys: { username: { S: record.username } },
+          NewImage: recordToImage(record) as never,
+          SequenceNumber: String(1_000_000 + i + j),
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+      })),
+    });
+  }
+  let failures = 0;
+  started = Date.now();
+  for (const event of events) {
+    // One shard, one batch at a time, as the event source mapping delivers it.
+    const response = await handler(event, fakeContext());
+    failures += response.batchItemFailures.length;
+  }
+  const handlerRate = count / ((Date.now() - started) / 1000);
+  return {
+    records: count,
+    handlerRecordsPerSecond: handlerRate,
+    rawAdminCreateUserPerSecond: rawCreate,
+    rawConfirmedUserPerSecond: rawConfirmed,
+    ratioToRawCreate: handlerRate / rawCreate,
+    ratioToRawConfirmedUser: handlerRate / rawConfirmed,
+    failures,
+  };
+};

@@ -1,0 +1,65 @@
+// `npm run bench`: drives the local stack (COGNITO_DR_STACK_FILE, or a fresh one) and prints JSON and a short
+// table. Each figure is the median of --runs runs (default 3); these machines are shared, so compare medians
+// and ratios, not single timings. Targets are checked here, never in tests.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ApplyResult, measureApplyThroughput } from './apply-throughput';
+import { measureRpo, type RpoResult } from './rpo';
+import { withStack } from './stack-for-bench';
+import { median } from './stats';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'rpo-users': { type: 'string', default: '200' },
+    'rpo-concurrency': { type: 'string', default: '16' },
+    'apply-records': { type: 'string', default: '2000' },
+  },
+});
+const runs = Number(values.runs);
+
+const medianOf = <T extends object>(results: T[]): T =>
+  Object.fromEntries(
+    Object.keys(results[0] ?? {}).map((key) => [key, median(results.map((r) => Number(r[key as keyof T])))]),
+  ) as T;
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+const main = async () => {
+  const report = await withStack(async (stack) => {
+    const rpo: RpoResult[] = [];
+    const apply: ApplyResult[] = [];
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`run ${i + 1}/${runs}: RPO burst\n`);
+      rpo.push(await measureRpo(stack, Number(values['rpo-users']), Number(values['rpo-concurrency'])));
+      process.stderr.write(`run ${i + 1}/${runs}: replica apply throughput\n`);
+      apply.push(await measureApplyThroughput(stack, Number(values['apply-records'])));
+    }
+    return { runs, rpo: { median: medianOf(rpo), all: rpo }, apply: { median: medianOf(apply), all: apply } };
+  });
+  const out = join(resolve(__dirname, '..'), '.local', 'bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(report)}\n\n`);
+  const r = report.rpo.median;
+  const a = report.apply.median;
+  const rows: Array<[string, string, string]> = [
+    ['RPO p50 / p95 / p99 / max (ms)', `${r.p50Ms} / ${r.p95Ms} / ${r.p99Ms} / ${r.maxMs}`, 'p99 <= 1000'],
+    ['users not visible after 30 s', String(r.notVisibleAfter30s), '0'],
+    ['replica apply (records/s)', String(round(a.handlerRecordsPerSecond)), ''],
+    ['raw AdminCreateUser (users/s)', String(round(a.rawAdminCreateUserPerSecond)), ''],
+    ['apply ÷ raw AdminCreateUser', String(round(a.ratioToRawCreate)), '>= 0.8'],
+    ['apply ÷ raw create + set password', String(round(a.ratioToRawConfirmedUser)), ''],
+  ];
+  for (const [name, value, target] of rows) {
+    process.stdout.write(`${name.padEnd(36)} ${value.padEnd(28)} ${target}\n`);
+  }
+};
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
