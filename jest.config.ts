@@ -3,6 +3,11 @@ import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+  // Middy 6 ships ES modules only; Jest runs CommonJS, so its files are compiled like ours.
+  '^.+/node_modules/@middy/.+\\.js$': [
+    '@swc/jest',
+    { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 
 const unit = (displayName: string, root: string): Config => ({
@@ -12,6 +17,7 @@ const unit = (displayName: string, root: string): Config => ({
   roots: [`<rootDir>/${root}`],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.esbuild/', '/.serverless/'],
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
 });
 
 const config: Config = {
