@@ -2,7 +2,7 @@
 // reads as given.../when... in the route and hostile suites.
 
 import type { Fetcher } from 'aws-jwt-verify/https';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { makeHandler } from '../make-handler';
 import { createTokenVerifier } from '../require-admin';
 import type { AdminDeps, Route } from '../route';
@@ -81,7 +81,9 @@ export const adminToken = () => signToken(poolKey, idTokenClaims());
 export function givenAdminApi() {
   const pool = new FakePool()
     .withUser('victim', { email: 'victim@example.com', name: 'Victim', 'custom:tier': 'gold' }, ['staff'])
-    .withUser('Mixed.Case', { email: 'mixed@example.com' });
+    .withUser('Mixed.Case', { email: 'mixed@example.com' })
+    // The user the ready-made events in services/primary/events name.
+    .withUser('alice', { email: 'alice@example.com' });
   const capture = new FakeCapture(pool);
   const records = new FakeRecords(capture);
   const backup = new FakeBackup();
@@ -135,6 +137,11 @@ export function givenAdminApi() {
       body,
       ...(input.isBase64Encoded ? { isBase64Encoded: true } : {}),
     });
+    return send(name, event);
+  }
+
+  /** Runs a ready-made event (e.g. one of services/primary/events) through the route's handler. */
+  async function send(name: RouteName, event: APIGatewayProxyEvent): Promise<Answer> {
     const response: APIGatewayProxyResult = await handlers[name](event, {
       awsRequestId: 'lambda-1',
     } as Context);
@@ -146,5 +153,5 @@ export function givenAdminApi() {
     };
   }
 
-  return { pool, capture, records, backup, logs, call };
+  return { pool, capture, records, backup, logs, call, send };
 }

@@ -1,0 +1,61 @@
+// Builds what every admin API function shares, once per cold start: settings (failing fast), AWS clients, the
+// token verifier with its JWKS cache, the logger, and a handler factory that route files call with their core.
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { captureUser } from '@cognito-dr/shared';
+import { cognitoClient, tableClient } from '../lib/aws-clients';
+import { readAdminApiConfig, readBackupPoolConfig } from './config';
+import { makeHandler } from './make-handler';
+import { type BackupPool, cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
+import { createTokenVerifier } from './require-admin';
+import type { AdminDeps, Route } from './route';
+
+export function adminApi(env: Record<string, string | undefined> = process.env) {
+  const config = readAdminApiConfig(env);
+  // No endpoint: the SDK's AWS_ENDPOINT_URL_* variables point these at the emulators locally.
+  const cognito = cognitoClient();
+  const table = tableClient();
+  const verifier = createTokenVerifier({
+    issuer: config.jwtIssuer,
+    jwksUri: config.jwksUri,
+    clientId: config.userPoolClientId,
+  });
+  const logger = new Logger();
+
+  const deps: Omit<AdminDeps, 'backup'> = {
+    pool: cognitoPrimaryPool(cognito, config.userPoolId),
+    records: dynamoRecordReader(table, config.tableName),
+    capture: (username) =>
+      captureUser(
+        {
+          cognito,
+          table,
+          userPoolId: config.userPoolId,
+          tableName: config.tableName,
+          origin: config.region,
+          now: Date.now,
+        },
+        username,
+      ),
+  };
+
+  return {
+    deps,
+    makeHandler: (route: Route) => makeHandler(route, { verifier, adminGroup: config.adminGroup, logger }),
+  };
+}
+
+/**
+ * The backup pool, for GET only. Its endpoint is set explicitly when BACKUP_COGNITO_ENDPOINT is given, because
+ * locally AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points at the primary pool's emulator.
+ */
+export function backupPool(env: Record<string, string | undefined> = process.env): BackupPool {
+  const { userPoolId, region, endpoint } = readBackupPoolConfig(env);
+  const cognito = new CognitoIdentityProviderClient({
+    region,
+    maxAttempts: 2,
+    ...(endpoint ? { endpoint } : {}),
+  });
+  return cognitoBackupPool(cognito, userPoolId);
+}
