@@ -23,8 +23,12 @@ function bodyBytes(event: APIGatewayProxyEvent, body: string): number {
 
 export const jsonBody = (opts: Partial<typeof defaults> = {}) => {
   const options = { ...defaults, ...opts };
-  // Its own content-type check always passes here: the stricter rule above has already run.
-  const parser = httpJsonBodyParser();
+  // Its own content-type check is off: the rule above has run, and Middy's pattern is case-sensitive, so it
+  // would refuse "Application/JSON", which HTTP says is the same type. (The option exists in 6.4.5's code but
+  // not in its type declarations.)
+  const parser = httpJsonBodyParser({ disableContentTypeCheck: true } as Parameters<
+    typeof httpJsonBodyParser
+  >[0]);
 
   const jsonBodyMiddlewareBefore = async (request: Request<APIGatewayProxyEvent>): Promise<void> => {
     const { event } = request;
