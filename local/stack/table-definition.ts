@@ -1,15 +1,7 @@
 // Reads the replication table's definition from the primary service's own CloudFormation resource, so the local
 // tables are created from the same definition AWS deploys instead of a second hand-written copy.
-import { readFileSync } from 'node:fs';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { parse, type Tags } from 'yaml';
-
-const cloudFormationTags: Tags = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Select', 'Split', 'ImportValue'].map(
-  (fn) => ({
-    tag: `!${fn}`,
-    resolve: (value: unknown) => ({ [fn === 'Ref' ? 'Ref' : `Fn::${fn}`]: value }),
-  }),
-);
+import { readServerlessYml } from '../lib/cloudformation-yaml';
 
 interface ServerlessConfig {
   custom?: { tableName?: string };
@@ -22,9 +14,7 @@ export interface LocalTableDefinition {
 }
 
 export const readTableDefinition = (serverlessYmlPath: string, stage: string): LocalTableDefinition => {
-  const config = parse(readFileSync(serverlessYmlPath, 'utf8'), {
-    customTags: cloudFormationTags,
-  }) as ServerlessConfig;
+  const config = readServerlessYml<ServerlessConfig>(serverlessYmlPath);
   const resources = Object.values(config.resources?.Resources ?? {});
   const table = resources.find((r) => r.Type === 'AWS::DynamoDB::GlobalTable');
   if (!table) throw new Error(`${serverlessYmlPath} declares no AWS::DynamoDB::GlobalTable`);

@@ -1,7 +1,6 @@
 // Reads a function's DynamoDB stream event settings from its serverless.yml, so the local event source mapping
 // batches, retries and bisects exactly as the deployed one is configured to.
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { readServerlessYml } from '../../lib/cloudformation-yaml';
 import type { EventSourceSettings } from './deliver-batch';
 
 interface StreamEvent {
@@ -18,13 +17,9 @@ export const readStreamEventSettings = (
   serverlessYmlPath: string,
   functionKey: string,
 ): EventSourceSettings & { batchSize: number } => {
-  // CloudFormation tags (!GetAtt …) only appear in values this reader does not use; keep them as plain data.
-  const config = parse(readFileSync(serverlessYmlPath, 'utf8'), {
-    customTags: ['Ref', 'GetAtt', 'Sub', 'Join', 'ImportValue'].map((t) => ({
-      tag: `!${t}`,
-      resolve: (v: unknown) => v,
-    })),
-  }) as { functions?: Record<string, { events?: StreamEvent[] }> };
+  const config = readServerlessYml<{ functions?: Record<string, { events?: StreamEvent[] }> }>(
+    serverlessYmlPath,
+  );
   const stream = config.functions?.[functionKey]?.events?.find((e) => e.stream?.type === 'dynamodb')?.stream;
   if (!stream) throw new Error(`${serverlessYmlPath}: function ${functionKey} has no DynamoDB stream event`);
   return {
