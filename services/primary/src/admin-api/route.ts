@@ -45,6 +45,7 @@ export async function changeThenCapture(
   capture: Capture,
   username: string,
   change: () => Promise<void>,
+  { userMustExist = true }: { userMustExist?: boolean } = {},
 ): Promise<CaptureResult> {
   let failure: { error: unknown } | undefined;
   try {
@@ -58,14 +59,24 @@ export async function changeThenCapture(
   } catch (error) {
     throw new CaptureFailedError(error);
   }
-  if (failure) throw failure.error;
+  if (failure) {
+    // The capture has just read the pool: if the user is not there, that is the answer, whatever error the
+    // change gave (Cognito says UserNotFoundException; the local emulator's AdminUpdateUserAttributes says
+    // NotAuthorizedException).
+    if (userMustExist && isGone(captured)) throw NotFoundError.user();
+    throw failure.error;
+  }
   return captured;
+}
+
+function isGone({ record }: CaptureResult): boolean {
+  return !record || record.deleted === true;
 }
 
 /** The user after a change, from the record the capture left in the table; 404 if the user has gone since. */
 export function changedUser(captured: CaptureResult): ChangedUser {
   const { record } = captured;
-  if (!record || record.deleted === true) throw NotFoundError.user();
+  if (!record || isGone(captured)) throw NotFoundError.user();
   return { user: presentRecord(record), record: presentRecordState(record) };
 }
 

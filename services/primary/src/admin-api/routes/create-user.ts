@@ -14,10 +14,16 @@ export const createUser =
       if (!(await pool.groupExists(group))) throw NotFoundError.group('groups');
     }
     try {
-      const captured = await changeThenCapture(capture, user.username, async () => {
-        await pool.createUser(user);
-        for (const group of user.groups) await pool.addToGroup(user.username, group);
-      });
+      const captured = await changeThenCapture(
+        capture,
+        user.username,
+        async () => {
+          await pool.createUser(user);
+          for (const group of user.groups) await pool.addToGroup(user.username, group);
+        },
+        // A create refused by the pool leaves no user, and the refusal (400, 409) is the answer.
+        { userMustExist: false },
+      );
       return { statusCode: 201, body: changedUser(captured), note: captureNote(captured) };
     } catch (error) {
       // A group deleted between the check and the add; the user exists and its record says so.

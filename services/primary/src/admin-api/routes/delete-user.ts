@@ -14,7 +14,7 @@ export const deleteUser =
     const canonical = await pool.canonicalUsername(username);
     if (canonical === null) {
       // Already gone, e.g. a retry after a 503: still make sure the table holds the tombstone.
-      await changeThenCapture(capture, username, async () => {});
+      await changeThenCapture(capture, username, async () => {}, { userMustExist: false });
       throw NotFoundError.user();
     }
     const captured = await changeThenCapture(capture, canonical, () => pool.deleteUser(canonical));

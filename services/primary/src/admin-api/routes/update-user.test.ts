@@ -146,3 +146,19 @@ describe('PUT /users/{username}', () => {
     expect([...api.capture.table.keys()]).toEqual(['Mixed.Case']);
   });
 });
+
+describe('PUT /users/{username} against a pool that reports a missing user differently', () => {
+  it('answers 404 when the fresh read shows no user, whatever error the change gave (cognito-local)', async () => {
+    const api = givenAdminApi();
+    api.pool.failNext('updateAttributes', awsError('NotAuthorizedException'));
+    const answer = await api.call('updateUser', { username: 'nobody', body: { email: 'a@example.com' } });
+    expect(answer.statusCode).toBe(404);
+    expect(answer.body?.field).toBe('username');
+  });
+
+  it('keeps the change’s own error when the user is there', async () => {
+    const api = givenAdminApi();
+    api.pool.failNext('updateAttributes', awsError('NotAuthorizedException'));
+    expect((await api.call('updateUser', { body: { email: 'a@example.com' } })).statusCode).toBe(500);
+  });
+});
