@@ -1,0 +1,71 @@
+// Keeps the reconciler's Cognito calls under the pool's request-rate quotas, one pacer per quota category.
+import type { Clock } from './clock';
+
+/**
+ * A token bucket holding one token, refilled at `ratePerSecond`: calls leave evenly spaced and never more than
+ * `ratePerSecond` of them fall in any one-second window. No bursting on purpose: the quota is shared with the
+ * application and the triggers, so the reconciler spreads its share instead of spending it in bursts.
+ */
+export class Pacer {
+  readonly ratePerSecond: number;
+  private readonly clock: Clock;
+  /** Start of the current run of back-to-back calls; slots are computed from it, never accumulated. */
+  private origin = Number.NEGATIVE_INFINITY;
+  private slot = 0;
+
+  constructor(ratePerSecond: number, clock: Clock) {
+    if (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0) {
+      throw new RangeError(`rate must be a positive number of calls per second, got ${ratePerSecond}`);
+    }
+    this.ratePerSecond = ratePerSecond;
+    this.clock = clock;
+  }
+
+  /** Resolves when the caller may make one call. Safe to call concurrently: each caller gets its own slot. */
+  async take(): Promise<void> {
+    const now = this.clock.now();
+    if (now > this.slotTime(this.slot)) {
+      // Idle since the last slot: start a new run rather than letting the caller "catch up" in a burst.
+      this.origin = now;
+      this.slot = 0;
+    }
+    const at = this.slotTime(this.slot);
+    this.slot += 1;
+    if (at > now) await this.clock.sleep(at - now);
+  }
+
+  /**
+   * Whole milliseconds, rounded up: computing k * 1000 / rate afresh (not by adding intervals up) and rounding up
+   * keeps slot k + rate exactly 1000 ms after slot k, so float error can never squeeze in an extra call.
+   */
+  private slotTime(slot: number): number {
+    return this.origin + Math.ceil((slot * 1000) / this.ratePerSecond);
+  }
+}
+
+/** Cognito quota categories the reconciler calls into, and the writes whose replay the backup pool absorbs. */
+export interface Rates {
+  /** ListUsers (and the group listings of `status`/`verify`): Cognito's UserList category, 30 rps by default. */
+  userList: number;
+  /** AdminGetUser and AdminListGroupsForUser: the UserRead category, 120 rps by default. */
+  userRead: number;
+  /**
+   * Record writes per second. Each written record becomes replica calls in the backup region (AdminCreateUser for
+   * a new user: the UserCreation category, 50 rps by default), so this bounds the load the run puts there.
+   */
+  writes: number;
+}
+
+export const DEFAULT_RATES: Rates = { userList: 30, userRead: 120, writes: 50 };
+
+export interface Pacers {
+  userList: Pacer;
+  userRead: Pacer;
+  writes: Pacer;
+}
+
+export const pacersFor = (rates: Rates, clock: Clock): Pacers => ({
+  userList: new Pacer(rates.userList, clock),
+  userRead: new Pacer(rates.userRead, clock),
+  writes: new Pacer(rates.writes, clock),
+});

@@ -1,0 +1,33 @@
+// The shared fake table plus Scan, paging in key order and resuming after any key, as the reconciler uses it.
+import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
+
+// biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
+type AnyCommand = { constructor: { name: string }; input: any };
+
+export class ScannableTable extends FakeTable {
+  /** Usernames of every PutCommand that reached the table, in order (to assert nothing was written twice). */
+  readonly written: string[] = [];
+
+  constructor() {
+    super();
+    this.beforePut = ({ Item }) => {
+      this.written.push(String(Item.username));
+    };
+  }
+
+  override async send(command: AnyCommand): Promise<unknown> {
+    if (command.constructor.name !== 'ScanCommand') return super.send(command);
+    this.calls.push('ScanCommand');
+    const input = command.input as { Limit?: number; ExclusiveStartKey?: { username: string } };
+    const keys = [...this.items.keys()].sort();
+    const after = input.ExclusiveStartKey?.username;
+    const start = after === undefined ? 0 : keys.filter((key) => key <= after).length;
+    const slice = keys.slice(start, start + (input.Limit ?? 100));
+    const last = slice[slice.length - 1];
+    return {
+      Items: slice.map((key) => this.get(key)),
+      LastEvaluatedKey:
+        start + slice.length < keys.length && last !== undefined ? { username: last } : undefined,
+    };
+  }
+}
