@@ -18,10 +18,21 @@ export const withStack = async <T>(run: (stack: StackInfo) => Promise<T>): Promi
     ports: 'free',
     progress: (line) => process.stderr.write(`  ${line}\n`),
   });
+  const cleanUp = async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const interrupted = async () => {
+    await cleanUp();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     return await Promise.race([run(stack.info), stack.died]);
   } finally {
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanUp();
   }
 };

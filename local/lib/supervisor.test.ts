@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildDiedError, Supervisor } from './supervisor';
+import { ChildDiedError, reapLeftovers, Supervisor } from './supervisor';
 
 const isAlive = (pid: number) => {
   try {
@@ -69,5 +69,29 @@ describe('Supervisor', () => {
     while (isAlive(grandchild) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(isAlive(grandchild)).toBe(false);
     expect(reported).toEqual([]);
+  });
+});
+
+describe('reapLeftovers', () => {
+  it('stops the process groups a killed supervisor left running, and nothing else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reap-'));
+    const pidFile = join(dir, 'pids.json');
+    const orphaned = new Supervisor(dir, pidFile);
+    const child = orphaned.start({
+      name: 'left-behind',
+      command: process.execPath,
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      cwd: dir,
+    });
+    const pid = child.process.pid ?? 0;
+    expect(isAlive(pid)).toBe(true);
+    // The supervisor's owner dies without stopping it: only the pid file remains.
+    expect(reapLeftovers(pidFile)).toEqual(['left-behind']);
+    const deadline = Date.now() + 2000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(isAlive(pid)).toBe(false);
+    expect(reapLeftovers(pidFile)).toEqual([]);
+    await orphaned.stopAll();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

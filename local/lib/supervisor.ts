@@ -1,7 +1,7 @@
 // Starts the local stack's child processes, keeps each one's log under .local/logs/, reports a child that dies
 // (with its last log lines) and stops them all, process group and all, so no port is left taken.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const TAIL_LINES = 30;
@@ -37,6 +37,7 @@ export interface Supervised {
   /** Rejects with ChildDiedError if the child exits before the supervisor stops it. Never resolves. */
   readonly died: Promise<never>;
   lastLines(): string[];
+  readonly command: string;
 }
 
 export class Supervisor {
@@ -45,9 +46,24 @@ export class Supervisor {
   private readonly logDir: string;
   private deathListeners: Array<(error: ChildDiedError) => void> = [];
 
-  constructor(logDir: string) {
+  /**
+   * @param pidFile where the children's process groups are listed while they run, so a later start can stop
+   *   what a killed predecessor left behind (see reapLeftovers).
+   */
+  constructor(
+    logDir: string,
+    private readonly pidFile?: string,
+  ) {
     this.logDir = logDir;
     mkdirSync(logDir, { recursive: true });
+  }
+
+  private recordPids(): void {
+    if (!this.pidFile) return;
+    const running = this.children
+      .filter((c) => c.process.pid !== undefined && c.process.exitCode === null)
+      .map((c) => ({ name: c.name, pid: c.process.pid, command: c.command }));
+    writeFileSync(this.pidFile, JSON.stringify(running));
   }
 
   /** Called once for the first child that dies on its own. */
@@ -101,8 +117,10 @@ export class Supervisor {
       logFile,
       died,
       lastLines: () => [...tail],
+      command: spec.command,
     };
     this.children.push(supervised);
+    this.recordPids();
     return supervised;
   }
 
@@ -124,8 +142,41 @@ export class Supervisor {
     clearTimeout(timer);
     // A child may have left grandchildren behind in its group after it exited itself.
     for (const c of this.children) signalGroup(c.process, 'SIGKILL');
+    if (this.pidFile) rmSync(this.pidFile, { force: true });
   }
 }
+
+/**
+ * Stops the process groups a previous supervisor listed in `pidFile` and never stopped (its parent was killed
+ * outright), so their ports and the emulators' data files are free again. A pid is only signalled while it still
+ * runs the command recorded for it, so a recycled pid is left alone. Returns the names of what was stopped.
+ */
+export const reapLeftovers = (pidFile: string): string[] => {
+  let entries: Array<{ name: string; pid: number; command: string }>;
+  try {
+    entries = JSON.parse(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return [];
+  }
+  const reaped: string[] = [];
+  for (const entry of entries) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${entry.pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone, or no /proc on this system
+    }
+    if (!cmdline.split('\0')[0]?.endsWith(entry.command.split('/').pop() ?? entry.command)) continue;
+    try {
+      process.kill(-entry.pid, 'SIGKILL');
+      reaped.push(entry.name);
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(pidFile, { force: true });
+  return reaped;
+};
 
 const signalGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   if (child.pid === undefined) return;

@@ -19,7 +19,13 @@ import {
 import { assertJavaAvailable, dynamoDbLocalSpec } from '../emulators/dynamodb-local';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../lib/local-aws';
 import { allocatePorts } from '../lib/ports';
-import { type ChildDiedError, type ChildSpec, type Supervised, Supervisor } from '../lib/supervisor';
+import {
+  type ChildDiedError,
+  type ChildSpec,
+  reapLeftovers,
+  type Supervised,
+  Supervisor,
+} from '../lib/supervisor';
 import { httpAnswers, waitFor } from '../lib/wait-for';
 import { ensureAdmin, ensurePool } from './provision-pools';
 import type { StackInfo } from './stack-info';
@@ -73,10 +79,13 @@ const loadSchemas = (root: string) =>
 const serverlessFunctionName = (service: string, fn: string) => `${service}-${STAGE}-${fn}`;
 
 export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
+  const pidFile = join(opts.dataDir, 'pids.json');
+  const reaped = reapLeftovers(pidFile);
+  if (reaped.length > 0) opts.progress(`stopped what a killed earlier run left behind: ${reaped.join(', ')}`);
   if (opts.fresh) rmSync(opts.dataDir, { recursive: true, force: true });
   mkdirSync(opts.dataDir, { recursive: true });
   const logs = join(opts.dataDir, 'logs');
-  const supervisor = new Supervisor(logs);
+  const supervisor = new Supervisor(logs, pidFile);
   let rejectDied: (error: ChildDiedError) => void = () => {};
   const died = new Promise<never>((_, reject) => {
     rejectDied = reject;
