@@ -1,0 +1,45 @@
+// EventBridge rule on Cognito API calls recorded by CloudTrail: changes made outside cognito-dr's own paths (a user
+// editing their profile, the console, another tool) are re-read from the primary pool and captured.
+//
+// Malformed or foreign events are logged and counted, never thrown: a retry could not make them any better.
+// Transient failures (throttling, timeouts) are thrown, so Lambda's asynchronous retries (bounded in
+// serverless.yml) try the event again; whatever still fails is repaired by the next reconcile.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../lib/config';
+import { type ApiCallOutcome, onCognitoApiCall } from '../reconcile/capture-api-call';
+
+// Event logging stays off: CloudTrail events can hold attribute values Cognito did not redact.
+const logger = new Logger();
+const metrics = new Metrics();
+
+const region = requireEnv('AWS_REGION');
+// Adaptive retry paces the sub lookups (ListUsers, 30 rps per pool) when a burst of events arrives.
+const clientConfig = { region, retryMode: 'adaptive', maxAttempts: 5 } as const;
+
+const capture = onCognitoApiCall(
+  {
+    cognito: new CognitoIdentityProviderClient(clientConfig),
+    table: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    userPoolId: requireEnv('USER_POOL_ID'),
+    tableName: requireEnv('TABLE_NAME'),
+    origin: region,
+    region,
+    now: Date.now,
+  },
+  logger,
+  metrics,
+);
+
+export const handler = async (event: unknown): Promise<ApiCallOutcome> => {
+  try {
+    return await capture(event);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,264 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
+import { recordFromItem } from '@cognito-dr/shared';
+import { type ApiCallDeps, onCognitoApiCall } from './capture-api-call';
+import { FakeClock } from './testing/fake-clock';
+import { PagingUserPool } from './testing/paging-user-pool';
+import { ScannableTable } from './testing/scannable-table';
+
+const EVENTS = join(__dirname, '..', '..', 'events');
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(EVENTS, `on-cognito-api-call-${name}.json`), 'utf8'));
+
+// The pool, region and subs the recorded fixtures name.
+const POOL_ID = 'us-east-1_AbCdEf123';
+const ALICE_SUB = '6f1c2d3e-4b5a-4789-8abc-1d2e3f405162';
+const BOB_SUB = '0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3';
+
+const setUp = (options: { refusesFilters?: boolean } = {}) => {
+  const pool = new PagingUserPool(options);
+  const table = new ScannableTable();
+  const clock = new FakeClock();
+  pool.addUser({
+    username: 'alice',
+    enabled: true,
+    status: 'CONFIRMED',
+    attributes: { sub: ALICE_SUB, email: 'alice@example.com', 'custom:tier': 'gold' },
+  });
+  pool.addUser({ username: 'bob', enabled: true, status: 'CONFIRMED', attributes: { sub: BOB_SUB } });
+  pool.addUsers(130, 'other-');
+  const logs: { level: string; message: string; fields?: unknown }[] = [];
+  const metrics: { name: string; value: number }[] = [];
+  const log = {
+    info: (message: string, fields?: unknown) => logs.push({ level: 'info', message, fields }),
+    warn: (message: string, fields?: unknown) => logs.push({ level: 'warn', message, fields }),
+    error: (message: string, fields?: unknown) => logs.push({ level: 'error', message, fields }),
+  };
+  const deps: ApiCallDeps = {
+    cognito: pool.client,
+    table: table.client,
+    userPoolId: POOL_ID,
+    tableName: 'users',
+    origin: 'us-east-1',
+    region: 'us-east-1',
+    now: () => clock.now(),
+  };
+  const handle = onCognitoApiCall(
+    deps,
+    log as never,
+    {
+      addMetric: (name: string, _unit: unknown, value: number) => metrics.push({ name, value }),
+    } as never,
+  );
+  /** Captures a user the normal way first, so there is a record to update or bury. */
+  const captured = async (username: string) => {
+    await onCognitoApiCall(
+      deps,
+      log as never,
+      { addMetric: () => {} } as never,
+    )({
+      ...fixture('admin-add-user-to-group'),
+      detail: {
+        ...(fixture('admin-add-user-to-group').detail as object),
+        requestParameters: { userPoolId: POOL_ID, username },
+      },
+    });
+    clock.advance(1000);
+  };
+  const record = (username: string) => {
+    const item = table.get(username);
+    return item && recordFromItem(item);
+  };
+  return { pool, table, clock, logs, metrics, handle, captured, record };
+};
+
+describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
+  it('has a fixture for every case it is tested with', () => {
+    const files = readdirSync(EVENTS).filter((file) => file.startsWith('on-cognito-api-call-'));
+    expect(files.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('captures the user of an admin call whose username CloudTrail redacted, found by the sub', async () => {
+    const t = setUp();
+
+    const outcome = await t.handle(fixture('admin-update-user-attributes'));
+
+    expect(outcome).toEqual({
+      outcome: 'captured',
+      eventName: 'AdminUpdateUserAttributes',
+      result: 'written',
+    });
+    expect(t.record('alice')).toMatchObject({ sub: ALICE_SUB, attributes: { 'custom:tier': 'gold' } });
+    expect(t.pool.filters).toEqual([`sub = "${ALICE_SUB}"`]);
+    expect(t.metrics).toEqual([{ name: 'ApiCallCaptured', value: 1 }]);
+  });
+
+  it('uses the username of an admin call when CloudTrail shows it, without a lookup', async () => {
+    const t = setUp();
+    t.pool.addGroup('gold');
+    t.pool.groups.get('gold')?.add('alice');
+
+    const outcome = await t.handle(fixture('admin-add-user-to-group'));
+
+    expect(outcome).toMatchObject({ outcome: 'captured', result: 'written' });
+    expect(t.record('alice')?.groups).toEqual(['gold']);
+    expect(t.pool.calls).not.toContain('ListUsers');
+  });
+
+  it('re-reads the user rather than trusting the event: a disable is captured as the pool now has it', async () => {
+    const t = setUp();
+    await t.captured('alice');
+    (t.pool.users.get('alice') as { enabled: boolean }).enabled = false;
+
+    await t.handle(fixture('admin-disable-user'));
+
+    expect(t.record('alice')).toMatchObject({ enabled: false, version: 2 });
+  });
+
+  it.each([
+    ['update-user-attributes', 'UpdateUserAttributes'],
+    ['confirm-sign-up', 'ConfirmSignUp'],
+  ])(
+    'captures a user who changed themselves (%s): no pool id, no username, only the sub',
+    async (name, eventName) => {
+      const t = setUp();
+      await t.captured('alice');
+      (t.pool.users.get('alice') as { attributes: Record<string, string> }).attributes.name = 'Alice A.';
+
+      const outcome = await t.handle(fixture(name));
+
+      expect(outcome).toEqual({ outcome: 'captured', eventName, result: 'written' });
+      expect(t.record('alice')?.attributes.name).toBe('Alice A.');
+    },
+  );
+
+  it.each([
+    ['admin-delete-user', 'AdminDeleteUser'],
+    ['delete-user', 'DeleteUser'],
+  ])(
+    'turns a deleted user into a tombstone (%s), finding the username through the record',
+    async (name, eventName) => {
+      const t = setUp();
+      await t.captured('bob');
+      t.pool.users.delete('bob');
+
+      const outcome = await t.handle(fixture(name));
+
+      expect(outcome).toEqual({ outcome: 'captured', eventName, result: 'tombstoned' });
+      expect(t.record('bob')).toMatchObject({ deleted: true, sub: BOB_SUB });
+      expect(t.record('alice')).toBeUndefined();
+    },
+  );
+
+  it('ignores the replica calling AdminCreateUser on the backup pool in the backup region', async () => {
+    const t = setUp();
+
+    const outcome = await t.handle(fixture('backup-region'));
+
+    expect(outcome).toEqual({ outcome: 'ignored', reason: 'other-region', eventName: 'AdminCreateUser' });
+    expect(t.pool.calls).toEqual([]);
+    expect(t.table.calls).toEqual([]);
+    expect(t.metrics).toEqual([{ name: 'ApiCallIgnored', value: 1 }]);
+  });
+
+  it('ignores another pool of the primary region', async () => {
+    const t = setUp();
+
+    expect(await t.handle(fixture('other-pool'))).toMatchObject({ outcome: 'ignored', reason: 'other-pool' });
+    expect(t.pool.calls).toEqual([]);
+  });
+
+  it('ignores a sub it cannot place in this pool (a token call of another pool in the same region)', async () => {
+    const t = setUp();
+    const event = fixture('update-user-attributes');
+    (event.detail as { additionalEventData: { sub: string } }).additionalEventData.sub =
+      'ffffffff-ffff-4fff-8fff-ffffffffffff';
+
+    expect(await t.handle(event)).toEqual({ outcome: 'unresolved', eventName: 'UpdateUserAttributes' });
+    expect(t.table.calls).toEqual([]);
+  });
+
+  it('still finds the user where ListUsers refuses the sub filter, by reading every page', async () => {
+    const t = setUp({ refusesFilters: true });
+
+    const outcome = await t.handle(fixture('update-user-attributes'));
+
+    expect(outcome).toMatchObject({ outcome: 'captured' });
+    expect(t.record('alice')).toBeDefined();
+  });
+
+  it('ignores failed calls and calls that do not change users', async () => {
+    const t = setUp();
+    const failed = fixture('admin-disable-user');
+    (failed.detail as Record<string, unknown>).errorCode = 'UserNotFoundException';
+    const signIn = fixture('confirm-sign-up');
+    (signIn.detail as Record<string, unknown>).eventName = 'InitiateAuth';
+
+    expect(await t.handle(failed)).toMatchObject({ outcome: 'ignored', reason: 'failed-call' });
+    expect(await t.handle(signIn)).toMatchObject({ outcome: 'ignored', reason: 'not-a-user-change' });
+    expect(t.pool.calls).toEqual([]);
+  });
+
+  it.each([
+    ['nothing', undefined],
+    ['an empty object', {}],
+    ['another service', { ...fixture('admin-disable-user'), source: 'aws.s3' }],
+    [
+      'no event name',
+      { ...fixture('admin-disable-user'), detail: { eventSource: 'cognito-idp.amazonaws.com' } },
+    ],
+    [
+      'no user at all',
+      {
+        ...fixture('admin-disable-user'),
+        detail: {
+          ...(fixture('admin-disable-user').detail as object),
+          additionalEventData: {},
+          requestParameters: {},
+        },
+      },
+    ],
+  ])('logs and counts a malformed event (%s) without throwing', async (_, event) => {
+    const t = setUp();
+
+    expect(await t.handle(event)).toMatchObject({ outcome: 'malformed' });
+    expect(t.metrics).toEqual([{ name: 'ApiCallMalformed', value: 1 }]);
+    expect(t.logs).toEqual([
+      { level: 'warn', message: expect.any(String), fields: { reason: expect.any(String) } },
+    ]);
+  });
+
+  it('rethrows a throttled read so Lambda retries the event, and gives up quietly on a record it cannot read', async () => {
+    const t = setUp();
+    t.pool.failNext('AdminGetUser', new TooManyRequestsException({ message: 'slow down', $metadata: {} }));
+    await expect(t.handle(fixture('admin-add-user-to-group'))).rejects.toThrow(TooManyRequestsException);
+
+    t.table.put({ username: 'alice', schemaVersion: 99 });
+    expect(await t.handle(fixture('admin-add-user-to-group'))).toEqual({
+      outcome: 'failed',
+      eventName: 'AdminAddUserToGroup',
+      error: 'RecordFormatError',
+    });
+    expect(t.metrics.filter((m) => m.name === 'ApiCallFailed')).toHaveLength(2);
+  });
+
+  it('never logs a username, a sub or an attribute value', async () => {
+    const t = setUp();
+    for (const name of [
+      'admin-update-user-attributes',
+      'admin-add-user-to-group',
+      'update-user-attributes',
+      'other-pool',
+    ]) {
+      await t.handle(fixture(name));
+    }
+    t.pool.users.delete('bob');
+    await t.handle(fixture('admin-delete-user'));
+
+    const logged = JSON.stringify(t.logs);
+    for (const secret of ['alice', 'bob', 'example.com', 'gold', ALICE_SUB, BOB_SUB]) {
+      expect(logged).not.toContain(secret);
+    }
+  });
+});

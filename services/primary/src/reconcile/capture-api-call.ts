@@ -1,0 +1,93 @@
+// Out-of-band capture: a Cognito API call recorded by CloudTrail (a user editing their own profile, the console,
+// another tool) is a signal to re-read that user from the primary pool and store the snapshot, or a tombstone.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type CaptureDeps, type CaptureResult, captureUser, errorName, userRef } from '@cognito-dr/shared';
+import { type ApiCallSignal, DELETING_CALLS, readApiCallSignal } from './api-call-signal';
+import { usernameForSub, usernameOfRecordWithSub } from './find-user';
+
+export interface ApiCallDeps extends CaptureDeps {
+  /**
+   * The primary pool's region. Events of any other region are ignored: above all the replica's own AdminCreateUser
+   * and friends on the backup pool, which must never come back as records.
+   */
+  region: string;
+}
+
+export type ApiCallOutcome =
+  | { outcome: 'captured'; eventName: string; result: CaptureResult['result'] }
+  | { outcome: 'ignored'; reason: string; eventName?: string }
+  | { outcome: 'unresolved'; eventName: string }
+  | { outcome: 'malformed'; reason: string }
+  | { outcome: 'failed'; eventName: string; error: string };
+
+/** Errors that retrying the same event cannot fix; everything else is rethrown for Lambda's bounded retries. */
+const PERMANENT_ERRORS = ['RecordFormatError'];
+
+export const onCognitoApiCall =
+  (deps: ApiCallDeps, log: Pick<Logger, 'info' | 'warn' | 'error'>, count: Pick<Metrics, 'addMetric'>) =>
+  async (event: unknown): Promise<ApiCallOutcome> => {
+    const signal = readApiCallSignal(event);
+    if (signal.kind === 'malformed') {
+      // Only the rule that failed is logged: the event itself may carry attribute values.
+      log.warn('unreadable Cognito API call event ignored', { reason: signal.reason });
+      count.addMetric('ApiCallMalformed', MetricUnit.Count, 1);
+      return { outcome: 'malformed', reason: signal.reason };
+    }
+    if (signal.kind === 'ignored') return ignored(count, signal.reason, signal.eventName);
+    if (signal.region !== deps.region) return ignored(count, 'other-region', signal.eventName);
+    if (signal.userPoolId !== undefined && signal.userPoolId !== deps.userPoolId) {
+      return ignored(count, 'other-pool', signal.eventName);
+    }
+
+    const started = deps.now();
+    try {
+      const username = await resolveUsername(deps, signal);
+      if (!username) {
+        // A sub that is in neither this pool nor the table: another pool of the region (token calls do not say
+        // which pool), or a user already gone. Nothing to capture; the reconciler covers anything missed.
+        log.info('API call for a user this pool does not know', { event: signal.eventName });
+        count.addMetric('ApiCallUnresolved', MetricUnit.Count, 1);
+        return { outcome: 'unresolved', eventName: signal.eventName };
+      }
+      const { result, version } = await captureUser(deps, username);
+      log.info('user captured after an API call', {
+        user: userRef(username),
+        event: signal.eventName,
+        result,
+        version,
+        ms: deps.now() - started,
+      });
+      count.addMetric('ApiCallCaptured', MetricUnit.Count, 1);
+      return { outcome: 'captured', eventName: signal.eventName, result };
+    } catch (error) {
+      const name = errorName(error) ?? 'unknown';
+      const user = signal.username ? userRef(signal.username) : undefined;
+      log.error('capture after an API call failed', { user, event: signal.eventName, error: name });
+      count.addMetric('ApiCallFailed', MetricUnit.Count, 1);
+      if (PERMANENT_ERRORS.includes(name))
+        return { outcome: 'failed', eventName: signal.eventName, error: name };
+      // Transient (throttling, timeouts, lost write races): Lambda retries the event a bounded number of times.
+      throw error;
+    }
+  };
+
+async function resolveUsername(
+  deps: ApiCallDeps,
+  signal: Extract<ApiCallSignal, { kind: 'user' }>,
+): Promise<string | undefined> {
+  if (signal.username) return signal.username;
+  if (!signal.sub) return undefined;
+  const inPool = await usernameForSub(deps.cognito, deps.userPoolId, signal.sub);
+  if (inPool) return inPool;
+  // Deleted: only the record still connects the sub to a username.
+  if (DELETING_CALLS.includes(signal.eventName)) {
+    return usernameOfRecordWithSub(deps.table, deps.tableName, signal.sub);
+  }
+  return undefined;
+}
+
+function ignored(count: Pick<Metrics, 'addMetric'>, reason: string, eventName?: string): ApiCallOutcome {
+  count.addMetric('ApiCallIgnored', MetricUnit.Count, 1);
+  return { outcome: 'ignored', reason, eventName };
+}

@@ -1,0 +1,70 @@
+// Finds the username behind a `sub`, which is all CloudTrail says about users who change themselves.
+import {
+  type CognitoIdentityProviderClient,
+  ListUsersCommand,
+  type UserType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { isErrorNamed, TABLE_KEY } from '@cognito-dr/shared';
+import { attributesOf, COGNITO_PAGE_SIZE, listUsersPage } from './pool-listing';
+
+/** Quotes or backslashes would let a crafted value change the filter expression; a real sub has neither. */
+const FILTERABLE = /^[0-9A-Za-z-]+$/;
+
+/**
+ * The pool user whose `sub` is this one, or undefined. ListUsers' `sub = "…"` filter answers with one call in real
+ * Cognito (and in cognito-local); where a filter is refused, every page is read and compared instead.
+ */
+export async function usernameForSub(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  sub: string,
+): Promise<string | undefined> {
+  if (!FILTERABLE.test(sub)) return undefined;
+  const matches = (user: UserType) => attributesOf(user).sub === sub;
+  try {
+    const { Users } = await cognito.send(
+      new ListUsersCommand({ UserPoolId: userPoolId, Filter: `sub = "${sub}"`, Limit: COGNITO_PAGE_SIZE }),
+    );
+    // Checked again here: an emulator that ignored the filter would otherwise hand back its first user.
+    const found = (Users ?? []).find(matches);
+    if (found || (Users ?? []).length <= 1) return found?.Username;
+  } catch (error) {
+    if (!isErrorNamed(error, 'InvalidParameterException')) throw error;
+  }
+  let token: string | undefined;
+  do {
+    const page = await listUsersPage(cognito, userPoolId, token);
+    const found = page.users.find(matches);
+    if (found) return found.Username;
+    token = page.nextToken;
+  } while (token);
+  return undefined;
+}
+
+/**
+ * The username of the live record holding this `sub`: after a deletion the pool cannot answer any more, but the
+ * record still names the user. The table has no index on `sub`, so this scans (keys and subs only); it is used
+ * for deletions alone, and the reconciler finds anything it misses.
+ */
+export async function usernameOfRecordWithSub(
+  table: DynamoDBDocumentClient,
+  tableName: string,
+  sub: string,
+): Promise<string | undefined> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.send(
+      new ScanCommand({
+        TableName: tableName,
+        ProjectionExpression: '#key, #sub, #deleted',
+        ExpressionAttributeNames: { '#key': TABLE_KEY, '#sub': 'sub', '#deleted': 'deleted' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const found = (page.Items ?? []).find((item) => item.sub === sub && item.deleted !== true);
+    if (found && typeof found[TABLE_KEY] === 'string') return found[TABLE_KEY];
+    startKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+  } while (startKey);
+  return undefined;
+}
