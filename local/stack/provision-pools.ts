@@ -58,6 +58,29 @@ export const ensurePool = async (
   return { userPoolId, clientId };
 };
 
+/**
+ * Creates the group unless the pool has it. Both pools get the admin group, as both CloudFormation templates
+ * declare it: operators need it in the backup pool after a failover. (It also keeps the backup pool from being a
+ * pool with no group at all, where cognito-local answers AdminAddUserToGroup with an internal error instead of
+ * ResourceNotFoundException.)
+ */
+export const ensureGroup = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  group: string,
+) => {
+  // ListGroups rather than GetGroup: cognito-local answers GetGroup on a pool without groups with an internal error.
+  const { Groups } = await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId, Limit: 60 }));
+  if (Groups?.some((g) => g.GroupName === group)) return;
+  await cognito.send(
+    new CreateGroupCommand({
+      UserPoolId: userPoolId,
+      GroupName: group,
+      Description: 'cognito-dr administrators',
+    }),
+  );
+};
+
 export const ensureAdmin = async (
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,

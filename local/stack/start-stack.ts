@@ -27,7 +27,7 @@ import {
   Supervisor,
 } from '../lib/supervisor';
 import { httpAnswers, waitFor } from '../lib/wait-for';
-import { ensureAdmin, ensurePool } from './provision-pools';
+import { ensureAdmin, ensureGroup, ensurePool } from './provision-pools';
 import type { StackInfo } from './stack-info';
 import { readTableDefinition } from './table-definition';
 
@@ -201,6 +201,7 @@ const bringUp = async (
   });
   const admin = loadOrCreateAdmin(dataDir);
   await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
+  await ensureGroup(cognito.backup, backupPool.userPoolId, ADMIN_GROUP);
   progress(`cognito-local: primary ${url(ports.cognitoPrimary)}, backup ${url(ports.cognitoBackup)}`);
 
   // The replica reaches the backup pool through a proxy that can inject throttling (off unless asked for).

@@ -2,6 +2,8 @@
 import {
   AdminConfirmSignUpCommand,
   AdminUpdateUserAttributesCommand,
+  CreateGroupCommand,
+  ListGroupsCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { TestUser } from './given';
@@ -56,5 +58,15 @@ export const when = {
     });
     if (!response.ok) throw new Error(`fault proxy refused throttleRate ${throttleRate}`);
     return (await response.json()) as { throttled: number; forwarded: number };
+  },
+
+  theGroupExistsInThePrimaryPool: async (group: string): Promise<void> => {
+    const { Groups } = await primaryPool.send(
+      new ListGroupsCommand({ UserPoolId: stack.primary.userPoolId }),
+    );
+    if (Groups?.some((g) => g.GroupName === group)) return;
+    await primaryPool.send(
+      new CreateGroupCommand({ UserPoolId: stack.primary.userPoolId, GroupName: group }),
+    );
   },
 };
