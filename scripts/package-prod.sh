@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Packages both services for stage prod with no AWS credentials and no network, into <out>/primary and
+# <out>/replica (default dist/package-prod): the CloudFormation templates and function zips a deploy would upload.
+# Used by the template tests and for reviewing a change's infrastructure; deploys package themselves (compose).
+#
+# Compose cannot package the replica offline: its params are the primary stack's outputs, read from deployed
+# stacks. So each service is packaged on its own and the replica gets the same values compose would pass, read
+# from the primary's packaged stack. The one value only a deployed stack has, the backup pool's id, is a
+# placeholder (see services/primary/resources/backup-user-pool-id.cjs).
+#
+# Usage: scripts/package-prod.sh [out-dir]
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$(mkdir -p "${1:-$root/dist/package-prod}" && cd "${1:-$root/dist/package-prod}" && pwd)"
+serverless="$root/node_modules/serverless/bin/serverless.js"
+
+# No credentials from anywhere, and no instance-metadata lookups: anything that needs AWS fails fast instead.
+offline=(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE
+  -u AWS_DEFAULT_PROFILE AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+  AWS_EC2_METADATA_DISABLED=true SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off)
+
+rm -rf "$out/primary" "$out/replica"
+
+echo "packaging services/primary (stage prod)"
+(cd "$root/services/primary" && "${offline[@]}" node "$serverless" package --stage prod \
+  --package "$out/primary" --param backupUserPoolId=offline-package-placeholder)
+
+# What serverless-compose.yml passes the replica, taken from the primary stack as packaged.
+read -r table_name primary_region backup_region < <(node -e '
+  const dir = process.argv[1];
+  const t = require(`${dir}/cloudformation-template-update-stack.json`);
+  const state = require(`${dir}/serverless-state.json`);
+  const table = Object.values(t.Resources).find((r) => r.Type === "AWS::DynamoDB::GlobalTable");
+  console.log(table.Properties.TableName, state.service.provider.region, t.Outputs.BackupRegion.Value);
+' "$out/primary")
+
+echo "packaging services/replica (stage prod, $backup_region, table $table_name)"
+(cd "$root/services/replica" && "${offline[@]}" node "$serverless" package --stage prod \
+  --package "$out/replica" --region "$backup_region" --param "tableName=$table_name" \
+  --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region")
+
+echo "packaged into $out"
