@@ -1,4 +1,5 @@
-// Jest projects: one per package, plus the end-to-end suite that runs against the local two-region stack.
+// Jest projects: one per package, the end-to-end suite that runs against the local two-region stack, and the checks
+// over both services' prod CloudFormation, packaged offline.
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
@@ -26,6 +27,7 @@ const config: Config = {
     unit('primary', 'services/primary'),
     unit('replica', 'services/replica'),
     unit('local', 'local'),
+    unit('templates', 'test/templates'),
     {
       ...unit('e2e', 'test'),
       testMatch: ['**/*.e2e.ts'],

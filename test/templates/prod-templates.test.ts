@@ -1,0 +1,563 @@
+// What a prod deploy would hand CloudFormation, checked offline: both services are packaged once (no credentials,
+// no network) and the generated templates and zips are held to the deployment's promises.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  apiRoutes,
+  asList,
+  dependencies,
+  findCycle,
+  functionStatements,
+  getAtt,
+  iamStatements,
+  onlyResourceOfType,
+  type Packaged,
+  packageBothServices,
+  props,
+  ROOT,
+  ref,
+  resourcesOfType,
+  type Statement,
+  type Template,
+} from './support/template';
+
+const poolSchema = require('../../shared/pool-schema.json') as {
+  customAttributes: { Name: string }[];
+  backupOnlyAttributes: { Name: string }[];
+};
+
+/** The only statements allowed a `*` resource, because AWS offers no resource-level permission for them. */
+const WILDCARD_RESOURCE_ALLOWED: Record<string, string> = {
+  'xray:PutTraceSegments': 'X-Ray has no resource-level permissions (active tracing)',
+  'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions (active tracing)',
+};
+
+const BUNDLE_LIMIT_BYTES = 300 * 1024;
+
+let packaged: Packaged;
+let primary: Template;
+let replica: Template;
+
+beforeAll(() => {
+  packaged = packageBothServices();
+  primary = packaged.primary.template;
+  replica = packaged.replica.template;
+}, 240_000);
+
+const each = (fn: (name: 'primary' | 'replica', template: () => Template) => void) => {
+  fn('primary', () => primary);
+  fn('replica', () => replica);
+};
+
+const TABLE_ARN_IN_STACK_REGION = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+  'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/cognito-dr-users-prod',
+};
+
+// The backup pool in the backup region; the id is scripts/package-prod.sh's placeholder.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+const BACKUP_POOL_ARN_PREFIX = 'arn:${AWS::Partition}:cognito-idp:ap-northeast-1:${AWS::AccountId}:userpool';
+
+describe('primary: the replication table', () => {
+  const table = () => onlyResourceOfType(primary, 'AWS::DynamoDB::GlobalTable')[1].Properties ?? {};
+
+  it('is a global table replicated into both regions, each with PITR and deletion protection', () => {
+    expect(table().Replicas).toEqual([
+      expect.objectContaining({
+        Region: 'us-east-1',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+      expect.objectContaining({
+        Region: 'ap-northeast-1',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    ]);
+  });
+
+  it('streams old and new images, is on demand and expires records on expiresAt', () => {
+    expect(table()).toMatchObject({
+      TableName: 'cognito-dr-users-prod',
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('is encrypted with KMS, under the AWS managed key in every replica region', () => {
+    expect(table().SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    // A replica naming a key would mean a customer managed key, which must exist in its region first.
+    for (const replicaSpec of table().Replicas as Record<string, unknown>[]) {
+      expect(replicaSpec.SSESpecification).toBeUndefined();
+    }
+  });
+});
+
+describe('primary: the user pool and its trigger', () => {
+  it('has deletion protection ACTIVE (the string CloudFormation takes, not a boolean)', () => {
+    expect(props(primary, 'UserPool').DeletionProtection).toBe('ACTIVE');
+  });
+
+  it('declares every custom attribute of shared/pool-schema.json', () => {
+    const names = (props(primary, 'UserPool').Schema as { Name: string }[]).map((a) => a.Name);
+    expect(names).toEqual(expect.arrayContaining(poolSchema.customAttributes.map((a) => a.Name)));
+  });
+
+  it('calls onPostConfirmation, which Cognito may invoke for this pool only', () => {
+    expect(props(primary, 'UserPool').LambdaConfig).toEqual({
+      PostConfirmation: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
+    });
+    const permissions = resourcesOfType(primary, 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties?.Principal === 'cognito-idp.amazonaws.com',
+    );
+    expect(permissions.map(([, p]) => p.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: getAtt('UserPool', 'Arn'),
+      },
+    ]);
+  });
+
+  it('lets the trigger read the pool and write the table, nothing else', () => {
+    const statements = functionStatements(primary, 'OnPostConfirmationLambdaFunction');
+    expect(actionsOn(statements, getAtt('UserPool', 'Arn'))).toEqual([
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminListGroupsForUser',
+    ]);
+    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
+  });
+
+  it('has the admin group and an app client', () => {
+    expect(props(primary, 'AdminGroup')).toMatchObject({
+      UserPoolId: ref('UserPool'),
+      GroupName: 'dr-admins',
+    });
+    expect(props(primary, 'UserPoolClient')).toMatchObject({
+      UserPoolId: ref('UserPool'),
+      GenerateSecret: false,
+    });
+  });
+});
+
+/** Route → function and the exact Cognito actions it calls on the primary pool (capture adds the two reads). */
+const ROUTES: Record<string, { fn: string; cognito: string[]; writesTable: boolean }> = {
+  'POST /users': {
+    fn: 'AdminCreateUserLambdaFunction',
+    cognito: ['GetGroup', 'AdminCreateUser', 'AdminAddUserToGroup', 'AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: true,
+  },
+  'GET /users/{username}': {
+    fn: 'AdminGetUserLambdaFunction',
+    cognito: ['AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: false,
+  },
+  'PUT /users/{username}': {
+    fn: 'AdminUpdateUserLambdaFunction',
+    cognito: ['AdminUpdateUserAttributes', 'AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: true,
+  },
+  'DELETE /users/{username}': {
+    fn: 'AdminDeleteUserLambdaFunction',
+    cognito: ['AdminDeleteUser', 'AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: true,
+  },
+  'POST /users/{username}/disable': {
+    fn: 'AdminDisableUserLambdaFunction',
+    cognito: ['AdminDisableUser', 'AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: true,
+  },
+  'POST /users/{username}/enable': {
+    fn: 'AdminEnableUserLambdaFunction',
+    cognito: ['AdminEnableUser', 'AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: true,
+  },
+  'PUT /users/{username}/groups/{group}': {
+    fn: 'AdminAddUserToGroupLambdaFunction',
+    cognito: ['AdminAddUserToGroup', 'AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: true,
+  },
+  'DELETE /users/{username}/groups/{group}': {
+    fn: 'AdminRemoveUserFromGroupLambdaFunction',
+    cognito: ['AdminRemoveUserFromGroup', 'AdminGetUser', 'AdminListGroupsForUser'],
+    writesTable: true,
+  },
+};
+
+function actionsOn(statements: Statement[], resource: unknown): string[] {
+  return statements
+    .filter((s) =>
+      asList(s.Resource as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify(resource)),
+    )
+    .flatMap((s) => asList(s.Action))
+    .sort();
+}
+
+describe('primary: the admin API', () => {
+  it('has exactly the documented routes, one function each', () => {
+    const routes = apiRoutes(primary);
+    expect([...routes.keys()].sort()).toEqual(Object.keys(ROUTES).sort());
+    for (const [route, { fn }] of Object.entries(ROUTES)) expect(routes.get(route)?.functionId).toBe(fn);
+  });
+
+  it('puts every method behind the primary pool authorizer', () => {
+    const methods = resourcesOfType(primary, 'AWS::ApiGateway::Method');
+    expect(methods.length).toBeGreaterThan(0);
+    for (const [, method] of methods) {
+      expect(method.Properties).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizerId: ref('AdminApiAuthorizer'),
+      });
+    }
+    expect(props(primary, 'AdminApiAuthorizer')).toEqual({
+      Name: 'primary-pool',
+      Type: 'COGNITO_USER_POOLS',
+      RestApiId: ref('ApiGatewayRestApi'),
+      IdentitySource: 'method.request.header.Authorization',
+      ProviderARNs: [getAtt('UserPool', 'Arn')],
+    });
+  });
+
+  it('gives each route function exactly the calls its route makes', () => {
+    for (const [route, { fn, cognito, writesTable }] of Object.entries(ROUTES)) {
+      const statements = functionStatements(primary, fn);
+      expect({ route, pool: actionsOn(statements, getAtt('UserPool', 'Arn')) }).toEqual({
+        route,
+        pool: cognito.map((a) => `cognito-idp:${a}`).sort(),
+      });
+      expect({ route, table: actionsOn(statements, TABLE_ARN_IN_STACK_REGION) }).toEqual({
+        route,
+        table: writesTable ? ['dynamodb:GetItem', 'dynamodb:PutItem'] : ['dynamodb:GetItem'],
+      });
+    }
+  });
+
+  it('lets GET ask the backup pool, in the backup region, once that pool is known', () => {
+    const [id, policy] = resourcesOfType(primary, 'AWS::IAM::Policy').find(([, p]) =>
+      JSON.stringify(p.Properties?.Roles).includes('AdminGetUserIamRoleLambdaExecution'),
+    ) ?? ['', undefined];
+    expect(policy?.Condition).toBe('HasBackupUserPool');
+    expect(policy?.Properties?.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['cognito-idp:AdminGetUser'],
+          Resource: { 'Fn::Sub': `${BACKUP_POOL_ARN_PREFIX}/offline-package-placeholder` },
+        },
+      ],
+    });
+    expect(id).toBe('AdminGetUserBackupPoolReadPolicy');
+    const env = (props(primary, 'AdminGetUserLambdaFunction').Environment as { Variables: object }).Variables;
+    expect(env).toMatchObject({
+      BACKUP_USER_POOL_ID: 'offline-package-placeholder',
+      BACKUP_REGION: 'ap-northeast-1',
+    });
+  });
+
+  it('configures every route function from its environment', () => {
+    for (const { fn } of Object.values(ROUTES)) {
+      const env = (props(primary, fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        USER_POOL_ID: ref('UserPool'),
+        USER_POOL_CLIENT_ID: ref('UserPoolClient'),
+        TABLE_NAME: 'cognito-dr-users-prod',
+        ADMIN_GROUP: 'dr-admins',
+        BACKUP_REGION: 'ap-northeast-1',
+      });
+      // In AWS both default in code from the pool id; set here they would only be a second source of truth.
+      expect(env).not.toHaveProperty('JWT_ISSUER');
+      expect(env).not.toHaveProperty('JWKS_URI');
+    }
+  });
+
+  it('serves one explicit stage with throttling, tracing and no execution logs', () => {
+    const [, deployment] = onlyResourceOfType(primary, 'AWS::ApiGateway::Deployment');
+    expect(deployment.Properties).not.toHaveProperty('StageName');
+    const [, stage] = onlyResourceOfType(primary, 'AWS::ApiGateway::Stage');
+    expect(stage.Properties).toMatchObject({ StageName: 'prod', TracingEnabled: true });
+    expect(stage.Properties?.MethodSettings).toEqual([
+      {
+        ResourcePath: '/*',
+        HttpMethod: '*',
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+        MetricsEnabled: true,
+        LoggingLevel: 'OFF',
+        DataTraceEnabled: false,
+      },
+    ]);
+    const [settings] = props(primary, 'ApiGatewayStage').MethodSettings as {
+      ThrottlingRateLimit: number;
+      ThrottlingBurstLimit: number;
+    }[];
+    expect(settings?.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(settings?.ThrottlingBurstLimit).toBeGreaterThanOrEqual(settings?.ThrottlingRateLimit ?? Infinity);
+  });
+
+  it('writes access logs of ids, status and latency only, to a log group with retention', () => {
+    const { DestinationArn, Format } = props(primary, 'ApiGatewayStage').AccessLogSetting as {
+      DestinationArn: unknown;
+      Format: string;
+    };
+    expect(JSON.stringify(DestinationArn)).toContain('"Ref":"AdminApiAccessLogGroup"');
+    expect(props(primary, 'AdminApiAccessLogGroup').RetentionInDays).toBeGreaterThan(0);
+    const fields = JSON.parse(Format) as Record<string, string>;
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      caller: '$context.authorizer.claims.sub',
+      method: '$context.httpMethod',
+      path: '$context.resourcePath',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+    });
+    // No body, no headers (Authorization), and the route template rather than the path with the username in it.
+    expect(Format).not.toMatch(/body|header|authorization|\$context\.path|requestOverride/i);
+  });
+});
+
+describe('primary: alarms', () => {
+  it('alarms on any CaptureFailed from the trigger (EMF namespace CognitoDR, service primary)', () => {
+    const alarm = props(primary, 'CaptureFailedAlarm');
+    expect(alarm).toMatchObject({
+      Namespace: 'CognitoDR',
+      MetricName: 'CaptureFailed',
+      Dimensions: [{ Name: 'service', Value: 'primary' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [ref('AlarmTopic')],
+    });
+  });
+
+  it('alarms on the trigger failing or being throttled, and on API 5xx', () => {
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(alarmsOn(primary, 'AWS/Lambda', metric)).toContainEqual(
+        expect.objectContaining({
+          Dimensions: [{ Name: 'FunctionName', Value: ref('OnPostConfirmationLambdaFunction') }],
+        }),
+      );
+    }
+    expect(alarmsOn(primary, 'AWS/ApiGateway', '5XXError')).toHaveLength(1);
+  });
+});
+
+function alarmsOn(template: Template, namespace: string, metric: string): Record<string, unknown>[] {
+  return resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+    .map(([, a]) => a.Properties ?? {})
+    .filter((p) => p.Namespace === namespace && p.MetricName === metric);
+}
+
+describe('replica: the stream consumer', () => {
+  const mapping = () => onlyResourceOfType(replica, 'AWS::Lambda::EventSourceMapping')[1].Properties ?? {};
+
+  it('reads the backup region stream found by BackupStreamLookup', () => {
+    expect(mapping()).toMatchObject({
+      EventSourceArn: getAtt('BackupStreamLookup', 'StreamArn'),
+      FunctionName: getAtt('OnUserRecordChangeLambdaFunction', 'Arn'),
+      StartingPosition: 'TRIM_HORIZON',
+    });
+    expect(props(replica, 'BackupStreamLookup')).toMatchObject({
+      ServiceToken: getAtt('BackupStreamLookupLambdaFunction', 'Arn'),
+      TableName: 'cognito-dr-users-prod',
+    });
+  });
+
+  it('reports item failures, bisects, retries a bounded number of times and ages records out', () => {
+    const m = mapping();
+    expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(m.BisectBatchOnFunctionError).toBe(true);
+    expect(m.MaximumRetryAttempts).toEqual(expect.any(Number));
+    expect(m.MaximumRetryAttempts as number).toBeGreaterThanOrEqual(0);
+    expect(m.MaximumRetryAttempts as number).toBeLessThanOrEqual(10);
+    expect(m.MaximumRecordAgeInSeconds).toEqual(expect.any(Number));
+    expect(m.MaximumRecordAgeInSeconds as number).toBeGreaterThan(0);
+    expect(m.MaximumRecordAgeInSeconds as number).toBeLessThanOrEqual(86_400);
+  });
+
+  it('is tuned for lag: no batching window, one batch per shard at a time', () => {
+    expect(mapping()).toMatchObject({
+      MaximumBatchingWindowInSeconds: 0,
+      ParallelizationFactor: 1,
+      BatchSize: 100,
+    });
+  });
+
+  it('sends exhausted batches to the encrypted dead-letter queue', () => {
+    expect(mapping().DestinationConfig).toEqual({
+      OnFailure: { Destination: getAtt('ApplyDeadLetterQueue', 'Arn') },
+    });
+    const queue = props(replica, 'ApplyDeadLetterQueue');
+    expect(queue.SqsManagedSseEnabled === true || typeof queue.KmsMasterKeyId === 'string').toBe(true);
+  });
+
+  it('lets the lookup describe the table in its own region only', () => {
+    const statements = functionStatements(replica, 'BackupStreamLookupLambdaFunction').filter(
+      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+    );
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:DescribeTable'], Resource: TABLE_ARN_IN_STACK_REGION },
+    ]);
+  });
+
+  it('configures the consumer with the dead-letter queue', () => {
+    const env = (props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: object })
+      .Variables;
+    expect(env).toMatchObject({
+      TABLE_NAME: 'cognito-dr-users-prod',
+      BACKUP_USER_POOL_ID: ref('BackupUserPool'),
+      DEAD_LETTER_QUEUE_URL: ref('ApplyDeadLetterQueue'),
+    });
+  });
+});
+
+describe('replica: the backup pool', () => {
+  it('declares every custom attribute of the primary pool, the same way, plus source_sub', () => {
+    const primaryCustom = (props(primary, 'UserPool').Schema as { Name: string }[]).filter((a) =>
+      poolSchema.customAttributes.some((c) => c.Name === a.Name),
+    );
+    const backup = props(replica, 'BackupUserPool').Schema as { Name: string }[];
+    for (const attribute of primaryCustom) expect(backup).toContainEqual(attribute);
+    expect(backup.map((a) => a.Name)).toContain('source_sub');
+    expect(primaryCustom.map((a) => a.Name).sort()).toEqual(
+      poolSchema.customAttributes.map((a) => a.Name).sort(),
+    );
+  });
+
+  it('has deletion protection ACTIVE', () => {
+    expect(props(replica, 'BackupUserPool').DeletionProtection).toBe('ACTIVE');
+  });
+});
+
+describe('replica: alarms', () => {
+  it('alarms on lag, a non-empty DLQ, errors and throttles, to the topic', () => {
+    const consumer = [{ Name: 'FunctionName', Value: ref('OnUserRecordChangeLambdaFunction') }];
+    expect(alarmsOn(replica, 'AWS/Lambda', 'IteratorAge')).toEqual([
+      expect.objectContaining({ Dimensions: consumer, Statistic: 'Maximum' }),
+    ]);
+    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('ApplyDeadLetterQueue', 'QueueName') }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
+    expect(alarmsOn(replica, 'AWS/Lambda', 'Errors')).toEqual([
+      expect.objectContaining({ Dimensions: consumer }),
+    ]);
+    expect(alarmsOn(replica, 'AWS/Lambda', 'Throttles')).toEqual([
+      expect.objectContaining({ Dimensions: consumer }),
+    ]);
+  });
+});
+
+describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
+  const template = () => (name === 'primary' ? primary : replica);
+
+  it('has an SNS topic that every alarm notifies', () => {
+    const [topic] = onlyResourceOfType(template(), 'AWS::SNS::Topic');
+    const alarms = resourcesOfType(template(), 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [, alarm] of alarms) expect(alarm.Properties?.AlarmActions).toEqual([ref(topic)]);
+  });
+
+  it('grants no `*` action and no `*` resource, except the allow-listed ones', () => {
+    const offences: string[] = [];
+    for (const { owner, statement } of iamStatements(template())) {
+      const actions = asList(statement.Action);
+      if (statement.NotAction || statement.NotResource) offences.push(`${owner}: NotAction/NotResource`);
+      for (const action of actions) {
+        if (action === '*' || action.endsWith(':*')) offences.push(`${owner}: action ${action}`);
+      }
+      const wildcard = asList(statement.Resource as unknown[]).some((r) => r === '*');
+      const unexplained = actions.filter((a) => !(a in WILDCARD_RESOURCE_ALLOWED));
+      if (wildcard && unexplained.length > 0)
+        offences.push(`${owner}: * resource for ${unexplained.join(', ')}`);
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it('runs every function on nodejs22.x, arm64, with active tracing, in its own role', () => {
+    const functions = resourcesOfType(template(), 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [id, fn] of functions) {
+      expect({ id, ...fn.Properties }).toMatchObject({
+        id,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Role: getAtt(id.replace(/LambdaFunction$/, 'IamRoleLambdaExecution'), 'Arn'),
+      });
+      expect(actionsOn(functionStatements(template(), id), '*')).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    }
+  });
+
+  it('keeps every log group for a bounded time', () => {
+    for (const [id, group] of resourcesOfType(template(), 'AWS::Logs::LogGroup')) {
+      expect({ id, retention: group.Properties?.RetentionInDays }).toEqual({ id, retention: 90 });
+    }
+  });
+
+  it('has no dependency cycle', () => {
+    expect(findCycle(dependencies(template()))).toBeNull();
+  });
+
+  it('zips every function, minified with its source map, in at most 300 KB', () => {
+    const zips = packaged[name].zips;
+    expect(Object.keys(zips).length).toBe(resourcesOfType(template(), 'AWS::Lambda::Function').length);
+    const sizes = Object.entries(zips).map(([fn, bytes]) => `${fn} ${(bytes / 1024).toFixed(1)} KB`);
+    process.stdout.write(`${name} bundles: ${sizes.join(', ')}\n`);
+    const over = Object.entries(zips).filter(([, bytes]) => bytes > BUNDLE_LIMIT_BYTES);
+    expect(over).toEqual([]);
+  });
+});
+
+describe('deletion protection in prod', () => {
+  each((name, template) => {
+    it(`${name}: every user pool is ACTIVE`, () => {
+      const pools = resourcesOfType(template(), 'AWS::Cognito::UserPool');
+      expect(pools.length).toBe(1);
+      for (const [, pool] of pools) expect(pool.Properties?.DeletionProtection).toBe('ACTIVE');
+    });
+  });
+});
+
+describe('serverless-compose.yml', () => {
+  const compose = () =>
+    parse(readFileSync(join(ROOT, 'serverless-compose.yml'), 'utf8')) as {
+      services: Record<string, { path: string; region?: string; params?: Record<string, string> }>;
+    };
+
+  it('feeds the replica only outputs the primary stack has', () => {
+    const referenced =
+      JSON.stringify(compose().services.replica).match(/\$\{primary\.([A-Za-z0-9]+)\}/g) ?? [];
+    expect(referenced.length).toBeGreaterThan(0);
+    for (const variable of referenced) {
+      const output = variable.slice('${primary.'.length, -1);
+      expect({ output, declared: output in (primary.Outputs ?? {}) }).toEqual({ output, declared: true });
+    }
+  });
+
+  it('sets every param the replica declares, and deploys it to the backup region', () => {
+    const replicaConfig = parse(readFileSync(join(ROOT, 'services', 'replica', 'serverless.yml'), 'utf8'), {
+      customTags: ['Ref', 'GetAtt', 'Sub'].map((t) => ({ tag: `!${t}`, resolve: (v: unknown) => v })),
+    }) as { params: { default: Record<string, unknown> } };
+    const service = compose().services.replica;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose variable, not a JS template
+    expect(service?.region).toBe('${primary.BackupRegion}');
+    for (const wired of ['tableName', 'primaryRegion', 'backupRegion']) {
+      expect(Object.keys(replicaConfig.params.default)).toContain(wired);
+      expect(Object.keys(service?.params ?? {})).toContain(wired);
+    }
+  });
+});

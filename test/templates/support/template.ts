@@ -1,0 +1,200 @@
+// Packages both services for prod the way scripts/package-prod.sh does (no AWS credentials, no network) and reads
+// back what CloudFormation would get: templates, function zips, and the references between resources.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+  Condition?: string;
+}
+
+export interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown; Condition?: string }>;
+  Conditions?: Record<string, unknown>;
+}
+
+export interface PackagedService {
+  dir: string;
+  template: Template;
+  /** Function zip name (without .zip) to its size in bytes. */
+  zips: Record<string, number>;
+}
+
+export interface Packaged {
+  primary: PackagedService;
+  replica: PackagedService;
+}
+
+/** Runs scripts/package-prod.sh into a fresh temp directory; takes a minute, so call it once per test file. */
+export function packageBothServices(): Packaged {
+  const out = mkdtempSync(join(tmpdir(), 'cognito-dr-package-'));
+  execFileSync('bash', [join(ROOT, 'scripts', 'package-prod.sh'), out], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const read = (service: string): PackagedService => {
+    const dir = join(out, service);
+    const zips = Object.fromEntries(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.zip'))
+        .map((f) => [f.slice(0, -'.zip'.length), statSync(join(dir, f)).size]),
+    );
+    const template = JSON.parse(
+      readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as Template;
+    return { dir, template, zips };
+  };
+  return { primary: read('primary'), replica: read('replica') };
+}
+
+export const resourcesOfType = (template: Template, type: string): [string, Resource][] =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+export const onlyResourceOfType = (template: Template, type: string): [string, Resource] => {
+  const found = resourcesOfType(template, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0] as [string, Resource];
+};
+
+export const props = (template: Template, logicalId: string): Record<string, unknown> => {
+  const resource = template.Resources[logicalId];
+  if (!resource) throw new Error(`no resource ${logicalId}`);
+  return resource.Properties ?? {};
+};
+
+export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
+export const ref = (logicalId: string) => ({ Ref: logicalId });
+
+/** Logical ids a value refers to: Ref, Fn::GetAtt, and ${Name} / ${Name.Attr} inside Fn::Sub. */
+export function referencedIds(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) referencedIds(v, into);
+  } else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'Ref' && typeof v === 'string') into.add(v);
+      else if (key === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string') into.add(v[0]);
+      else if (key === 'Fn::Sub') {
+        const text = Array.isArray(v) ? v[0] : v;
+        if (typeof text === 'string') {
+          for (const [, name] of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) {
+            if (name) into.add(name);
+          }
+        }
+        if (Array.isArray(v)) referencedIds(v[1], into);
+      } else referencedIds(v, into);
+    }
+  }
+  return into;
+}
+
+/** Resource dependency edges (references and DependsOn), ignoring pseudo parameters and conditions. */
+export function dependencies(template: Template): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const deps = referencedIds(resource.Properties ?? {});
+    for (const d of [resource.DependsOn ?? []].flat()) deps.add(d);
+    graph.set(id, new Set([...deps].filter((d) => d in template.Resources)));
+  }
+  return graph;
+}
+
+/** A dependency cycle as a list of logical ids, or null; CloudFormation refuses a template that has one. */
+export function findCycle(graph: Map<string, Set<string>>): string[] | null {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | null => {
+    if (state.get(id) === 'done') return null;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const next of graph.get(id) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return null;
+  };
+  for (const id of graph.keys()) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+export interface Statement {
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+}
+
+/** Every identity-policy statement: inline policies of each role, and each AWS::IAM::Policy. */
+export function iamStatements(template: Template): { owner: string; statement: Statement }[] {
+  const found: { owner: string; statement: Statement }[] = [];
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const documents: unknown[] = [];
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const policy of (resource.Properties?.Policies as { PolicyDocument: unknown }[]) ?? []) {
+        documents.push(policy.PolicyDocument);
+      }
+    } else if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      documents.push(resource.Properties?.PolicyDocument);
+    }
+    for (const document of documents) {
+      for (const statement of [(document as { Statement: Statement | Statement[] }).Statement].flat()) {
+        found.push({ owner: id, statement });
+      }
+    }
+  }
+  return found;
+}
+
+export const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** The statements of a function's own role (serverless-iam-roles-per-function) plus policies attached to it. */
+export function functionStatements(template: Template, functionLogicalId: string): Statement[] {
+  const role = (props(template, functionLogicalId).Role as { 'Fn::GetAtt': [string, string] })[
+    'Fn::GetAtt'
+  ][0];
+  return iamStatements(template)
+    .filter(({ owner }) => {
+      if (owner === role) return true;
+      const attached = template.Resources[owner];
+      return (
+        attached?.Type === 'AWS::IAM::Policy' &&
+        asList(attached.Properties?.Roles as unknown[]).some(
+          (r) => JSON.stringify(r) === JSON.stringify(ref(role)),
+        )
+      );
+    })
+    .map(({ statement }) => statement);
+}
+
+/** REST API routes as "METHOD /path", each with the logical id of the function it invokes. */
+export function apiRoutes(template: Template): Map<string, { method: string; functionId: string | null }> {
+  const pathOf = (resourceRef: unknown): string => {
+    const id = (resourceRef as { Ref?: string }).Ref;
+    if (!id) return '';
+    const resource = props(template, id);
+    return `${pathOf(resource.ParentId)}/${resource.PathPart as string}`;
+  };
+  const routes = new Map<string, { method: string; functionId: string | null }>();
+  for (const [id, method] of resourcesOfType(template, 'AWS::ApiGateway::Method')) {
+    const p = method.Properties ?? {};
+    const uri = JSON.stringify((p.Integration as { Uri?: unknown } | undefined)?.Uri ?? '');
+    const functionId = /"([A-Za-z0-9]+LambdaFunction)"/.exec(uri)?.[1] ?? null;
+    routes.set(`${p.HttpMethod as string} ${pathOf(p.ResourceId) || '/'}`, { method: id, functionId });
+  }
+  return routes;
+}
