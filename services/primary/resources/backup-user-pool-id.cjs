@@ -16,8 +16,13 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   if (stage === 'local') return '';
   const backupRegion = await resolveVariable('param:backupRegion');
-  const deployed = await resolveVariable(
-    `cf(${backupRegion}):cognito-dr-replica-${stage}.BackupUserPoolId, null`,
-  );
-  return deployed || '';
+  const stack = `cognito-dr-replica-${stage}`;
+  try {
+    return (await resolveVariable(`cf(${backupRegion}):${stack}.BackupUserPoolId, null`)) || '';
+  } catch (error) {
+    throw new Error(
+      `cannot read ${stack}'s BackupUserPoolId in ${backupRegion} (${error.message}); without AWS access, ` +
+        'pass --param backupUserPoolId=<id or placeholder>, as scripts/package-prod.sh does',
+    );
+  }
 };
