@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { type RunningStack, startStack } from '../../local/stack/start-stack';
 
 declare global {
-  // biome-ignore lint/style/noVar: the teardown hook reads what the setup hook started through globalThis
   var cognitoDrStack: RunningStack | undefined;
 }
 
