@@ -51,6 +51,8 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
  * locally AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points at the primary pool's emulator.
  */
 export function backupPool(env: Record<string, string | undefined> = process.env): BackupPool {
+  // The first deploy of the primary precedes the backup pool: GET still answers, with presence unknown (null).
+  if (!env.BACKUP_USER_POOL_ID) return unconfiguredBackupPool;
   const { userPoolId, region, endpoint } = readBackupPoolConfig(env);
   const cognito = new CognitoIdentityProviderClient({
     region,
@@ -59,3 +61,15 @@ export function backupPool(env: Record<string, string | undefined> = process.env
   });
   return cognitoBackupPool(cognito, userPoolId);
 }
+
+/** Before the replica service exists there is no backup pool to ask; GET says so instead of failing. */
+export class BackupPoolNotConfiguredError extends Error {
+  override readonly name = 'BackupPoolNotConfiguredError';
+  constructor() {
+    super('BACKUP_USER_POOL_ID is not set yet (deploy the replica service, then the primary again)');
+  }
+}
+
+const unconfiguredBackupPool: BackupPool = {
+  hasUser: () => Promise.reject(new BackupPoolNotConfiguredError()),
+};
