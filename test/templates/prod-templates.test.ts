@@ -434,6 +434,17 @@ describe('replica: the backup pool', () => {
   it('has deletion protection ACTIVE', () => {
     expect(props(replica, 'BackupUserPool').DeletionProtection).toBe('ACTIVE');
   });
+
+  it('sends users nothing while on standby: no automatic verification messages', () => {
+    expect(props(replica, 'BackupUserPool').AutoVerifiedAttributes).toEqual([]);
+  });
+
+  it('has the primary admin group, ready for operators after a failover', () => {
+    expect(props(replica, 'BackupAdminGroup')).toMatchObject({
+      UserPoolId: ref('BackupUserPool'),
+      GroupName: props(primary, 'AdminGroup').GroupName,
+    });
+  });
 });
 
 describe('replica: alarms', () => {
@@ -555,7 +566,7 @@ describe('serverless-compose.yml', () => {
     const service = compose().services.replica;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose variable, not a JS template
     expect(service?.region).toBe('${primary.BackupRegion}');
-    for (const wired of ['tableName', 'primaryRegion', 'backupRegion']) {
+    for (const wired of ['tableName', 'primaryRegion', 'backupRegion', 'adminGroup']) {
       expect(Object.keys(replicaConfig.params.default)).toContain(wired);
       expect(Object.keys(service?.params ?? {})).toContain(wired);
     }
