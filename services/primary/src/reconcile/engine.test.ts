@@ -67,7 +67,12 @@ describe('runReconcile', () => {
       const s = scenario();
       s.pool.addUsers(600);
 
-      await runReconcile(s.deps, { mode: 'reconcile', concurrency: 32, rates: { writes: 10_000 } });
+      // Undefined (an option not given) keeps the default.
+      await runReconcile(s.deps, {
+        mode: 'reconcile',
+        concurrency: 32,
+        rates: { writes: 10_000, userList: undefined, userRead: undefined },
+      });
 
       const times = (command: string) =>
         s.pool.callTimes.filter((call) => call.command === command).map((call) => call.at);

@@ -120,7 +120,7 @@ class Run {
   ) {
     this.dryRun = options.dryRun === true;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
-    this.pacers = pacersFor({ ...DEFAULT_RATES, ...options.rates }, deps.clock);
+    this.pacers = pacersFor(withDefaults(options.rates), deps.clock);
     this.cognito = pacedCognito(deps.cognito, this.pacers);
     this.startedAt = deps.clock.now();
     this.lastSave = this.startedAt;
@@ -370,6 +370,16 @@ class Run {
       }
     }
   }
+}
+
+/** The default of every rate not given (an option left undefined keeps its default). */
+function withDefaults(rates: Partial<Rates> | undefined): Rates {
+  const merged = { ...DEFAULT_RATES };
+  for (const key of Object.keys(merged) as (keyof Rates)[]) {
+    const value = rates?.[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
 }
 
 /** Where to continue in a re-fetched page: after the last handled user if it is still there, else by position. */

@@ -1,0 +1,308 @@
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordFromCognitoUser } from '@cognito-dr/shared';
+import { FakeClock } from '../services/primary/src/reconcile/testing/fake-clock';
+import { PagingUserPool } from '../services/primary/src/reconcile/testing/paging-user-pool';
+import { ScannableTable } from '../services/primary/src/reconcile/testing/scannable-table';
+import { type CliOptions, parseCliArgs, UsageError } from './args';
+import { main } from './cognito-dr';
+import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
+import { progressLine } from './progress';
+import { regionOfPoolId, resolveTarget, type Target, TargetError } from './targets';
+
+const options = (argv: string[]): CliOptions => {
+  const parsed = parseCliArgs(argv);
+  if (parsed.help) throw new Error('unexpected help');
+  return parsed;
+};
+
+describe('parseCliArgs', () => {
+  it('reads a command, its target and its options', () => {
+    expect(
+      options(['backfill', '--stack', 's.json', '--rate', '20', '--dry-run', '--checkpoint', 'c.json']),
+    ).toMatchObject({
+      command: 'backfill',
+      target: { stack: 's.json' },
+      rate: 20,
+      dryRun: true,
+      checkpoint: 'c.json',
+    });
+    expect(parseCliArgs(['--help'])).toEqual({ help: true, command: undefined });
+  });
+
+  it.each([
+    [[], /command is required/],
+    [['explode', '--stack', 'x'], /unknown command/],
+    [['status'], /target is required/],
+    [['status', '--stack', 'x', '--stage', 'prod'], /choose one target/],
+    [['status', '--stack', 'x', '--primary-region', 'eu-west-1'], /--stack sets the regions/],
+    [['status', '--stack', 'x', '--dry-run'], /--dry-run only applies/],
+    [['verify', '--stack', 'x', '--rate', '5'], /--rate only applies/],
+    [['backfill', '--stack', 'x', '--rate', '0'], /--rate: must be a positive number/],
+    [['backfill', '--stack', 'x', '--concurrency', '2.5'], /whole number/],
+    [['backfill', '--stack', 'x', '--colour'], /colour/],
+  ])('refuses %j, saying why', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(UsageError);
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});
+
+describe('targets', () => {
+  it('takes the region from a pool id', () => {
+    expect(regionOfPoolId('eu-central-1_AbC123')).toBe('eu-central-1');
+    expect(regionOfPoolId('local_3axh4lP3')).toBeUndefined();
+  });
+
+  it('reads a stage from the outputs of its two CloudFormation stacks', async () => {
+    const asked: string[] = [];
+    const target = await resolveTarget(
+      { stage: 'prod', primaryRegion: 'eu-west-1', backupRegion: 'eu-central-1' },
+      { primary: true, backup: true, primaryTable: true, backupTable: true },
+      async (region, stack): Promise<Record<string, string>> => {
+        asked.push(`${region} ${stack}`);
+        return stack.includes('primary')
+          ? { UserPoolId: 'eu-west-1_P', ReplicationTableName: 'cognito-dr-users-prod' }
+          : { BackupUserPoolId: 'eu-central-1_B' };
+      },
+    );
+    expect(asked).toEqual(['eu-west-1 cognito-dr-primary-prod', 'eu-central-1 cognito-dr-replica-prod']);
+    expect(target.primary).toMatchObject({ region: 'eu-west-1', userPoolId: 'eu-west-1_P' });
+    expect(target.backup).toMatchObject({ region: 'eu-central-1', userPoolId: 'eu-central-1_B' });
+    expect(target.backupTable).toMatchObject({ region: 'eu-central-1', tableName: 'cognito-dr-users-prod' });
+  });
+
+  it('names what is missing: an output, an explicit id, a stack file', async () => {
+    await expect(
+      resolveTarget({ stage: 'dev' }, { primary: true }, async () => ({ UserPoolId: 'x' })),
+    ).rejects.toThrow(/cognito-dr-primary-dev has no output ReplicationTableName/);
+    await expect(resolveTarget({ table: 't' }, { primary: true })).rejects.toThrow(TargetError);
+    await expect(resolveTarget({ table: 't' }, { primary: true })).rejects.toThrow(
+      /--primary-pool-id is required/,
+    );
+    await expect(resolveTarget({ stack: '/nonexistent/stack.json' }, { primary: true })).rejects.toThrow(
+      /cannot read the local stack description/,
+    );
+  });
+
+  it('never sets an endpoint for explicit targets: the SDK settings decide', async () => {
+    const target = await resolveTarget(
+      { primaryPoolId: 'us-west-2_X', table: 't' },
+      { primary: true, primaryTable: true },
+    );
+    expect(target.primary?.region).toBe('us-west-2');
+    expect(target.primary?.cognito.config.endpoint).toBeUndefined();
+  });
+});
+
+describe('main', () => {
+  const run = async (argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(argv, {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    return { code, stdout, stderr };
+  };
+
+  it('prints usage for --help and exits 0', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toContain('Usage: cognito-dr <command>');
+  });
+
+  it('exits 2 with the reason on bad usage or an unusable target', async () => {
+    expect(await run(['status'])).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('target is required'),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'cognito-dr-cli-'));
+    writeFileSync(join(dir, 'stack.json'), '{"primary":{}}');
+    expect(await run(['backfill', '--stack', join(dir, 'stack.json')])).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('primary.region is missing'),
+    });
+  });
+});
+
+describe('commands on fake pools', () => {
+  const world = () => {
+    const primary = new PagingUserPool();
+    const backup = new PagingUserPool();
+    const table = new ScannableTable();
+    const clock = new FakeClock();
+    primary.addUsers(75, 'user-', { 'custom:tier': 'secret-tier-value' });
+    const target: Target = {
+      label: 'fakes',
+      primary: { region: 'us-east-1', userPoolId: 'us-east-1_P', cognito: primary.client },
+      backup: { region: 'ap-northeast-1', userPoolId: 'ap-northeast-1_B', cognito: backup.client },
+      primaryTable: { region: 'us-east-1', tableName: 'users', table: table.client },
+      backupTable: { region: 'ap-northeast-1', tableName: 'users', table: table.client },
+    };
+    const output = { out: [] as string[], err: [] as string[] };
+    const context = (argv: string[], interrupted: () => boolean = () => false): CommandContext => ({
+      options: options([...argv, '--stack', 'unused']),
+      target,
+      clock,
+      out: (line) => output.out.push(line),
+      err: (line) => output.err.push(line),
+      interrupted,
+    });
+    /** What the replica would have done: the backup pool holds every record's user. */
+    const replicate = () => {
+      for (const user of primary.users.values()) {
+        backup.addUser({
+          username: user.username,
+          enabled: user.enabled,
+          status: user.status,
+          attributes: {
+            ...user.attributes,
+            sub: `backup-${user.username}`,
+            'custom:source_sub': user.attributes.sub as string,
+          },
+        });
+      }
+    };
+    return { primary, backup, table, clock, target, output, context, replicate };
+  };
+
+  it('backfill writes every user, reports counts, and shows no attribute value even with --verbose', async () => {
+    const w = world();
+
+    const code = await runEngineCommand(w.context(['backfill', '--verbose']));
+
+    expect(code).toBe(EXIT.ok);
+    expect(w.table.items.size).toBe(75);
+    expect(w.output.out.join('\n')).toContain('checked 75 · created 75');
+    expect(w.output.out.filter((line) => line.includes('created    user-'))).toHaveLength(75);
+    expect(w.output.out.join('\n')).not.toContain('secret-tier-value');
+    expect(w.output.out.join('\n')).not.toContain('@example.com');
+  });
+
+  it('stops at a checkpoint file on Ctrl-C and continues from it on the next run', async () => {
+    const w = world();
+    const file = join(mkdtempSync(join(tmpdir(), 'cognito-dr-cli-')), 'checkpoint.json');
+    let batches = 0;
+
+    const first = await runEngineCommand(
+      w.context(['reconcile', '--checkpoint', file, '--concurrency', '5', '--json'], () => ++batches > 4),
+    );
+
+    expect(first).toBe(EXIT.interrupted);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(w.output.err.join('\n')).toContain('run the same command again to continue');
+    expect(JSON.parse(w.output.out[0] as string)).toMatchObject({ complete: false, counts: { checked: 20 } });
+
+    const second = await runEngineCommand(
+      w.context(['reconcile', '--checkpoint', file, '--concurrency', '5', '--json']),
+    );
+
+    expect(second).toBe(EXIT.ok);
+    expect(JSON.parse(w.output.out[1] as string)).toMatchObject({
+      complete: true,
+      counts: { checked: 75, created: 75 },
+    });
+    expect(() => statSync(file)).toThrow();
+    expect(new Set(w.table.written).size).toBe(75);
+  });
+
+  it('exits 1 when a user could not be written', async () => {
+    const w = world();
+    w.table.beforePut = ({ Item }) => {
+      if (Item.username === 'user-0007')
+        throw Object.assign(new Error('boom'), { name: 'InternalServerError' });
+    };
+
+    expect(await runEngineCommand(w.context(['backfill']))).toBe(EXIT.drift);
+    expect(w.output.err.join('\n')).toMatch(
+      /user [0-9a-f]{16} not reconciled \(pool phase\): InternalServerError/,
+    );
+  });
+
+  it('status counts all three places and the drift between them, usernames only with --verbose', async () => {
+    const w = world();
+    await runEngineCommand(w.context(['backfill']));
+    w.replicate();
+    w.backup.users.delete('user-0003');
+    w.primary.users.delete('user-0004');
+    w.clock.advance(42_000);
+
+    const code = await runStatus(w.context(['status', '--json', '--verbose']));
+
+    expect(code).toBe(EXIT.ok);
+    const report = JSON.parse(w.output.out.pop() as string);
+    expect(report).toMatchObject({
+      primary: { users: 74 },
+      table: { records: 75, tombstones: 0 },
+      backup: { users: 74 },
+      drift: {
+        primaryToTable: { missing: 0, stale: 0, extra: 1, users: { extra: ['user-0004'] } },
+        tableToBackup: { missing: 1, users: { missing: ['user-0003'] } },
+      },
+    });
+    // The backfill's own paced reads took a little fake time too.
+    expect(report.table.newestRecordAgeMs).toBeGreaterThanOrEqual(42_000);
+    expect(report.table.newestRecordAgeMs).toBeLessThan(45_000);
+    expect(JSON.stringify(report)).not.toContain('secret-tier-value');
+  });
+
+  it('verify exits 0 when the backup pool matches the table and 1 with the drifted users named', async () => {
+    const w = world();
+    await runEngineCommand(w.context(['backfill']));
+    w.replicate();
+
+    expect(await runVerify(w.context(['verify']))).toBe(EXIT.ok);
+    expect(w.output.out.join('\n')).toContain('75 in sync · 0 missing, 0 stale, 0 extra');
+
+    (w.backup.users.get('user-0009') as { enabled: boolean }).enabled = false;
+    (w.backup.users.get('user-0010') as { attributes: Record<string, string> }).attributes['custom:tier'] =
+      'other';
+    w.backup.addUser({ username: 'stranger', enabled: true, status: 'CONFIRMED' });
+    w.output.out.length = 0;
+
+    expect(await runVerify(w.context(['verify', '--verbose']))).toBe(EXIT.drift);
+    const printed = w.output.out.join('\n');
+    expect(printed).toContain('stale    user-0009  (enable)');
+    expect(printed).toContain('stale    user-0010  (updateAttributes)');
+    expect(printed).toContain('extra    stranger');
+    expect(printed).not.toContain('secret-tier-value');
+    expect(printed).not.toContain('other');
+  });
+
+  it('verify compares against the records, not the primary pool', async () => {
+    const w = world();
+    const record = recordFromCognitoUser({
+      user: {
+        Username: 'only-in-table',
+        Attributes: [{ Name: 'sub', Value: 's' }],
+        Enabled: true,
+        UserStatus: 'CONFIRMED',
+      },
+      groups: [],
+      origin: 'us-east-1',
+      now: 1,
+    });
+    w.table.put({ ...record, version: 1 });
+
+    expect(await runVerify(w.context(['verify', '--json']))).toBe(EXIT.drift);
+    expect(JSON.parse(w.output.out[0] as string)).toMatchObject({ missing: 1, drift: 1 });
+  });
+});
+
+describe('progressLine', () => {
+  it('shows users per second and, with a pool estimate, an ETA', () => {
+    const line = progressLine(
+      {
+        mode: 'backfill',
+        phase: 'pool',
+        counts: { checked: 500, created: 480, updated: 0, tombstoned: 0, unchanged: 20, failed: 0 },
+        workedMs: 10_000,
+      },
+      2_000,
+    );
+    expect(line).toBe(
+      'backfill · listing the pool · 500 checked · 480 created, 0 updated, 0 tombstoned · 50.0 users/s · ETA 0:30',
+    );
+  });
+});

@@ -1,0 +1,146 @@
+// The cognito-dr command line: status, backfill, reconcile and verify against the local stack, a deployed stage or
+// explicit resources. `main` is the whole program as a function, so tests and the bench run it in-process.
+import { errorName } from '@cognito-dr/shared';
+import { type Clock, systemClock } from '../services/primary/src/reconcile/clock';
+import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
+import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
+import {
+  closeTarget,
+  type Needs,
+  resolveTarget,
+  type StackOutputs,
+  type Target,
+  TargetError,
+} from './targets';
+
+export { EXIT } from './commands';
+
+export interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Registers a Ctrl-C handler; returns its removal. Absent: the run cannot be interrupted (tests). */
+  onInterrupt?: (handler: () => void) => () => void;
+  clock?: Clock;
+  /** CloudFormation lookup for --stage (injected in tests). */
+  stackOutputs?: StackOutputs;
+}
+
+const NEEDS: Record<CliOptions['command'], Needs> = {
+  status: { primary: true, backup: true, primaryTable: true },
+  backfill: { primary: true, primaryTable: true },
+  reconcile: { primary: true, primaryTable: true },
+  verify: { backup: true, backupTable: true },
+};
+
+/** Runs one command line; resolves to the exit code. Never throws. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const err = (line: string) => io.stderr.write(`${line}\n`);
+  let options: CliOptions;
+  try {
+    const parsed = parseCliArgs(argv);
+    if (parsed.help) {
+      io.stdout.write(USAGE);
+      return EXIT.ok;
+    }
+    options = parsed;
+  } catch (error) {
+    err(`cognito-dr: ${(error as Error).message}`);
+    err('run cognito-dr --help for usage');
+    return EXIT.usage;
+  }
+
+  let target: Target | undefined;
+  let interrupted = false;
+  let progressShown = false;
+  const stopListening = io.onInterrupt?.(() => {
+    if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C does not wait
+    interrupted = true;
+    err('\nstopping at the next checkpoint (Ctrl-C again to quit at once)');
+  });
+  try {
+    target = await resolveTarget(options.target, NEEDS[options.command], io.stackOutputs);
+    const tty = io.stderr.isTTY === true && !options.json;
+    const ctx: CommandContext = {
+      options,
+      target,
+      clock: io.clock ?? systemClock,
+      out,
+      err: (line) => {
+        if (progressShown) io.stderr.write('\n');
+        progressShown = false;
+        err(line);
+      },
+      progress: tty
+        ? throttled(io.clock ?? systemClock, 250, (line) => {
+            io.stderr.write(`\r\x1b[K${line}`);
+            progressShown = true;
+          })
+        : undefined,
+      interrupted: () => interrupted,
+    };
+    const command = options.command;
+    const code =
+      command === 'status'
+        ? await runStatus(ctx)
+        : command === 'verify'
+          ? await runVerify(ctx)
+          : await runEngineCommand(ctx);
+    if (progressShown) io.stderr.write('\n');
+    return code;
+  } catch (error) {
+    if (progressShown) io.stderr.write('\n');
+    if (
+      error instanceof UsageError ||
+      error instanceof TargetError ||
+      errorName(error) === 'CheckpointMismatchError'
+    ) {
+      err(`cognito-dr: ${(error as Error).message}`);
+      return EXIT.usage;
+    }
+    // AWS errors are named; their messages describe the request, not the users in it.
+    err(
+      `cognito-dr: ${options.command} could not complete: ${errorName(error) ?? 'Error'}: ${(error as Error).message}`,
+    );
+    if (options.checkpoint)
+      err(`progress so far is in ${options.checkpoint}; run the same command again to continue`);
+    return EXIT.incomplete;
+  } finally {
+    stopListening?.();
+    if (target) closeTarget(target);
+  }
+}
+
+/** The real process: stdout/stderr and SIGINT/SIGTERM. */
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    },
+  };
+}
+
+/** Entry point of the `cognito-dr` bin. */
+export async function run(argv = process.argv.slice(2)): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.exitCode = await main(argv);
+}
+
+function throttled(clock: Clock, everyMs: number, show: (line: string) => void): (line: string) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (line) => {
+    const now = clock.now();
+    if (now - last < everyMs) return;
+    last = now;
+    show(line);
+  };
+}
+
+if (require.main === module) void run();

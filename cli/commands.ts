@@ -1,0 +1,289 @@
+// What each cognito-dr command does once its target is resolved: read, compare, repair, and report without values.
+import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { UserRecord } from '@cognito-dr/shared';
+import {
+  type CheckpointStore,
+  type Counts,
+  memoryCheckpointStore,
+} from '../services/primary/src/reconcile/checkpoint';
+import type { Clock } from '../services/primary/src/reconcile/clock';
+import { backupDrift, driftCount, tableDrift } from '../services/primary/src/reconcile/drift';
+import { runReconcile, type UserOutcome } from '../services/primary/src/reconcile/engine';
+import { readBackupInventory, readPrimaryInventory } from '../services/primary/src/reconcile/inventory';
+import { pacedCognito } from '../services/primary/src/reconcile/paced-cognito';
+import { DEFAULT_RATES, pacersFor } from '../services/primary/src/reconcile/pacer';
+import { readAllRecords } from '../services/primary/src/reconcile/table-listing';
+import type { CliOptions } from './args';
+import { fileCheckpointStore } from './checkpoint-file';
+import { progressLine, usersPerSecond } from './progress';
+import type { PoolTarget, TableTarget, Target } from './targets';
+
+export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, interrupted: 130 } as const;
+
+export interface CommandContext {
+  options: CliOptions;
+  target: Target;
+  clock: Clock;
+  /** A line of the result (stdout). */
+  out: (line: string) => void;
+  /** A line of diagnostics (stderr). */
+  err: (line: string) => void;
+  /** Replaces the progress line on a terminal; absent when stderr is not one. */
+  progress?: (line: string) => void;
+  /** True once the user asked to stop (Ctrl-C). */
+  interrupted: () => boolean;
+}
+
+const need = <T>(value: T | undefined, what: string): T => {
+  if (value === undefined) throw new Error(`internal: target has no ${what}`);
+  return value;
+};
+
+const countsLine = (counts: Counts) =>
+  `checked ${counts.checked} · created ${counts.created} · updated ${counts.updated} · ` +
+  `tombstoned ${counts.tombstoned} · unchanged ${counts.unchanged} · failed ${counts.failed}`;
+
+/** backfill and reconcile: the engine from a laptop or CI. */
+export async function runEngineCommand(ctx: CommandContext): Promise<number> {
+  const { options, target } = ctx;
+  const mode = options.command === 'backfill' ? 'backfill' : 'reconcile';
+  const primary = need(target.primary, 'primary pool');
+  const table = need(target.primaryTable, 'table');
+  const checkpoints: CheckpointStore = options.checkpoint
+    ? fileCheckpointStore(options.checkpoint)
+    : memoryCheckpointStore();
+  const resumed = await checkpoints.load();
+  if (resumed) {
+    ctx.err(
+      `resuming ${resumed.mode} from ${options.checkpoint}: ${resumed.phase} phase, ${resumed.counts.checked} users checked so far`,
+    );
+  }
+  const estimatedUsers = await estimatedPoolSize(primary);
+  const users: Partial<Record<UserOutcome, string[]>> = {};
+
+  const result = await runReconcile(
+    {
+      cognito: primary.cognito,
+      table: table.table,
+      userPoolId: primary.userPoolId,
+      tableName: table.tableName,
+      origin: primary.region,
+      clock: ctx.clock,
+      checkpoints,
+    },
+    {
+      mode,
+      dryRun: options.dryRun,
+      concurrency: options.concurrency,
+      rates: { writes: options.rate, userList: options.userListRps, userRead: options.userReadRps },
+      shouldStop: ctx.interrupted,
+      onProgress: ctx.progress && ((progress) => ctx.progress?.(progressLine(progress, estimatedUsers))),
+      onUser: (username, outcome) => {
+        if (!options.verbose || outcome === 'unchanged') return;
+        const list = users[outcome] ?? [];
+        list.push(username);
+        users[outcome] = list;
+      },
+      onFailure: ({ user, phase, error }) =>
+        ctx.err(`user ${user} not reconciled (${phase} phase): ${error}`),
+    },
+  );
+
+  const rate = usersPerSecond(result.counts.checked, result.workedMs);
+  if (options.json) {
+    ctx.out(
+      JSON.stringify({
+        command: mode,
+        target: target.label,
+        dryRun: result.dryRun,
+        complete: result.complete,
+        counts: result.counts,
+        durationMs: result.durationMs,
+        workedMs: result.workedMs,
+        usersPerSecond: Number(rate.toFixed(2)),
+        ...(options.verbose ? { users } : {}),
+      }),
+    );
+  } else {
+    ctx.out(
+      `${mode} of ${primary.userPoolId} into ${table.tableName} (${target.label})${result.dryRun ? ', dry run' : ''}`,
+    );
+    ctx.out(`  ${countsLine(result.counts)}`);
+    ctx.out(`  ${(result.workedMs / 1000).toFixed(1)} s, ${rate.toFixed(1)} users/s`);
+    if (result.dryRun) ctx.out('  dry run: nothing was written; the counts are what a run would do');
+    for (const [outcome, names] of Object.entries(users)) {
+      for (const name of names.sort()) ctx.out(`  ${outcome.padEnd(10)} ${name}`);
+    }
+  }
+  if (!result.complete) {
+    ctx.err(
+      options.checkpoint
+        ? `stopped; run the same command again to continue from ${options.checkpoint}`
+        : 'stopped; progress was not saved (use --checkpoint <file> to be able to continue)',
+    );
+    return EXIT.interrupted;
+  }
+  return result.counts.failed > 0 ? EXIT.drift : EXIT.ok;
+}
+
+/** status: counts in all three places, the drift between them and how fresh the newest record is. */
+export async function runStatus(ctx: CommandContext): Promise<number> {
+  const { target, options } = ctx;
+  const primary = need(target.primary, 'primary pool');
+  const backup = need(target.backup, 'backup pool');
+  const table = need(target.primaryTable, 'table');
+  const now = ctx.clock.now();
+  const [primaryInventory, tableContents, backupUsers] = await Promise.all([
+    readPrimaryInventory(paced(primary, ctx.clock), primary.userPoolId, { origin: primary.region, now }),
+    readAllRecords(table.table, table.tableName),
+    readBackupInventory(paced(backup, ctx.clock), backup.userPoolId),
+  ]);
+  const records = tableContents.records;
+  const toTable = tableDrift(primaryInventory.users, records);
+  const toBackup = backupDrift(backupUsers, records);
+  const newest = newestRecord(records);
+  const tombstones = [...records.values()].filter((record) => record.deleted === true).length;
+  const report = {
+    target: target.label,
+    primary: { region: primary.region, userPoolId: primary.userPoolId, users: primaryInventory.users.size },
+    table: {
+      region: table.region,
+      tableName: table.tableName,
+      records: records.size - tombstones,
+      tombstones,
+      unreadable: tableContents.unreadable,
+      newestRecordAgeMs: newest === undefined ? null : Math.max(0, ctx.clock.now() - newest),
+    },
+    backup: { region: backup.region, userPoolId: backup.userPoolId, users: backupUsers.size },
+    drift: {
+      primaryToTable: summarize(toTable, options.verbose),
+      tableToBackup: summarize(
+        { ...toBackup, stale: toBackup.stale.map((s) => s.username) },
+        options.verbose,
+      ),
+    },
+  };
+  if (options.json) {
+    ctx.out(JSON.stringify(report));
+    return EXIT.ok;
+  }
+  ctx.out(`status of ${target.label}`);
+  ctx.out(`  primary pool  ${primary.userPoolId} (${primary.region}): ${report.primary.users} users`);
+  ctx.out(
+    `  table         ${table.tableName} (${table.region}): ${report.table.records} records, ${tombstones} tombstones` +
+      (tableContents.unreadable ? `, ${tableContents.unreadable} unreadable` : '') +
+      (report.table.newestRecordAgeMs === null ? '' : `, newest ${age(report.table.newestRecordAgeMs)} old`),
+  );
+  ctx.out(`  backup pool   ${backup.userPoolId} (${backup.region}): ${report.backup.users} users`);
+  ctx.out(`  drift primary pool -> table:  ${driftLine(toTable)}`);
+  ctx.out(`  drift table -> backup pool:   ${driftLine(toBackup)}`);
+  if (options.verbose) {
+    listUsers(ctx, 'table', toTable.missing, toTable.stale, toTable.extra);
+    listUsers(
+      ctx,
+      'backup',
+      toBackup.missing,
+      toBackup.stale.map((s) => s.username),
+      toBackup.extra,
+    );
+  }
+  return EXIT.ok;
+}
+
+/** verify: the backup pool against the records its replica reads, user by user. */
+export async function runVerify(ctx: CommandContext): Promise<number> {
+  const { target, options } = ctx;
+  const backup = need(target.backup, 'backup pool');
+  // The backup region's replica of the table: the records the replica function converges the backup pool to.
+  const table: TableTarget = need(target.backupTable, 'table');
+  const [tableContents, backupUsers] = await Promise.all([
+    readAllRecords(table.table, table.tableName),
+    readBackupInventory(paced(backup, ctx.clock), backup.userPoolId),
+  ]);
+  const drift = backupDrift(backupUsers, tableContents.records);
+  const total = driftCount(drift) + tableContents.unreadable;
+  if (options.json) {
+    ctx.out(
+      JSON.stringify({
+        target: target.label,
+        inSync: drift.inSync,
+        missing: drift.missing.length,
+        stale: drift.stale.length,
+        extra: drift.extra.length,
+        unreadableRecords: tableContents.unreadable,
+        drift: total,
+        ...(options.verbose
+          ? { users: { missing: drift.missing, stale: drift.stale, extra: drift.extra } }
+          : {}),
+      }),
+    );
+  } else {
+    ctx.out(`verify ${backup.userPoolId} against ${table.tableName} in ${table.region} (${target.label})`);
+    ctx.out(
+      `  ${drift.inSync} in sync · ${driftLine(drift)}` +
+        (tableContents.unreadable ? ` · ${tableContents.unreadable} unreadable records` : ''),
+    );
+    if (options.verbose) {
+      for (const name of drift.missing) ctx.out(`  missing  ${name}`);
+      for (const { username, operations } of drift.stale)
+        ctx.out(`  stale    ${username}  (${operations.join(', ')})`);
+      for (const name of drift.extra) ctx.out(`  extra    ${name}`);
+    }
+    ctx.out(total === 0 ? '  no drift' : `  drift: ${total}`);
+  }
+  return total === 0 ? EXIT.ok : EXIT.drift;
+}
+
+/** Status and verify list whole pools: paced at the default rates, per pool (each region has its own quota). */
+const paced = (pool: PoolTarget, clock: Clock) => pacedCognito(pool.cognito, pacersFor(DEFAULT_RATES, clock));
+
+async function estimatedPoolSize(pool: PoolTarget): Promise<number | undefined> {
+  try {
+    const { UserPool } = await pool.cognito.send(
+      new DescribeUserPoolCommand({ UserPoolId: pool.userPoolId }),
+    );
+    return UserPool?.EstimatedNumberOfUsers || undefined;
+  } catch {
+    return undefined; // only used for the ETA
+  }
+}
+
+function newestRecord(records: Map<string, UserRecord>): number | undefined {
+  let newest: number | undefined;
+  for (const record of records.values())
+    if (newest === undefined || record.updatedAt > newest) newest = record.updatedAt;
+  return newest;
+}
+
+const driftLine = (drift: { missing: unknown[]; stale: unknown[]; extra: unknown[] }) =>
+  `${drift.missing.length} missing, ${drift.stale.length} stale, ${drift.extra.length} extra`;
+
+const summarize = (
+  drift: { missing: string[]; stale: string[]; extra: string[]; inSync: number },
+  verbose: boolean,
+) => ({
+  inSync: drift.inSync,
+  missing: drift.missing.length,
+  stale: drift.stale.length,
+  extra: drift.extra.length,
+  ...(verbose ? { users: { missing: drift.missing, stale: drift.stale, extra: drift.extra } } : {}),
+});
+
+function listUsers(
+  ctx: CommandContext,
+  where: string,
+  missing: string[],
+  stale: string[],
+  extra: string[],
+): void {
+  for (const name of missing) ctx.out(`  ${where} missing  ${name}`);
+  for (const name of stale) ctx.out(`  ${where} stale    ${name}`);
+  for (const name of extra) ctx.out(`  ${where} extra    ${name}`);
+}
+
+const age = (ms: number) =>
+  ms < 60_000
+    ? `${Math.round(ms / 1000)} s`
+    : ms < 3_600_000
+      ? `${Math.round(ms / 60_000)} min`
+      : `${(ms / 3_600_000).toFixed(1)} h`;

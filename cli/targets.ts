@@ -1,0 +1,231 @@
+// Turns --stack / --stage / explicit ids into the pools and tables a command works on, with their SDK clients.
+// Only --stack passes endpoints (the local emulators'); every other target leaves endpoints and credentials to the
+// SDK's own settings (AWS_PROFILE, AWS_ENDPOINT_URL_*), as the services do.
+import { readFileSync } from 'node:fs';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isErrorNamed } from '@cognito-dr/shared';
+import type { TargetOptions } from './args';
+
+/** The serverless.yml defaults, used when neither an option nor a pool id says otherwise. */
+export const DEFAULT_PRIMARY_REGION = 'us-east-1';
+export const DEFAULT_BACKUP_REGION = 'ap-northeast-1';
+
+export interface PoolTarget {
+  region: string;
+  userPoolId: string;
+  cognito: CognitoIdentityProviderClient;
+}
+
+export interface TableTarget {
+  region: string;
+  tableName: string;
+  table: DynamoDBDocumentClient;
+}
+
+export interface Target {
+  /** For messages: where the command runs (never a secret). */
+  label: string;
+  primary?: PoolTarget;
+  backup?: PoolTarget;
+  /** The replication table in the primary region (where records are written). */
+  primaryTable?: TableTarget;
+  /** Its replica in the backup region (what the replica function reads). */
+  backupTable?: TableTarget;
+}
+
+export interface Needs {
+  primary?: boolean;
+  backup?: boolean;
+  primaryTable?: boolean;
+  backupTable?: boolean;
+}
+
+/** The target cannot be resolved (missing file, stack or id). Exit code 2. */
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+}
+
+/** Outputs of a CloudFormation stack by key; injected so stage resolution is testable without AWS. */
+export type StackOutputs = (region: string, stackName: string) => Promise<Record<string, string>>;
+
+export const cloudFormationOutputs: StackOutputs = async (region, stackName) => {
+  const cloudFormation = new CloudFormationClient({ region });
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const outputs: Record<string, string> = {};
+    for (const output of Stacks?.[0]?.Outputs ?? []) {
+      if (output.OutputKey && output.OutputValue) outputs[output.OutputKey] = output.OutputValue;
+    }
+    return outputs;
+  } catch (error) {
+    // CloudFormation reports a missing stack as a ValidationError.
+    if (isErrorNamed(error, 'ValidationError')) {
+      throw new TargetError(
+        `stack ${stackName} not found in ${region} (deployed with that --stage and region?)`,
+      );
+    }
+    throw error;
+  } finally {
+    cloudFormation.destroy();
+  }
+};
+
+/** Cognito reads paced by the CLI, plus adaptive retry for throttling caused by others sharing the quota. */
+const AWS_CLIENT = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+
+export async function resolveTarget(
+  options: TargetOptions,
+  needs: Needs,
+  stackOutputs: StackOutputs = cloudFormationOutputs,
+): Promise<Target> {
+  if (options.stack) return fromStackFile(options.stack, needs);
+  if (options.stage) return fromStage(options, needs, stackOutputs);
+  return fromExplicit(options, needs);
+}
+
+/** The region a pool id starts with (`us-east-1_AbC…`), if it looks like one. */
+export const regionOfPoolId = (userPoolId: string | undefined): string | undefined =>
+  userPoolId && /^[a-z]{2}(-[a-z]+)+-\d+_/.test(userPoolId) ? userPoolId.split('_')[0] : undefined;
+
+function fromExplicit(options: TargetOptions, needs: Needs): Target {
+  const require = (value: string | undefined, flag: string, why: string): string => {
+    if (!value) throw new TargetError(`${flag} is required ${why}`);
+    return value;
+  };
+  const primaryRegion =
+    options.primaryRegion ?? regionOfPoolId(options.primaryPoolId) ?? DEFAULT_PRIMARY_REGION;
+  const backupRegion = options.backupRegion ?? regionOfPoolId(options.backupPoolId) ?? DEFAULT_BACKUP_REGION;
+  const target: Target = { label: 'explicit resources' };
+  if (needs.primary) {
+    const userPoolId = require(options.primaryPoolId, '--primary-pool-id', 'to read the primary pool');
+    target.primary = awsPool(primaryRegion, userPoolId);
+  }
+  if (needs.backup) {
+    const userPoolId = require(options.backupPoolId, '--backup-pool-id', 'to read the backup pool');
+    target.backup = awsPool(backupRegion, userPoolId);
+  }
+  if (needs.primaryTable || needs.backupTable) {
+    const tableName = require(options.table, '--table', 'to read the replication table');
+    if (needs.primaryTable) target.primaryTable = awsTable(primaryRegion, tableName);
+    if (needs.backupTable) target.backupTable = awsTable(backupRegion, tableName);
+  }
+  return target;
+}
+
+async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: StackOutputs): Promise<Target> {
+  const stage = options.stage as string;
+  const primaryRegion = options.primaryRegion ?? DEFAULT_PRIMARY_REGION;
+  const backupRegion = options.backupRegion ?? DEFAULT_BACKUP_REGION;
+  const primaryStack = `cognito-dr-primary-${stage}`;
+  const replicaStack = `cognito-dr-replica-${stage}`;
+  const output = (outputs: Record<string, string>, key: string, stack: string): string => {
+    const value = outputs[key];
+    if (!value) throw new TargetError(`stack ${stack} has no output ${key}`);
+    return value;
+  };
+  // The table name is always needed from the primary stack; the replica stack only for the backup pool.
+  const primaryOutputs = await stackOutputs(primaryRegion, primaryStack);
+  const tableName = output(primaryOutputs, 'ReplicationTableName', primaryStack);
+  const target: Target = { label: `stage ${stage}` };
+  if (needs.primary)
+    target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
+  if (needs.backup) {
+    const replicaOutputs = await stackOutputs(backupRegion, replicaStack);
+    target.backup = awsPool(backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
+  }
+  if (needs.primaryTable) target.primaryTable = awsTable(primaryRegion, tableName);
+  if (needs.backupTable) target.backupTable = awsTable(backupRegion, tableName);
+  return target;
+}
+
+const awsPool = (region: string, userPoolId: string): PoolTarget => ({
+  region,
+  userPoolId,
+  cognito: new CognitoIdentityProviderClient({ region, ...AWS_CLIENT }),
+});
+
+const awsTable = (region: string, tableName: string): TableTarget => ({
+  region,
+  tableName,
+  table: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...AWS_CLIENT }), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+});
+
+interface StackRegion {
+  region: string;
+  cognitoEndpoint: string;
+  userPoolId: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+}
+
+/** The parts of .local/stack.json (local/stack/stack-info.ts) the CLI reads. */
+interface StackFile {
+  primary: StackRegion;
+  backup: StackRegion;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+function fromStackFile(file: string, needs: Needs): Target {
+  let stack: StackFile;
+  try {
+    stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+  } catch {
+    throw new TargetError(`cannot read the local stack description ${file}: start the stack with npm start`);
+  }
+  for (const side of ['primary', 'backup'] as const) {
+    const region = stack?.[side];
+    for (const field of [
+      'region',
+      'cognitoEndpoint',
+      'userPoolId',
+      'dynamodbEndpoint',
+      'tableName',
+    ] as const) {
+      if (typeof region?.[field] !== 'string') throw new TargetError(`${file}: ${side}.${field} is missing`);
+    }
+  }
+  const credentials = stack.credentials;
+  const pool = (side: StackRegion): PoolTarget => ({
+    region: side.region,
+    userPoolId: side.userPoolId,
+    cognito: new CognitoIdentityProviderClient({
+      region: side.region,
+      endpoint: side.cognitoEndpoint,
+      credentials,
+      maxAttempts: 5,
+    }),
+  });
+  const table = (side: StackRegion): TableTarget => ({
+    region: side.region,
+    tableName: side.tableName,
+    table: DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: side.region,
+        endpoint: side.dynamodbEndpoint,
+        credentials,
+        maxAttempts: 5,
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    ),
+  });
+  return {
+    label: `local stack ${file}`,
+    primary: needs.primary ? pool(stack.primary) : undefined,
+    backup: needs.backup ? pool(stack.backup) : undefined,
+    primaryTable: needs.primaryTable ? table(stack.primary) : undefined,
+    backupTable: needs.backupTable ? table(stack.backup) : undefined,
+  };
+}
+
+/** Closes every client's sockets so the process can exit promptly. */
+export function closeTarget(target: Target): void {
+  target.primary?.cognito.destroy();
+  target.backup?.cognito.destroy();
+  target.primaryTable?.table.destroy();
+  target.backupTable?.table.destroy();
+}
