@@ -1,0 +1,174 @@
+// Bench hook: how fast backfill brings N uncaptured users of a running local stack into the table, and how long
+// the replica then takes to have them all in the backup pool.
+import { randomBytes } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { memoryCheckpointStore } from '../services/primary/src/reconcile/checkpoint';
+import { systemClock } from '../services/primary/src/reconcile/clock';
+import { runReconcile } from '../services/primary/src/reconcile/engine';
+import type { Rates } from '../services/primary/src/reconcile/pacer';
+import { closeTarget, resolveTarget } from './targets';
+
+export interface BackfillBenchOptions {
+  /** The running stack's stack.json. */
+  stackFile: string;
+  /** Users created directly in the primary pool (no trigger) before the backfill. */
+  users?: number;
+  /** Pacing; by default none to speak of, so the figure is the engine's and the emulators' own speed. */
+  rates?: Partial<Rates>;
+  concurrency?: number;
+  /** Also wait for the backup pool to hold every new user (default true). */
+  waitForBackup?: boolean;
+  /** Give up waiting for the backup pool after this long (default 10 minutes). */
+  backupTimeoutMs?: number;
+}
+
+export interface BackfillBenchResult {
+  users: number;
+  /** Creating the users directly (the raw emulator write rate, for comparison). */
+  seedMs: number;
+  seedUsersPerSecond: number;
+  /** The backfill run: new users written per second of backfill. */
+  backfillMs: number;
+  usersPerSecond: number;
+  /** Every user of the pool checked per second (the pool may hold users from before). */
+  checkedPerSecond: number;
+  failed: number;
+  /** From the start of the backfill until the backup pool holds every new user; absent when not waited for. */
+  replicatedMs?: number;
+  replicatedUsersPerSecond?: number;
+}
+
+const UNPACED: Rates = { userList: 1e6, userRead: 1e6, writes: 1e6 };
+
+export async function benchBackfill(options: BackfillBenchOptions): Promise<BackfillBenchResult> {
+  const count = options.users ?? 2_000;
+  const target = await resolveTarget(
+    { stack: options.stackFile },
+    { primary: true, backup: true, primaryTable: true },
+  );
+  try {
+    const primary = target.primary as NonNullable<typeof target.primary>;
+    const backup = target.backup as NonNullable<typeof target.backup>;
+    const table = target.primaryTable as NonNullable<typeof target.primaryTable>;
+    const prefix = `bench-${randomBytes(3).toString('hex')}-`;
+
+    const seedStarted = Date.now();
+    await createUsers(primary.cognito, primary.userPoolId, prefix, count);
+    const seedMs = Date.now() - seedStarted;
+
+    const started = Date.now();
+    const result = await runReconcile(
+      {
+        cognito: primary.cognito,
+        table: table.table,
+        userPoolId: primary.userPoolId,
+        tableName: table.tableName,
+        origin: primary.region,
+        clock: systemClock,
+        checkpoints: memoryCheckpointStore(),
+      },
+      { mode: 'backfill', rates: { ...UNPACED, ...options.rates }, concurrency: options.concurrency ?? 16 },
+    );
+    const backfillMs = Date.now() - started;
+    const bench: BackfillBenchResult = {
+      users: count,
+      seedMs,
+      seedUsersPerSecond: perSecond(count, seedMs),
+      backfillMs,
+      usersPerSecond: perSecond(result.counts.created, backfillMs),
+      checkedPerSecond: perSecond(result.counts.checked, backfillMs),
+      failed: result.counts.failed,
+    };
+    if (options.waitForBackup !== false) {
+      await waitForUsers(
+        backup.cognito,
+        backup.userPoolId,
+        prefix,
+        count,
+        options.backupTimeoutMs ?? 600_000,
+      );
+      bench.replicatedMs = Date.now() - started;
+      bench.replicatedUsersPerSecond = perSecond(count, bench.replicatedMs);
+    }
+    return bench;
+  } finally {
+    closeTarget(target);
+  }
+}
+
+const perSecond = (count: number, ms: number) => (ms > 0 ? Number(((count * 1000) / ms).toFixed(1)) : 0);
+
+async function createUsers(
+  cognito: CognitoIdentityProviderClient,
+  UserPoolId: string,
+  prefix: string,
+  count: number,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const Username = `${prefix}${next++}`;
+        await cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId,
+            Username,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [
+              { Name: 'email', Value: `${Username}@example.com` },
+              { Name: 'email_verified', Value: 'true' },
+            ],
+          }),
+        );
+        await cognito.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId,
+            Username,
+            Password: `Pw-${randomBytes(9).toString('base64url')}-7x`,
+            Permanent: true,
+          }),
+        );
+      }
+    }),
+  );
+}
+
+async function waitForUsers(
+  cognito: CognitoIdentityProviderClient,
+  UserPoolId: string,
+  prefix: string,
+  count: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let present = 0;
+    let PaginationToken: string | undefined;
+    do {
+      const page = await cognito.send(new ListUsersCommand({ UserPoolId, Limit: 60, PaginationToken }));
+      present += (page.Users ?? []).filter((user) => user.Username?.startsWith(prefix)).length;
+      PaginationToken = page.PaginationToken;
+    } while (PaginationToken);
+    if (present >= count) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${present} of ${count} users reached the backup pool in time`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+if (require.main === module) {
+  // npx tsx cli/bench.ts <stack.json> [users]
+  const [stackFile = '.local/stack.json', users = '2000'] = process.argv.slice(2);
+  benchBackfill({ stackFile, users: Number(users) }).then(
+    (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`),
+    (error) => {
+      process.stderr.write(`bench failed: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
