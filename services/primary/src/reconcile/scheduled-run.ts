@@ -114,26 +114,9 @@ export const onReconcileSchedule =
         metrics.addMetric(name, MetricUnit.Count, result.delta[key as keyof Counts]);
       }
     }
-    let continued = false;
-    if (!result.complete && result.checkpoint) {
-      const next = request.continuation + 1;
-      if (next > settings.maxContinuations) {
-        log.error('reconcile abandoned: too many continuations', {
-          mode: result.mode,
-          continuation: request.continuation,
-        });
-        metrics.addMetric('ReconcileAbandoned', MetricUnit.Count, 1);
-      } else {
-        await continueWith(
-          fitPayload(
-            { mode: result.mode, dryRun: result.dryRun, checkpoint: result.checkpoint, continuation: next },
-            settings,
-            log,
-          ),
-        );
-        continued = true;
-      }
-    }
+    const next = request.continuation + 1;
+    const continuing =
+      !result.complete && result.checkpoint !== undefined && next <= settings.maxContinuations;
     const summary = {
       mode: result.mode,
       dryRun: result.dryRun,
@@ -143,12 +126,39 @@ export const onReconcileSchedule =
       durationMs: result.durationMs,
       workedMs: result.workedMs,
       continuation: request.continuation,
-      continued,
+      continued: continuing,
     };
     // The one summary line of the invocation: counts and durations only.
-    if (result.counts.failed > 0)
-      log.error(result.complete ? 'reconcile finished with failures' : 'reconcile paused', summary);
-    else log.info(result.complete ? 'reconcile finished' : 'reconcile paused', summary);
+    const message = result.complete ? 'reconcile finished' : 'reconcile paused';
+    if (result.counts.failed > 0) log.error(`${message} with failures`, summary);
+    else log.info(message, summary);
+
+    if (!result.complete && !continuing) {
+      log.error('reconcile abandoned: too many continuations', {
+        mode: result.mode,
+        continuation: request.continuation,
+      });
+      metrics.addMetric('ReconcileAbandoned', MetricUnit.Count, 1);
+    }
+    if (continuing && result.checkpoint) {
+      try {
+        await continueWith(
+          fitPayload(
+            { mode: result.mode, dryRun: result.dryRun, checkpoint: result.checkpoint, continuation: next },
+            settings,
+            log,
+          ),
+        );
+      } catch (error) {
+        // Thrown, so Lambda's retry runs this invocation's request again (from its own, earlier checkpoint).
+        log.error('reconcile could not continue', {
+          error: errorName(error),
+          continuation: request.continuation,
+        });
+        metrics.addMetric('ReconcileContinuationFailed', MetricUnit.Count, 1);
+        throw error;
+      }
+    }
     return summary;
   };
 
