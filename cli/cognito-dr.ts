@@ -61,14 +61,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   try {
     target = await resolveTarget(options.target, NEEDS[options.command], io.stackOutputs);
     const tty = io.stderr.isTTY === true && !options.json;
+    // Anything printed after a progress line starts on a line of its own.
+    const endProgress = () => {
+      if (progressShown) io.stderr.write('\n');
+      progressShown = false;
+    };
     const ctx: CommandContext = {
       options,
       target,
       clock: io.clock ?? systemClock,
-      out,
+      out: (line) => {
+        endProgress();
+        out(line);
+      },
       err: (line) => {
-        if (progressShown) io.stderr.write('\n');
-        progressShown = false;
+        endProgress();
         err(line);
       },
       progress: tty
