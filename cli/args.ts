@@ -71,7 +71,8 @@ Output:
   -h, --help
 
 Exit codes: 0 done and in sync, 1 drift (verify) or users that failed (backfill, reconcile),
-            2 bad usage or configuration, 3 the run could not complete (its checkpoint is kept).
+            2 bad usage or configuration, 3 the run could not complete (its checkpoint is kept),
+            130 stopped by Ctrl-C at a checkpoint.
 `;
 
 const positiveNumber = (flag: string, raw: string | undefined): number | undefined => {
