@@ -1,3 +1,4 @@
+// The CLI against fake pools and tables: parsing, targets, checkpoint files, and output that never shows a value.
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

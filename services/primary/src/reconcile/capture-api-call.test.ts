@@ -1,3 +1,4 @@
+// Out-of-band capture fed with the recorded CloudTrail events under services/primary/events/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';

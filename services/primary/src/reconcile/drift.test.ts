@@ -1,3 +1,4 @@
+// Property tests of the drift verdicts over generated pools, tables and backup users.
 import {
   type BackupUserState,
   planConvergence,

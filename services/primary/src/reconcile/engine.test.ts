@@ -1,3 +1,4 @@
+// The reconciler against a fake pool that pages at 60 (or not at all), a fake table and a fake clock.
 import { InvalidParameterException } from '@aws-sdk/client-cognito-identity-provider';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { sameSnapshot, type UserRecord } from '@cognito-dr/shared';

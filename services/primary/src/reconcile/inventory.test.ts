@@ -1,3 +1,4 @@
+// Whole-pool reads for status and verify, on paging and non-paging fakes.
 import { planConvergence, sameSnapshot } from '@cognito-dr/shared';
 import { readBackupInventory, readPrimaryInventory } from './inventory';
 import { PagingUserPool } from './testing/paging-user-pool';

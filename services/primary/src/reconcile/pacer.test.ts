@@ -1,3 +1,4 @@
+// Pacing measured on a fake clock: never more than the rate in any one-second window.
 import fc from 'fast-check';
 import { Pacer } from './pacer';
 import { FakeClock } from './testing/fake-clock';

@@ -1,3 +1,4 @@
+// The reconcile Lambda core: chains of invocations handing over checkpoints until the run is complete.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableDrift } from './drift';
