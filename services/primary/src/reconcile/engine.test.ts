@@ -303,30 +303,36 @@ describe('runReconcile', () => {
       expect(inSync(s)).toEqual(noDrift);
     });
 
-    it('starts the listing over when the saved PaginationToken has expired', async () => {
-      const s = scenario();
-      s.pool.addUsers(130);
-      let stop = false;
-      await runReconcile(s.deps, {
-        mode: 'backfill',
-        concurrency: 1,
-        shouldStop: () => stop,
-        onProgress: (progress) => {
-          stop = progress.counts.checked >= 70;
-        },
-      });
-      const saved = await s.checkpoints.load();
-      await s.checkpoints.save({
-        ...(saved as NonNullable<typeof saved>),
-        pool: { token: 'expired', index: 10 },
-      });
-      s.pool.failNext('ListUsers', new InvalidParameterException({ message: 'expired', $metadata: {} }));
+    it.each([
+      ['in the middle of a page', 10],
+      ['between two pages', 0],
+    ])(
+      'starts the listing over when the saved PaginationToken has expired (stopped %s)',
+      async (_, index) => {
+        const s = scenario();
+        s.pool.addUsers(130);
+        let stop = false;
+        await runReconcile(s.deps, {
+          mode: 'backfill',
+          concurrency: 1,
+          shouldStop: () => stop,
+          onProgress: (progress) => {
+            stop = progress.counts.checked >= 70;
+          },
+        });
+        const saved = await s.checkpoints.load();
+        await s.checkpoints.save({
+          ...(saved as NonNullable<typeof saved>),
+          pool: { token: 'expired', index },
+        });
+        s.pool.failNext('ListUsers', new InvalidParameterException({ message: 'expired', $metadata: {} }));
 
-      const result = await runReconcile(s.deps, { mode: 'backfill' });
+        const result = await runReconcile(s.deps, { mode: 'backfill' });
 
-      expect(result).toMatchObject({ complete: true, counts: { created: 130, failed: 0 } });
-      expect(inSync(s)).toEqual(noDrift);
-    });
+        expect(result).toMatchObject({ complete: true, counts: { created: 130, failed: 0 } });
+        expect(inSync(s)).toEqual(noDrift);
+      },
+    );
 
     it('refuses a checkpoint written for another pool, mode or dry-run setting', async () => {
       const s = scenario();

@@ -179,6 +179,8 @@ class Run {
     let token = position.token;
     let resumeAt: { index: number; lastRef?: string } | undefined =
       position.index > 0 ? { index: position.index, lastRef: position.lastRef } : undefined;
+    /** The token came from a checkpoint (possibly hours old) rather than from the page just read. */
+    let tokenFromCheckpoint = token !== undefined;
     for (;;) {
       // Taken before the read: the snapshot may then only lose against a capture that read the user later.
       const readAt = this.deps.clock.now();
@@ -187,12 +189,13 @@ class Run {
         page = await listUsersPage(this.cognito, this.deps.userPoolId, token);
       } catch (error) {
         // A token from an old checkpoint may have expired: start the listing over; done users come out unchanged.
-        if (!(token && resumeAt !== undefined && isErrorNamed(error, 'InvalidParameterException')))
-          throw error;
+        if (!(tokenFromCheckpoint && isErrorNamed(error, 'InvalidParameterException'))) throw error;
         token = undefined;
         resumeAt = undefined;
+        tokenFromCheckpoint = false;
         continue;
       }
+      tokenFromCheckpoint = false;
       let index = resumeAt ? resumeIndex(page.users, resumeAt) : 0;
       resumeAt = undefined;
       while (index < page.users.length) {
