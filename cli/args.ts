@@ -53,8 +53,9 @@ Target (exactly one):
   --primary-pool-id <id>, --backup-pool-id <id>, --table <name>
                               explicit resources (each command needs only the ones it reads)
   --primary-region <region>, --backup-region <region>
-                              for --stage and explicit targets (default: taken from the pool id, else
-                              us-east-1 and ap-northeast-1). Endpoints and credentials are the SDK's own:
+                              for --stage and explicit targets (default: the primary stack's BackupRegion
+                              output, or the pool id's prefix, else us-east-1 and ap-northeast-1).
+                              Endpoints and credentials are the SDK's own:
                               AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, ...
 
 backfill and reconcile:

@@ -73,6 +73,22 @@ describe('targets', () => {
     expect(target.backupTable).toMatchObject({ region: 'eu-central-1', tableName: 'cognito-dr-users-prod' });
   });
 
+  it("takes the backup region from the primary stack's BackupRegion output when not given", async () => {
+    const asked: string[] = [];
+    const target = await resolveTarget(
+      { stage: 'prod' },
+      { backup: true, backupTable: true },
+      async (region, stack): Promise<Record<string, string>> => {
+        asked.push(`${region} ${stack}`);
+        return stack.includes('primary')
+          ? { ReplicationTableName: 'users', BackupRegion: 'eu-north-1' }
+          : { BackupUserPoolId: 'eu-north-1_B' };
+      },
+    );
+    expect(asked).toEqual(['us-east-1 cognito-dr-primary-prod', 'eu-north-1 cognito-dr-replica-prod']);
+    expect(target.backupTable?.region).toBe('eu-north-1');
+  });
+
   it('names what is missing: an output, an explicit id, a stack file', async () => {
     await expect(
       resolveTarget({ stage: 'dev' }, { primary: true }, async () => ({ UserPoolId: 'x' })),

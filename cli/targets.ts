@@ -118,7 +118,6 @@ function fromExplicit(options: TargetOptions, needs: Needs): Target {
 async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: StackOutputs): Promise<Target> {
   const stage = options.stage as string;
   const primaryRegion = options.primaryRegion ?? DEFAULT_PRIMARY_REGION;
-  const backupRegion = options.backupRegion ?? DEFAULT_BACKUP_REGION;
   const primaryStack = `cognito-dr-primary-${stage}`;
   const replicaStack = `cognito-dr-replica-${stage}`;
   const output = (outputs: Record<string, string>, key: string, stack: string): string => {
@@ -129,6 +128,8 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   // The table name is always needed from the primary stack; the replica stack only for the backup pool.
   const primaryOutputs = await stackOutputs(primaryRegion, primaryStack);
   const tableName = output(primaryOutputs, 'ReplicationTableName', primaryStack);
+  // The primary stack names the backup region it replicates to (serverless-compose deploys the replica there).
+  const backupRegion = options.backupRegion ?? primaryOutputs.BackupRegion ?? DEFAULT_BACKUP_REGION;
   const target: Target = { label: `stage ${stage}` };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
