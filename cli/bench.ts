@@ -11,11 +11,11 @@ import { memoryCheckpointStore } from '../services/primary/src/reconcile/checkpo
 import { systemClock } from '../services/primary/src/reconcile/clock';
 import { runReconcile } from '../services/primary/src/reconcile/engine';
 import type { Rates } from '../services/primary/src/reconcile/pacer';
-import { closeTarget, resolveTarget } from './targets';
+import { closeTarget, resolveTarget, type StackFile, targetFromStack } from './targets';
 
 export interface BackfillBenchOptions {
-  /** The running stack's stack.json. */
-  stackFile: string;
+  /** The running local stack: its stack.json path, or its contents (StackInfo) as `withStack` hands them over. */
+  stack: string | StackFile;
   /** Users created directly in the primary pool (no trigger) before the backfill. */
   users?: number;
   /** Pacing; by default none to speak of, so the figure is the engine's and the emulators' own speed. */
@@ -47,10 +47,11 @@ const UNPACED: Rates = { userList: 1e6, userRead: 1e6, writes: 1e6 };
 
 export async function benchBackfill(options: BackfillBenchOptions): Promise<BackfillBenchResult> {
   const count = options.users ?? 2_000;
-  const target = await resolveTarget(
-    { stack: options.stackFile },
-    { primary: true, backup: true, primaryTable: true },
-  );
+  const needs = { primary: true, backup: true, primaryTable: true };
+  const target =
+    typeof options.stack === 'string'
+      ? await resolveTarget({ stack: options.stack }, needs)
+      : targetFromStack(options.stack, needs);
   try {
     const primary = target.primary as NonNullable<typeof target.primary>;
     const backup = target.backup as NonNullable<typeof target.backup>;
@@ -163,8 +164,8 @@ async function waitForUsers(
 
 if (require.main === module) {
   // npx tsx cli/bench.ts <stack.json> [users]
-  const [stackFile = '.local/stack.json', users = '2000'] = process.argv.slice(2);
-  benchBackfill({ stackFile, users: Number(users) }).then(
+  const [stack = '.local/stack.json', users = '2000'] = process.argv.slice(2);
+  benchBackfill({ stack, users: Number(users) }).then(
     (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`),
     (error) => {
       process.stderr.write(`bench failed: ${(error as Error).message}\n`);

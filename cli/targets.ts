@@ -165,7 +165,7 @@ interface StackRegion {
 }
 
 /** The parts of .local/stack.json (local/stack/stack-info.ts) the CLI reads. */
-interface StackFile {
+export interface StackFile {
   primary: StackRegion;
   backup: StackRegion;
   credentials: { accessKeyId: string; secretAccessKey: string };
@@ -178,6 +178,12 @@ function fromStackFile(file: string, needs: Needs): Target {
   } catch {
     throw new TargetError(`cannot read the local stack description ${file}: start the stack with npm start`);
   }
+  return targetFromStack(stack, needs, file);
+}
+
+/** A target on a local stack already read (the bench has it in hand); `source` names it in messages. */
+export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.json'): Target {
+  const file = source;
   for (const side of ['primary', 'backup'] as const) {
     const region = stack?.[side];
     for (const field of [
