@@ -27,6 +27,7 @@ const config: Config = {
     unit('primary', 'services/primary'),
     unit('replica', 'services/replica'),
     unit('local', 'local'),
+    unit('cli', 'cli'),
     unit('templates', 'test/templates'),
     {
       ...unit('e2e', 'test'),
