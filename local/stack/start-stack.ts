@@ -14,6 +14,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { assertJavaAvailable, dynamoDbLocalSpec } from '../emulators/dynamodb-local';
@@ -377,7 +378,19 @@ const ensureDir = (dir: string) => {
 const ensureTable = async (client: DynamoDBClient, table: ReturnType<typeof readTableDefinition>) => {
   const TableName = table.create.TableName;
   try {
-    await client.send(new DescribeTableCommand({ TableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    // A table kept from an older stack may lack an index the definition has gained since.
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of table.create.GlobalSecondaryIndexes ?? []) {
+      if (present.has(index.IndexName)) continue;
+      await client.send(
+        new UpdateTableCommand({
+          TableName,
+          AttributeDefinitions: table.create.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    }
     return;
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;

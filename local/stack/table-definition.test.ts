@@ -11,5 +11,6 @@ describe('readTableDefinition', () => {
       StreamViewType: 'NEW_AND_OLD_IMAGES',
     });
     expect(def.ttlAttribute).toBe('expiresAt');
+    expect(def.create.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['bySub']);
   });
 });

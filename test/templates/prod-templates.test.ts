@@ -323,6 +323,54 @@ describe('primary: the admin API', () => {
   });
 });
 
+describe('primary: closing the loss window', () => {
+  it('sends every user-changing Cognito call CloudTrail records to the out-of-band capture', () => {
+    const rules = resourcesOfType(primary, 'AWS::Events::Rule').map(([, rule]) => rule.Properties ?? {});
+    const rule = rules.find((r) => JSON.stringify(r.EventPattern ?? '').includes('aws.cognito-idp'));
+    expect(rule?.EventPattern).toMatchObject({
+      source: ['aws.cognito-idp'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+    });
+    const names = (rule?.EventPattern as { detail: { eventName: string[] } }).detail.eventName;
+    for (const call of [
+      'AdminCreateUser',
+      'AdminUpdateUserAttributes',
+      'UpdateUserAttributes',
+      'AdminDeleteUserAttributes',
+      'DeleteUserAttributes',
+      'VerifyUserAttribute',
+      'AdminEnableUser',
+      'AdminDisableUser',
+      'AdminDeleteUser',
+      'DeleteUser',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+      'AdminConfirmSignUp',
+      'ConfirmSignUp',
+    ]) {
+      expect(names).toContain(call);
+    }
+  });
+
+  it('runs the reconciler hourly, one chain at a time', () => {
+    const schedules = resourcesOfType(primary, 'AWS::Events::Rule')
+      .map(([, rule]) => rule.Properties ?? {})
+      .filter((r) => r.ScheduleExpression);
+    expect(schedules.map((r) => r.ScheduleExpression)).toContain('rate(1 hour)');
+    expect(props(primary, 'OnReconcileScheduleLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('finds a record by sub through an index, never a scan, for the out-of-band capture', () => {
+    const table = props(primary, 'ReplicationTable') as {
+      GlobalSecondaryIndexes: Array<{ IndexName: string }>;
+    };
+    expect(table.GlobalSecondaryIndexes.map((i) => i.IndexName)).toContain('bySub');
+    const role = JSON.stringify(props(primary, 'OnCognitoApiCallIamRoleLambdaExecution'));
+    expect(role).toContain('dynamodb:Query');
+    expect(role).not.toContain('dynamodb:Scan');
+  });
+});
+
 describe('primary: alarms', () => {
   it('alarms on any CaptureFailed from the trigger (EMF namespace CognitoDR, service primary)', () => {
     const alarm = props(primary, 'CaptureFailedAlarm');

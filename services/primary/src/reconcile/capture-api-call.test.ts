@@ -149,6 +149,9 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
       expect(outcome).toEqual({ outcome: 'captured', eventName, result: 'tombstoned' });
       expect(t.record('bob')).toMatchObject({ deleted: true, sub: BOB_SUB });
       expect(t.record('alice')).toBeUndefined();
+      // Found through the sub index, never by scanning the whole table.
+      expect(t.table.calls).toContain('QueryCommand');
+      expect(t.table.calls).not.toContain('ScanCommand');
     },
   );
 

@@ -4,7 +4,7 @@ import {
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isErrorNamed, TABLE_KEY } from '@cognito-dr/shared';
 import { attributesOf, COGNITO_PAGE_SIZE, listUsersPage } from './pool-listing';
 
@@ -42,10 +42,12 @@ export async function usernameForSub(
   return undefined;
 }
 
+/** The table's index on `sub` (services/primary/serverless.yml), holding keys and the tombstone flag. */
+export const SUB_INDEX = 'bySub';
+
 /**
  * The username of the live record holding this `sub`: after a deletion the pool cannot answer any more, but the
- * record still names the user. The table has no index on `sub`, so this scans (keys and subs only); it is used
- * for deletions alone, and the reconciler finds anything it misses.
+ * record still names the user. One query on the `bySub` index; a tombstone is not a live record.
  */
 export async function usernameOfRecordWithSub(
   table: DynamoDBDocumentClient,
@@ -55,14 +57,16 @@ export async function usernameOfRecordWithSub(
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await table.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: tableName,
-        ProjectionExpression: '#key, #sub, #deleted',
-        ExpressionAttributeNames: { '#key': TABLE_KEY, '#sub': 'sub', '#deleted': 'deleted' },
+        IndexName: SUB_INDEX,
+        KeyConditionExpression: '#sub = :sub',
+        ExpressionAttributeNames: { '#sub': 'sub' },
+        ExpressionAttributeValues: { ':sub': sub },
         ExclusiveStartKey: startKey,
       }),
     );
-    const found = (page.Items ?? []).find((item) => item.sub === sub && item.deleted !== true);
+    const found = (page.Items ?? []).find((item) => item.deleted !== true);
     if (found && typeof found[TABLE_KEY] === 'string') return found[TABLE_KEY];
     startKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
   } while (startKey);

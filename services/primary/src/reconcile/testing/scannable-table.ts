@@ -16,6 +16,7 @@ export class ScannableTable extends FakeTable {
   }
 
   override async send(command: AnyCommand): Promise<unknown> {
+    if (command.constructor.name === 'QueryCommand') return this.querySubIndex(command.input);
     if (command.constructor.name !== 'ScanCommand') return super.send(command);
     this.calls.push('ScanCommand');
     const input = command.input as { Limit?: number; ExclusiveStartKey?: { username: string } };
@@ -29,5 +30,20 @@ export class ScannableTable extends FakeTable {
       LastEvaluatedKey:
         start + slice.length < keys.length && last !== undefined ? { username: last } : undefined,
     };
+  }
+
+  /** The `bySub` index: items whose sub equals :sub, keys and `deleted` only. */
+  private querySubIndex(input: { IndexName?: string; ExpressionAttributeValues?: { ':sub'?: string } }) {
+    this.calls.push('QueryCommand');
+    if (input.IndexName !== 'bySub') throw new Error(`no index ${input.IndexName}`);
+    const sub = input.ExpressionAttributeValues?.[':sub'];
+    const Items = [...this.items.values()]
+      .filter((item) => item.sub === sub)
+      .map((item) => ({
+        username: item.username,
+        sub: item.sub,
+        ...(item.deleted ? { deleted: item.deleted } : {}),
+      }));
+    return { Items };
   }
 }
