@@ -327,11 +327,12 @@ describe('primary: closing the loss window', () => {
   it('sends every user-changing Cognito call CloudTrail records to the out-of-band capture', () => {
     const rules = resourcesOfType(primary, 'AWS::Events::Rule').map(([, rule]) => rule.Properties ?? {});
     const rule = rules.find((r) => JSON.stringify(r.EventPattern ?? '').includes('aws.cognito-idp'));
-    expect(rule?.EventPattern).toMatchObject({
+    if (!rule) throw new Error('no EventBridge rule for Cognito API calls');
+    expect(rule.EventPattern).toMatchObject({
       source: ['aws.cognito-idp'],
       'detail-type': ['AWS API Call via CloudTrail'],
     });
-    const names = (rule?.EventPattern as { detail: { eventName: string[] } }).detail.eventName;
+    const names = (rule.EventPattern as { detail: { eventName: string[] } }).detail.eventName;
     for (const call of [
       'AdminCreateUser',
       'AdminUpdateUserAttributes',
