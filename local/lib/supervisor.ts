@@ -84,7 +84,7 @@ export class Supervisor {
     });
     const tail: string[] = [];
     const collect = (chunk: Buffer) => {
-      log.write(chunk);
+      if (!log.writableEnded) log.write(chunk);
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() === '') continue;
         tail.push(line);

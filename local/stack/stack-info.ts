@@ -31,7 +31,14 @@ export interface StackInfo {
    * Control endpoint of the proxy between the replica function and the backup pool:
    * `PUT {"throttleRate": 0.3}` makes 30 % of the replica's Cognito calls fail with TooManyRequestsException.
    */
-  faultInjection: { backupCognito: string };
+  faultInjection: {
+    backupCognito: string;
+    /**
+     * The CloudTrail stand-in in front of the primary pool: `PUT {"recording": false}` loses the out-of-band
+     * capture events of every call until `{"recording": true}`, as a missing trail would. GET shows counts.
+     */
+    cloudTrail: string;
+  };
   /** Local credentials every client must use: DynamoDB Local keeps one database per access key + region. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   logs: string;

@@ -41,6 +41,7 @@ const ADMIN_GROUP = 'dr-admins';
 export const PREFERRED_PORTS = {
   dynamodb: 8000,
   cognitoPrimary: 9229,
+  cognitoPrimaryEmulator: 9228,
   cognitoBackup: 9230,
   api: 3000,
   primaryLambda: 3002,
@@ -151,7 +152,13 @@ const bringUp = async (
   // 2. cognito-local per region; the primary's PostConfirmation trigger calls the primary service's real handler.
   const primaryFunction = serverlessFunctionName('cognito-dr-primary', 'onPostConfirmation');
   const replicaFunction = serverlessFunctionName('cognito-dr-replica', 'onUserRecordChange');
-  const cognitoChild = (name: string, port: number, region: string, triggers: Record<string, string>) =>
+  const cognitoChild = (
+    name: string,
+    port: number,
+    region: string,
+    triggers: Record<string, string>,
+    issuerPort = port,
+  ) =>
     supervisor.start(
       tsx(name, 'local/emulators/cognito-local-server.ts', {
         COGNITO_LOCAL_DIR: ensureDir(join(dataDir, name)),
@@ -159,19 +166,25 @@ const bringUp = async (
           LambdaClient: { endpoint: url(ports.primaryLambda), region, credentials: LOCAL_CREDENTIALS },
           TriggerFunctions: triggers,
           UserPoolDefaults: { UsernameAttributes: [] },
-          TokenConfig: { IssuerDomain: url(port) },
+          TokenConfig: { IssuerDomain: url(issuerPort) },
         }),
         PORT: String(port),
         HOST: '127.0.0.1',
       }),
     );
-  const cognitoPrimary = cognitoChild('cognito-primary', ports.cognitoPrimary, PRIMARY_REGION, {
-    PostConfirmation: primaryFunction,
-  });
+  // The primary emulator is reached through the CloudTrail stand-in (ports.cognitoPrimary), which is also the
+  // issuer its tokens name: clients only ever see that address, as they only see Cognito's endpoint in AWS.
+  const cognitoPrimary = cognitoChild(
+    'cognito-primary',
+    ports.cognitoPrimaryEmulator,
+    PRIMARY_REGION,
+    { PostConfirmation: primaryFunction },
+    ports.cognitoPrimary,
+  );
   const cognitoBackup = cognitoChild('cognito-backup', ports.cognitoBackup, BACKUP_REGION, {});
   const cognito = {
     primary: new CognitoIdentityProviderClient({
-      ...localClientConfig(PRIMARY_REGION, url(ports.cognitoPrimary)),
+      ...localClientConfig(PRIMARY_REGION, url(ports.cognitoPrimaryEmulator)),
     }),
     backup: new CognitoIdentityProviderClient({
       ...localClientConfig(BACKUP_REGION, url(ports.cognitoBackup)),
@@ -204,6 +217,25 @@ const bringUp = async (
   await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
   await ensureGroup(cognito.backup, backupPool.userPoolId, ADMIN_GROUP);
   progress(`cognito-local: primary ${url(ports.cognitoPrimary)}, backup ${url(ports.cognitoBackup)}`);
+
+  // CloudTrail + EventBridge stand-in: every successful user-changing call reaching the primary pool is reported
+  // to the out-of-band capture function, as the EventBridge rule does in AWS.
+  const cloudTrail = supervisor.start(
+    tsx('cloudtrail-standin', 'local/standins/cloudtrail/main.ts', {
+      CLOUDTRAIL_TARGET: url(ports.cognitoPrimaryEmulator),
+      CLOUDTRAIL_PORT: String(ports.cognitoPrimary),
+      REGION: PRIMARY_REGION,
+      FUNCTION_NAME: serverlessFunctionName('cognito-dr-primary', 'onCognitoApiCall'),
+      LAMBDA_ENDPOINT: url(ports.primaryLambda),
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    }),
+  );
+  await waitFor(() => httpAnswers(`${url(ports.cognitoPrimary)}/__cloudtrail`), {
+    what: 'CloudTrail stand-in',
+    timeoutMs: 30_000,
+    ...started(cloudTrail),
+  });
 
   // The replica reaches the backup pool through a proxy that can inject throttling (off unless asked for).
   const faultProxy = supervisor.start(
@@ -363,7 +395,10 @@ const bringUp = async (
       functions: { onPostConfirmation: primaryFunction, onUserRecordChange: replicaFunction },
     },
     deadLetters,
-    faultInjection: { backupCognito: `${url(ports.backupFaultProxy)}/__fault-injection` },
+    faultInjection: {
+      backupCognito: `${url(ports.backupFaultProxy)}/__fault-injection`,
+      cloudTrail: `${url(ports.cognitoPrimary)}/__cloudtrail`,
+    },
     credentials: LOCAL_CREDENTIALS,
     logs,
     replicationDelayMs: opts.replicationDelayMs,

@@ -69,4 +69,13 @@ export const when = {
       new CreateGroupCommand({ UserPoolId: stack.primary.userPoolId, GroupName: group }),
     );
   },
+
+  /** Turns the CloudTrail stand-in's events to the out-of-band capture on or off (a lost trail, when off). */
+  cloudTrailDelivers: async (recording: boolean): Promise<void> => {
+    const response = await fetch(stack.faultInjection.cloudTrail, {
+      method: 'PUT',
+      body: JSON.stringify({ recording }),
+    });
+    if (!response.ok) throw new Error(`CloudTrail stand-in refused recording=${recording}`);
+  },
 };
