@@ -6,6 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchBackfill } from '../cli/bench';
 import { type ApplyResult, measureApplyThroughput } from './apply-throughput';
 import { measureRpo, type RpoResult } from './rpo';
 import { withStack } from './stack-for-bench';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'rpo-users': { type: 'string', default: '200' },
     'rpo-concurrency': { type: 'string', default: '16' },
     'apply-records': { type: 'string', default: '2000' },
+    'backfill-users': { type: 'string', default: '2000' },
   },
 });
 const runs = Number(values.runs);
@@ -32,13 +34,34 @@ const main = async () => {
   const report = await withStack(async (stack) => {
     const rpo: RpoResult[] = [];
     const apply: ApplyResult[] = [];
+    const backfill: Array<{ usersPerSecond: number; seedUsersPerSecond: number; ratio: number }> = [];
+    // Backfill is for users nothing captured: its seeded users must not reach the table through CloudTrail.
+    const cloudTrail = (recording: boolean) =>
+      fetch(stack.faultInjection.cloudTrail, { method: 'PUT', body: JSON.stringify({ recording }) });
     for (let i = 0; i < runs; i++) {
       process.stderr.write(`run ${i + 1}/${runs}: RPO burst\n`);
       rpo.push(await measureRpo(stack, Number(values['rpo-users']), Number(values['rpo-concurrency'])));
       process.stderr.write(`run ${i + 1}/${runs}: replica apply throughput\n`);
       apply.push(await measureApplyThroughput(stack, Number(values['apply-records'])));
+      process.stderr.write(`run ${i + 1}/${runs}: backfill throughput\n`);
+      await cloudTrail(false);
+      try {
+        const b = await benchBackfill({ stack, users: Number(values['backfill-users']) });
+        backfill.push({
+          usersPerSecond: b.usersPerSecond,
+          seedUsersPerSecond: b.seedUsersPerSecond,
+          ratio: b.usersPerSecond / b.seedUsersPerSecond,
+        });
+      } finally {
+        await cloudTrail(true);
+      }
     }
-    return { runs, rpo: { median: medianOf(rpo), all: rpo }, apply: { median: medianOf(apply), all: apply } };
+    return {
+      runs,
+      rpo: { median: medianOf(rpo), all: rpo },
+      apply: { median: medianOf(apply), all: apply },
+      backfill: { median: medianOf(backfill), all: backfill },
+    };
   });
   const out = join(resolve(__dirname, '..'), '.local', 'bench');
   mkdirSync(out, { recursive: true });
@@ -53,6 +76,8 @@ const main = async () => {
     ['raw AdminCreateUser (users/s)', String(round(a.rawAdminCreateUserPerSecond)), ''],
     ['apply ÷ raw AdminCreateUser', String(round(a.ratioToRawCreate)), '>= 0.8'],
     ['apply ÷ raw create + set password', String(round(a.ratioToRawConfirmedUser)), ''],
+    ['backfill (users/s, unpaced)', String(round(report.backfill.median.usersPerSecond)), ''],
+    ['raw AdminCreateUser, seeding (users/s)', String(round(report.backfill.median.seedUsersPerSecond)), ''],
   ];
   for (const [name, value, target] of rows) {
     process.stdout.write(`${name.padEnd(36)} ${value.padEnd(28)} ${target}\n`);
