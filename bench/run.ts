@@ -55,6 +55,10 @@ const main = async () => {
       } finally {
         await cloudTrail(true);
       }
+      // Each run's figures as soon as it ends: a long bench stopped early still leaves its numbers.
+      process.stderr.write(
+        `run ${i + 1}/${runs}: ${JSON.stringify({ rpo: rpo.at(-1), apply: apply.at(-1), backfill: backfill.at(-1) })}\n`,
+      );
     }
     return {
       runs,

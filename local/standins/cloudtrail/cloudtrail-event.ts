@@ -2,28 +2,12 @@
 // call, with what CloudTrail redacts redacted: usernames and attribute values are HIDDEN_DUE_TO_SECURITY_REASONS,
 // the user is named only by `sub` in additionalEventData.
 import { randomUUID } from 'node:crypto';
+import { USER_CHANGING_CALLS } from '../../../services/primary/src/reconcile/api-call-signal';
 
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
-/** The Cognito calls CloudTrail records that change a user (the out-of-band capture rule's list). */
-export const RECORDED_CALLS = new Set([
-  'AdminCreateUser',
-  'AdminUpdateUserAttributes',
-  'UpdateUserAttributes',
-  'AdminDeleteUserAttributes',
-  'DeleteUserAttributes',
-  'VerifyUserAttribute',
-  'AdminEnableUser',
-  'AdminDisableUser',
-  'AdminDeleteUser',
-  'DeleteUser',
-  'AdminAddUserToGroup',
-  'AdminRemoveUserFromGroup',
-  'AdminConfirmSignUp',
-  'ConfirmSignUp',
-  'AdminSetUserPassword',
-  'AdminResetUserPassword',
-]);
+/** The Cognito calls that change a user: the ones the out-of-band capture's EventBridge rule listens for. */
+export const RECORDED_CALLS: ReadonlySet<string> = new Set(Object.keys(USER_CHANGING_CALLS));
 
 export interface RecordedCall {
   eventName: string;
