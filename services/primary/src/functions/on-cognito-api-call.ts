@@ -6,9 +6,7 @@
 // serverless.yml) try the event again; whatever still fails is repaired by the next reconcile.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cognitoClient, tableClient } from '../lib/aws-clients';
 import { requireEnv } from '../lib/config';
 import { type ApiCallOutcome, onCognitoApiCall } from '../reconcile/capture-api-call';
 
@@ -18,14 +16,12 @@ const metrics = new Metrics();
 
 const region = requireEnv('AWS_REGION');
 // Adaptive retry paces the sub lookups (ListUsers, 30 rps per pool) when a burst of events arrives.
-const clientConfig = { region, retryMode: 'adaptive', maxAttempts: 5 } as const;
+const clientOptions = { region, maxAttempts: 5 };
 
 const capture = onCognitoApiCall(
   {
-    cognito: new CognitoIdentityProviderClient(clientConfig),
-    table: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    cognito: cognitoClient(clientOptions),
+    table: tableClient(clientOptions),
     userPoolId: requireEnv('USER_POOL_ID'),
     tableName: requireEnv('TABLE_NAME'),
     origin: region,

@@ -8,11 +8,9 @@
 // reserved concurrency 1, so a scheduled run never overlaps a chain still working and the quotas stay shared by one.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { cognitoClient, tableClient } from '../lib/aws-clients';
 import { MissingConfigError, requireEnv } from '../lib/config';
 import { systemClock } from '../reconcile/clock';
 import { DEFAULT_RATES } from '../reconcile/pacer';
@@ -40,15 +38,13 @@ const metrics = new Metrics();
 const region = requireEnv('AWS_REGION');
 const functionName = requireEnv('AWS_LAMBDA_FUNCTION_NAME');
 // Adaptive retry absorbs throttling the pacers could not prevent (the quota is shared with the application).
-const clientConfig = { region, retryMode: 'adaptive', maxAttempts: 8 } as const;
+const clientOptions = { region, maxAttempts: 8 };
 const lambda = new LambdaClient({ region });
 
 const reconcile = onReconcileSchedule({
   engine: {
-    cognito: new CognitoIdentityProviderClient(clientConfig),
-    table: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    cognito: cognitoClient(clientOptions),
+    table: tableClient(clientOptions),
     userPoolId: requireEnv('USER_POOL_ID'),
     tableName: requireEnv('TABLE_NAME'),
     origin: region,

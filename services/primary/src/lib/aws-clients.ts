@@ -4,13 +4,21 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/** Adaptive retry backs off with jitter and paces calls when Cognito or DynamoDB throttle. */
+export interface ClientOptions {
+  maxAttempts: number;
+  region?: string;
+}
+
 /** Cognito invokes triggers with a 5 s budget: retry briefly, never past it. */
-const TRIGGER_SAFE = { maxAttempts: 3, retryMode: 'adaptive' as const };
+const TRIGGER_SAFE: ClientOptions = { maxAttempts: 3 };
 
-export const cognitoClient = (): CognitoIdentityProviderClient =>
-  new CognitoIdentityProviderClient(TRIGGER_SAFE);
+const configOf = (options: ClientOptions) => ({ ...options, retryMode: 'adaptive' as const });
 
-export const tableClient = (): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(new DynamoDBClient(TRIGGER_SAFE), {
+export const cognitoClient = (options: ClientOptions = TRIGGER_SAFE): CognitoIdentityProviderClient =>
+  new CognitoIdentityProviderClient(configOf(options));
+
+export const tableClient = (options: ClientOptions = TRIGGER_SAFE): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(configOf(options)), {
     marshallOptions: { removeUndefinedValues: true },
   });
