@@ -85,42 +85,34 @@ export const measureApplyThroughput = async (stack: StackInfo, count: number): P
   const newPool = async (name: string) =>
     (await cognito.send(new CreateUserPoolCommand({ PoolName: name, Schema: schema() }))).UserPool?.Id ?? '';
 
-  // Raw emulator rates first, each into its own empty pool.
-  const rawPool = await newPool(`bench-raw-${run}`);
+  // Raw emulator rates first, each into its own empty pool: plain creates, then creates of confirmed users.
   const rawNames = Array.from({ length: count }, (_, i) => `raw-${run}-${i}`);
-  let started = Date.now();
-  await pool(rawNames, CONCURRENCY, async (username) => {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: rawPool,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
-      }),
-    );
-  });
-  const rawCreate = count / ((Date.now() - started) / 1000);
-  const confirmedPool = await newPool(`bench-confirmed-${run}`);
-  started = Date.now();
-  await pool(rawNames, CONCURRENCY, async (username) => {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: confirmedPool,
-        Username: username,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
-      }),
-    );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: confirmedPool,
-        Username: username,
-        Password: `Pw-${randomBytes(8).toString('hex')}-7x`,
-        Permanent: true,
-      }),
-    );
-  });
-  const rawConfirmed = count / ((Date.now() - started) / 1000);
+  const rawRate = async (poolName: string, confirmed: boolean) => {
+    const userPoolId = await newPool(poolName);
+    const started = Date.now();
+    await pool(rawNames, CONCURRENCY, async (username) => {
+      await cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+        }),
+      );
+      if (!confirmed) return;
+      await cognito.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          Password: `Pw-${randomBytes(8).toString('hex')}-7x`,
+          Permanent: true,
+        }),
+      );
+    });
+    return count / ((Date.now() - started) / 1000);
+  };
+  const rawCreate = await rawRate(`bench-raw-${run}`, false);
+  const rawConfirmed = await rawRate(`bench-confirmed-${run}`, true);
 
   // The handler reads the table as the truth: give it a table of its own, holding the records.
   const tableName = `cognito-dr-users-bench-${run}`;
@@ -182,7 +174,7 @@ export const measureApplyThroughput = async (stack: StackInfo, count: number): P
     });
   }
   let failures = 0;
-  started = Date.now();
+  const started = Date.now();
   for (const event of events) {
     // One shard, one batch at a time, as the event source mapping delivers it.
     const response = await handler(event, fakeContext());

@@ -11,6 +11,7 @@ import { memoryCheckpointStore } from '../services/primary/src/reconcile/checkpo
 import { systemClock } from '../services/primary/src/reconcile/clock';
 import { runReconcile } from '../services/primary/src/reconcile/engine';
 import type { Rates } from '../services/primary/src/reconcile/pacer';
+import { engineDeps } from './commands';
 import { closeTarget, resolveTarget, type StackFile, targetFromStack } from './targets';
 
 export interface BackfillBenchOptions {
@@ -63,18 +64,11 @@ export async function benchBackfill(options: BackfillBenchOptions): Promise<Back
     const seedMs = Date.now() - seedStarted;
 
     const started = Date.now();
-    const result = await runReconcile(
-      {
-        cognito: primary.cognito,
-        table: table.table,
-        userPoolId: primary.userPoolId,
-        tableName: table.tableName,
-        origin: primary.region,
-        clock: systemClock,
-        checkpoints: memoryCheckpointStore(),
-      },
-      { mode: 'backfill', rates: { ...UNPACED, ...options.rates }, concurrency: options.concurrency ?? 16 },
-    );
+    const result = await runReconcile(engineDeps(primary, table, systemClock, memoryCheckpointStore()), {
+      mode: 'backfill',
+      rates: { ...UNPACED, ...options.rates },
+      concurrency: options.concurrency ?? 16,
+    });
     const backfillMs = Date.now() - started;
     const bench: BackfillBenchResult = {
       users: count,

@@ -8,7 +8,7 @@ import {
 } from '../services/primary/src/reconcile/checkpoint';
 import type { Clock } from '../services/primary/src/reconcile/clock';
 import { backupDrift, driftCount, tableDrift } from '../services/primary/src/reconcile/drift';
-import { runReconcile, type UserOutcome } from '../services/primary/src/reconcile/engine';
+import { type ReconcileDeps, runReconcile, type UserOutcome } from '../services/primary/src/reconcile/engine';
 import { readBackupInventory, readPrimaryInventory } from '../services/primary/src/reconcile/inventory';
 import { pacedCognito } from '../services/primary/src/reconcile/paced-cognito';
 import { DEFAULT_RATES, pacersFor } from '../services/primary/src/reconcile/pacer';
@@ -44,6 +44,22 @@ const countsLine = (counts: Counts) =>
   `tombstoned ${counts.tombstoned} · unchanged ${counts.unchanged} · failed ${counts.failed}`;
 
 /** backfill and reconcile: the engine from a laptop or CI. */
+/** The reconcile engine's dependencies for a resolved target: the primary pool and the table it writes. */
+export const engineDeps = (
+  primary: PoolTarget,
+  table: TableTarget,
+  clock: Clock,
+  checkpoints: ReconcileDeps['checkpoints'],
+): ReconcileDeps => ({
+  cognito: primary.cognito,
+  table: table.table,
+  userPoolId: primary.userPoolId,
+  tableName: table.tableName,
+  origin: primary.region,
+  clock,
+  checkpoints,
+});
+
 export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   const { options, target } = ctx;
   const mode = options.command === 'backfill' ? 'backfill' : 'reconcile';
@@ -61,33 +77,21 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   const estimatedUsers = await estimatedPoolSize(primary);
   const users: Partial<Record<UserOutcome, string[]>> = {};
 
-  const result = await runReconcile(
-    {
-      cognito: primary.cognito,
-      table: table.table,
-      userPoolId: primary.userPoolId,
-      tableName: table.tableName,
-      origin: primary.region,
-      clock: ctx.clock,
-      checkpoints,
+  const result = await runReconcile(engineDeps(primary, table, ctx.clock, checkpoints), {
+    mode,
+    dryRun: options.dryRun,
+    concurrency: options.concurrency,
+    rates: { writes: options.rate, userList: options.userListRps, userRead: options.userReadRps },
+    shouldStop: ctx.interrupted,
+    onProgress: ctx.progress && ((progress) => ctx.progress?.(progressLine(progress, estimatedUsers))),
+    onUser: (username, outcome) => {
+      if (!options.verbose || outcome === 'unchanged') return;
+      const list = users[outcome] ?? [];
+      list.push(username);
+      users[outcome] = list;
     },
-    {
-      mode,
-      dryRun: options.dryRun,
-      concurrency: options.concurrency,
-      rates: { writes: options.rate, userList: options.userListRps, userRead: options.userReadRps },
-      shouldStop: ctx.interrupted,
-      onProgress: ctx.progress && ((progress) => ctx.progress?.(progressLine(progress, estimatedUsers))),
-      onUser: (username, outcome) => {
-        if (!options.verbose || outcome === 'unchanged') return;
-        const list = users[outcome] ?? [];
-        list.push(username);
-        users[outcome] = list;
-      },
-      onFailure: ({ user, phase, error }) =>
-        ctx.err(`user ${user} not reconciled (${phase} phase): ${error}`),
-    },
-  );
+    onFailure: ({ user, phase, error }) => ctx.err(`user ${user} not reconciled (${phase} phase): ${error}`),
+  });
 
   const rate = usersPerSecond(result.counts.checked, result.workedMs);
   if (options.json) {
