@@ -1,7 +1,9 @@
 // Child process entry: runs one cognito-local instance (one local "region") from its own data directory, with a
-// quiet logger — the default one prints a stack for every UserNotFound, which is costly under load.
+// quiet logger — the default one prints a stack for every UserNotFound, which is costly under load — and a
+// persistence layer whose writes do not grow with the pool (write-behind-store.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { flushAll, WriteBehindDataStoreFactory } from './write-behind-store';
 
 const dataDir = process.env.COGNITO_LOCAL_DIR;
 const configJson = process.env.COGNITO_LOCAL_CONFIG;
@@ -15,13 +17,74 @@ writeFileSync(join(dataDir, '.cognito', 'config.json'), configJson);
 process.chdir(dataDir);
 
 const cognitoLocalRoot = dirname(require.resolve('cognito-local/package.json'));
+const fromCognitoLocal = (id: string) => require(require.resolve(id, { paths: [cognitoLocalRoot] }));
+const lib = (path: string) => require(join(cognitoLocalRoot, 'lib', path));
 // pino is cognito-local's own dependency; its request logger needs a real pino instance.
-const pino = require(require.resolve('pino', { paths: [cognitoLocalRoot] }));
-const { createDefaultServer } = require(join(cognitoLocalRoot, 'lib', 'server'));
-
+const pino = fromCognitoLocal('pino');
 const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL ?? 'error' }, process.stdout);
+const flushMs = Number(process.env.COGNITO_LOCAL_FLUSH_MS ?? '100');
 
-createDefaultServer(logger)
+/**
+ * cognito-local's createDefaultServer, composed from its own parts, with one change: user pools and app clients
+ * are persisted by the write-behind store (see write-behind-store.ts) instead of a whole-file rewrite per write.
+ */
+const createServer = async () => {
+  const AWS = fromCognitoLocal('aws-sdk');
+  const StormDB = fromCognitoLocal('stormdb');
+  const services = lib('services');
+  const { StormDBDataStore, StormDBDataStoreFactory } = lib('services/dataStore/stormDb');
+  const ctx = { logger };
+  // The config is read once at start; cognito-local's own store is fine for it.
+  const config = await lib('server/config').loadConfig(ctx, new StormDBDataStoreFactory('.cognito'));
+  const clock = new services.DateClock();
+  const dataStoreFactory = new WriteBehindDataStoreFactory(
+    '.cognito/db',
+    flushMs,
+    StormDB,
+    (db) => new StormDBDataStore(db),
+  );
+  const cognito = await new (lib('services/cognitoService').CognitoServiceFactoryImpl)(
+    '.cognito/db',
+    dataStoreFactory,
+    new (lib('services/userPoolService').UserPoolServiceFactoryImpl)(clock, dataStoreFactory),
+  ).create(ctx, config.UserPoolDefaults);
+  const triggers = new services.TriggersService(
+    clock,
+    cognito,
+    new services.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new (lib('services/crypto').CryptoService)(config.KMSConfig),
+  );
+  const { MessageDeliveryService } = lib('services/messageDelivery/messageDelivery');
+  const { ConsoleMessageSender } = lib('services/messageDelivery/consoleMessageSender');
+  const all = {
+    clock,
+    cognito,
+    config,
+    messages: new services.MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender())),
+    otp: lib('services/otp').otp,
+    tokenGenerator: new (lib('services/tokenGenerator').JwtTokenGenerator)(
+      clock,
+      triggers,
+      config.TokenConfig,
+    ),
+    triggers,
+  };
+  return lib('server/server').createServer(
+    lib('server/Router').Router(all),
+    logger,
+    config.ServerConfig,
+    all,
+  );
+};
+
+const stop = () => {
+  flushAll();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+
+createServer()
   .then((server: { start: () => Promise<{ address: () => unknown }> }) => server.start())
   .then((server: { address: () => unknown }) => {
     process.stdout.write(`cognito-local listening on ${JSON.stringify(server.address())}\n`);
