@@ -30,7 +30,9 @@ export {
   USER_STATUSES,
 } from './record-mapper';
 export {
+  BATCH_GET_LIMIT,
   getRecord,
+  getRecords,
   MAX_WRITE_ATTEMPTS,
   type StoreResult,
   storeSnapshot,

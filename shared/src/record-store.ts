@@ -1,5 +1,5 @@
 // Reads and writes user records in the replication table; every write is conditional so the newest snapshot wins.
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentWriteError, isErrorNamed } from './errors';
 import { recordFromItem, recordToItem, sameSnapshot, tombstoneFor } from './record-mapper';
 import { TABLE_KEY, type UserRecord } from './user-record';
@@ -26,6 +26,51 @@ export async function getRecord(
     new GetCommand({ TableName: tableName, Key: { [TABLE_KEY]: username }, ConsistentRead: true }),
   );
   return Item ? recordFromItem(Item) : null;
+}
+
+/** BatchGetItem's own limit on keys per request. */
+export const BATCH_GET_LIMIT = 100;
+
+/**
+ * The current records of many users, read consistently with one BatchGetItem per 100 users: a user the table
+ * does not hold maps to null. Users DynamoDB left unprocessed (throttling) or whose item does not parse are
+ * left out of the map, so the caller reads them one by one and meets the same error in that user's context.
+ */
+export async function getRecords(
+  table: DynamoDBDocumentClient,
+  tableName: string,
+  usernames: Iterable<string>,
+): Promise<Map<string, UserRecord | null>> {
+  const unique = [...new Set(usernames)];
+  const found = new Map<string, UserRecord | null>();
+  for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+    const chunk = unique.slice(start, start + BATCH_GET_LIMIT);
+    const { Responses, UnprocessedKeys } = await table.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName]: { Keys: chunk.map((username) => ({ [TABLE_KEY]: username })), ConsistentRead: true },
+        },
+      }),
+    );
+    const unprocessed = new Set(
+      (UnprocessedKeys?.[tableName]?.Keys ?? []).map((key) => String(key[TABLE_KEY])),
+    );
+    const items = new Map((Responses?.[tableName] ?? []).map((item) => [String(item[TABLE_KEY]), item]));
+    for (const username of chunk) {
+      if (unprocessed.has(username)) continue;
+      const item = items.get(username);
+      if (!item) {
+        found.set(username, null);
+        continue;
+      }
+      try {
+        found.set(username, recordFromItem(item));
+      } catch {
+        // left out: the caller's own read of this user reports the format error where it belongs
+      }
+    }
+  }
+  return found;
 }
 
 /**

@@ -442,6 +442,14 @@ describe('replica: the stream consumer', () => {
     ]);
   });
 
+  it('lets the consumer read the table in its own region, in batches or one user at a time, and never write it', () => {
+    const statements = functionStatements(replica, 'OnUserRecordChangeLambdaFunction');
+    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+    ]);
+  });
+
   it('configures the consumer with the dead-letter queue', () => {
     const env = (props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: object })
       .Variables;

@@ -8,7 +8,7 @@ type Item = Record<string, unknown>;
 type AnyCommand = { constructor: { name: string }; input: any };
 
 /**
- * Implements GetCommand, PutCommand and DeleteCommand. Understands exactly the condition the record store uses
+ * Implements GetCommand, BatchGetCommand, PutCommand and DeleteCommand. Understands exactly the condition the record store uses
  * (`attribute_not_exists(key) OR (version = :prev AND updatedAt < :now)`), which is all these tests need.
  */
 export class FakeTable {
@@ -17,6 +17,10 @@ export class FakeTable {
   readonly calls: string[] = [];
   /** Runs before a PutCommand is applied, so a test can slip a concurrent writer in between read and write. */
   beforePut: ((input: { Item: Item }) => Promise<void> | void) | undefined;
+  /** Keys a BatchGetCommand hands back as UnprocessedKeys, as DynamoDB does when it throttles part of a batch. */
+  readonly unprocessed = new Set<string>();
+  /** Keys asked for in each BatchGetCommand, in call order. */
+  readonly batchGets: string[][] = [];
 
   get client(): DynamoDBDocumentClient {
     return this as unknown as DynamoDBDocumentClient;
@@ -38,6 +42,22 @@ export class FakeTable {
     switch (name) {
       case 'GetCommand':
         return { Item: this.get(String(input.Key[TABLE_KEY])) };
+      case 'BatchGetCommand': {
+        const [[table, request]] = Object.entries(input.RequestItems) as [[string, { Keys: Item[] }]];
+        const keys = request.Keys.map((key) => String(key[TABLE_KEY]));
+        this.batchGets.push(keys);
+        const left = keys.filter((key) => this.unprocessed.has(key));
+        return {
+          Responses: {
+            [table]: keys
+              .filter((key) => !this.unprocessed.has(key) && this.items.has(key))
+              .map((key) => this.get(key)),
+          },
+          UnprocessedKeys: left.length
+            ? { [table]: { Keys: left.map((key) => ({ [TABLE_KEY]: key })) } }
+            : {},
+        };
+      }
       case 'PutCommand': {
         await this.beforePut?.(input);
         const key = String(input.Item[TABLE_KEY]);

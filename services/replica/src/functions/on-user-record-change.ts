@@ -7,6 +7,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getRecords } from '@cognito-dr/shared';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type ApplyDeps, applyRecordChange } from '../lib/apply-record';
@@ -53,7 +54,8 @@ if (config.deadLetter.kind === 'none') {
 
 const onUserRecordChange = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
   processStreamBatch(event, {
-    apply: (change) => applyRecordChange(applyDeps, change),
+    apply: (change, known) => applyRecordChange(applyDeps, change, known),
+    readRecords: (usernames) => getRecords(applyDeps.table, applyDeps.tableName, usernames),
     deadLetter,
     logger,
     metrics,

@@ -229,6 +229,20 @@ describe('applyRecordChange', () => {
     expectConverged(pool, v3);
   });
 
+  it('uses a record its caller has just read instead of reading the table again', async () => {
+    const { pool, table, deps } = setup();
+    const v1 = userRecord();
+    const v2 = userRecord({ version: 2, updatedAt: T0 + 2, attributes: { email: 'alice@v2.example.com' } });
+    expect(await applyRecordChange(deps, change(v1), v2)).toMatchObject({ outcome: 'created', version: 2 });
+    expectConverged(pool, v2);
+    expect(await applyRecordChange(deps, change(v1, 'INSERT'), null)).toMatchObject({
+      outcome: 'updated',
+      version: 1,
+    });
+    expectConverged(pool, v1);
+    expect(table.calls).toEqual([]);
+  });
+
   it('uses the stream record when the table no longer has the item', async () => {
     const { pool, deps } = setup();
     const record = userRecord();

@@ -57,7 +57,12 @@ const MAX_CONVERGE_ROUNDS = 3;
  * Makes the backup user match the newest known snapshot of the user. Replays, duplicates, out-of-order records
  * and redrives are all safe: the stream record only says "this user changed", the table says what it is now.
  */
-export async function applyRecordChange(deps: ApplyDeps, change: RecordChange): Promise<ApplyResult> {
+export async function applyRecordChange(
+  deps: ApplyDeps,
+  change: RecordChange,
+  /** The user's table record if the caller has just read it (null: the table has none); read here otherwise. */
+  known?: UserRecord | null,
+): Promise<ApplyResult> {
   // The item going away is TTL removing an old tombstone (or an operator tidying up); the user's fate was
   // settled by the records before it. A replica that deleted users on item removal would be a loaded gun.
   if (change.eventName === 'REMOVE') return { outcome: 'skipped-remove' };
@@ -66,7 +71,7 @@ export async function applyRecordChange(deps: ApplyDeps, change: RecordChange): 
   // Written in this region: the pool here is the source of that record, replaying it would loop on failback.
   if (streamed.origin === deps.region) return { outcome: 'skipped-own-origin', version: streamed.version };
 
-  const stored = await getRecord(deps.table, deps.tableName, change.username);
+  const stored = known === undefined ? await getRecord(deps.table, deps.tableName, change.username) : known;
   const target = stored && stored.version > streamed.version ? stored : streamed;
   if (target.origin === deps.region) return { outcome: 'skipped-own-origin', version: target.version };
 

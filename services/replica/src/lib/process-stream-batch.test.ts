@@ -1,14 +1,20 @@
 import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
-import { planConvergence, recordToImage, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import {
+  getRecords,
+  planConvergence,
+  recordToImage,
+  recordToItem,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { type ApplyResult, applyRecordChange } from './apply-record';
 import type { DeadLetterEntry } from './dead-letter';
-import { type BatchLogger, type BatchMetrics, processStreamBatch } from './process-stream-batch';
+import { type BatchLogger, type BatchMetrics, processStreamBatch, READ_CHUNK } from './process-stream-batch';
 import { BACKUP_REGION, seq, streamRecord, T0, userRecord } from './testing/stream-records';
 
-function setup(options: { throttleRate?: number; seed?: number } = {}) {
+function setup(options: { throttleRate?: number; seed?: number; batchRead?: 'works' | 'fails' } = {}) {
   const pool = new FakeUserPool(options);
   const table = new FakeTable();
   const parked: DeadLetterEntry[] = [];
@@ -30,7 +36,15 @@ function setup(options: { throttleRate?: number; seed?: number } = {}) {
     now: () => T0 + 400,
   };
   const deps = {
-    apply: (change: Parameters<typeof applyRecordChange>[1]) => applyRecordChange(applyDeps, change),
+    apply: (change: Parameters<typeof applyRecordChange>[1], known?: UserRecord | null) =>
+      applyRecordChange(applyDeps, change, known),
+    readRecords: options.batchRead
+      ? async (usernames: string[]) => {
+          if (options.batchRead === 'fails')
+            throw new TooManyRequestsException({ message: 'slow down', $metadata: {} });
+          return getRecords(table.client, 'users', usernames);
+        }
+      : undefined,
     deadLetter: {
       park: async (entry: DeadLetterEntry) => {
         if (!parkingWorks) throw new Error('queue unavailable');
@@ -71,6 +85,50 @@ function poisonRecord(record: UserRecord, n: number): DynamoDBRecord {
 }
 
 describe('processStreamBatch', () => {
+  it('reads the whole batch of users from the table at once and converges each to its newest record', async () => {
+    const { pool, table, run } = setup({ batchRead: 'works' });
+    const alice = userRecord({ username: 'alice.smith' });
+    const bob = userRecord({ username: 'bob.jones' });
+    const bobNewer = userRecord({ username: 'bob.jones', version: 4, updatedAt: T0 + 4, enabled: false });
+    table.put(recordToItem(alice));
+    table.put(recordToItem(bobNewer));
+    // bob's record is a replay of version 1; the table already holds version 4.
+    expect(await run([streamRecord(alice, 1), streamRecord(bob, 2)])).toEqual({ batchItemFailures: [] });
+    expect(table.calls).toEqual(['BatchGetCommand']);
+    expect(planConvergence(pool.state('alice.smith'), alice)).toEqual([]);
+    expect(planConvergence(pool.state('bob.jones'), bobNewer)).toEqual([]);
+  });
+
+  it('reads a large batch in chunks of READ_CHUNK users, each user once', async () => {
+    const { pool, table, run } = setup({ batchRead: 'works' });
+    const users = Array.from({ length: 60 }, (_, i) => userRecord({ username: `user-${i}` }));
+    for (const user of users) table.put(recordToItem(user));
+    const duplicate = streamRecord(users[0] as UserRecord, 61);
+    expect(await run([...users.map((user, i) => streamRecord(user, i + 1)), duplicate])).toEqual({
+      batchItemFailures: [],
+    });
+    expect(table.batchGets.map((keys) => keys.length)).toEqual([READ_CHUNK, READ_CHUNK, 60 - 2 * READ_CHUNK]);
+    expect(table.calls.filter((name) => name !== 'BatchGetCommand')).toEqual([]);
+    for (const user of users) expect(planConvergence(pool.state(user.username), user)).toEqual([]);
+  });
+
+  it('reads per user when the batch read fails, and says so', async () => {
+    const { pool, table, logs, run } = setup({ batchRead: 'fails' });
+    const alice = userRecord({ username: 'alice.smith' });
+    const bob = userRecord({ username: 'bob.jones' });
+    table.put(recordToItem(alice));
+    table.put(recordToItem(bob));
+    expect(await run([streamRecord(alice, 1), streamRecord(bob, 2)])).toEqual({ batchItemFailures: [] });
+    expect(table.calls).toEqual(['GetCommand', 'GetCommand']);
+    expect(planConvergence(pool.state('alice.smith'), alice)).toEqual([]);
+    expect(planConvergence(pool.state('bob.jones'), bob)).toEqual([]);
+    expect(logs).toContainEqual([
+      'warn',
+      'batch read of records failed, reading per user',
+      { errorName: 'TooManyRequestsException' },
+    ]);
+  });
+
   it('applies every user of the batch and reports nothing', async () => {
     const { pool, run, total, metrics } = setup();
     const alice = userRecord({ username: 'alice.smith', groups: ['staff'] });

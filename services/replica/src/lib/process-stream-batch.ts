@@ -25,7 +25,13 @@ export interface BatchMetrics {
 }
 
 export interface StreamBatchDeps {
-  apply: (change: RecordChange) => Promise<ApplyResult>;
+  /** `known` is the user's table record from the batch's read (null: none), undefined when that read missed it. */
+  apply: (change: RecordChange, known?: UserRecord | null) => Promise<ApplyResult>;
+  /**
+   * Reads the table records of some of the batch's users at once (a BatchGetItem instead of a read per user).
+   * Users it leaves out, or all of them if it fails, are read by `apply` itself.
+   */
+  readRecords?: (usernames: string[]) => Promise<Map<string, UserRecord | null>>;
   deadLetter: DeadLetterSink;
   logger: BatchLogger;
   metrics: BatchMetrics;
@@ -67,6 +73,7 @@ export async function processStreamBatch(
   const started = deps.now();
   const limit = createLimiter(deps.concurrency ?? DEFAULT_CONCURRENCY);
   const groups = groupByUser(event.Records);
+  const known = readBatchRecords(groups, deps);
   const settled = new Map<string, Promise<Map<DynamoDBRecord, Fate>>>();
   const fates = new Map<DynamoDBRecord, Fate>();
 
@@ -74,7 +81,7 @@ export async function processStreamBatch(
     const key = groupKey(record, event.Records.indexOf(record));
     let pending = settled.get(key);
     if (!pending) {
-      pending = limit(() => settleUser(groups.get(key) ?? [record], deps));
+      pending = limit(() => settleUser(groups.get(key) ?? [record], known, deps));
       settled.set(key, pending);
     }
     const fate = (await pending).get(record) ?? { kind: 'failed', error: new Error('record lost its fate') };
@@ -130,8 +137,43 @@ function groupKey(record: DynamoDBRecord, index: number): string {
   return username === undefined ? `\u0000unkeyed:${index}` : `user:${username}`;
 }
 
+/**
+ * Users per table read. A batch's users are read in chunks that all start at once, and each user is applied as
+ * soon as its own chunk has landed, so the first users do not wait for a read of the whole batch.
+ */
+export const READ_CHUNK = 25;
+
+/** A pending read of each user's table record; undefined when the read missed the user or failed. */
+type KnownRecords = Map<string, Promise<UserRecord | null | undefined>>;
+
+function readBatchRecords(groups: Map<string, DynamoDBRecord[]>, deps: StreamBatchDeps): KnownRecords {
+  const known: KnownRecords = new Map();
+  const { readRecords } = deps;
+  if (!readRecords) return known;
+  const usernames = [...groups.values()]
+    .map((records) => usernameOf(records[0] as DynamoDBRecord))
+    .filter((username): username is string => username !== undefined);
+  let warned = false;
+  for (let start = 0; start < usernames.length; start += READ_CHUNK) {
+    const chunk = usernames.slice(start, start + READ_CHUNK);
+    const read = readRecords(chunk).catch((error: unknown) => {
+      if (!warned)
+        deps.logger.warn('batch read of records failed, reading per user', { errorName: errorName(error) });
+      warned = true;
+      return new Map<string, UserRecord | null>();
+    });
+    for (const username of chunk)
+      known.set(
+        username,
+        read.then((records) => records.get(username)),
+      );
+  }
+  return known;
+}
+
 async function settleUser(
   records: DynamoDBRecord[],
+  known: KnownRecords,
   deps: StreamBatchDeps,
 ): Promise<Map<DynamoDBRecord, Fate>> {
   const fates = new Map<DynamoDBRecord, Fate>();
@@ -143,7 +185,10 @@ async function settleUser(
   const ref = username === undefined ? undefined : userRef(username);
   const started = deps.now();
   try {
-    const result = await deps.apply(changeFrom(chosen));
+    const result = await deps.apply(
+      changeFrom(chosen),
+      username === undefined ? undefined : await known.get(username),
+    );
     const fate: Fate = result.outcome.startsWith('skipped')
       ? { kind: 'skipped', reason: result.outcome }
       : { kind: 'applied', result };
