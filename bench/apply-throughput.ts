@@ -1,6 +1,7 @@
 // Replica apply throughput: stream records built from real records, applied by the replica's own handler
 // (in-process) against the backup emulator, next to the emulator's raw AdminCreateUser rate measured in the same
-// run at the same concurrency. Each side writes into a fresh pool of its own, so both start empty.
+// run at the same concurrency. Each side writes into a fresh pool of its own, so both start empty; the pools and
+// the handler's table are deleted afterwards, so repeated runs do not slow the emulators down for what follows.
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import {
@@ -8,9 +9,10 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolCommand,
+  DeleteUserPoolCommand,
   type SchemaAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordFromCognitoUser, recordToImage, recordToItem, type UserRecord } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -82,8 +84,45 @@ export const measureApplyThroughput = async (stack: StackInfo, count: number): P
     endpoint: stack.backup.cognitoEndpoint,
     credentials: stack.credentials,
   });
-  const newPool = async (name: string) =>
-    (await cognito.send(new CreateUserPoolCommand({ PoolName: name, Schema: schema() }))).UserPool?.Id ?? '';
+  const created: { pools: string[]; table?: string } = { pools: [] };
+  const newPool = async (name: string) => {
+    const id = (await cognito.send(new CreateUserPoolCommand({ PoolName: name, Schema: schema() }))).UserPool
+      ?.Id;
+    if (!id) throw new Error(`CreateUserPool ${name} returned no id`);
+    created.pools.push(id);
+    return id;
+  };
+  const dynamo = new DynamoDBClient({
+    region,
+    endpoint: stack.backup.dynamodbEndpoint,
+    credentials: stack.credentials,
+  });
+  try {
+    return await measure(stack, count, { run, cognito, dynamo, newPool, created });
+  } finally {
+    for (const UserPoolId of created.pools) await cognito.send(new DeleteUserPoolCommand({ UserPoolId }));
+    if (created.table) await dynamo.send(new DeleteTableCommand({ TableName: created.table }));
+  }
+};
+
+const measure = async (
+  stack: StackInfo,
+  count: number,
+  {
+    run,
+    cognito,
+    dynamo,
+    newPool,
+    created,
+  }: {
+    run: string;
+    cognito: CognitoIdentityProviderClient;
+    dynamo: DynamoDBClient;
+    newPool: (name: string) => Promise<string>;
+    created: { table?: string };
+  },
+): Promise<ApplyResult> => {
+  const region = stack.backup.region;
 
   // Raw emulator rates first, each into its own empty pool: plain creates, then creates of confirmed users.
   const rawNames = Array.from({ length: count }, (_, i) => `raw-${run}-${i}`);
@@ -117,12 +156,10 @@ export const measureApplyThroughput = async (stack: StackInfo, count: number): P
   // The handler reads the table as the truth: give it a table of its own, holding the records.
   const tableName = `cognito-dr-users-bench-${run}`;
   const definition = readTableDefinition(join(root, 'services', 'primary', 'serverless.yml'), 'local');
-  const dynamo = new DynamoDBClient({
-    region,
-    endpoint: stack.backup.dynamodbEndpoint,
-    credentials: stack.credentials,
-  });
-  await dynamo.send(new CreateTableCommand({ ...definition.create, TableName: tableName }));
+  // No stream: the handler is fed its records here, and nothing reads this table's changes.
+  const { StreamSpecification: _unused, ...withoutStream } = definition.create;
+  await dynamo.send(new CreateTableCommand({ ...withoutStream, TableName: tableName }));
+  created.table = tableName;
   const documents = DynamoDBDocumentClient.from(dynamo);
   const records = makeRecords(count, run);
   for (let i = 0; i < records.length; i += 25) {

@@ -53,6 +53,7 @@ describe('WriteBehindFileEngine', () => {
     const file = join(dir, 'pool.json');
     const engine = new WriteBehindFileEngine(file, 100);
     const created = new Date('2026-11-25T10:00:00.000Z');
+    engine.init();
     await engine.write({ Users: { a: { UserCreateDate: created, Note: 'x' } } });
     flushAll();
     expect(readJson(file).Users.a.UserCreateDate).toBe('2026-11-25T10:00:00.000Z');
@@ -61,9 +62,20 @@ describe('WriteBehindFileEngine', () => {
     expect(read.Users.a.Note).toBe('x');
   });
 
+  it('does not bring back a file deleted with its pool', async () => {
+    const file = join(dir, 'pool.json');
+    const engine = new WriteBehindFileEngine(file, 100);
+    engine.init();
+    await engine.write({ Users: { a: {} } });
+    rmSync(file);
+    jest.advanceTimersByTime(100);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('flushAll writes what is pending at once and cancels the scheduled flush', async () => {
     const file = join(dir, 'pool.json');
     const engine = new WriteBehindFileEngine(file, 10_000);
+    engine.init();
     await engine.write({ Users: { a: {} } });
     flushAll();
     expect(readJson(file)).toEqual({ Users: { a: {} } });

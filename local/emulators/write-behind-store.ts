@@ -3,7 +3,7 @@
 // 1,000 users and growing with the pool, which made every local figure depend on how many users earlier runs
 // had left behind). Reads and writes go to memory at once, exactly as before; the file is rewritten at most once
 // per `flushMs`, atomically (temporary file + rename), and synchronously on `flushAll()` when the process stops.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 type State = Record<string, unknown>;
 
@@ -70,6 +70,12 @@ export class WriteBehindFileEngine {
     const state = this.state;
     if (!state) return;
     this.state = undefined;
+    // init() always leaves a file behind, so a missing one was deleted with its pool (DeleteUserPool removes
+    // the file): writing now would bring the pool back at the next start.
+    if (!existsSync(this.path)) {
+      engines.delete(this);
+      return;
+    }
     writeFileSync(`${this.path}.tmp`, serialize(state));
     renameSync(`${this.path}.tmp`, this.path);
   }
