@@ -79,7 +79,8 @@ const main = async () => {
     ['replica apply (records/s)', String(round(a.handlerRecordsPerSecond)), ''],
     ['raw AdminCreateUser (users/s)', String(round(a.rawAdminCreateUserPerSecond)), ''],
     ['apply ÷ raw AdminCreateUser', String(round(a.ratioToRawCreate)), '>= 0.8'],
-    ['apply ÷ raw create + set password', String(round(a.ratioToRawConfirmedUser)), ''],
+    ['  ceiling with two calls per user', String(round(a.twoCallCeiling)), ''],
+    ['apply ÷ raw create + set password', String(round(a.ratioToRawConfirmedUser)), '>= 0.8 (like for like)'],
     ['backfill (users/s, unpaced)', String(round(report.backfill.median.usersPerSecond)), ''],
     ['raw AdminCreateUser, seeding (users/s)', String(round(report.backfill.median.seedUsersPerSecond)), ''],
   ];
