@@ -1,6 +1,6 @@
 // Replica apply throughput: stream records built from real records, applied by the replica's own handler
 // (in-process) against the backup emulator, next to the emulator's raw AdminCreateUser rate measured in the same
-// run at the same concurrency. Each side writes into a fresh pool of its own, so both start empty; the pools and
+// run, interleaved with it, at the same concurrency. Each side writes into a fresh pool of its own, so both start empty; the pools and
 // the handler's table are deleted afterwards, so repeated runs do not slow the emulators down for what follows.
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -29,6 +29,8 @@ import { pool } from './stats';
 const root = resolve(__dirname, '..');
 const BATCH_SIZE = 100;
 const CONCURRENCY = 8; // the replica's DEFAULT_CONCURRENCY
+/** Records per turn of each side: whole stream batches. */
+const ROUND = 2 * BATCH_SIZE;
 
 export interface ApplyResult {
   records: number;
@@ -137,17 +139,19 @@ const measure = async (
 
   const records = makeRecords(count, run);
 
-  // Raw emulator rates first, each into its own empty pool: plain creates, then creates of confirmed users. The
+  // Three sides, each into its own empty pool: raw creates, raw creates of confirmed users, and the handler. The
   // raw calls create the very users the handler will, with the same attributes (as its plan would send them).
-  const rawRate = async (poolName: string, confirmed: boolean) => {
-    const userPoolId = await newPool(poolName);
-    const started = Date.now();
-    await pool(records, CONCURRENCY, async (record) => {
-      const username = record.username;
+  const rawPools = {
+    create: await newPool(`bench-raw-${run}`),
+    confirmed: await newPool(`bench-confirmed-${run}`),
+  };
+  const raw = (confirmed: boolean) => async (slice: UserRecord[]) => {
+    const UserPoolId = confirmed ? rawPools.confirmed : rawPools.create;
+    await pool(slice, CONCURRENCY, async (record) => {
       await cognito.send(
         new AdminCreateUserCommand({
-          UserPoolId: userPoolId,
-          Username: username,
+          UserPoolId,
+          Username: record.username,
           MessageAction: 'SUPPRESS',
           UserAttributes: Object.entries(desiredBackupAttributes(record)).map(([Name, Value]) => ({
             Name,
@@ -158,17 +162,14 @@ const measure = async (
       if (!confirmed) return;
       await cognito.send(
         new AdminSetUserPasswordCommand({
-          UserPoolId: userPoolId,
-          Username: username,
+          UserPoolId,
+          Username: record.username,
           Password: `Pw-${randomBytes(8).toString('hex')}-7x`,
           Permanent: true,
         }),
       );
     });
-    return count / ((Date.now() - started) / 1000);
   };
-  const rawCreate = await rawRate(`bench-raw-${run}`, false);
-  const rawConfirmed = await rawRate(`bench-confirmed-${run}`, true);
 
   // The handler reads the table as the truth: give it a table of its own, holding the records.
   const tableName = `cognito-dr-users-bench-${run}`;
@@ -227,13 +228,33 @@ const measure = async (
     });
   }
   let failures = 0;
-  const started = Date.now();
-  for (const event of events) {
-    // One shard, one batch at a time, as the event source mapping delivers it.
-    const response = await handler(event, fakeContext());
-    failures += response.batchItemFailures.length;
+  const applied = async (slice: UserRecord[]) => {
+    const first = records.indexOf(slice[0] as UserRecord) / BATCH_SIZE;
+    for (const event of events.slice(first, first + Math.ceil(slice.length / BATCH_SIZE))) {
+      // One shard, one batch at a time, as the event source mapping delivers it.
+      const response = await handler(event, fakeContext());
+      failures += response.batchItemFailures.length;
+    }
+  };
+
+  // The sides take turns, a round of ROUND records each, in a rotating order: on a shared machine all three see
+  // the same background load and the same pool sizes, so their ratios hold even when absolute rates drift.
+  const sides = [raw(false), raw(true), applied];
+  const spentMs = [0, 0, 0];
+  for (let start = 0, round = 0; start < records.length; start += ROUND, round++) {
+    const slice = records.slice(start, start + ROUND);
+    for (let turn = 0; turn < sides.length; turn++) {
+      const side = (round + turn) % sides.length;
+      const began = performance.now();
+      await (sides[side] as (slice: UserRecord[]) => Promise<void>)(slice);
+      spentMs[side] = (spentMs[side] ?? 0) + performance.now() - began;
+    }
   }
-  const handlerRate = count / ((Date.now() - started) / 1000);
+  const [rawCreate, rawConfirmed, handlerRate] = spentMs.map((ms) => count / (ms / 1000)) as [
+    number,
+    number,
+    number,
+  ];
   return {
     records: count,
     handlerRecordsPerSecond: handlerRate,
