@@ -131,6 +131,9 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
 
       expect(outcome).toEqual({ outcome: 'captured', eventName, result: 'written' });
       expect(t.record('alice')?.attributes.name).toBe('Alice A.');
+      // A captured user is found through the table's sub index: the pool's ListUsers quota is left alone.
+      expect(t.pool.calls).not.toContain('ListUsers');
+      expect(t.table.calls).toContain('QueryCommand');
     },
   );
 
@@ -180,7 +183,9 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
       'ffffffff-ffff-4fff-8fff-ffffffffffff';
 
     expect(await t.handle(event)).toEqual({ outcome: 'unresolved', eventName: 'UpdateUserAttributes' });
-    expect(t.table.calls).toEqual([]);
+    // Looked up in the table's sub index, then in the pool; nothing written.
+    expect(t.table.calls).toEqual(['QueryCommand']);
+    expect(t.pool.filters).toEqual(['sub = "ffffffff-ffff-4fff-8fff-ffffffffffff"']);
   });
 
   it('still finds the user where ListUsers refuses the sub filter, by reading every page', async () => {

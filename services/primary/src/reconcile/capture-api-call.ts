@@ -78,13 +78,14 @@ async function resolveUsername(
 ): Promise<string | undefined> {
   if (signal.username) return signal.username;
   if (!signal.sub) return undefined;
-  const inPool = await usernameForSub(deps.cognito, deps.userPoolId, signal.sub);
-  if (inPool) return inPool;
-  // Deleted: only the record still connects the sub to a username.
-  if (DELETING_CALLS.includes(signal.eventName)) {
-    return usernameOfRecordWithSub(deps.table, deps.tableName, signal.sub);
-  }
-  return undefined;
+  // Usernames never change, so a record holding this sub names the user. Asking the table's index first keeps a
+  // burst of sign-ups (each confirmation is an event) off ListUsers, whose quota is shared by the whole pool.
+  const recorded = await usernameOfRecordWithSub(deps.table, deps.tableName, signal.sub);
+  if (recorded) return recorded;
+  // Deleted: only a record could still connect the sub to a username, and there is none.
+  if (DELETING_CALLS.includes(signal.eventName)) return undefined;
+  // Not captured yet (or the index has not caught up): the pool knows.
+  return usernameForSub(deps.cognito, deps.userPoolId, signal.sub);
 }
 
 function ignored(count: Pick<Metrics, 'addMetric'>, reason: string, eventName?: string): ApiCallOutcome {
