@@ -30,7 +30,7 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
   // Taken before the read: a capture started after a change is then both newer and sure to include that change,
   // so it beats any capture started earlier, whatever order the two finish in.
   const readAt = deps.now();
-  const poolUser = await readPoolUser(deps.cognito, deps.userPoolId, username);
+  const poolUser = await readPoolUser(deps.cognito, deps.userPoolId, username, { concurrent: true });
   if (!poolUser) {
     return storeTombstone(deps.table, deps.tableName, username, { origin: deps.origin, now: readAt });
   }
