@@ -76,6 +76,7 @@ const main = async () => {
   const rows: Array<[string, string, string]> = [
     ['RPO p50 / p95 / p99 / max (ms)', `${r.p50Ms} / ${r.p95Ms} / ${r.p99Ms} / ${r.maxMs}`, 'p99 <= 1000'],
     ['users not visible after 30 s', String(r.notVisibleAfter30s), '0'],
+    ['confirm call p50 / p99 (ms, with capture)', `${r.confirmP50Ms} / ${r.confirmP99Ms}`, ''],
     ['replica apply (records/s)', String(round(a.handlerRecordsPerSecond)), ''],
     ['raw AdminCreateUser (users/s)', String(round(a.rawAdminCreateUserPerSecond)), ''],
     ['apply ÷ raw AdminCreateUser', String(round(a.ratioToRawCreate)), '>= 0.8'],
