@@ -20,9 +20,12 @@ export interface BackupPool {
   userPoolId: string;
 }
 
-/** The backup user as planConvergence needs it, or null when the backup pool has no such user. */
+/**
+ * The backup user as planConvergence needs it, or null when the backup pool has no such user. Read with its
+ * groups at once: by the time a user is read here (a change, or a create that found the user) it exists.
+ */
 export async function readBackupUser(pool: BackupPool, username: string): Promise<BackupUserState | null> {
-  const found = await readPoolUser(pool.cognito, pool.userPoolId, username);
+  const found = await readPoolUser(pool.cognito, pool.userPoolId, username, { concurrent: true });
   if (!found) return null;
   const attributes: Record<string, string> = {};
   for (const { Name, Value } of found.user.UserAttributes ?? []) {
