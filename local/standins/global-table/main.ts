@@ -1,12 +1,14 @@
 // LOCAL ONLY: stands in for DynamoDB global table replication between the local stack's two "regions" of one
 // DynamoDB Local. It tails each region's table stream and copies every change to the other region, optionally
 // after an injected delay to simulate distance. AWS does this itself for a real AWS::DynamoDB::GlobalTable.
+// Like a global table, it does not send a copied change back where it came from (echo-filter.ts).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type _Record, DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { fileCheckpointStore } from '../../lib/checkpoint-store';
 import { localClientConfig, requireEnv } from '../../lib/local-aws';
 import { StreamTailer } from '../../lib/stream-tailer';
 import { latestStreamArn } from '../../lib/streams';
+import { EchoFilter } from './echo-filter';
 import { type ReplicaTarget, replicateRecord } from './replicate-record';
 
 const endpoint = requireEnv('DYNAMODB_ENDPOINT');
@@ -20,6 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const main = async () => {
   const checkpoints = fileCheckpointStore(checkpointFile);
+  const echoes = new EchoFilter('updatedAt');
   const tailers: StreamTailer[] = [];
   for (const source of regions) {
     const streams = new DynamoDBStreamsClient(localClientConfig(source, endpoint));
@@ -39,8 +42,10 @@ const main = async () => {
     const onRecords = async (records: _Record[]) => {
       if (delayMs > 0) await sleep(delayMs);
       for (const record of records) {
+        if (echoes.isEcho(source, record)) continue;
         for (const target of targets) {
           const outcome = await replicateRecord(target, record);
+          if (outcome === 'copied' || outcome === 'deleted') echoes.copied(target.region, record);
           if (outcome !== 'already-equal') {
             process.stdout.write(`${source} -> ${target.region} ${record.eventName} ${outcome}\n`);
           }
