@@ -3,7 +3,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { flushAll, WriteBehindDataStoreFactory, WriteBehindFileEngine } from './write-behind-store';
+import {
+  FLUSH_DUTY_RATIO,
+  flushAll,
+  nextFlushDelay,
+  WriteBehindDataStoreFactory,
+  WriteBehindFileEngine,
+} from './write-behind-store';
 
 const cognitoLocalRoot = dirname(require.resolve('cognito-local/package.json'));
 const StormDB = require(require.resolve('stormdb', { paths: [cognitoLocalRoot] }));
@@ -80,6 +86,15 @@ describe('WriteBehindFileEngine', () => {
     flushAll();
     expect(readJson(file)).toEqual({ Users: { a: {} } });
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('nextFlushDelay', () => {
+  it('keeps the configured interval while rewrites are cheap, and stretches it as they grow', () => {
+    expect(nextFlushDelay(100, 0)).toBe(100);
+    expect(nextFlushDelay(100, 5)).toBe(100);
+    expect(nextFlushDelay(100, 40)).toBe(40 * FLUSH_DUTY_RATIO);
+    expect(nextFlushDelay(100, 40.2)).toBeGreaterThanOrEqual(40.2 * FLUSH_DUTY_RATIO);
   });
 });
 
