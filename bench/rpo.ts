@@ -11,9 +11,9 @@ import {
   AdminConfirmSignUpCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
-  ListUsersCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { usernamesWithPrefix } from '../cli/bench';
 import type { StackInfo } from '../local/stack/stack-info';
 import { percentile, pool } from './stats';
 
@@ -50,22 +50,7 @@ export const measureRpo = async (
   const prefix = `rpo-${run}-`;
 
   /** Usernames of the run's users the backup pool lists now. */
-  const listed = async (): Promise<string[]> => {
-    const names: string[] = [];
-    let PaginationToken: string | undefined;
-    do {
-      const page = await backup.send(
-        new ListUsersCommand({
-          UserPoolId: stack.backup.userPoolId,
-          Filter: `username ^= "${prefix}"`,
-          PaginationToken,
-        }),
-      );
-      for (const user of page.Users ?? []) if (user.Username) names.push(user.Username);
-      PaginationToken = page.PaginationToken;
-    } while (PaginationToken);
-    return names;
-  };
+  const listed = () => usernamesWithPrefix(backup, stack.backup.userPoolId, prefix);
 
   /** Confirmation times of users not yet seen; first sightings of users whose confirmation has not returned. */
   const waiting = new Map<string, number>();

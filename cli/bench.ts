@@ -133,6 +133,24 @@ async function createUsers(
   );
 }
 
+/** Usernames in the pool that start with `prefix`, every page (filtered by Cognito, checked again here). */
+export async function usernamesWithPrefix(
+  cognito: CognitoIdentityProviderClient,
+  UserPoolId: string,
+  prefix: string,
+): Promise<string[]> {
+  const names: string[] = [];
+  let PaginationToken: string | undefined;
+  do {
+    const page = await cognito.send(
+      new ListUsersCommand({ UserPoolId, Filter: `username ^= "${prefix}"`, Limit: 60, PaginationToken }),
+    );
+    for (const user of page.Users ?? []) if (user.Username?.startsWith(prefix)) names.push(user.Username);
+    PaginationToken = page.PaginationToken;
+  } while (PaginationToken);
+  return names;
+}
+
 async function waitForUsers(
   cognito: CognitoIdentityProviderClient,
   UserPoolId: string,
@@ -142,13 +160,7 @@ async function waitForUsers(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    let present = 0;
-    let PaginationToken: string | undefined;
-    do {
-      const page = await cognito.send(new ListUsersCommand({ UserPoolId, Limit: 60, PaginationToken }));
-      present += (page.Users ?? []).filter((user) => user.Username?.startsWith(prefix)).length;
-      PaginationToken = page.PaginationToken;
-    } while (PaginationToken);
+    const present = (await usernamesWithPrefix(cognito, UserPoolId, prefix)).length;
     if (present >= count) return;
     if (Date.now() > deadline)
       throw new Error(`only ${present} of ${count} users reached the backup pool in time`);

@@ -46,7 +46,6 @@ export async function readPoolUser(
   try {
     user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
   } catch (error) {
-    await early;
     if (isErrorNamed(error, 'UserNotFoundException')) return null;
     throw error;
   }
