@@ -3,8 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
-import { USER_CHANGING_CALLS } from '../../services/primary/src/reconcile/api-call-signal';
 import {
   apiRoutes,
   asList,
