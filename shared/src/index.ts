@@ -54,3 +54,23 @@ import { RECORD_SCHEMA_VERSION } from './user-record';
 
 /** Earlier name of RECORD_SCHEMA_VERSION, kept so code written against it keeps compiling. */
 export const RECORD_FORMAT_VERSION = RECORD_SCHEMA_VERSION;
+export {
+  type ApplyVerdict,
+  applyVerdict,
+  CONTROL_TABLE_KEY,
+  initialRoles,
+  isActiveRegion,
+  otherRegion,
+  type Posture,
+  type RegionRoles,
+  ROLES_KEY,
+  RolesConflictError,
+  RolesFormatError,
+  type RolesReaderOptions,
+  type RolesState,
+  type RolesTable,
+  readRoles,
+  rolesFromItem,
+  rolesReader,
+  writeRoles,
+} from './region-roles';
