@@ -43,7 +43,15 @@ export interface StackInfo {
      * capture events of every call until `{"recording": true}`, as a missing trail would. GET shows counts.
      */
     cloudTrail: string;
+    /** The same for the backup pool, whose capture runs while the backup region is active. */
+    backupCloudTrail: string;
   };
+  /**
+   * A regional outage on demand: `PUT {"available": false}` makes that region's Cognito endpoint, DynamoDB endpoint
+   * and admin API unreachable to everyone (clients, functions, the global-table stand-in, whose copies wait);
+   * `{"available": true}` restores it. `GET` answers `{"available": true|false}`.
+   */
+  control: { primary: string; backup: string };
   /** Local credentials every client must use: DynamoDB Local keeps one database per access key + region. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   logs: string;

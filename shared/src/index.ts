@@ -72,5 +72,6 @@ export {
   readRoles,
   rolesFromItem,
   rolesReader,
+  rolesReaderFromEnv,
   writeRoles,
 } from './region-roles';

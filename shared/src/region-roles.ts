@@ -2,6 +2,7 @@
 // pool to the public. It lives in the control global table, so each region reads its own replica and a region that
 // is down cannot stop the other from switching; when it answers again, the newer item replicates to it.
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { EnvReader } from './env';
 import { isErrorNamed } from './errors';
 
 /** Partition key value of the roles item in the control table. */
@@ -250,4 +251,20 @@ export function rolesReader(options: RolesReaderOptions): () => Promise<RegionRo
       throw error;
     }
   };
+}
+
+/**
+ * The roles reader of a function, configured from its environment: CONTROL_TABLE_NAME, PRIMARY_REGION and
+ * BACKUP_REGION (serverless.yml sets them for every function), reading this region's replica through `table`.
+ */
+export function rolesReaderFromEnv(
+  env: EnvReader,
+  table: DynamoDBDocumentClient,
+): () => Promise<RegionRoles> {
+  return rolesReader({
+    table,
+    tableName: env.required('CONTROL_TABLE_NAME'),
+    primaryRegion: env.required('PRIMARY_REGION'),
+    backupRegion: env.required('BACKUP_REGION'),
+  });
 }
