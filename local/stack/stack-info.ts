@@ -31,6 +31,9 @@ export interface StackInfo {
     replicaFailureDestination: string;
     /** Records the replica function parked as never applicable (the same SQS queue in AWS). */
     replicaParked: string;
+    /** The same two for the primary region's consumer, which applies the backup's records after a failover. */
+    primaryFailureDestination: string;
+    primaryParked: string;
   };
   /**
    * Control endpoint of the proxy between the replica function and the backup pool:

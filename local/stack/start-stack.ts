@@ -197,7 +197,7 @@ const bringUp = async (
     timeoutMs: 30_000,
     ...started(regionOutage),
   });
-  const regionDynamodb = {
+  const regionDynamodb: Record<string, string> = {
     [PRIMARY_REGION]: url(ports.dynamodbPrimary),
     [BACKUP_REGION]: url(ports.dynamodbBackup),
   };
@@ -350,6 +350,8 @@ const bringUp = async (
   const deadLetters = {
     replicaFailureDestination: join(dataDir, 'dead-letters', 'replica-failure-destination.jsonl'),
     replicaParked: join(dataDir, 'dead-letters', 'replica-parked.jsonl'),
+    primaryFailureDestination: join(dataDir, 'dead-letters', 'primary-failure-destination.jsonl'),
+    primaryParked: join(dataDir, 'dead-letters', 'primary-parked.jsonl'),
   };
   const serverless = require.resolve('serverless/bin/serverless.js');
   const offline = (
@@ -400,6 +402,7 @@ const bringUp = async (
     JWKS_URI: `${url(ports.cognitoPrimary)}/${primaryPool.userPoolId}/.well-known/jwks.json`,
     BACKUP_USER_POOL_ID: backupPool.userPoolId,
     BACKUP_COGNITO_ENDPOINT: url(ports.cognitoBackup),
+    DEAD_LETTER_FILE: deadLetters.primaryParked,
   });
   const replicaService = offline('replica-offline', 'replica', ports.replicaHttp, ports.replicaLambda, {
     AWS_REGION: BACKUP_REGION,
@@ -436,34 +439,65 @@ const bringUp = async (
       CHECKPOINT_FILE: join(dataDir, 'standins', 'global-table-checkpoints.json'),
     }),
   );
-  const eventSource = supervisor.start(
-    tsx('event-source-mapping-standin', 'local/standins/stream-event-source/main.ts', {
-      ...standinEnv,
-      DYNAMODB_ENDPOINT: regionDynamodb[BACKUP_REGION],
-      TABLE_NAME: table.create.TableName ?? '',
-      REGION: BACKUP_REGION,
-      LAMBDA_ENDPOINT: url(ports.replicaLambda),
-      FUNCTION_NAME: replicaFunction,
-      FUNCTION_KEY: 'onUserRecordChange',
-      SERVERLESS_YML: join(root, 'services', 'replica', 'serverless.yml'),
-      FAILURE_DESTINATION_FILE: deadLetters.replicaFailureDestination,
-      CHECKPOINT_FILE: join(dataDir, 'standins', 'event-source-checkpoints.json'),
-    }),
-  );
+  // Each region's stream feeds that region's consumer, which applies records of the active region while its own
+  // pool is standby: in normal times the backup's, after a failover the primary's (failback).
+  const params = { primaryRegion: PRIMARY_REGION, backupRegion: BACKUP_REGION };
+  const eventSourceOf = (
+    name: string,
+    region: string,
+    service: string,
+    lambdaPort: number,
+    failures: string,
+  ) =>
+    supervisor.start(
+      tsx(name, 'local/standins/stream-event-source/main.ts', {
+        ...standinEnv,
+        DYNAMODB_ENDPOINT: regionDynamodb[region],
+        TABLE_NAME: table.create.TableName ?? '',
+        REGION: region,
+        LAMBDA_ENDPOINT: url(lambdaPort),
+        FUNCTION_NAME: serverlessFunctionName(service, 'onUserRecordChange'),
+        FUNCTION_KEY: 'onUserRecordChange',
+        SERVERLESS_YML: serviceYml(service.replace('cognito-dr-', '')),
+        PARAMS: JSON.stringify(params),
+        FAILURE_DESTINATION_FILE: failures,
+        CHECKPOINT_FILE: join(dataDir, 'standins', `${name}-checkpoints.json`),
+      }),
+    );
+  const eventSources = [
+    eventSourceOf(
+      'event-source-mapping-standin',
+      BACKUP_REGION,
+      'cognito-dr-replica',
+      ports.replicaLambda,
+      deadLetters.replicaFailureDestination,
+    ),
+    eventSourceOf(
+      'event-source-mapping-standin-primary',
+      PRIMARY_REGION,
+      'cognito-dr-primary',
+      ports.primaryLambda,
+      deadLetters.primaryFailureDestination,
+    ),
+  ];
   await Promise.all([
     waitFor(async () => (globalTable.lastLines().some((l) => l.includes('replicating')) ? true : undefined), {
       what: 'global table stand-in',
       timeoutMs: 30_000,
       ...started(globalTable),
     }),
-    waitFor(
-      async () =>
-        eventSource.lastLines().some((l) => l.includes('event source mapping stand-in:')) ? true : undefined,
-      {
-        what: 'event source mapping stand-in',
-        timeoutMs: 30_000,
-        ...started(eventSource),
-      },
+    ...eventSources.map((eventSource) =>
+      waitFor(
+        async () =>
+          eventSource.lastLines().some((l) => l.includes('event source mapping stand-in:'))
+            ? true
+            : undefined,
+        {
+          what: 'event source mapping stand-in',
+          timeoutMs: 30_000,
+          ...started(eventSource),
+        },
+      ),
     ),
   ]);
 

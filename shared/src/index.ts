@@ -4,8 +4,9 @@ export { type Clock, systemClock } from './clock';
 export {
   type ConvergeOperation,
   type ConvergeOperationType,
-  desiredBackupAttributes,
-  managedBackupAttributes,
+  desiredAttributes,
+  linkedSub,
+  managedAttributes,
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
