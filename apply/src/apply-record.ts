@@ -97,12 +97,30 @@ export async function applyRecordChange(
   // A first sighting of the user (INSERT, and the table has nothing newer) almost always means the backup user
   // does not exist yet: create straight away and save a read. If it does exist, the create fails with
   // UsernameExistsException and the loop below reads and converges as usual.
-  const likelyAbsent = change.eventName === 'INSERT' && target === streamed;
-  const operations = await converge(deps, target, likelyAbsent);
+  return convergeUser(deps, target, { likelyAbsent: change.eventName === 'INSERT' && target === streamed });
+}
+
+/** What converging one user needs: the pool, and whether this pool creates the users it lacks. */
+export type ConvergeDeps = Pick<
+  ApplyDeps,
+  'cognito' | 'userPoolId' | 'createMissing' | 'now' | 'newPassword'
+>;
+
+/**
+ * Makes the pool's user match `record`, whatever region roles say: for callers that have already decided this
+ * record belongs in this pool (the stream consumer after its checks, a failover's catch-up, a migration's
+ * completion, repair).
+ */
+export async function convergeUser(
+  deps: ConvergeDeps,
+  record: UserRecord,
+  { likelyAbsent = false }: { likelyAbsent?: boolean } = {},
+): Promise<ApplyResult> {
+  const operations = await converge(deps, record, likelyAbsent);
   return {
     outcome: operations === AWAITING_MIGRATION ? 'awaiting-migration' : outcomeOf(operations),
-    version: target.version,
-    lagMs: Math.max(0, deps.now() - target.updatedAt),
+    version: record.version,
+    lagMs: Math.max(0, deps.now() - record.updatedAt),
     operations: operations === AWAITING_MIGRATION ? [] : operations,
   };
 }
@@ -125,7 +143,7 @@ function allowedPlan(
 }
 
 async function converge(
-  deps: ApplyDeps,
+  deps: ConvergeDeps,
   record: UserRecord,
   likelyAbsent: boolean,
 ): Promise<ConvergeOperationType[] | typeof AWAITING_MIGRATION> {

@@ -14,6 +14,8 @@ import { type CaptureDeps, captureUser } from './capture-user';
 export interface PostConfirmationDeps extends Omit<CaptureDeps, 'userPoolId'> {
   /** Whether this region is the active one (region roles). */
   isActive: () => Promise<boolean>;
+  /** Runs before the capture, e.g. to finish a migration (groups) before the user is recorded. Must not throw. */
+  beforeCapture?: (event: PostConfirmationTriggerEvent) => Promise<unknown>;
 }
 
 export const onPostConfirmation =
@@ -26,6 +28,7 @@ export const onPostConfirmation =
         count.addMetric('CaptureSkippedStandby', MetricUnit.Count, 1);
         return event;
       }
+      await deps.beforeCapture?.(event);
       const { result, version } = await captureUser(
         { ...deps, userPoolId: event.userPoolId },
         event.userName,

@@ -74,5 +74,6 @@ export {
   rolesFromItem,
   rolesReader,
   rolesReaderFromEnv,
+  thisRegionIsActive,
   writeRoles,
 } from './region-roles';

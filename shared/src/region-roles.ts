@@ -268,3 +268,10 @@ export function rolesReaderFromEnv(
     backupRegion: env.required('BACKUP_REGION'),
   });
 }
+
+/** Whether this function's region (AWS_REGION) is the active one, for the triggers that only act there. */
+export function thisRegionIsActive(env: EnvReader, table: DynamoDBDocumentClient): () => Promise<boolean> {
+  const region = env.required('AWS_REGION');
+  const roles = rolesReaderFromEnv(env, table);
+  return async () => isActiveRegion(await roles(), region);
+}

@@ -2,13 +2,7 @@
 // service's function file re-exports it, and its serverless.yml sets the environment and the rule.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  cognitoClient,
-  envReader,
-  isActiveRegion,
-  rolesReaderFromEnv,
-  tableClient,
-} from '@cognito-dr/shared';
+import { cognitoClient, envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
 import { type ApiCallOutcome, onCognitoApiCall } from '../capture-api-call';
 
 // Event logging stays off: CloudTrail events can hold attribute values Cognito did not redact.
@@ -20,7 +14,6 @@ const region = env.required('AWS_REGION');
 // Adaptive retry paces the sub lookups (ListUsers, 30 rps per pool) when a burst of events arrives.
 const clientOptions = { region, maxAttempts: 5 };
 const table = tableClient(clientOptions);
-const roles = rolesReaderFromEnv(env, table);
 
 const capture = onCognitoApiCall(
   {
@@ -31,7 +24,7 @@ const capture = onCognitoApiCall(
     origin: region,
     region,
     now: Date.now,
-    isActive: async () => isActiveRegion(await roles(), region),
+    isActive: thisRegionIsActive(env, table),
   },
   logger,
   metrics,

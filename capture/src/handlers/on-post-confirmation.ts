@@ -2,20 +2,13 @@
 // re-exports it, and its serverless.yml sets the environment.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  cognitoClient,
-  envReader,
-  isActiveRegion,
-  rolesReaderFromEnv,
-  tableClient,
-} from '@cognito-dr/shared';
+import { cognitoClient, envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { onPostConfirmation } from '../post-confirmation';
 
 const env = envReader();
 const region = env.required('AWS_REGION');
 const table = tableClient();
-const roles = rolesReaderFromEnv(env, table);
 const logger = new Logger();
 const metrics = new Metrics();
 
@@ -26,7 +19,7 @@ const capture = onPostConfirmation(
     tableName: env.required('TABLE_NAME'),
     origin: region,
     now: Date.now,
-    isActive: async () => isActiveRegion(await roles(), region),
+    isActive: thisRegionIsActive(env, table),
   },
   logger,
   metrics,
