@@ -1,7 +1,15 @@
 // Parses the cognito-dr command line into a command and its options, and says what is wrong when it cannot.
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['status', 'backfill', 'reconcile', 'verify'] as const;
+export const COMMANDS = [
+  'status',
+  'backfill',
+  'reconcile',
+  'verify',
+  'failover',
+  'failback',
+  'drill',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface TargetOptions {
@@ -45,6 +53,14 @@ Commands:
   reconcile   repair every difference between the primary pool and the table: missing and stale records,
               records of users no longer in the pool (tombstoned)
   verify      compare the backup pool with the table user by user; exit code 1 on any drift
+  failover    make the backup region active: pause applying into the backup pool, apply what it had not caught
+              up with (its count is the recovery point), open the backup pool (sign-up, messages, capture) and
+              publish its coordinates; works with the primary region down; safe to run again to finish or check
+  failback    once the primary region answers: apply every change made in the backup region to the primary pool
+              (users who signed up meanwhile migrate in with their password on first sign-in), switch back,
+              publish the primary's coordinates
+  drill       (local stack only) traffic, a primary outage, failover, traffic on the backup, recovery, failback
+              and verification, with the recovery point and time measured
 
 Target (exactly one):
   --stack <file>              the local stack, e.g. .local/stack.json (endpoints come from the file)
@@ -66,13 +82,17 @@ backfill and reconcile:
   --user-list-rps <n>         ListUsers calls per second (default 30)
   --user-read-rps <n>         AdminGetUser + AdminListGroupsForUser calls per second (default 120)
 
+failover and failback (--stack, or --stage with --backup-region: everything is found in the backup region):
+  --primary-region <region>   default us-east-1
+
 Output:
   --json                      machine-readable result on stdout
   --verbose                   also list the usernames concerned (never attribute values)
   -h, --help
 
-Exit codes: 0 done and in sync, 1 drift (verify) or users that failed (backfill, reconcile),
-            2 bad usage or configuration, 3 the run could not complete (its checkpoint is kept),
+Exit codes: 0 done and in sync, 1 drift (verify, drill) or users that failed (backfill, reconcile),
+            2 bad usage or configuration, or a switch that makes no sense now (nothing was changed),
+            3 the run could not complete (its checkpoint is kept; a switch is finished by running it again),
             130 stopped by Ctrl-C at a checkpoint.
 `;
 
@@ -96,10 +116,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   const [commandArg, ...extra] = positionals;
   const command = COMMANDS.find((name) => name === commandArg);
   if (values.help) return { help: true, command };
-  if (commandArg === undefined)
-    throw new UsageError('a command is required: status, backfill, reconcile or verify');
-  if (!command)
-    throw new UsageError(`unknown command "${commandArg}": use status, backfill, reconcile or verify`);
+  if (commandArg === undefined) throw new UsageError(`a command is required: ${COMMANDS.join(', ')}`);
+  if (!command) throw new UsageError(`unknown command "${commandArg}": use ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 
   const target: TargetOptions = {

@@ -40,6 +40,8 @@ read -r table_name control_table_name primary_region backup_region < <(node -e '
 echo "packaging services/replica (stage prod, $backup_region, table $table_name)"
 (cd "$root/services/replica" && "${offline[@]}" node "$serverless" package --stage prod \
   --package "$out/replica" --region "$backup_region" --param "tableName=$table_name" \
-  --param "controlTableName=$control_table_name" --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region")
+  --param "controlTableName=$control_table_name" \
+  --param primaryUserPoolId=offline-package-placeholder --param primaryUserPoolClientId=offline-package-placeholder \
+  --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region")
 
 echo "packaged into $out"

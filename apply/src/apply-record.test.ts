@@ -429,4 +429,21 @@ describe('applyRecordChange', () => {
       });
     });
   });
+
+  it('remembers the own sub of a user it creates, so a deletion named only by that sub can be placed', async () => {
+    const { pool, table, deps } = setup();
+    const noted: [string, string][] = [];
+    const record = userRecord();
+    table.put(recordToItem(record));
+    await applyRecordChange(
+      {
+        ...deps,
+        notePoolSub: async (sub, username) => {
+          noted.push([sub, username]);
+        },
+      },
+      change(record, 'INSERT'),
+    );
+    expect(noted).toEqual([[pool.users.get(record.username)?.attributes.sub, record.username]]);
+  });
 });

@@ -35,6 +35,11 @@ export interface ApplyDeps {
   createMissing: boolean;
   now: () => number;
   newPassword?: () => string;
+  /**
+   * Remembers a created user's own sub (pool-subs.ts), so a later deletion that CloudTrail names only by that sub can
+   * be told whose it was. Unset: not remembered.
+   */
+  notePoolSub?: (sub: string, username: string) => Promise<void>;
 }
 
 export interface RecordChange {
@@ -103,7 +108,7 @@ export async function applyRecordChange(
 /** What converging one user needs: the pool, and whether this pool creates the users it lacks. */
 export type ConvergeDeps = Pick<
   ApplyDeps,
-  'cognito' | 'userPoolId' | 'createMissing' | 'now' | 'newPassword'
+  'cognito' | 'userPoolId' | 'createMissing' | 'now' | 'newPassword' | 'notePoolSub'
 >;
 
 /**
@@ -158,8 +163,9 @@ async function converge(
     if (plan.length === 0) return done;
     try {
       for (const operation of plan) {
-        await executeOperation(pool, record.username, operation, newPassword);
+        const created = await executeOperation(pool, record.username, operation, newPassword);
         done.push(operation.type);
+        if (created && deps.notePoolSub) await deps.notePoolSub(created, record.username);
       }
       return done;
     } catch (error) {

@@ -43,25 +43,27 @@ export async function readTargetUser(pool: TargetPool, username: string): Promis
  * Executes one operation. Each is idempotent on its own: deleting a user that is already gone, or creating a
  * group that already exists, counts as done. Failures that mean "the backup user is not what the plan assumed"
  * (UsernameExistsException, UserNotFoundException) are left to the caller, which re-reads and re-plans.
+ * Resolves to the new user's own sub for a createUser, when Cognito reports it.
  */
 export async function executeOperation(
   pool: TargetPool,
   username: string,
   operation: ConvergeOperation,
   newPassword: () => string,
-): Promise<void> {
+): Promise<string | undefined> {
   const user = { UserPoolId: pool.userPoolId, Username: username };
   switch (operation.type) {
-    case 'createUser':
+    case 'createUser': {
       // SUPPRESS: the backup pool must never send an invitation; users do not know it exists until failover.
-      await pool.cognito.send(
+      const { User } = await pool.cognito.send(
         new AdminCreateUserCommand({
           ...user,
           MessageAction: 'SUPPRESS',
           UserAttributes: toAttributeList(operation.attributes),
         }),
       );
-      return;
+      return User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+    }
     case 'setPermanentPassword':
       await pool.cognito.send(
         new AdminSetUserPasswordCommand({ ...user, Password: newPassword(), Permanent: true }),

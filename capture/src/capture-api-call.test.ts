@@ -77,7 +77,7 @@ const setUp = (options: { refusesFilters?: boolean } = {}) => {
     const item = table.get(username);
     return item && recordFromItem(item);
   };
-  return { pool, table, clock, logs, metrics, handle, captured, record, standby };
+  return { pool, table, clock, logs, metrics, handle, captured, record, standby, deps };
 };
 
 describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
@@ -184,6 +184,43 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
       eventName: 'AdminDisableUser',
     });
     expect(t.table.items.size).toBe(0);
+  });
+
+  it('tombstones a user deleted in a pool where their record names their home sub, by the sub it remembered', async () => {
+    const t = setUp();
+    const remembered = new Map<string, string>();
+    // Bob was created here from a record of the other region: linked to a home sub, with an own sub of this pool.
+    (t.pool.users.get('bob') as { attributes: Record<string, string> }).attributes['custom:source_sub'] =
+      'home-sub';
+    await onCognitoApiCall(
+      {
+        ...t.deps,
+        notePoolSub: async (sub, username) => {
+          remembered.set(sub, username);
+        },
+      },
+      { info: () => {}, warn: () => {}, error: () => {} } as never,
+      { addMetric: () => {} } as never,
+    )({
+      ...fixture('admin-add-user-to-group'),
+      detail: {
+        ...(fixture('admin-add-user-to-group').detail as object),
+        requestParameters: { userPoolId: POOL_ID, username: 'bob' },
+      },
+    });
+    expect(t.record('bob')?.sub).toBe('home-sub');
+    expect(remembered.get(BOB_SUB)).toBe('bob');
+    t.pool.users.delete('bob');
+    t.clock.advance(1000);
+
+    const outcome = await onCognitoApiCall(
+      { ...t.deps, usernameOfPoolSub: async (sub) => remembered.get(sub) },
+      { info: () => {}, warn: () => {}, error: () => {} } as never,
+      { addMetric: () => {} } as never,
+    )(fixture('admin-delete-user'));
+
+    expect(outcome).toEqual({ outcome: 'captured', eventName: 'AdminDeleteUser', result: 'tombstoned' });
+    expect(t.record('bob')).toMatchObject({ deleted: true, sub: 'home-sub' });
   });
 
   it('ignores another pool of the primary region', async () => {

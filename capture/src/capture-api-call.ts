@@ -15,6 +15,8 @@ export interface ApiCallDeps extends CaptureDeps {
   region: string;
   /** Whether this region is the active one (region roles): a standby pool's changes are not captured. */
   isActive: () => Promise<boolean>;
+  /** The username a pool's own sub was remembered for (pool-subs.ts): users whose record names their home sub. */
+  usernameOfPoolSub?: (sub: string) => Promise<string | undefined>;
 }
 
 export type ApiCallOutcome =
@@ -87,6 +89,9 @@ async function resolveUsername(
   // burst of sign-ups (each confirmation is an event) off ListUsers, whose quota is shared by the whole pool.
   const recorded = await usernameOfRecordWithSub(deps.table, deps.tableName, signal.sub);
   if (recorded) return recorded;
+  // A user born in the other region's pool: the table names them by their home sub, this pool's sub was remembered.
+  const remembered = await deps.usernameOfPoolSub?.(signal.sub);
+  if (remembered) return remembered;
   // Deleted: only a record could still connect the sub to a username, and there is none.
   if (DELETING_CALLS.includes(signal.eventName)) return undefined;
   // Not captured yet (or the index has not caught up): the pool knows.

@@ -19,6 +19,11 @@ export interface CaptureDeps {
   origin: string;
   /** Epoch ms. */
   now: () => number;
+  /**
+   * Remembers the pool's own sub of a user linked to a home sub elsewhere (pool-subs.ts), so a later deletion that
+   * CloudTrail names only by that sub can be placed. Unset: not remembered.
+   */
+  notePoolSub?: (sub: string, username: string) => Promise<void>;
 }
 
 export type CaptureResult = StoreResult;
@@ -42,5 +47,7 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
     origin: deps.origin,
     now: readAt,
   });
+  const ownSub = poolUser.user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+  if (deps.notePoolSub && ownSub && ownSub !== record.sub) await deps.notePoolSub(ownSub, record.username);
   return storeSnapshot(deps.table, deps.tableName, record);
 }

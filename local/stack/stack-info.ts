@@ -55,6 +55,11 @@ export interface StackInfo {
    * `{"available": true}` restores it. `GET` answers `{"available": true|false}`.
    */
   control: { primary: string; backup: string };
+  /**
+   * LOCAL ONLY: each region's outbox of emails and SMS (JSON lines: username, destination, code), standing in for
+   * users' inboxes, so a code can be read as a user would; a standby pool's outbox stays empty.
+   */
+  mailbox: { primary: string; backup: string };
   /** Local credentials every client must use: DynamoDB Local keeps one database per access key + region. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   logs: string;

@@ -219,6 +219,7 @@ const bringUp = async (
     supervisor.start(
       tsx(name, 'local/emulators/cognito-local-server.ts', {
         COGNITO_LOCAL_DIR: ensureDir(join(dataDir, name)),
+        COGNITO_LOCAL_MAILBOX: join(dataDir, 'mailbox', `${name}.jsonl`),
         COGNITO_LOCAL_CONFIG: JSON.stringify({
           LambdaClient: { endpoint: url(lambdaPort), region, credentials: LOCAL_CREDENTIALS },
           TriggerFunctions: triggers,
@@ -569,6 +570,10 @@ const bringUp = async (
       backupCloudTrail: `${url(ports.cloudTrailBackup)}/__cloudtrail`,
     },
     control,
+    mailbox: {
+      primary: join(dataDir, 'mailbox', 'cognito-primary.jsonl'),
+      backup: join(dataDir, 'mailbox', 'cognito-backup.jsonl'),
+    },
     credentials: LOCAL_CREDENTIALS,
     logs,
     replicationDelayMs: opts.replicationDelayMs,

@@ -132,8 +132,9 @@ function buildRecord(input: {
   now: number;
 }): UserRecord {
   if (!input.username) throw new RecordFormatError('username', 'missing from the Cognito user');
-  const sub = input.attributes.sub;
-  if (!sub) throw new RecordFormatError('sub', 'missing from the Cognito user');
+  if (!input.attributes.sub) throw new RecordFormatError('sub', 'missing from the Cognito user');
+  // The user's home sub: their own, unless they were created here from another pool's record and link to it.
+  const sub = input.attributes[SOURCE_SUB_ATTRIBUTE] || input.attributes.sub;
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.attributes)) {
     // Cognito treats an empty value as "no attribute"; dropping it keeps record and pool comparable.

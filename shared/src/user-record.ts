@@ -28,10 +28,10 @@ export type UserStatus =
   | 'EXTERNAL_PROVIDER';
 
 export interface UserRecord {
-  /** Primary pool username (partition key). */
+  /** The username (partition key), as the pool reported it. */
   username: string;
   schemaVersion: number;
-  /** The user's `sub` in the primary pool. */
+  /** The user's home sub: their `sub` in the pool they were born in (`custom:source_sub` in any other pool). */
   sub: string;
   /**
    * Every attribute an administrator can write (standard and `custom:*` / `dev:custom:*`), by name.

@@ -10,6 +10,7 @@ import {
   envReader,
   errorName,
   getRecords,
+  notePoolSub,
   rolesReaderFromEnv,
   sqsClient,
   tableClient,
@@ -34,6 +35,9 @@ const metrics = new Metrics();
 const clientConfig = { region: config.region, maxAttempts: 6 };
 
 const table = tableClient(clientConfig);
+// Where this consumer records how far it has got (a failover catches the pool up from there) and the own sub of each
+// user it creates; unset: neither is kept.
+const stateTableName = envReader().optional('STATE_TABLE_NAME');
 const applyDeps: ApplyDeps = {
   cognito: cognitoClient(clientConfig),
   table,
@@ -43,6 +47,9 @@ const applyDeps: ApplyDeps = {
   roles: rolesReaderFromEnv(envReader(), table),
   createMissing: config.createMissing,
   now: Date.now,
+  notePoolSub: stateTableName
+    ? (sub, username) => notePoolSub({ table, tableName: stateTableName }, sub, username)
+    : undefined,
 };
 
 const deadLetter: DeadLetterSink =
@@ -57,8 +64,6 @@ if (config.deadLetter.kind === 'none') {
   );
 }
 
-// Where this consumer records how far it has got (a failover catches the pool up from there); unset: not kept.
-const stateTableName = envReader().optional('STATE_TABLE_NAME');
 /** Written at most every few seconds: a failover only needs to know roughly where the stream was. */
 const WATERMARK_EVERY_MS = 5_000;
 let watermarkWritten = 0;

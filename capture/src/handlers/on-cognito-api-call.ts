@@ -2,7 +2,14 @@
 // service's function file re-exports it, and its serverless.yml sets the environment and the rule.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { cognitoClient, envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  envReader,
+  notePoolSub,
+  tableClient,
+  thisRegionIsActive,
+  usernameOfPoolSub,
+} from '@cognito-dr/shared';
 import { type ApiCallOutcome, onCognitoApiCall } from '../capture-api-call';
 
 // Event logging stays off: CloudTrail events can hold attribute values Cognito did not redact.
@@ -14,6 +21,7 @@ const region = env.required('AWS_REGION');
 // Adaptive retry paces the sub lookups (ListUsers, 30 rps per pool) when a burst of events arrives.
 const clientOptions = { region, maxAttempts: 5 };
 const table = tableClient(clientOptions);
+const state = { table, tableName: env.required('STATE_TABLE_NAME') };
 
 const capture = onCognitoApiCall(
   {
@@ -25,6 +33,8 @@ const capture = onCognitoApiCall(
     region,
     now: Date.now,
     isActive: thisRegionIsActive(env, table),
+    notePoolSub: (sub, username) => notePoolSub(state, sub, username),
+    usernameOfPoolSub: (sub) => usernameOfPoolSub(state, sub),
   },
   logger,
   metrics,

@@ -6,6 +6,7 @@ import {
   cognitoClient,
   envReader,
   notePasswordReset,
+  notePoolSub,
   tableClient,
   thisRegionIsActive,
 } from '@cognito-dr/shared';
@@ -15,6 +16,7 @@ import { onPostConfirmation } from '../post-confirmation';
 const env = envReader();
 const region = env.required('AWS_REGION');
 const table = tableClient();
+const state = { table, tableName: env.required('STATE_TABLE_NAME') };
 const logger = new Logger();
 const metrics = new Metrics();
 
@@ -26,8 +28,8 @@ const capture = onPostConfirmation(
     origin: region,
     now: Date.now,
     isActive: thisRegionIsActive(env, table),
-    noteReset: (username) =>
-      notePasswordReset({ table, tableName: env.required('STATE_TABLE_NAME') }, username, Date.now()),
+    noteReset: (username) => notePasswordReset(state, username, Date.now()),
+    notePoolSub: (sub, username) => notePoolSub(state, sub, username),
   },
   logger,
   metrics,

@@ -2,7 +2,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { convergeUser } from '@cognito-dr/apply';
 import { captureUser } from '@cognito-dr/capture';
-import { cognitoClient, envReader, getRecord, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  envReader,
+  getRecord,
+  notePoolSub,
+  tableClient,
+  thisRegionIsActive,
+} from '@cognito-dr/shared';
 import { completeMigration } from '../migration';
 
 const env = envReader();
@@ -11,6 +18,7 @@ const tableName = env.required('TABLE_NAME');
 export const cognito = cognitoClient();
 export const table = tableClient();
 export const isActive = thisRegionIsActive(env, table);
+export const state = { table, tableName: env.required('STATE_TABLE_NAME') };
 const log = new Logger();
 
 /** Triggers name the pool in their event: the pool names them, so they cannot be given its id themselves. */
@@ -21,6 +29,17 @@ export const completionFor = (userPoolId: string) =>
     readRecord: (username) => getRecord(table, tableName, username),
     converge: (record) => convergeUser({ cognito, userPoolId, createMissing: false, now: Date.now }, record),
     capture: (username) =>
-      captureUser({ cognito, table, userPoolId, tableName, origin: region, now: Date.now }, username),
+      captureUser(
+        {
+          cognito,
+          table,
+          userPoolId,
+          tableName,
+          origin: region,
+          now: Date.now,
+          notePoolSub: (sub, name) => notePoolSub(state, sub, name),
+        },
+        username,
+      ),
     log,
   });

@@ -4,9 +4,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { onPostConfirmation } from '@cognito-dr/capture';
-import { envReader, notePasswordReset } from '@cognito-dr/shared';
+import { envReader, notePasswordReset, notePoolSub } from '@cognito-dr/shared';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { cognito, completionFor, isActive, table } from './completion';
+import { cognito, completionFor, isActive, state, table } from './completion';
 
 const env = envReader();
 const metrics = new Metrics();
@@ -20,8 +20,8 @@ const capture = onPostConfirmation(
     now: Date.now,
     isActive,
     beforeCapture: (event) => completionFor(event.userPoolId)(event.userName, event.request.userAttributes),
-    noteReset: (username) =>
-      notePasswordReset({ table, tableName: env.required('STATE_TABLE_NAME') }, username, Date.now()),
+    noteReset: (username) => notePasswordReset(state, username, Date.now()),
+    notePoolSub: (sub, username) => notePoolSub(state, sub, username),
   },
   new Logger(),
   metrics,

@@ -150,13 +150,14 @@ export class FakeUserPool {
         }
         const attributes = this.writable(input.UserAttributes ?? []);
         this.subCounter++;
+        const sub = `backup-sub-${this.subCounter}`;
         this.users.set(input.Username, {
           username: input.Username,
-          attributes: { sub: `backup-sub-${this.subCounter}`, ...dropEmpty(attributes) },
+          attributes: { sub, ...dropEmpty(attributes) },
           enabled: true,
           status: 'FORCE_CHANGE_PASSWORD',
         });
-        return { User: { Username: input.Username } };
+        return { User: { Username: input.Username, Attributes: [{ Name: 'sub', Value: sub }] } };
       }
       case 'AdminSetUserPassword': {
         const user = this.requireUser(input.Username);
