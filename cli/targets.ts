@@ -124,12 +124,21 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
     if (!value) throw new TargetError(`stack ${stack} has no output ${key}`);
     return value;
   };
-  // The table name is always needed from the primary stack; the replica stack only for the backup pool.
+  const target: Target = { label: `stage ${stage}` };
+  if (!needs.primary && !needs.primaryTable && options.backupRegion) {
+    // Backup side only, its region given: the primary region is never asked, so this works while it is down.
+    const replicaOutputs = await stackOutputs(options.backupRegion, replicaStack);
+    const tableName = output(replicaOutputs, 'ReplicationTableName', replicaStack);
+    if (needs.backup)
+      target.backup = awsPool(options.backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
+    if (needs.backupTable) target.backupTable = awsTable(options.backupRegion, tableName);
+    return target;
+  }
+  // The table name comes from the primary stack; the replica stack is asked only for the backup pool.
   const primaryOutputs = await stackOutputs(primaryRegion, primaryStack);
   const tableName = output(primaryOutputs, 'ReplicationTableName', primaryStack);
   // The primary stack names the backup region it replicates to (serverless-compose deploys the replica there).
   const backupRegion = options.backupRegion ?? primaryOutputs.BackupRegion ?? DEFAULT_BACKUP_REGION;
-  const target: Target = { label: `stage ${stage}` };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
   if (needs.backup) {

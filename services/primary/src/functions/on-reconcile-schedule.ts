@@ -2,67 +2,93 @@
 // triggers and the API-call capture missed. Invoke it with {"mode":"backfill"} once at install, or with
 // {"dryRun":true} to only count the drift.
 //
-// A pool too large for one invocation is covered by a chain: when the time left drops under a minute the run stops
-// at a checkpoint and invokes this same function asynchronously with the checkpoint as its payload (hence
-// lambda:InvokeFunction on itself). The chain is bounded (RECONCILE_MAX_CONTINUATIONS) and meant to run with
-// reserved concurrency 1, so a scheduled run never overlaps a chain still working and the quotas stay shared by one.
+// One run at a time: a lease in the state table (a start while a run holds it does nothing). A pool too large for
+// one invocation is covered by a chain: when the time left drops under a minute the run saves its checkpoint in the
+// state table and invokes this function again asynchronously (hence lambda:InvokeFunction on itself); any later
+// start, scheduled or not, continues the same run. Failed asynchronous invocations go to an SQS destination.
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  budgetFromEnv,
+  DEFAULT_SCHEDULED_RUN_SETTINGS,
+  DEFAULT_WRITES_PER_SECOND,
+  onScheduledRun,
+  runReconcile,
+  type ScheduledRunSummary,
+  stateTableCheckpoints,
+  stateTableLease,
+} from '@cognito-dr/reconcile';
 import { cognitoClient, envReader, systemClock, tableClient } from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_RATES } from '../reconcile/pacer';
-import {
-  DEFAULT_SCHEDULED_RUN_SETTINGS,
-  onReconcileSchedule,
-  type ScheduledRunSummary,
-} from '../reconcile/scheduled-run';
 
 const env = envReader();
+env.requireAll('AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'USER_POOL_ID', 'TABLE_NAME', 'STATE_TABLE_NAME');
 
-// Event logging stays off, as everywhere: a continuation payload holds a username (the scan position).
+// Event logging stays off, as everywhere.
 const logger = new Logger();
 const metrics = new Metrics();
 
 const region = env.required('AWS_REGION');
 const functionName = env.required('AWS_LAMBDA_FUNCTION_NAME');
-// Adaptive retry absorbs throttling the pacers could not prevent (the quota is shared with the application).
+// Adaptive retry absorbs throttling the budget could not prevent (the quota is shared with the application).
 const clientOptions = { region, maxAttempts: 8 };
 const lambda = new LambdaClient({ region });
+const cognito = cognitoClient(clientOptions);
+const table = tableClient(clientOptions);
+const state = { table, tableName: env.required('STATE_TABLE_NAME'), clock: systemClock };
+const budget = budgetFromEnv(env);
+const writesPerSecond = env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_WRITES_PER_SECOND);
+const concurrency = env.positiveNumber('RECONCILE_CONCURRENCY', 8);
+const settings = {
+  ...DEFAULT_SCHEDULED_RUN_SETTINGS,
+  maxInvocations: env.positiveNumber(
+    'RECONCILE_MAX_INVOCATIONS',
+    DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations,
+  ),
+};
 
-const reconcile = onReconcileSchedule({
-  engine: {
-    cognito: cognitoClient(clientOptions),
-    table: tableClient(clientOptions),
-    userPoolId: env.required('USER_POOL_ID'),
-    tableName: env.required('TABLE_NAME'),
-    origin: region,
-    clock: systemClock,
-  },
-  continueWith: async (request) => {
+const reconcile = onScheduledRun({
+  metricPrefix: 'Reconcile',
+  modes: ['reconcile', 'backfill'],
+  // Five minutes: a crashed holder blocks the next start that long at most; renewed every minute while running.
+  lease: stateTableLease(state, 'reconcile', randomUUID(), 5 * 60_000),
+  checkpoints: stateTableCheckpoints(state, 'reconcile'),
+  run: (request, controls) =>
+    runReconcile(
+      {
+        cognito,
+        table,
+        userPoolId: env.required('USER_POOL_ID'),
+        tableName: env.required('TABLE_NAME'),
+        origin: region,
+        clock: systemClock,
+        checkpoints: controls.checkpoints,
+      },
+      {
+        mode: request.mode === 'backfill' ? 'backfill' : 'reconcile',
+        dryRun: request.dryRun,
+        budget,
+        writesPerSecond,
+        concurrency,
+        shouldStop: controls.shouldStop,
+        onFailure: controls.onFailure,
+      },
+    ),
+  continueWith: async () => {
     await lambda.send(
       new InvokeCommand({
         FunctionName: functionName,
         InvocationType: 'Event',
-        Payload: Buffer.from(JSON.stringify(request)),
+        Payload: Buffer.from(JSON.stringify({ continuation: true })),
       }),
     );
   },
+  now: () => systemClock.now(),
   log: logger,
   metrics,
-  settings: {
-    ...DEFAULT_SCHEDULED_RUN_SETTINGS,
-    rates: {
-      userList: env.positiveNumber('RECONCILE_USER_LIST_RPS', DEFAULT_RATES.userList),
-      userRead: env.positiveNumber('RECONCILE_USER_READ_RPS', DEFAULT_RATES.userRead),
-      writes: env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_RATES.writes),
-    },
-    concurrency: env.positiveNumber('RECONCILE_CONCURRENCY', 8),
-    maxContinuations: env.positiveNumber(
-      'RECONCILE_MAX_CONTINUATIONS',
-      DEFAULT_SCHEDULED_RUN_SETTINGS.maxContinuations,
-    ),
-  },
+  settings,
 });
 
 export const handler = async (event: unknown, context: Context): Promise<ScheduledRunSummary> => {

@@ -3,9 +3,10 @@ import { InvalidParameterException } from '@aws-sdk/client-cognito-identity-prov
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { sameSnapshot, type UserRecord } from '@cognito-dr/shared';
 import fc from 'fast-check';
-import { CheckpointMismatchError, memoryCheckpointStore } from './checkpoint';
+import { CheckpointMismatchError } from './checkpoint';
 import { tableDrift } from './drift';
-import { runReconcile } from './engine';
+import { type Budget, budgetOf, QUOTA_CATEGORIES } from './quota';
+import { runReconcile } from './reconcile-direction';
 import { poolRecords, putRecord, scenario, tableRecords } from './testing/scenario';
 
 const inSync = (s: ReturnType<typeof scenario>) => {
@@ -13,8 +14,13 @@ const inSync = (s: ReturnType<typeof scenario>) => {
   return { missing: drift.missing, stale: drift.stale, extra: drift.extra };
 };
 const noDrift = { missing: [], stale: [], extra: [] };
+/** Pacing is covered by its own tests; elsewhere it would only slow the fake clock down. */
+const UNLIMITED = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 1e9])) as Budget;
+const fast = { budget: UNLIMITED, writesPerSecond: 1e9 };
+const callsOf = (s: ReturnType<typeof scenario>, command: string) =>
+  s.pool.calls.filter((call) => call === command).length;
 
-/** Calls of one command per busiest one-second window. */
+/** Calls per busiest one-second window. */
 const busiestSecond = (times: number[]): number => {
   let most = 0;
   let from = 0;
@@ -31,26 +37,50 @@ describe('runReconcile', () => {
       const s = scenario();
       s.pool.addUsers(150);
 
-      const result = await runReconcile(s.deps, { mode: 'backfill' });
+      const result = await runReconcile(s.deps, { mode: 'backfill', partitions: 1, ...fast });
 
       expect(result).toMatchObject({ complete: true, counts: { checked: 150, created: 150, failed: 0 } });
-      expect(s.pool.calls.filter((call) => call === 'ListUsers')).toHaveLength(3);
+      expect(callsOf(s, 'ListUsers')).toBe(3);
       expect(inSync(s)).toEqual(noDrift);
       expect(await s.checkpoints.load()).toBeUndefined();
+    });
+
+    it('lists the pool in sixteen sub-prefix partitions and still covers every user once', async () => {
+      const s = scenario();
+      s.pool.addUsers(400);
+
+      const result = await runReconcile(s.deps, { mode: 'backfill', ...fast });
+
+      expect(result.counts).toMatchObject({ checked: 400, created: 400 });
+      expect(new Set(s.pool.filters.slice(1))).toEqual(
+        new Set([...'0123456789abcdef'].map((d) => `sub ^= "${d}"`)),
+      );
+      expect(new Set(s.table.written).size).toBe(400);
+      expect(inSync(s)).toEqual(noDrift);
+    });
+
+    it('falls back to one listing of the whole pool where the prefix filter is refused', async () => {
+      const s = scenario({ refusesFilters: true });
+      s.pool.addUsers(130);
+
+      const result = await runReconcile(s.deps, { mode: 'backfill', ...fast });
+
+      expect(result.counts).toMatchObject({ checked: 130, created: 130 });
+      expect(inSync(s)).toEqual(noDrift);
     });
 
     it('reaches the same end state against an emulator that ignores paging and returns everyone at once', async () => {
       const s = scenario({ ignoresPaging: true });
       s.pool.addUsers(150);
 
-      const result = await runReconcile(s.deps, { mode: 'backfill' });
+      const result = await runReconcile(s.deps, { mode: 'backfill', partitions: 1, ...fast });
 
       expect(result.counts).toMatchObject({ checked: 150, created: 150 });
-      expect(s.pool.calls.filter((call) => call === 'ListUsers')).toHaveLength(1);
+      expect(callsOf(s, 'ListUsers')).toBe(1);
       expect(inSync(s)).toEqual(noDrift);
     });
 
-    it('keeps record writes under --rate so the replica stays under the backup pool quota', async () => {
+    it('keeps record writes under its rate so the replica stays under the backup pool quota', async () => {
       const s = scenario();
       s.pool.addUsers(120);
       const writeTimes: number[] = [];
@@ -58,33 +88,52 @@ describe('runReconcile', () => {
         writeTimes.push(s.clock.now());
       };
 
-      await runReconcile(s.deps, { mode: 'backfill', rates: { writes: 20 }, concurrency: 16 });
+      await runReconcile(s.deps, {
+        mode: 'backfill',
+        budget: UNLIMITED,
+        writesPerSecond: 20,
+        concurrency: 16,
+      });
 
       expect(writeTimes).toHaveLength(120);
       expect(busiestSecond(writeTimes)).toBeLessThanOrEqual(20);
     });
 
-    it('paces ListUsers at 30 and the per-user reads at 120 calls per second by default', async () => {
+    it('by default spends at most half of each category: ListUsers 15, AdminGetUser 60, AdminListGroupsForUser 25 per second', async () => {
       const s = scenario();
       s.pool.addUsers(600);
 
-      // Undefined (an option not given) keeps the default.
-      await runReconcile(s.deps, {
-        mode: 'reconcile',
-        concurrency: 32,
-        rates: { writes: 10_000, userList: undefined, userRead: undefined },
-      });
+      const result = await runReconcile(s.deps, { mode: 'reconcile', concurrency: 32, writesPerSecond: 1e9 });
 
       const times = (command: string) =>
         s.pool.callTimes.filter((call) => call.command === command).map((call) => call.at);
-      expect(times('ListUsers')).toHaveLength(10);
-      expect(busiestSecond(times('ListUsers'))).toBeLessThanOrEqual(30);
-      expect(times('AdminListGroupsForUser')).toHaveLength(600);
-      expect(busiestSecond(times('AdminListGroupsForUser'))).toBe(120);
+      expect(busiestSecond(times('ListUsers'))).toBeLessThanOrEqual(15);
+      expect(times('AdminGetUser')).toHaveLength(600);
+      expect(busiestSecond(times('AdminGetUser'))).toBeLessThanOrEqual(60);
+      expect(busiestSecond(times('AdminListGroupsForUser'))).toBeLessThanOrEqual(25);
+      expect(result.calls).toMatchObject({ UserRead: 600, UserResourceRead: 600 });
+      expect(result.calls.UserList).toBe(callsOf(s, 'ListUsers') + callsOf(s, 'ListUsersInGroup'));
     });
   });
 
   describe('reconcile', () => {
+    it('costs no per-user Cognito call for a pool whose records are all in sync', async () => {
+      const s = scenario();
+      const names = s.pool.addUsers(300);
+      s.pool.addGroup('gold');
+      for (const name of names.slice(0, 70)) s.pool.groups.get('gold')?.add(name);
+      for (const record of poolRecords(s.pool, s.clock.now() - 1000).values()) putRecord(s.table, record);
+
+      const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
+
+      expect(result.counts).toMatchObject({ checked: 300, unchanged: 300, updated: 0, failed: 0 });
+      expect(callsOf(s, 'AdminGetUser')).toBe(0);
+      expect(callsOf(s, 'AdminListGroupsForUser')).toBe(0);
+      expect(callsOf(s, 'ListUsersInGroup')).toBe(2);
+      expect(s.table.calls).not.toContain('GetCommand');
+      expect(s.table.calls).not.toContain('PutCommand');
+    });
+
     it('repairs stale attributes, enabled flag, status and groups, and leaves in-sync records alone', async () => {
       const s = scenario();
       const [same, edited, disabled, confirmed, grouped] = s.pool.addUsers(5);
@@ -102,18 +151,21 @@ describe('runReconcile', () => {
       user(confirmed).status = 'RESET_REQUIRED';
       s.pool.groups.get('gold')?.add(grouped as string);
 
-      const result = await runReconcile(s.deps, { mode: 'reconcile' });
+      const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
 
       expect(result.counts).toEqual({
         checked: 5,
         created: 0,
         updated: 4,
         tombstoned: 0,
+        deleted: 0,
         unchanged: 1,
         failed: 0,
       });
       expect(inSync(s)).toEqual(noDrift);
       expect(tableRecords(s.table).get(same as string)?.version).toBe(before.get(same as string)?.version);
+      // Only the users that differ are read one by one.
+      expect(callsOf(s, 'AdminGetUser')).toBe(4);
     });
 
     it('tombstones the record of a user the pool no longer has, after AdminGetUser confirms it is gone', async () => {
@@ -123,13 +175,26 @@ describe('runReconcile', () => {
       s.pool.users.delete(gone as string);
       s.clock.advance(1000);
 
-      const result = await runReconcile(s.deps, { mode: 'reconcile' });
+      const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
 
       expect(result.counts).toMatchObject({ checked: 2, tombstoned: 1, unchanged: 1 });
       const records = tableRecords(s.table);
       expect(records.get(gone as string)).toMatchObject({ deleted: true });
       expect(records.get(kept as string)?.deleted).toBeUndefined();
-      expect(s.pool.calls.filter((call) => call === 'AdminGetUser')).toHaveLength(1);
+      expect(callsOf(s, 'AdminGetUser')).toBe(1);
+    });
+
+    it('takes a record whose username differs only in case for the listed user, not for a departed one', async () => {
+      const s = scenario();
+      const [name] = s.pool.addUsers(1);
+      const record = poolRecords(s.pool, s.clock.now() - 1000).get(name as string) as UserRecord;
+      putRecord(s.table, record);
+      putRecord(s.table, { ...record, username: (name as string).toUpperCase() });
+
+      const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
+
+      expect(result.counts).toMatchObject({ tombstoned: 0, failed: 0 });
+      expect(callsOf(s, 'AdminGetUser')).toBe(0);
     });
 
     it('brings back a user re-created under the name of a tombstone', async () => {
@@ -138,7 +203,7 @@ describe('runReconcile', () => {
       const record = poolRecords(s.pool, s.clock.now() - 5000).get(back as string) as UserRecord;
       putRecord(s.table, { ...record, deleted: true, deletedAt: record.updatedAt, expiresAt: 1 });
 
-      const result = await runReconcile(s.deps, { mode: 'reconcile' });
+      const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
 
       expect(result.counts).toMatchObject({ created: 1 });
       expect(tableRecords(s.table).get(back as string)?.deleted).toBeUndefined();
@@ -150,7 +215,7 @@ describe('runReconcile', () => {
       const newer = poolRecords(s.pool, s.clock.now() + 60_000).get(user as string) as UserRecord;
       putRecord(s.table, { ...newer, attributes: { ...newer.attributes, 'custom:tier': 'newer' } });
 
-      const result = await runReconcile(s.deps, { mode: 'reconcile' });
+      const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
 
       expect(result.counts).toMatchObject({ unchanged: 1, updated: 0 });
       expect(tableRecords(s.table).get(user as string)?.attributes['custom:tier']).toBe('newer');
@@ -167,20 +232,21 @@ describe('runReconcile', () => {
       s.pool.users.delete(gone as string);
       const itemsBefore = structuredClone([...s.table.items]);
 
-      const dry = await runReconcile(s.deps, { mode: 'reconcile', dryRun: true });
+      const dry = await runReconcile(s.deps, { mode: 'reconcile', dryRun: true, ...fast });
 
       expect(dry.counts).toEqual({
         checked: 5,
         created: 2,
         updated: 1,
         tombstoned: 1,
+        deleted: 0,
         unchanged: 1,
         failed: 0,
       });
       expect([...s.table.items]).toEqual(itemsBefore);
       expect(s.table.calls).not.toContain('PutCommand');
 
-      const real = await runReconcile(s.deps, { mode: 'reconcile' });
+      const real = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
       expect(real.counts).toEqual(dry.counts);
     });
 
@@ -195,13 +261,17 @@ describe('runReconcile', () => {
       };
       const failures: unknown[] = [];
 
-      const result = await runReconcile(s.deps, { mode: 'reconcile', onFailure: (f) => failures.push(f) });
+      const result = await runReconcile(s.deps, {
+        mode: 'reconcile',
+        ...fast,
+        onFailure: (f) => failures.push(f),
+      });
 
       expect(result).toMatchObject({ complete: true, counts: { created: 9, failed: 1 } });
       expect(failures).toEqual([
         {
-          user: expect.stringMatching(/^[0-9a-f]{16}$/),
-          phase: 'pool',
+          user: expect.stringMatching(/^[0-9a-f]{12}$/),
+          phase: 'listing',
           error: 'ProvisionedThroughputExceededException',
         },
       ]);
@@ -215,7 +285,7 @@ describe('runReconcile', () => {
       const record = poolRecords(s.pool, s.clock.now() - 1000).get(user as string) as UserRecord;
       s.table.put({ ...record, schemaVersion: 99 });
 
-      const result = await runReconcile(s.deps, { mode: 'reconcile' });
+      const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
 
       expect(result.counts).toMatchObject({ failed: 1, updated: 0 });
       expect(s.table.get(user as string)?.schemaVersion).toBe(99);
@@ -223,116 +293,92 @@ describe('runReconcile', () => {
   });
 
   describe('checkpoint and resume', () => {
-    const stopAfter = (count: number, counts: () => number) => () => counts() >= count;
+    const setUp = () => {
+      const s = scenario();
+      s.pool.addUsers(400);
+      s.pool.addUsers(20, 'gone-');
+      s.pool.addGroup('gold');
+      for (const name of [...s.pool.users.keys()].slice(0, 150)) s.pool.groups.get('gold')?.add(name);
+      for (const record of poolRecords(s.pool, s.clock.now() - 1000).values()) {
+        if (record.username.startsWith('gone-') || Number(record.username.slice(-4)) % 3 === 0)
+          putRecord(s.table, record);
+      }
+      for (const name of [...s.pool.users.keys()]) if (name.startsWith('gone-')) s.pool.users.delete(name);
+      return s;
+    };
 
     it.each([
-      ['one user at a time, stopped in the pool phase', 1, 70],
-      ['eight at a time, stopped in the pool phase', 8, 95],
-      ['one at a time, stopped in the table phase', 1, 135],
+      ['in the listing phase', 'listing' as const, 90],
+      ['late in the listing phase', 'listing' as const, 300],
+      ['in the table phase', 'table' as const, 0],
     ])(
-      '%s: resumes where it stopped, ends as an uninterrupted run, does no user twice',
-      async (_, concurrency, stop) => {
-        const setUp = () => {
-          const s = scenario();
-          s.pool.addUsers(120);
-          s.pool.addUsers(20, 'gone-');
-          for (const record of poolRecords(s.pool, s.clock.now() - 1000).values()) {
-            if (record.username.startsWith('gone-') || Number(record.username.slice(-4)) % 3 === 0) {
-              putRecord(s.table, record);
-            }
-          }
-          for (const name of [...s.pool.users.keys()])
-            if (name.startsWith('gone-')) s.pool.users.delete(name);
-          return s;
-        };
+      'stopped %s: resumes where it stopped, ends as an uninterrupted run, writes no user twice',
+      async (_, phase, after) => {
         const reference = setUp();
-        const uninterrupted = await runReconcile(reference.deps, { mode: 'reconcile', concurrency });
+        const options = {
+          mode: 'reconcile' as const,
+          ...fast,
+          partitions: 1 as const,
+          segments: 2,
+          scanPageSize: 50,
+        };
+        const uninterrupted = await runReconcile(reference.deps, options);
 
         const s = setUp();
-        let checked = 0;
+        let stop = false;
         const first = await runReconcile(s.deps, {
-          mode: 'reconcile',
-          concurrency,
-          shouldStop: stopAfter(stop, () => checked),
+          ...options,
+          shouldStop: () => stop,
           onProgress: (progress) => {
-            checked = progress.counts.checked;
+            stop = progress.phase === phase && progress.counts.checked >= after;
           },
         });
         expect(first.complete).toBe(false);
-        expect(await s.checkpoints.load()).toBeDefined();
-        const listedBeforeStop = s.pool.calls.filter((call) => call === 'ListUsers').length;
+        const saved = await s.checkpoints.load();
+        expect(saved?.checkpoint.phase).toBe(phase);
 
-        const second = await runReconcile(s.deps, { mode: 'reconcile', concurrency });
+        const second = await runReconcile(s.deps, options);
 
         expect(second.complete).toBe(true);
         expect(second.counts).toEqual(uninterrupted.counts);
+        expect(second.invocations).toBe(2);
         expect(first.delta.checked + second.delta.checked).toBe(uninterrupted.counts.checked);
         expect(new Set(s.table.written).size).toBe(s.table.written.length);
         expect(s.table.written.sort()).toEqual(reference.table.written.sort());
-        expect(s.pool.calls.filter((call) => call === 'AdminListGroupsForUser')).toHaveLength(120);
-        expect(s.pool.calls.filter((call) => call === 'AdminGetUser')).toHaveLength(20);
-        // The page the run stopped in is fetched once more; no other page is.
-        expect(s.pool.calls.filter((call) => call === 'ListUsers').length).toBeLessThanOrEqual(
-          Math.max(listedBeforeStop, 2) + 2,
-        );
+        // The departed users are confirmed one by one, nobody else: the seen set survived the stop.
+        expect(callsOf(s, 'AdminGetUser')).toBe(callsOf(reference, 'AdminGetUser'));
         expect(inSync(s)).toEqual(noDrift);
         expect(await s.checkpoints.load()).toBeUndefined();
       },
     );
 
-    it('still ends in sync when the seen set was dropped from the checkpoint (a payload too large for Lambda)', async () => {
+    it('starts a partition over when its saved PaginationToken has expired', async () => {
       const s = scenario();
-      s.pool.addUsers(90);
+      s.pool.addUsers(130);
       let stop = false;
-      const first = await runReconcile(s.deps, {
-        mode: 'reconcile',
-        concurrency: 1,
+      await runReconcile(s.deps, {
+        mode: 'backfill',
+        partitions: 1,
+        ...fast,
         shouldStop: () => stop,
         onProgress: (progress) => {
-          stop = progress.counts.checked >= 75;
+          stop = progress.counts.checked >= 60;
         },
       });
-      const checkpoint = { ...first.checkpoint, seen: undefined } as NonNullable<typeof first.checkpoint>;
-
-      const second = await runReconcile(
-        { ...s.deps, checkpoints: memoryCheckpointStore(checkpoint) },
-        { mode: 'reconcile' },
+      const saved = await s.checkpoints.load();
+      const checkpoint = saved?.checkpoint as NonNullable<typeof saved>['checkpoint'];
+      expect(checkpoint.partitions[0]?.token).toBeDefined();
+      await s.checkpoints.save(
+        { ...checkpoint, partitions: [{ prefix: '', token: 'expired', done: false }] },
+        [],
       );
+      s.pool.failNext('ListUsers', new InvalidParameterException({ message: 'expired', $metadata: {} }));
 
-      expect(second.counts).toMatchObject({ checked: 90, created: 90, failed: 0 });
+      const result = await runReconcile(s.deps, { mode: 'backfill', partitions: 1, ...fast });
+
+      expect(result).toMatchObject({ complete: true, counts: { created: 130, failed: 0 } });
       expect(inSync(s)).toEqual(noDrift);
     });
-
-    it.each([
-      ['in the middle of a page', 10],
-      ['between two pages', 0],
-    ])(
-      'starts the listing over when the saved PaginationToken has expired (stopped %s)',
-      async (_, index) => {
-        const s = scenario();
-        s.pool.addUsers(130);
-        let stop = false;
-        await runReconcile(s.deps, {
-          mode: 'backfill',
-          concurrency: 1,
-          shouldStop: () => stop,
-          onProgress: (progress) => {
-            stop = progress.counts.checked >= 70;
-          },
-        });
-        const saved = await s.checkpoints.load();
-        await s.checkpoints.save({
-          ...(saved as NonNullable<typeof saved>),
-          pool: { token: 'expired', index },
-        });
-        s.pool.failNext('ListUsers', new InvalidParameterException({ message: 'expired', $metadata: {} }));
-
-        const result = await runReconcile(s.deps, { mode: 'backfill' });
-
-        expect(result).toMatchObject({ complete: true, counts: { created: 130, failed: 0 } });
-        expect(inSync(s)).toEqual(noDrift);
-      },
-    );
 
     it('refuses a checkpoint written for another pool, mode or dry-run setting', async () => {
       const s = scenario();
@@ -340,7 +386,8 @@ describe('runReconcile', () => {
       let stop = false;
       await runReconcile(s.deps, {
         mode: 'backfill',
-        concurrency: 1,
+        partitions: 1,
+        ...fast,
         shouldStop: () => stop,
         onProgress: () => {
           stop = true;
@@ -361,9 +408,7 @@ describe('runReconcile', () => {
         fc.integer({ min: 0, max: 100 }),
         fc.array(
           fc.constantFrom('missing', 'stale-attr', 'stale-groups', 'disabled', 'gone', 'tombstoned', 'same'),
-          {
-            maxLength: 100,
-          },
+          { maxLength: 100 },
         ),
         fc.boolean(),
         fc.integer({ min: 1, max: 12 }),
@@ -386,13 +431,11 @@ describe('runReconcile', () => {
             }
           });
 
-          // Pacing is covered above; here it would only slow the fake clock down.
-          const rates = { userList: 1e9, userRead: 1e9, writes: 1e9 };
-          const result = await runReconcile(s.deps, { mode: 'reconcile', concurrency, rates });
+          const result = await runReconcile(s.deps, { mode: 'reconcile', concurrency, ...fast });
 
           expect(result.counts.failed).toBe(0);
           expect(inSync(s)).toEqual(noDrift);
-          const again = await runReconcile(s.deps, { mode: 'reconcile', concurrency, rates });
+          const again = await runReconcile(s.deps, { mode: 'reconcile', concurrency, ...fast });
           expect(again.counts).toMatchObject({ created: 0, updated: 0, tombstoned: 0 });
           const records = tableRecords(s.table);
           for (const [name, record] of poolRecords(s.pool, s.clock.now())) {
@@ -403,4 +446,13 @@ describe('runReconcile', () => {
       { numRuns: 25 },
     );
   }, 30_000);
+});
+
+describe('budgetOf', () => {
+  it('takes half of every default quota unless told otherwise, and names a bad category or rate', () => {
+    expect(budgetOf()).toMatchObject({ UserList: 15, UserRead: 60, UserResourceRead: 25, UserUpdate: 12.5 });
+    expect(budgetOf({ UserList: 5 }, 0.2)).toMatchObject({ UserList: 5, UserRead: 24 });
+    expect(() => budgetOf({}, 1.5)).toThrow(/quota share/);
+    expect(() => budgetOf({ UserRead: -1 })).toThrow(/UserRead/);
+  });
 });

@@ -1,0 +1,99 @@
+// Scheduled (daily by default) and on-demand repair of the backup pool from the table's replica in this region:
+// every missing, stale or extra backup user is converged through @cognito-dr/apply, the stream consumer's own
+// convergence. Uses only backup-region resources, so it works with the primary region down. Invoke it with
+// {"dryRun":true} to only count the drift.
+//
+// One run at a time through a lease in this region's state table; a run longer than one invocation continues itself
+// asynchronously from its checkpoint there. Failed asynchronous invocations go to an SQS destination.
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  budgetFromEnv,
+  DEFAULT_SCHEDULED_RUN_SETTINGS,
+  onScheduledRun,
+  runRepair,
+  type ScheduledRunSummary,
+  stateTableCheckpoints,
+  stateTableLease,
+} from '@cognito-dr/reconcile';
+import { cognitoClient, envReader, systemClock, tableClient } from '@cognito-dr/shared';
+import type { Context } from 'aws-lambda';
+
+const env = envReader();
+env.requireAll(
+  'AWS_REGION',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'BACKUP_USER_POOL_ID',
+  'TABLE_NAME',
+  'STATE_TABLE_NAME',
+);
+
+// Event logging stays off, as everywhere.
+const logger = new Logger();
+const metrics = new Metrics();
+
+const region = env.required('AWS_REGION');
+const functionName = env.required('AWS_LAMBDA_FUNCTION_NAME');
+// Adaptive retry absorbs throttling the budget could not prevent (the quotas are shared with the stream consumer).
+const clientOptions = { region, maxAttempts: 8 };
+const lambda = new LambdaClient({ region });
+const cognito = cognitoClient(clientOptions);
+const table = tableClient(clientOptions);
+const state = { table, tableName: env.required('STATE_TABLE_NAME'), clock: systemClock };
+const budget = budgetFromEnv(env);
+const settings = {
+  ...DEFAULT_SCHEDULED_RUN_SETTINGS,
+  maxInvocations: env.positiveNumber('REPAIR_MAX_INVOCATIONS', DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations),
+};
+
+/**
+ * The handler, given whether this region should repair now (region roles decide; the backup pool of an active
+ * region is a source, not a target). Default: always.
+ */
+export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () => true) => {
+  const repair = onScheduledRun({
+    metricPrefix: 'Repair',
+    modes: ['repair'],
+    shouldRun,
+    // Five minutes: a crashed holder blocks the next start that long at most; renewed every minute while running.
+    lease: stateTableLease(state, 'repair', randomUUID(), 5 * 60_000),
+    checkpoints: stateTableCheckpoints(state, 'repair'),
+    run: (request, controls) =>
+      runRepair(
+        {
+          cognito,
+          table,
+          userPoolId: env.required('BACKUP_USER_POOL_ID'),
+          tableName: env.required('TABLE_NAME'),
+          region,
+          clock: systemClock,
+          checkpoints: controls.checkpoints,
+        },
+        { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
+      ),
+    continueWith: async () => {
+      await lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify({ continuation: true })),
+        }),
+      );
+    },
+    now: () => systemClock.now(),
+    log: logger,
+    metrics,
+    settings,
+  });
+  return async (event: unknown, context: Context): Promise<ScheduledRunSummary> => {
+    try {
+      return await repair(event, context);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+};
+
+export const handler = repairHandler();
