@@ -626,7 +626,7 @@ export async function runReconcileSim(argv: string[]): Promise<void> {
       users: { type: 'string', default: '1000000' },
       'group-share': { type: 'string', default: '0.2' },
       'two-group-users': { type: 'string', default: '4000' },
-      'membership-sweep': { type: 'string', default: '0,0.5,1' },
+      'membership-sweep': { type: 'string', default: '0,1' },
     },
   });
   const users = Number(values.users);

@@ -14,6 +14,7 @@ export {
 export { type BackupDrift, backupDrift, driftCount, type TableDrift, tableDrift } from './drift';
 export type { Progress, RunResult, UserOutcome, WalkOptions } from './engine';
 export { readBackupInventory, readPrimaryInventory } from './inventory';
+export { invokeItself, publishingMetrics } from './lambda-chain';
 export {
   type Budget,
   type BudgetedCognito,

@@ -9,12 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   budgetFromEnv,
   DEFAULT_SCHEDULED_RUN_SETTINGS,
   DEFAULT_WRITES_PER_SECOND,
+  invokeItself,
   onScheduledRun,
+  publishingMetrics,
   runReconcile,
   type ScheduledRunSummary,
   stateTableCheckpoints,
@@ -76,25 +78,14 @@ const reconcile = onScheduledRun({
         onFailure: controls.onFailure,
       },
     ),
-  continueWith: async () => {
-    await lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'Event',
-        Payload: Buffer.from(JSON.stringify({ continuation: true })),
-      }),
-    );
-  },
+  continueWith: invokeItself(lambda, functionName),
   now: () => systemClock.now(),
   log: logger,
   metrics,
   settings,
 });
 
-export const handler = async (event: unknown, context: Context): Promise<ScheduledRunSummary> => {
-  try {
-    return await reconcile(event, context);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};
+export const handler: (event: unknown, context: Context) => Promise<ScheduledRunSummary> = publishingMetrics(
+  reconcile,
+  metrics,
+);

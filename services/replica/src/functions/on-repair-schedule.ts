@@ -8,11 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   budgetFromEnv,
   DEFAULT_SCHEDULED_RUN_SETTINGS,
+  invokeItself,
   onScheduledRun,
+  publishingMetrics,
   runRepair,
   type ScheduledRunSummary,
   stateTableCheckpoints,
@@ -73,27 +75,13 @@ export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () =
         },
         { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
       ),
-    continueWith: async () => {
-      await lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: Buffer.from(JSON.stringify({ continuation: true })),
-        }),
-      );
-    },
+    continueWith: invokeItself(lambda, functionName),
     now: () => systemClock.now(),
     log: logger,
     metrics,
     settings,
   });
-  return async (event: unknown, context: Context): Promise<ScheduledRunSummary> => {
-    try {
-      return await repair(event, context);
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+  return publishingMetrics<unknown, Context, ScheduledRunSummary>(repair, metrics);
 };
 
 export const handler = repairHandler();
