@@ -127,7 +127,7 @@ const DEFAULTS = {
   scanPageSize: 500,
 };
 /** References per chunk: well inside DynamoDB's 400 KB item limit with the key and attributes around it. */
-export const MAX_CHUNK_REFS = 50_000;
+const MAX_CHUNK_REFS = 50_000;
 const HEX_DIGITS = '0123456789abcdef';
 
 /** Runs (or continues, when the store holds a checkpoint of the same kind) one walk in `direction`. */

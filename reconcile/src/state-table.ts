@@ -62,9 +62,9 @@ export function stateTableCheckpoints({ table, tableName, clock }: StateTable, j
           );
         }
       }
-      if (chunks.length !== checkpoint.chunks) {
-        throw new Error(`state table holds ${chunks.length} of the checkpoint's ${checkpoint.chunks} chunks`);
-      }
+      // Chunks are written once and expire three days later; a run stalled that long cannot be continued, only
+      // started over (which is what an absent checkpoint means).
+      if (chunks.length !== checkpoint.chunks) return undefined;
       return { checkpoint, chunks };
     },
     async save(checkpoint: Checkpoint, added: Chunk[]) {
@@ -105,7 +105,7 @@ export function stateTableCheckpoints({ table, tableName, clock }: StateTable, j
 }
 
 /** The lease was taken over (it expired while we held it): stop, another run is working. */
-export class LeaseLostError extends Error {
+class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
 }
 
