@@ -352,6 +352,43 @@ describe('runReconcile', () => {
       },
     );
 
+    it('keeps saving checkpoints (and so renewing its lease) while only group members are left to list', async () => {
+      const s = scenario();
+      const names = s.pool.addUsers(300);
+      s.pool.addGroup('gold');
+      for (const name of names) s.pool.groups.get('gold')?.add(name);
+      for (const record of poolRecords(s.pool, s.clock.now() - 1000).values()) putRecord(s.table, record);
+      const saved: { partitionsDone: boolean; groupsLeft: number }[] = [];
+      const store = s.checkpoints;
+      const watched = {
+        ...store,
+        save: async (
+          checkpoint: Parameters<typeof store.save>[0],
+          added: Parameters<typeof store.save>[1],
+        ) => {
+          saved.push({
+            partitionsDone: checkpoint.partitions.every((partition) => partition.done),
+            groupsLeft: checkpoint.groups.pending.length,
+          });
+          return store.save(checkpoint, added);
+        },
+      };
+
+      // One group listed at 60 a page is slower than sixteen partitions: the group listing is the tail.
+      const result = await runReconcile(
+        { ...s.deps, checkpoints: watched },
+        {
+          mode: 'reconcile',
+          budget: { ...UNLIMITED, UserList: 2 },
+          writesPerSecond: 1e9,
+          checkpointEveryMs: 1000,
+        },
+      );
+
+      expect(result.complete).toBe(true);
+      expect(saved.filter((save) => save.partitionsDone && save.groupsLeft > 0).length).toBeGreaterThan(1);
+    });
+
     it('starts a partition over when its saved PaginationToken has expired', async () => {
       const s = scenario();
       s.pool.addUsers(130);

@@ -383,6 +383,8 @@ class Walk {
             current.token = page.NextToken || undefined;
             const list = this.membersOf(current.name);
             for (const ref of refs) list.push(ref);
+            // Checkpoints (and the lease's renewal with them) go on while only groups are left to list.
+            await this.progressed();
             if (current.token !== undefined && this.stop()) {
               finished = false;
               break;
