@@ -389,6 +389,28 @@ describe('runReconcile', () => {
       expect(saved.filter((save) => save.partitionsDone && save.groupsLeft > 0).length).toBeGreaterThan(1);
     });
 
+    it('when one partition fails, ends only after every other has stopped, with their progress saved', async () => {
+      const s = scenario();
+      s.pool.addUsers(2000);
+      let listings = 0;
+      s.pool.beforeSend = (command) => {
+        if (command === 'ListUsers' && ++listings === 30)
+          throw Object.assign(new Error('boom'), { name: 'InternalErrorException' });
+      };
+
+      await expect(runReconcile(s.deps, { mode: 'backfill', ...fast })).rejects.toThrow('boom');
+      const callsWhenItEnded = s.pool.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(s.pool.calls.length).toBe(callsWhenItEnded);
+      const saved = await s.checkpoints.load();
+      expect(saved?.checkpoint.counts.checked).toBe(s.table.written.length);
+      expect(saved?.checkpoint.partitions.some((partition) => partition.token !== undefined)).toBe(true);
+      s.pool.beforeSend = undefined;
+      const resumed = await runReconcile(s.deps, { mode: 'backfill', ...fast });
+      expect(resumed.counts).toMatchObject({ checked: 2000, created: 2000, failed: 0 });
+    });
+
     it('starts a partition over when its saved PaginationToken has expired', async () => {
       const s = scenario();
       s.pool.addUsers(130);

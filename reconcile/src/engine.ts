@@ -238,6 +238,23 @@ class Walk {
     };
   }
 
+  /**
+   * Waits for every worker. The first failure stops the others at their next page, and is thrown only once all have
+   * ended: nothing may still be working on the checkpoint when the invocation saves it and returns.
+   */
+  private async together(workers: Promise<void>[]): Promise<void> {
+    const results = await Promise.allSettled(
+      workers.map((worker) =>
+        worker.catch((error: unknown) => {
+          this.stopped = true;
+          throw error;
+        }),
+      ),
+    );
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
   private stop(): boolean {
     if (!this.stopped && this.options.shouldStop?.()) this.stopped = true;
     return this.stopped;
@@ -253,7 +270,7 @@ class Walk {
       }));
     }
     if (!this.direction.listsGroups) this.checkpoint.groups.listed = true;
-    await Promise.all([
+    await this.together([
       this.listGroups(),
       ...this.checkpoint.partitions.map((partition) => this.listPartition(partition)),
     ]);
@@ -409,7 +426,7 @@ class Walk {
       this.checkpoint.segments = Array.from({ length: this.settings.segments }, () => ({ done: false }));
     }
     const total = this.checkpoint.segments.length;
-    await Promise.all(
+    await this.together(
       this.checkpoint.segments.map(async (segment, index) => {
         if (segment.done || this.stop()) return;
         const pages = paginateScan(

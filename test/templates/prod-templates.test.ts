@@ -705,6 +705,9 @@ describe.each(RUNS)('$name: one run at a time, whatever the account', (run) => {
     const env = (props(run.template(), run.fn).Environment as { Variables: Record<string, unknown> })
       .Variables;
     expect(env.STATE_TABLE_NAME).toBe('cognito-dr-state-prod');
+    // Half of each quota category unless the quotaShare / cognitoRps parameters say otherwise.
+    expect(String(env.QUOTA_SHARE)).toBe('0.5');
+    expect(env.COGNITO_RPS).toBe('');
   });
 
   it('reads its pool and the table with exactly the calls it makes', () => {

@@ -54,6 +54,8 @@ export class PagingUserPool extends FakeUserPool {
     const name = command.constructor.name.replace(/Command$/, '');
     const input = command.input;
     if (this.clock) this.callTimes.push({ command: name, at: this.clock.now() });
+    if (name === 'ListUsers' || name === 'ListGroups' || name === 'ListUsersInGroup')
+      this.beforeSend?.(name, input);
     switch (name) {
       case 'ListUsers':
         this.calls.push(name);
