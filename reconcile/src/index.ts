@@ -12,11 +12,10 @@ export {
 export { backupDrift, driftCount, tableDrift } from './drift';
 export type { Progress, RunResult, UserOutcome, WalkOptions } from './engine';
 export { readBackupInventory, readPrimaryInventory } from './inventory';
-export { invokeItself, publishingMetrics } from './lambda-chain';
+export { publishingMetrics, scheduledRunClients } from './lambda-chain';
 export {
   type Budget,
   budgetedCognito,
-  budgetFromEnv,
   budgetOf,
   type CallCounts,
   DEFAULT_QUOTAS,

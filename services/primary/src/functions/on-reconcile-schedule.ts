@@ -9,47 +9,30 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  budgetFromEnv,
   DEFAULT_SCHEDULED_RUN_SETTINGS,
   DEFAULT_WRITES_PER_SECOND,
-  invokeItself,
   onScheduledRun,
   publishingMetrics,
   runReconcile,
   type ScheduledRunSummary,
+  scheduledRunClients,
   stateTableCheckpoints,
   stateTableLease,
 } from '@cognito-dr/reconcile';
-import { cognitoClient, envReader, systemClock, tableClient } from '@cognito-dr/shared';
+import { envReader, systemClock } from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
 
 const env = envReader();
-env.requireAll('AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'USER_POOL_ID', 'TABLE_NAME', 'STATE_TABLE_NAME');
+env.requireAll('USER_POOL_ID', 'TABLE_NAME');
+const { region, cognito, table, state, budget, continueWith } = scheduledRunClients(env);
 
 // Event logging stays off, as everywhere.
 const logger = new Logger();
 const metrics = new Metrics();
 
-const region = env.required('AWS_REGION');
-const functionName = env.required('AWS_LAMBDA_FUNCTION_NAME');
-// Adaptive retry absorbs throttling the budget could not prevent (the quota is shared with the application).
-const clientOptions = { region, maxAttempts: 8 };
-const lambda = new LambdaClient({ region });
-const cognito = cognitoClient(clientOptions);
-const table = tableClient(clientOptions);
-const state = { table, tableName: env.required('STATE_TABLE_NAME'), clock: systemClock };
-const budget = budgetFromEnv(env);
 const writesPerSecond = env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_WRITES_PER_SECOND);
 const concurrency = env.positiveNumber('RECONCILE_CONCURRENCY', 8);
-const settings = {
-  ...DEFAULT_SCHEDULED_RUN_SETTINGS,
-  maxInvocations: env.positiveNumber(
-    'RECONCILE_MAX_INVOCATIONS',
-    DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations,
-  ),
-};
 
 const reconcile = onScheduledRun({
   metricPrefix: 'Reconcile',
@@ -78,11 +61,17 @@ const reconcile = onScheduledRun({
         onFailure: controls.onFailure,
       },
     ),
-  continueWith: invokeItself(lambda, functionName),
+  continueWith,
   now: () => systemClock.now(),
   log: logger,
   metrics,
-  settings,
+  settings: {
+    ...DEFAULT_SCHEDULED_RUN_SETTINGS,
+    maxInvocations: env.positiveNumber(
+      'RECONCILE_MAX_INVOCATIONS',
+      DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations,
+    ),
+  },
 });
 
 export const handler: (event: unknown, context: Context) => Promise<ScheduledRunSummary> = publishingMetrics(

@@ -8,43 +8,27 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  budgetFromEnv,
   DEFAULT_SCHEDULED_RUN_SETTINGS,
-  invokeItself,
   onScheduledRun,
   publishingMetrics,
   runRepair,
   type ScheduledRunSummary,
+  scheduledRunClients,
   stateTableCheckpoints,
   stateTableLease,
 } from '@cognito-dr/reconcile';
-import { cognitoClient, envReader, systemClock, tableClient } from '@cognito-dr/shared';
+import { envReader, systemClock } from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
 
 const env = envReader();
-env.requireAll(
-  'AWS_REGION',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'BACKUP_USER_POOL_ID',
-  'TABLE_NAME',
-  'STATE_TABLE_NAME',
-);
+env.requireAll('BACKUP_USER_POOL_ID', 'TABLE_NAME');
+const { region, cognito, table, state, budget, continueWith } = scheduledRunClients(env);
 
 // Event logging stays off, as everywhere.
 const logger = new Logger();
 const metrics = new Metrics();
 
-const region = env.required('AWS_REGION');
-const functionName = env.required('AWS_LAMBDA_FUNCTION_NAME');
-// Adaptive retry absorbs throttling the budget could not prevent (the quotas are shared with the stream consumer).
-const clientOptions = { region, maxAttempts: 8 };
-const lambda = new LambdaClient({ region });
-const cognito = cognitoClient(clientOptions);
-const table = tableClient(clientOptions);
-const state = { table, tableName: env.required('STATE_TABLE_NAME'), clock: systemClock };
-const budget = budgetFromEnv(env);
 const settings = {
   ...DEFAULT_SCHEDULED_RUN_SETTINGS,
   maxInvocations: env.positiveNumber('REPAIR_MAX_INVOCATIONS', DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations),
@@ -54,34 +38,35 @@ const settings = {
  * The handler, given whether this region should repair now (region roles decide; the backup pool of an active
  * region is a source, not a target). Default: always.
  */
-export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () => true) => {
-  const repair = onScheduledRun({
-    metricPrefix: 'Repair',
-    modes: ['repair'],
-    shouldRun,
-    // Five minutes: a crashed holder blocks the next start that long at most; renewed every minute while running.
-    lease: stateTableLease(state, 'repair', randomUUID(), 5 * 60_000),
-    checkpoints: stateTableCheckpoints(state, 'repair'),
-    run: (request, controls) =>
-      runRepair(
-        {
-          cognito,
-          table,
-          userPoolId: env.required('BACKUP_USER_POOL_ID'),
-          tableName: env.required('TABLE_NAME'),
-          region,
-          clock: systemClock,
-          checkpoints: controls.checkpoints,
-        },
-        { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
-      ),
-    continueWith: invokeItself(lambda, functionName),
-    now: () => systemClock.now(),
-    log: logger,
+export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () => true) =>
+  publishingMetrics<unknown, Context, ScheduledRunSummary>(
+    onScheduledRun({
+      metricPrefix: 'Repair',
+      modes: ['repair'],
+      shouldRun,
+      // Five minutes: a crashed holder blocks the next start that long at most; renewed every minute while running.
+      lease: stateTableLease(state, 'repair', randomUUID(), 5 * 60_000),
+      checkpoints: stateTableCheckpoints(state, 'repair'),
+      run: (request, controls) =>
+        runRepair(
+          {
+            cognito,
+            table,
+            userPoolId: env.required('BACKUP_USER_POOL_ID'),
+            tableName: env.required('TABLE_NAME'),
+            region,
+            clock: systemClock,
+            checkpoints: controls.checkpoints,
+          },
+          { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
+        ),
+      continueWith,
+      now: () => systemClock.now(),
+      log: logger,
+      metrics,
+      settings,
+    }),
     metrics,
-    settings,
-  });
-  return publishingMetrics<unknown, Context, ScheduledRunSummary>(repair, metrics);
-};
+  );
 
 export const handler = repairHandler();
