@@ -27,6 +27,7 @@ const config: Config = {
     unit('capture', 'capture'),
     unit('apply', 'apply'),
     unit('failover', 'failover'),
+    unit('reconcile', 'reconcile'),
     unit('primary', 'services/primary'),
     unit('replica', 'services/replica'),
     unit('local', 'local'),

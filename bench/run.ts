@@ -6,13 +6,19 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchBackfill } from '../cli/bench';
 import { type ApplyResult, measureApplyThroughput } from './apply-throughput';
+import { benchBackfill } from './backfill';
+import { runReconcileSim } from './reconcile-sim';
 import { measureRpo, type RpoResult } from './rpo';
 import { withStack } from './stack-for-bench';
 import { median } from './stats';
 
+// `npm run bench -- reconcile-sim ...` runs the reconcile simulation (reconcile-sim.ts) instead of the stack bench.
+const subcommand =
+  process.argv[2] === 'reconcile-sim' ? () => runReconcileSim(process.argv.slice(3)) : undefined;
+
 const { values } = parseArgs({
+  args: subcommand ? [] : process.argv.slice(2),
   options: {
     runs: { type: 'string', default: '3' },
     'rpo-users': { type: 'string', default: '200' },
@@ -94,7 +100,7 @@ const main = async () => {
   }
 };
 
-main().catch((error) => {
+(subcommand ?? main)().catch((error) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

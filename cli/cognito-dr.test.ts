@@ -43,6 +43,11 @@ describe('parseCliArgs', () => {
     [['backfill', '--stack', 'x', '--rate', '0'], /--rate: must be a positive number/],
     [['backfill', '--stack', 'x', '--concurrency', '2.5'], /whole number/],
     [['backfill', '--stack', 'x', '--colour'], /colour/],
+    [['repair', '--stack', 'x', '--rate', '5'], /--rate only applies to backfill and reconcile/],
+    [['repair', '--stack', 'x', '--rps', 'UserLists=5'], /--rps: "UserLists": not a quota category/],
+    [['repair', '--stack', 'x', '--rps', 'UserList=-1'], /--rps: UserList: must be a positive number/],
+    [['repair', '--stack', 'x', '--quota-share', '1.5'], /--quota-share: must be at most 1/],
+    [['verify', '--stack', 'x', '--rps', 'UserList=5'], /--rps only applies/],
   ])('refuses %j, saying why', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
@@ -69,6 +74,22 @@ describe('targets', () => {
     );
     expect(asked).toEqual(['eu-west-1 cognito-dr-primary-prod', 'eu-central-1 cognito-dr-replica-prod']);
     expect(target.primary).toMatchObject({ region: 'eu-west-1', userPoolId: 'eu-west-1_P' });
+    expect(target.backup).toMatchObject({ region: 'eu-central-1', userPoolId: 'eu-central-1_B' });
+    expect(target.backupTable).toMatchObject({ region: 'eu-central-1', tableName: 'cognito-dr-users-prod' });
+  });
+
+  it('resolves the backup side from the replica stack alone when its region is given: the primary may be down', async () => {
+    const asked: string[] = [];
+    const target = await resolveTarget(
+      { stage: 'prod', backupRegion: 'eu-central-1' },
+      { backup: true, backupTable: true },
+      async (region, stack): Promise<Record<string, string>> => {
+        asked.push(`${region} ${stack}`);
+        if (stack.includes('primary')) throw new Error('the primary region does not answer');
+        return { BackupUserPoolId: 'eu-central-1_B', ReplicationTableName: 'cognito-dr-users-prod' };
+      },
+    );
+    expect(asked).toEqual(['eu-central-1 cognito-dr-replica-prod']);
     expect(target.backup).toMatchObject({ region: 'eu-central-1', userPoolId: 'eu-central-1_B' });
     expect(target.backupTable).toMatchObject({ region: 'eu-central-1', tableName: 'cognito-dr-users-prod' });
   });
@@ -184,6 +205,28 @@ describe('commands on fake pools', () => {
     return { primary, backup, table, clock, target, output, context, replicate };
   };
 
+  it('repair converges the backup pool to the table, from backup-side resources only, and reports calls per category', async () => {
+    const w = world();
+    await runEngineCommand(w.context(['backfill']));
+    const { primary: _unused, primaryTable: _unusedTable, ...backupSide } = w.target;
+    const context = (argv: string[]) => ({ ...w.context(argv), target: backupSide });
+
+    const dry = await runEngineCommand(context(['repair', '--dry-run', '--json']));
+    expect(dry).toBe(EXIT.ok);
+    expect(JSON.parse(w.output.out.at(-1) as string)).toMatchObject({
+      dryRun: true,
+      counts: { created: 75 },
+    });
+    expect(w.backup.users.size).toBe(0);
+
+    expect(
+      await runEngineCommand(context(['repair', '--rps', 'UserCreation=1000', '--quota-share', '1'])),
+    ).toBe(EXIT.ok);
+    expect(w.output.out.join('\n')).toContain('checked 75 · created 75 · updated 0 · deleted 0');
+    expect(w.output.out.join('\n')).toMatch(/Cognito calls: .*UserCreation 75/);
+    expect(await runVerify(w.context(['verify']))).toBe(EXIT.ok);
+  });
+
   it('backfill writes every user, reports counts, and shows no attribute value even with --verbose', async () => {
     const w = world();
 
@@ -209,7 +252,10 @@ describe('commands on fake pools', () => {
     expect(first).toBe(EXIT.interrupted);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(w.output.err.join('\n')).toContain('run the same command again to continue');
-    expect(JSON.parse(w.output.out[0] as string)).toMatchObject({ complete: false, counts: { checked: 20 } });
+    const stopped = JSON.parse(w.output.out[0] as string);
+    expect(stopped).toMatchObject({ complete: false });
+    expect(stopped.counts.checked).toBeGreaterThan(0);
+    expect(stopped.counts.checked).toBeLessThan(75);
 
     const second = await runEngineCommand(
       w.context(['reconcile', '--checkpoint', file, '--concurrency', '5', '--json']),
@@ -233,7 +279,7 @@ describe('commands on fake pools', () => {
 
     expect(await runEngineCommand(w.context(['backfill']))).toBe(EXIT.drift);
     expect(w.output.err.join('\n')).toMatch(
-      /user [0-9a-f]{16} not reconciled \(pool phase\): InternalServerError/,
+      /user [0-9a-f]{12} not converged \(listing phase\): InternalServerError/,
     );
   });
 
@@ -312,8 +358,16 @@ describe('progressLine', () => {
     const line = progressLine(
       {
         mode: 'backfill',
-        phase: 'pool',
-        counts: { checked: 500, created: 480, updated: 0, tombstoned: 0, unchanged: 20, failed: 0 },
+        phase: 'listing',
+        counts: {
+          checked: 500,
+          created: 480,
+          updated: 0,
+          tombstoned: 0,
+          deleted: 0,
+          unchanged: 20,
+          failed: 0,
+        },
         workedMs: 10_000,
       },
       2_000,

@@ -1,4 +1,4 @@
-// The cognito-dr command line: status, backfill, reconcile and verify against the local stack, a deployed stage or
+// The cognito-dr command line: status, backfill, reconcile, verify and repair against the local stack, a deployed stage or
 // explicit resources. `main` is the whole program as a function, so tests and the bench run it in-process.
 import { type Clock, errorName, systemClock } from '@cognito-dr/shared';
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
@@ -32,6 +32,8 @@ const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   backfill: { primary: true, primaryTable: true },
   reconcile: { primary: true, primaryTable: true },
   verify: { backup: true, backupTable: true },
+  // Backup-region resources only: repair must work with the primary region down.
+  repair: { backup: true, backupTable: true },
   failover: undefined,
   failback: undefined,
   drill: undefined,

@@ -21,12 +21,10 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { failback, failover } from '@cognito-dr/failover';
+import { backupDrift, driftCount, readAllRecords, readBackupInventory } from '@cognito-dr/reconcile';
 import { cognitoClient, errorName, isErrorNamed, type UserRecord } from '@cognito-dr/shared';
 import { readMailbox } from '../local/emulators/mailbox';
 import type { StackInfo } from '../local/stack/stack-info';
-import { backupDrift, driftCount } from '../services/primary/src/reconcile/drift';
-import { readBackupInventory } from '../services/primary/src/reconcile/inventory';
-import { readAllRecords } from '../services/primary/src/reconcile/table-listing';
 import { EXIT } from './commands';
 import { resolveRegions } from './regions';
 import { type SwitchContext, switchDeps } from './switch-commands';

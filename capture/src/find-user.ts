@@ -2,10 +2,11 @@
 import {
   type CognitoIdentityProviderClient,
   ListUsersCommand,
+  paginateListUsers,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { attributesOf, COGNITO_PAGE_SIZE, isErrorNamed, listUsersPage, TABLE_KEY } from '@cognito-dr/shared';
+import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { attributesOf, COGNITO_PAGE_SIZE, isErrorNamed, TABLE_KEY } from '@cognito-dr/shared';
 
 /** Quotes or backslashes would let a crafted value change the filter expression; a real sub has neither. */
 const FILTERABLE = /^[0-9A-Za-z-]+$/;
@@ -31,13 +32,13 @@ export async function usernameForSub(
   } catch (error) {
     if (!isErrorNamed(error, 'InvalidParameterException')) throw error;
   }
-  let token: string | undefined;
-  do {
-    const page = await listUsersPage(cognito, userPoolId, token);
-    const found = page.users.find(matches);
+  for await (const page of paginateListUsers(
+    { client: cognito, pageSize: COGNITO_PAGE_SIZE },
+    { UserPoolId: userPoolId },
+  )) {
+    const found = (page.Users ?? []).find(matches);
     if (found) return found.Username;
-    token = page.nextToken;
-  } while (token);
+  }
   return undefined;
 }
 
@@ -53,21 +54,18 @@ export async function usernameOfRecordWithSub(
   tableName: string,
   sub: string,
 ): Promise<string | undefined> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: SUB_INDEX,
-        KeyConditionExpression: '#sub = :sub',
-        ExpressionAttributeNames: { '#sub': 'sub' },
-        ExpressionAttributeValues: { ':sub': sub },
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  for await (const page of paginateQuery(
+    { client: table },
+    {
+      TableName: tableName,
+      IndexName: SUB_INDEX,
+      KeyConditionExpression: '#sub = :sub',
+      ExpressionAttributeNames: { '#sub': 'sub' },
+      ExpressionAttributeValues: { ':sub': sub },
+    },
+  )) {
     const found = (page.Items ?? []).find((item) => item.deleted !== true);
     if (found && typeof found[TABLE_KEY] === 'string') return found[TABLE_KEY];
-    startKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-  } while (startKey);
+  }
   return undefined;
 }

@@ -18,8 +18,6 @@ export {
   COGNITO_PAGE_SIZE,
   listAllUsers,
   listGroupMemberships,
-  listUsersPage,
-  type UserPage,
 } from './pool-listing';
 export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
 export {

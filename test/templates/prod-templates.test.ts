@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
+import { readServerlessYml } from '../../local/lib/cloudformation-yaml';
 import {
   apiRoutes,
   asList,
@@ -421,12 +422,11 @@ describe('primary: closing the loss window', () => {
     expect([...names].sort()).toEqual(Object.keys(USER_CHANGING_CALLS).sort());
   });
 
-  it('runs the reconciler hourly, one chain at a time', () => {
+  it('runs the reconciler hourly', () => {
     const schedules = resourcesOfType(primary, 'AWS::Events::Rule')
       .map(([, rule]) => rule.Properties ?? {})
       .filter((r) => r.ScheduleExpression);
     expect(schedules.map((r) => r.ScheduleExpression)).toContain('rate(1 hour)');
-    expect(props(primary, 'OnReconcileScheduleLambdaFunction').ReservedConcurrentExecutions).toBe(1);
   });
 
   it('finds a record by sub through an index, never a scan, for the out-of-band capture', () => {
@@ -580,13 +580,13 @@ describe('replica: alarms', () => {
     expect(alarmsOn(replica, 'AWS/Lambda', 'IteratorAge')).toEqual([
       expect.objectContaining({ Dimensions: consumer, Statistic: 'Maximum' }),
     ]);
-    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
       expect.objectContaining({
         Dimensions: [{ Name: 'QueueName', Value: getAtt('ApplyDeadLetterQueue', 'QueueName') }],
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
       }),
-    ]);
+    );
     expect(alarmsOn(replica, 'AWS/Lambda', 'Errors')).toEqual([
       expect.objectContaining({ Dimensions: consumer }),
     ]);
@@ -713,6 +713,21 @@ describe('region roles: standby posture, failover and failback', () => {
     });
   });
 
+  each((name, template) => {
+    it(`${name}: every trigger gives up within Cognito's own 5 s`, () => {
+      const pool = name === 'primary' ? 'UserPool' : 'BackupUserPool';
+      const triggers = Object.values(props(template(), pool).LambdaConfig as Record<string, unknown>);
+      expect(triggers.length).toBeGreaterThan(0);
+      for (const trigger of triggers) {
+        const [functionId] = (trigger as { 'Fn::GetAtt': [string] })['Fn::GetAtt'];
+        expect({ functionId, timeout: props(template(), functionId).Timeout }).toEqual({
+          functionId,
+          timeout: 5,
+        });
+      }
+    });
+  });
+
   it('the backup pool refuses messages on standby (CustomMessage) and captures only while active', () => {
     expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
       PostConfirmation: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
@@ -788,15 +803,144 @@ describe('serverless-compose.yml', () => {
   });
 
   it('sets every param the replica declares, and deploys it to the backup region', () => {
-    const replicaConfig = parse(readFileSync(join(ROOT, 'services', 'replica', 'serverless.yml'), 'utf8'), {
-      customTags: ['Ref', 'GetAtt', 'Sub'].map((t) => ({ tag: `!${t}`, resolve: (v: unknown) => v })),
-    }) as { params: { default: Record<string, unknown> } };
+    const replicaConfig = readServerlessYml<{ params: { default: Record<string, unknown> } }>(
+      join(ROOT, 'services', 'replica', 'serverless.yml'),
+    );
     const service = compose().services.replica;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose variable, not a JS template
     expect(service?.region).toBe('${primary.BackupRegion}');
-    for (const wired of ['tableName', 'primaryRegion', 'backupRegion', 'adminGroup']) {
+    for (const wired of [
+      'tableName',
+      'controlTableName',
+      'primaryRegion',
+      'backupRegion',
+      'adminGroup',
+      'primaryUserPoolId',
+      'primaryUserPoolClientId',
+    ]) {
       expect(Object.keys(replicaConfig.params.default)).toContain(wired);
       expect(Object.keys(service?.params ?? {})).toContain(wired);
     }
+  });
+});
+
+const STATE_TABLE_ARN = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+  'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/cognito-dr-state-prod',
+};
+
+/** The scheduled bulk runs: reconcile in the primary region, repair in the backup region. */
+const RUNS = [
+  {
+    name: 'reconcile',
+    template: () => primary,
+    fn: 'OnReconcileScheduleLambdaFunction',
+    queue: 'ReconcileFailureQueue',
+    pool: getAtt('UserPool', 'Arn'),
+    poolActions: ['AdminGetUser', 'AdminListGroupsForUser', 'ListGroups', 'ListUsers', 'ListUsersInGroup'],
+    tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+  },
+  {
+    name: 'repair',
+    template: () => replica,
+    fn: 'OnRepairScheduleLambdaFunction',
+    queue: 'RepairFailureQueue',
+    pool: getAtt('BackupUserPool', 'Arn'),
+    poolActions: [
+      'AdminAddUserToGroup',
+      'AdminCreateUser',
+      'AdminDeleteUser',
+      'AdminDeleteUserAttributes',
+      'AdminDisableUser',
+      'AdminEnableUser',
+      'AdminGetUser',
+      'AdminListGroupsForUser',
+      'AdminRemoveUserFromGroup',
+      'AdminSetUserPassword',
+      'AdminUpdateUserAttributes',
+      'CreateGroup',
+      'ListGroups',
+      'ListUsers',
+      'ListUsersInGroup',
+    ],
+    tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
+  },
+];
+
+describe.each(RUNS)('$name: one run at a time, whatever the account', (run) => {
+  it('reserves no concurrency (a first deploy at the default account limit of 10 would fail): a lease does its job', () => {
+    expect(props(run.template(), run.fn).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('holds its lease and checkpoints in the state table with exactly get, put, delete and query', () => {
+    const statements = functionStatements(run.template(), run.fn);
+    expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    const env = (props(run.template(), run.fn).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.STATE_TABLE_NAME).toBe('cognito-dr-state-prod');
+    // Half of each quota category unless the quotaShare / cognitoRps parameters say otherwise.
+    expect(String(env.QUOTA_SHARE)).toBe('0.5');
+    expect(env.COGNITO_RPS).toBe('');
+  });
+
+  it('reads its pool and the table with exactly the calls it makes', () => {
+    const statements = functionStatements(run.template(), run.fn);
+    expect(actionsOn(statements, run.pool)).toEqual(
+      run.poolActions.map((action) => `cognito-idp:${action}`).sort(),
+    );
+    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual(run.tableActions);
+  });
+
+  it('sends failed asynchronous invocations to an encrypted queue it may write, with an alarm on its depth', () => {
+    const [, config] = resourcesOfType(run.template(), 'AWS::Lambda::EventInvokeConfig').find(
+      ([, resource]) => JSON.stringify(resource.Properties?.FunctionName) === JSON.stringify(ref(run.fn)),
+    ) ?? [undefined, undefined];
+    expect(config?.Properties).toMatchObject({
+      DestinationConfig: { OnFailure: { Destination: getAtt(run.queue, 'Arn') } },
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 3600,
+    });
+    expect(props(run.template(), run.queue).SqsManagedSseEnabled).toBe(true);
+    expect(actionsOn(functionStatements(run.template(), run.fn), getAtt(run.queue, 'Arn'))).toEqual([
+      'sqs:SendMessage',
+    ]);
+    const alarms = alarmsOn(run.template(), 'AWS/SQS', 'ApproximateNumberOfMessagesVisible').filter(
+      (alarm) =>
+        JSON.stringify(alarm.Dimensions) ===
+        JSON.stringify([{ Name: 'QueueName', Value: getAtt(run.queue, 'QueueName') }]),
+    );
+    expect(alarms).toHaveLength(1);
+  });
+});
+
+describe('no reserved concurrency anywhere', () => {
+  each((name, template) => {
+    it(`${name}: no function reserves concurrency`, () => {
+      const reserving = resourcesOfType(template(), 'AWS::Lambda::Function').filter(
+        ([, fn]) => fn.Properties?.ReservedConcurrentExecutions !== undefined,
+      );
+      expect(reserving.map(([id]) => id)).toEqual([]);
+    });
+  });
+});
+
+describe('replica: the scheduled repair', () => {
+  it('runs daily by default, from the table replica and backup pool of its own region only', () => {
+    const schedules = resourcesOfType(replica, 'AWS::Events::Rule')
+      .map(([, rule]) => rule.Properties ?? {})
+      .filter((r) => r.ScheduleExpression);
+    expect(schedules.map((r) => r.ScheduleExpression)).toEqual(['rate(1 day)']);
+    const env = (props(replica, 'OnRepairScheduleLambdaFunction').Environment as { Variables: object })
+      .Variables;
+    expect(env).toMatchObject({
+      TABLE_NAME: 'cognito-dr-users-prod',
+      BACKUP_USER_POOL_ID: ref('BackupUserPool'),
+    });
+    expect(replica.Outputs?.ReplicationTableName).toEqual({ Value: 'cognito-dr-users-prod' });
   });
 });

@@ -1,6 +1,6 @@
 // In-memory stand-in for the replication table behind a DynamoDBDocumentClient, for unit tests across services.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEY } from '../user-record';
 
 type Item = Record<string, unknown>;
@@ -22,9 +22,16 @@ export class FakeTable {
   /** Keys asked for in each BatchGetCommand, in call order. */
   readonly batchGets: string[][] = [];
 
+  /** A client whose sends land here; an instance of the real class, which the SDK's paginators insist on. */
   get client(): DynamoDBDocumentClient {
-    return this as unknown as DynamoDBDocumentClient;
+    this.asClient ??= Object.assign(Object.create(DynamoDBDocumentClient.prototype), {
+      send: (command: unknown) => this.send(command as AnyCommand),
+      destroy: () => {},
+    }) as DynamoDBDocumentClient;
+    return this.asClient;
   }
+
+  private asClient: DynamoDBDocumentClient | undefined;
 
   put(item: Item): void {
     this.items.set(String(item[TABLE_KEY]), structuredClone(item));

@@ -1,6 +1,6 @@
 // In-memory user pool answering the Cognito admin commands cognito-dr uses, with throttling on demand, for unit tests.
 import {
-  type CognitoIdentityProviderClient,
+  CognitoIdentityProviderClient,
   GroupExistsException,
   InvalidParameterException,
   InvalidPasswordException,
@@ -73,9 +73,19 @@ export class FakeUserPool {
     this.random = seededRandom(options.seed ?? 1);
   }
 
+  /**
+   * A client whose sends land here. An instance of the real client class, because the SDK's paginators refuse any
+   * other (`config.client instanceof CognitoIdentityProviderClient`).
+   */
   get client(): CognitoIdentityProviderClient {
-    return this as unknown as CognitoIdentityProviderClient;
+    this.asClient ??= Object.assign(Object.create(CognitoIdentityProviderClient.prototype), {
+      send: (command: unknown) => this.send(command as never),
+      destroy: () => {},
+    }) as CognitoIdentityProviderClient;
+    return this.asClient;
   }
+
+  private asClient: CognitoIdentityProviderClient | undefined;
 
   /** Adds a user directly (no checks), e.g. the primary pool's state for a capture test. */
   addUser(

@@ -1,10 +1,10 @@
-// Builds reconciler test scenarios: a paging fake pool, a scannable fake table and a fake clock wired together.
+// Builds engine test scenarios: a paging fake pool, a scannable fake table and a fake clock wired together.
 import { recordFromCognitoUser, recordFromItem, recordToItem, type UserRecord } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { type PagingOptions, PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { type CheckpointStore, memoryCheckpointStore } from '../checkpoint';
-import type { ReconcileDeps } from '../engine';
+import type { ReconcileDeps } from '../reconcile-direction';
 
 export const ORIGIN = 'us-east-1';
 export const POOL_ID = 'us-east-1_TESTPOOL';
@@ -42,7 +42,7 @@ export function scenario(options: PagingOptions & { checkpoints?: CheckpointStor
 }
 
 /** The pool as records, read now: what the table must hold once reconciled. */
-export function poolRecords(pool: PagingUserPool, now: number): Map<string, UserRecord> {
+export function poolRecords(pool: PagingUserPool, now: number, origin = ORIGIN): Map<string, UserRecord> {
   const records = new Map<string, UserRecord>();
   for (const user of pool.users.values()) {
     const groups = [...pool.groups.entries()]
@@ -58,7 +58,7 @@ export function poolRecords(pool: PagingUserPool, now: number): Map<string, User
           UserStatus: user.status as never,
         },
         groups,
-        origin: ORIGIN,
+        origin,
         now,
       }),
     );

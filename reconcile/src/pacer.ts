@@ -1,4 +1,4 @@
-// Keeps the reconciler's Cognito calls under the pool's request-rate quotas, one pacer per quota category.
+// Spaces calls evenly at a rate: one pacer per quota category keeps a run inside its budget (quota.ts).
 import type { Clock } from '@cognito-dr/shared';
 
 /**
@@ -42,30 +42,3 @@ export class Pacer {
     return this.origin + Math.ceil((slot * 1000) / this.ratePerSecond);
   }
 }
-
-/** Cognito quota categories the reconciler calls into, and the writes whose replay the backup pool absorbs. */
-export interface Rates {
-  /** ListUsers (and the group listings of `status`/`verify`): Cognito's UserList category, 30 rps by default. */
-  userList: number;
-  /** AdminGetUser and AdminListGroupsForUser: the UserRead category, 120 rps by default. */
-  userRead: number;
-  /**
-   * Record writes per second. Each written record becomes replica calls in the backup region (AdminCreateUser for
-   * a new user: the UserCreation category, 50 rps by default), so this bounds the load the run puts there.
-   */
-  writes: number;
-}
-
-export const DEFAULT_RATES: Rates = { userList: 30, userRead: 120, writes: 50 };
-
-export interface Pacers {
-  userList: Pacer;
-  userRead: Pacer;
-  writes: Pacer;
-}
-
-export const pacersFor = (rates: Rates, clock: Clock): Pacers => ({
-  userList: new Pacer(rates.userList, clock),
-  userRead: new Pacer(rates.userRead, clock),
-  writes: new Pacer(rates.writes, clock),
-});

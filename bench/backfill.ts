@@ -8,12 +8,16 @@ import {
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type Budget,
+  budgetOf,
+  memoryCheckpointStore,
+  QUOTA_CATEGORIES,
+  runReconcile,
+} from '@cognito-dr/reconcile';
 import { systemClock } from '@cognito-dr/shared';
-import { memoryCheckpointStore } from '../services/primary/src/reconcile/checkpoint';
-import { runReconcile } from '../services/primary/src/reconcile/engine';
-import type { Rates } from '../services/primary/src/reconcile/pacer';
-import { engineDeps } from './commands';
-import { closeTarget, resolveTarget, type StackFile, targetFromStack } from './targets';
+import { engineDeps } from '../cli/commands';
+import { closeTarget, resolveTarget, type StackFile, targetFromStack } from '../cli/targets';
 
 export interface BackfillBenchOptions {
   /** The running local stack: its stack.json path, or its contents (StackInfo) as `withStack` hands them over. */
@@ -21,7 +25,8 @@ export interface BackfillBenchOptions {
   /** Users created directly in the primary pool (no trigger) before the backfill. */
   users?: number;
   /** Pacing; by default none to speak of, so the figure is the engine's and the emulators' own speed. */
-  rates?: Partial<Rates>;
+  budget?: Partial<Budget>;
+  writesPerSecond?: number;
   concurrency?: number;
   /** Also wait for the backup pool to hold every new user (default true). */
   waitForBackup?: boolean;
@@ -45,7 +50,7 @@ export interface BackfillBenchResult {
   replicatedUsersPerSecond?: number;
 }
 
-const UNPACED: Rates = { userList: 1e6, userRead: 1e6, writes: 1e6 };
+const UNPACED = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 1e6])) as Budget;
 
 export async function benchBackfill(options: BackfillBenchOptions): Promise<BackfillBenchResult> {
   const count = options.users ?? 2_000;
@@ -67,7 +72,8 @@ export async function benchBackfill(options: BackfillBenchOptions): Promise<Back
     const started = Date.now();
     const result = await runReconcile(engineDeps(primary, table, systemClock, memoryCheckpointStore()), {
       mode: 'backfill',
-      rates: { ...UNPACED, ...options.rates },
+      budget: budgetOf({ ...UNPACED, ...options.budget }),
+      writesPerSecond: options.writesPerSecond ?? 1e6,
       concurrency: options.concurrency ?? 16,
     });
     const backfillMs = Date.now() - started;
@@ -170,7 +176,7 @@ async function waitForUsers(
 }
 
 if (require.main === module) {
-  // npx tsx cli/bench.ts <stack.json> [users]
+  // npx tsx bench/backfill.ts <stack.json> [users]
   const [stack = '.local/stack.json', users = '2000'] = process.argv.slice(2);
   benchBackfill({ stack, users: Number(users) }).then(
     (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`),

@@ -1,0 +1,48 @@
+// What a scheduled-run Lambda needs around onScheduledRun: its clients and budget from the environment, starting its
+// own next invocation, and publishing its metrics whatever happens.
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { cognitoClient, type EnvReader, systemClock, tableClient } from '@cognito-dr/shared';
+import { budgetFromEnv } from './quota';
+
+/**
+ * The clients of a scheduled run, read once at cold start: Cognito and DynamoDB of the function's region (adaptive
+ * retry absorbs throttling the budget could not prevent: the quotas are shared), the state table (STATE_TABLE_NAME),
+ * the budget (QUOTA_SHARE, COGNITO_RPS) and the continuation (an asynchronous invoke of itself).
+ */
+export function scheduledRunClients(env: EnvReader) {
+  env.requireAll('AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'STATE_TABLE_NAME');
+  const region = env.required('AWS_REGION');
+  const clientOptions = { region, maxAttempts: 8 };
+  const table = tableClient(clientOptions);
+  return {
+    region,
+    cognito: cognitoClient(clientOptions),
+    table,
+    state: { table, tableName: env.required('STATE_TABLE_NAME'), clock: systemClock },
+    budget: budgetFromEnv(env),
+    continueWith: invokeItself(new LambdaClient({ region }), env.required('AWS_LAMBDA_FUNCTION_NAME')),
+  };
+}
+
+/** Invokes the function itself asynchronously: the continuation picks the run up from the state table. */
+const invokeItself = (lambda: LambdaClient, functionName: string) => async (): Promise<void> => {
+  await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'Event',
+      Payload: Buffer.from(JSON.stringify({ continuation: true })),
+    }),
+  );
+};
+
+/** The handler: the run, then its metrics flushed even when it threw. */
+export const publishingMetrics =
+  <E, C, R>(run: (event: E, context: C) => Promise<R>, metrics: Pick<Metrics, 'publishStoredMetrics'>) =>
+  async (event: E, context: C): Promise<R> => {
+    try {
+      return await run(event, context);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
