@@ -586,6 +586,36 @@ describe('deletion protection in prod', () => {
   });
 });
 
+/** Resource types that hold users: they must outlive their stack in prod. */
+const STATEFUL_TYPES = ['AWS::Cognito::UserPool', 'AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table'];
+
+describe('retained data in prod', () => {
+  it.each([
+    ['primary', 'UserPool'],
+    ['primary', 'ReplicationTable'],
+    ['replica', 'BackupUserPool'],
+  ] as const)('%s: %s is retained on stack deletion and on replacement', (name, logicalId) => {
+    const resource = (name === 'primary' ? primary : replica).Resources[logicalId];
+    expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  each((name, template) => {
+    it(`${name}: every pool and table is retained, including ones added later`, () => {
+      const stateful = Object.entries(template().Resources).filter(([, r]) =>
+        STATEFUL_TYPES.includes(r.Type),
+      );
+      expect(stateful.length).toBeGreaterThan(0);
+      for (const [id, resource] of stateful) {
+        expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({
+          id,
+          deletion: 'Retain',
+          replace: 'Retain',
+        });
+      }
+    });
+  });
+});
+
 describe('serverless-compose.yml', () => {
   const compose = () =>
     parse(readFileSync(join(ROOT, 'serverless-compose.yml'), 'utf8')) as {
