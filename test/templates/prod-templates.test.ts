@@ -616,6 +616,20 @@ describe('retained data in prod', () => {
   });
 });
 
+describe('pool plan and email sender in prod, by default', () => {
+  it('runs both pools on the LITE plan', () => {
+    expect(props(primary, 'UserPool').UserPoolTier).toBe('LITE');
+    expect(props(replica, 'BackupUserPool').UserPoolTier).toBe('LITE');
+  });
+
+  it("keeps Cognito's own email sender on both pools until an SES identity is set", () => {
+    expect(props(primary, 'UserPool').EmailConfiguration).toEqual({ EmailSendingAccount: 'COGNITO_DEFAULT' });
+    expect(props(replica, 'BackupUserPool').EmailConfiguration).toEqual({
+      EmailSendingAccount: 'COGNITO_DEFAULT',
+    });
+  });
+});
+
 describe('serverless-compose.yml', () => {
   const compose = () =>
     parse(readFileSync(join(ROOT, 'serverless-compose.yml'), 'utf8')) as {
