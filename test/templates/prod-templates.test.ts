@@ -347,6 +347,47 @@ describe('primary: closing the loss window', () => {
     expect(props(primary, 'OnReconcileScheduleLambdaFunction').ReservedConcurrentExecutions).toBe(1);
   });
 
+  it('keeps the CloudTrail events the capture failed in an encrypted queue for 14 days, and alarms on it', () => {
+    expect(props(primary, 'OnCognitoApiCallLambdaEvConf')).toMatchObject({
+      FunctionName: ref('OnCognitoApiCallLambdaFunction'),
+      DestinationConfig: { OnFailure: { Destination: getAtt('ApiCallDeadLetterQueue', 'Arn') } },
+      MaximumRetryAttempts: expect.any(Number),
+      MaximumEventAgeInSeconds: expect.any(Number),
+    });
+    expect(props(primary, 'ApiCallDeadLetterQueue')).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    expect(alarmsOn(primary, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('ApiCallDeadLetterQueue', 'QueueName') }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
+  });
+
+  it('lets the capture send to that queue only (Lambda uses the function role for destinations)', () => {
+    const statements = functionStatements(primary, 'OnCognitoApiCallLambdaFunction');
+    expect(actionsOn(statements, getAtt('ApiCallDeadLetterQueue', 'Arn'))).toEqual(['sqs:SendMessage']);
+    const sqsActions = statements.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('sqs:'));
+    expect(sqsActions).toEqual(['sqs:SendMessage']);
+  });
+
+  it('alarms when no CloudTrail event reached the capture for a day (missing data counts as silence)', () => {
+    expect(alarmsOn(primary, 'AWS/Lambda', 'Invocations')).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'FunctionName', Value: ref('OnCognitoApiCallLambdaFunction') }],
+        Statistic: 'Sum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      }),
+    ]);
+  });
+
   it('finds a record by sub through an index, never a scan, for the out-of-band capture', () => {
     const table = props(primary, 'ReplicationTable') as {
       GlobalSecondaryIndexes: Array<{ IndexName: string }>;
