@@ -24,6 +24,8 @@ const unit = (displayName: string, root: string): Config => ({
 const config: Config = {
   projects: [
     unit('shared', 'shared'),
+    unit('capture', 'capture'),
+    unit('apply', 'apply'),
     unit('primary', 'services/primary'),
     unit('replica', 'services/replica'),
     unit('local', 'local'),

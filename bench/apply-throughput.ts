@@ -173,7 +173,12 @@ const measure = async (
 
   // The handler reads the table as the truth: give it a table of its own, holding the records.
   const tableName = `cognito-dr-users-bench-${run}`;
-  const definition = readTableDefinition(join(root, 'services', 'primary', 'serverless.yml'), 'local');
+  const definition = readTableDefinition(
+    join(root, 'services', 'primary', 'serverless.yml'),
+    'local',
+    'ReplicationTable',
+    'tableName',
+  );
   // No stream: the handler is fed its records here, and nothing reads this table's changes.
   const { StreamSpecification: _unused, ...withoutStream } = definition.create;
   await dynamo.send(new CreateTableCommand({ ...withoutStream, TableName: tableName }));

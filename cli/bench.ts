@@ -1,5 +1,6 @@
 // Bench hook: how fast backfill brings N uncaptured users of a running local stack into the table, and how long
 // the replica then takes to have them all in the backup pool.
+
 import { randomBytes } from 'node:crypto';
 import {
   AdminCreateUserCommand,
@@ -7,8 +8,8 @@ import {
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { systemClock } from '@cognito-dr/shared';
 import { memoryCheckpointStore } from '../services/primary/src/reconcile/checkpoint';
-import { systemClock } from '../services/primary/src/reconcile/clock';
 import { runReconcile } from '../services/primary/src/reconcile/engine';
 import type { Rates } from '../services/primary/src/reconcile/pacer';
 import { engineDeps } from './commands';

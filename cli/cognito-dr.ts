@@ -1,7 +1,6 @@
 // The cognito-dr command line: status, backfill, reconcile and verify against the local stack, a deployed stage or
 // explicit resources. `main` is the whole program as a function, so tests and the bench run it in-process.
-import { errorName } from '@cognito-dr/shared';
-import { type Clock, systemClock } from '../services/primary/src/reconcile/clock';
+import { type Clock, errorName, systemClock } from '@cognito-dr/shared';
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
 import {

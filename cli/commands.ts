@@ -1,12 +1,11 @@
 // What each cognito-dr command does once its target is resolved: read, compare, repair, and report without values.
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import type { UserRecord } from '@cognito-dr/shared';
+import type { Clock, UserRecord } from '@cognito-dr/shared';
 import {
   type CheckpointStore,
   type Counts,
   memoryCheckpointStore,
 } from '../services/primary/src/reconcile/checkpoint';
-import type { Clock } from '../services/primary/src/reconcile/clock';
 import { backupDrift, driftCount, tableDrift } from '../services/primary/src/reconcile/drift';
 import { type ReconcileDeps, runReconcile, type UserOutcome } from '../services/primary/src/reconcile/engine';
 import { readBackupInventory, readPrimaryInventory } from '../services/primary/src/reconcile/inventory';

@@ -3,10 +3,9 @@
 // SDK's own settings (AWS_PROFILE, AWS_ENDPOINT_URL_*), as the services do.
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isErrorNamed } from '@cognito-dr/shared';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cognitoClient, isErrorNamed, tableClient } from '@cognito-dr/shared';
 import type { TargetOptions } from './args';
 
 /** The serverless.yml defaults, used when neither an option nor a pool id says otherwise. */
@@ -74,7 +73,7 @@ export const cloudFormationOutputs: StackOutputs = async (region, stackName) => 
 };
 
 /** Cognito reads paced by the CLI, plus adaptive retry for throttling caused by others sharing the quota. */
-const AWS_CLIENT = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+const AWS_CLIENT = { maxAttempts: 8 };
 
 export async function resolveTarget(
   options: TargetOptions,
@@ -145,15 +144,13 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
 const awsPool = (region: string, userPoolId: string): PoolTarget => ({
   region,
   userPoolId,
-  cognito: new CognitoIdentityProviderClient({ region, ...AWS_CLIENT }),
+  cognito: cognitoClient({ region, ...AWS_CLIENT }),
 });
 
 const awsTable = (region: string, tableName: string): TableTarget => ({
   region,
   tableName,
-  table: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...AWS_CLIENT }), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
+  table: tableClient({ region, ...AWS_CLIENT }),
 });
 
 interface StackRegion {
@@ -200,7 +197,7 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
   const pool = (side: StackRegion): PoolTarget => ({
     region: side.region,
     userPoolId: side.userPoolId,
-    cognito: new CognitoIdentityProviderClient({
+    cognito: cognitoClient({
       region: side.region,
       endpoint: side.cognitoEndpoint,
       credentials,
@@ -210,15 +207,7 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
   const table = (side: StackRegion): TableTarget => ({
     region: side.region,
     tableName: side.tableName,
-    table: DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        region: side.region,
-        endpoint: side.dynamodbEndpoint,
-        credentials,
-        maxAttempts: 5,
-      }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    ),
+    table: tableClient({ region: side.region, endpoint: side.dynamodbEndpoint, credentials, maxAttempts: 5 }),
   });
   return {
     label: `local stack ${file}`,

@@ -23,17 +23,18 @@ echo "packaging services/primary (stage prod)"
   --package "$out/primary" --param backupUserPoolId=offline-package-placeholder)
 
 # What serverless-compose.yml passes the replica, taken from the primary stack as packaged.
-read -r table_name primary_region backup_region < <(node -e '
+read -r table_name control_table_name primary_region backup_region < <(node -e '
   const dir = process.argv[1];
   const t = require(`${dir}/cloudformation-template-update-stack.json`);
   const state = require(`${dir}/serverless-state.json`);
-  const table = Object.values(t.Resources).find((r) => r.Type === "AWS::DynamoDB::GlobalTable");
-  console.log(table.Properties.TableName, state.service.provider.region, t.Outputs.BackupRegion.Value);
+  const name = (output) => t.Resources[t.Outputs[output].Value.Ref].Properties.TableName;
+  console.log(name("ReplicationTableName"), name("ControlTableName"), state.service.provider.region,
+    t.Outputs.BackupRegion.Value);
 ' "$out/primary")
 
 echo "packaging services/replica (stage prod, $backup_region, table $table_name)"
 (cd "$root/services/replica" && "$serverless" package --stage prod \
   --package "$out/replica" --region "$backup_region" --param "tableName=$table_name" \
-  --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region")
+  --param "controlTableName=$control_table_name" --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region")
 
 echo "packaged into $out"

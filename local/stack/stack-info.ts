@@ -6,7 +6,12 @@ export interface RegionInfo {
   userPoolId: string;
   clientId: string;
   dynamodbEndpoint: string;
+  /** The users table (a global table: the same name in both regions). */
   tableName: string;
+  /** The control table (global: region roles). */
+  controlTableName: string;
+  /** This region's own state table (leases, checkpoints, held deletions); not replicated. */
+  stateTableName: string;
 }
 
 export interface StackInfo {

@@ -30,7 +30,7 @@ import {
 import { httpAnswers, waitFor } from '../lib/wait-for';
 import { ensureAdmin, ensureGroup, ensurePool } from './provision-pools';
 import type { StackInfo } from './stack-info';
-import { readTableDefinition } from './table-definition';
+import { type LocalTableDefinition, readTableDefinition } from './table-definition';
 
 const STAGE = 'local';
 const PRIMARY_REGION = 'us-east-1';
@@ -143,10 +143,22 @@ const bringUp = async (
     timeoutMs: 30_000,
     ...started(dynamo),
   });
-  const table = readTableDefinition(join(root, 'services', 'primary', 'serverless.yml'), STAGE);
-  for (const client of Object.values(dynamoClients)) await ensureTable(client, table);
+  const serviceYml = (service: string) => join(root, 'services', service, 'serverless.yml');
+  // The global tables exist in both regions; each service's own state table in its region only.
+  const table = readTableDefinition(serviceYml('primary'), STAGE, 'ReplicationTable', 'tableName');
+  const controlTable = readTableDefinition(serviceYml('primary'), STAGE, 'ControlTable', 'controlTableName');
+  const stateTables: Record<string, LocalTableDefinition> = {
+    [PRIMARY_REGION]: readTableDefinition(serviceYml('primary'), STAGE, 'StateTable', 'stateTableName'),
+    [BACKUP_REGION]: readTableDefinition(serviceYml('replica'), STAGE, 'StateTable', 'stateTableName'),
+  };
+  for (const [region, client] of Object.entries(dynamoClients)) {
+    for (const definition of [table, controlTable, stateTables[region]]) {
+      if (definition) await ensureTable(client, definition);
+    }
+  }
   progress(
-    `DynamoDB Local on ${dynamodbEndpoint}, table ${table.create.TableName} in ${PRIMARY_REGION} and ${BACKUP_REGION}`,
+    `DynamoDB Local on ${dynamodbEndpoint}, tables ${table.create.TableName}, ${controlTable.create.TableName} ` +
+      `in ${PRIMARY_REGION} and ${BACKUP_REGION}, a state table in each`,
   );
 
   // 2. cognito-local per region; the primary's PostConfirmation trigger calls the primary service's real handler.
@@ -335,6 +347,7 @@ const bringUp = async (
   const globalTable = supervisor.start(
     tsx('global-table-standin', 'local/standins/global-table/main.ts', {
       ...standinEnv,
+      TABLE_NAMES: [table, controlTable].map((t) => t.create.TableName).join(','),
       REGIONS: `${PRIMARY_REGION},${BACKUP_REGION}`,
       REPLICATION_DELAY_MS: String(opts.replicationDelayMs),
       CHECKPOINT_FILE: join(dataDir, 'standins', 'global-table-checkpoints.json'),
@@ -370,6 +383,8 @@ const bringUp = async (
   ]);
 
   const tableName = table.create.TableName ?? '';
+  const controlTableName = controlTable.create.TableName ?? '';
+  const stateTableName = (region: string) => stateTables[region]?.create.TableName ?? '';
   return {
     primary: {
       region: PRIMARY_REGION,
@@ -378,6 +393,8 @@ const bringUp = async (
       clientId: primaryPool.clientId,
       dynamodbEndpoint,
       tableName,
+      controlTableName,
+      stateTableName: stateTableName(PRIMARY_REGION),
     },
     backup: {
       region: BACKUP_REGION,
@@ -386,6 +403,8 @@ const bringUp = async (
       clientId: backupPool.clientId,
       dynamodbEndpoint,
       tableName,
+      controlTableName,
+      stateTableName: stateTableName(BACKUP_REGION),
     },
     api: { baseUrl: url(ports.api) },
     admin: { username: admin.username, password: admin.password, group: ADMIN_GROUP },
@@ -410,7 +429,7 @@ const ensureDir = (dir: string) => {
   return dir;
 };
 
-const ensureTable = async (client: DynamoDBClient, table: ReturnType<typeof readTableDefinition>) => {
+const ensureTable = async (client: DynamoDBClient, table: LocalTableDefinition) => {
   const TableName = table.create.TableName;
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName }));

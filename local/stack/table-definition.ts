@@ -1,10 +1,10 @@
-// Reads the replication table's definition from the primary service's own CloudFormation resource, so the local
-// tables are created from the same definition AWS deploys instead of a second hand-written copy.
+// Reads a table's definition from a service's own CloudFormation resource, so the local tables are created from
+// the same definition AWS deploys instead of a second hand-written copy.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { readServerlessYml } from '../lib/cloudformation-yaml';
 
 interface ServerlessConfig {
-  custom?: { tableName?: string };
+  custom?: Record<string, unknown>;
   resources?: { Resources?: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
 
@@ -13,11 +13,21 @@ export interface LocalTableDefinition {
   ttlAttribute: string | null;
 }
 
-export const readTableDefinition = (serverlessYmlPath: string, stage: string): LocalTableDefinition => {
+/**
+ * The table of resource `logicalId` (a GlobalTable or a Table), named by the serverless.yml `custom.<nameKey>`
+ * template resolved for `stage`.
+ */
+export const readTableDefinition = (
+  serverlessYmlPath: string,
+  stage: string,
+  logicalId: string,
+  nameKey: string,
+): LocalTableDefinition => {
   const config = readServerlessYml<ServerlessConfig>(serverlessYmlPath);
-  const resources = Object.values(config.resources?.Resources ?? {});
-  const table = resources.find((r) => r.Type === 'AWS::DynamoDB::GlobalTable');
-  if (!table) throw new Error(`${serverlessYmlPath} declares no AWS::DynamoDB::GlobalTable`);
+  const table = config.resources?.Resources?.[logicalId];
+  if (!table?.Type.startsWith('AWS::DynamoDB::')) {
+    throw new Error(`${serverlessYmlPath} declares no DynamoDB table ${logicalId}`);
+  }
   const p = table.Properties as {
     AttributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
     KeySchema: CreateTableCommandInput['KeySchema'];
@@ -25,7 +35,7 @@ export const readTableDefinition = (serverlessYmlPath: string, stage: string): L
     StreamSpecification?: { StreamViewType: 'NEW_AND_OLD_IMAGES' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'KEYS_ONLY' };
     TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
   };
-  const tableName = resolveTableName(config, stage);
+  const tableName = resolveTableName(config, nameKey, stage);
   return {
     create: {
       TableName: tableName,
@@ -46,13 +56,13 @@ export const readTableDefinition = (serverlessYmlPath: string, stage: string): L
   };
 };
 
-/** custom.tableName is a plain template over ${sls:stage}; anything richer is refused rather than guessed. */
-const resolveTableName = (config: ServerlessConfig, stage: string): string => {
-  const template = config.custom?.tableName;
-  if (!template) throw new Error('serverless.yml has no custom.tableName');
+/** The name is a plain template over ${sls:stage}; anything richer is refused rather than guessed. */
+const resolveTableName = (config: ServerlessConfig, nameKey: string, stage: string): string => {
+  const template = config.custom?.[nameKey];
+  if (typeof template !== 'string') throw new Error(`serverless.yml has no custom.${nameKey}`);
   // biome-ignore lint/suspicious/noTemplateCurlyInString: this is the serverless variable being resolved
   const name = template.replaceAll('${sls:stage}', stage);
   if (name.includes('${'))
-    throw new Error(`cannot resolve custom.tableName "${template}" for the local stack`);
+    throw new Error(`cannot resolve custom.${nameKey} "${template}" for the local stack`);
   return name;
 };

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import {
-  type BackupUserState,
   type ConvergeOperation,
   desiredBackupAttributes,
   managedBackupAttributes,
   planConvergence,
+  type TargetUserState,
 } from './convergence-plan';
 import { sameAttributes } from './record-mapper';
 import { backupStateArb, recordArb } from './testing/arbitraries';
@@ -26,7 +26,7 @@ function record(overrides: Partial<UserRecord> = {}): UserRecord {
   };
 }
 
-function backupOf(r: UserRecord, overrides: Partial<BackupUserState> = {}): BackupUserState {
+function backupOf(r: UserRecord, overrides: Partial<TargetUserState> = {}): TargetUserState {
   return {
     attributes: { ...desiredBackupAttributes(r), sub: 'backup-sub' },
     enabled: r.enabled,
@@ -40,7 +40,7 @@ function backupOf(r: UserRecord, overrides: Partial<BackupUserState> = {}): Back
  * What Cognito does with each operation, to the extent the plan relies on it: a new user starts enabled in
  * FORCE_CHANGE_PASSWORD, and writing a contact attribute without its flag resets the flag to false.
  */
-function simulate(state: BackupUserState | null, operation: ConvergeOperation): BackupUserState | null {
+function simulate(state: TargetUserState | null, operation: ConvergeOperation): TargetUserState | null {
   if (operation.type === 'createUser') {
     if (state) throw new Error('UsernameExistsException');
     return {
@@ -91,16 +91,16 @@ function simulate(state: BackupUserState | null, operation: ConvergeOperation): 
   return next;
 }
 
-const converge = (state: BackupUserState | null, r: UserRecord) =>
-  planConvergence(state, r).reduce<BackupUserState | null>(simulate, state);
+const converge = (state: TargetUserState | null, r: UserRecord) =>
+  planConvergence(state, r).reduce<TargetUserState | null>(simulate, state);
 
-function expectMatches(state: BackupUserState | null, r: UserRecord): void {
+function expectMatches(state: TargetUserState | null, r: UserRecord): void {
   if (r.deleted) {
     expect(state).toBeNull();
     return;
   }
   expect(state).not.toBeNull();
-  const s = state as BackupUserState;
+  const s = state as TargetUserState;
   expect(sameAttributes(managedBackupAttributes(s.attributes), desiredBackupAttributes(r))).toBe(true);
   expect(s.enabled).toBe(r.enabled);
   expect(s.groups).toEqual(r.groups);
@@ -255,7 +255,7 @@ describe('planConvergence', () => {
           fc.string({ minLength: 1 }),
           fc.array(recordArb, { minLength: 1, maxLength: 5 }),
           (username, records) => {
-            let state: BackupUserState | null = null;
+            let state: TargetUserState | null = null;
             for (const r of records) {
               state = converge(state, { ...r, username });
             }

@@ -3,7 +3,7 @@ import { isReplicatedAttribute, normalizeGroups } from './record-mapper';
 import { SOURCE_SUB_ATTRIBUTE, type UserRecord } from './user-record';
 
 /** The backup pool's view of a user, as AdminGetUser + AdminListGroupsForUser report it. */
-export interface BackupUserState {
+export interface TargetUserState {
   /** All attributes, including sub and custom:source_sub. */
   attributes: Record<string, string>;
   enabled: boolean;
@@ -69,7 +69,7 @@ export function managedBackupAttributes(attributes: Record<string, string>): Rec
  * The backup-pool calls, in an order Cognito accepts, that make `backup` match `record`. Pure: the same inputs
  * always give the same plan, and a plan computed after executing a plan is empty.
  */
-export function planConvergence(backup: BackupUserState | null, record: UserRecord): ConvergeOperation[] {
+export function planConvergence(backup: TargetUserState | null, record: UserRecord): ConvergeOperation[] {
   if (record.deleted === true) return backup ? [{ type: 'deleteUser' }] : [];
   if (!backup) return planCreate(record);
   const linkedSub = backup.attributes[SOURCE_SUB_ATTRIBUTE];
@@ -92,7 +92,7 @@ function planCreate(record: UserRecord): ConvergeOperation[] {
   return operations;
 }
 
-function planUpdate(backup: BackupUserState, record: UserRecord): ConvergeOperation[] {
+function planUpdate(backup: TargetUserState, record: UserRecord): ConvergeOperation[] {
   const operations: ConvergeOperation[] = [];
   // Disabling goes first so a user the primary locked out loses access before anything else is touched ...
   if (!record.enabled && backup.enabled) operations.push({ type: 'disable' });

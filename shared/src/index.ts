@@ -1,15 +1,25 @@
-// Public surface of @cognito-dr/shared: the user record, its one mapper, the convergence plan and the capture path.
-export { type CaptureDeps, type CaptureResult, captureUser } from './capture';
+// Public surface of @cognito-dr/shared: the user record, its one mapper, the table, pool reads and the convergence plan.
+export { type ClientOptions, cognitoClient, sqsClient, TRIGGER_SAFE, tableClient } from './aws-clients';
+export { type Clock, systemClock } from './clock';
 export {
-  type BackupUserState,
   type ConvergeOperation,
   type ConvergeOperationType,
   desiredBackupAttributes,
   managedBackupAttributes,
   planConvergence,
+  type TargetUserState,
 } from './convergence-plan';
+export { ConfigError, type EnvReader, envReader } from './env';
 export { ConcurrentWriteError, errorName, isErrorNamed, RecordFormatError } from './errors';
 export { userRef } from './log-safe';
+export {
+  attributesOf,
+  COGNITO_PAGE_SIZE,
+  listAllUsers,
+  listGroupMemberships,
+  listUsersPage,
+  type UserPage,
+} from './pool-listing';
 export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,

@@ -3,8 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
-import { USER_CHANGING_CALLS } from '../../services/primary/src/reconcile/api-call-signal';
 import {
   apiRoutes,
   asList,
@@ -62,7 +62,7 @@ const TABLE_ARN_IN_STACK_REGION = {
 const BACKUP_POOL_ARN_PREFIX = 'arn:${AWS::Partition}:cognito-idp:ap-northeast-1:${AWS::AccountId}:userpool';
 
 describe('primary: the replication table', () => {
-  const table = () => onlyResourceOfType(primary, 'AWS::DynamoDB::GlobalTable')[1].Properties ?? {};
+  const table = () => props(primary, 'ReplicationTable');
 
   it('is a global table replicated into both regions, each with PITR and deletion protection', () => {
     expect(table().Replicas).toEqual([
@@ -94,6 +94,37 @@ describe('primary: the replication table', () => {
     for (const replicaSpec of table().Replicas as Record<string, unknown>[]) {
       expect(replicaSpec.SSESpecification).toBeUndefined();
     }
+  });
+});
+
+describe('the control table and the state tables', () => {
+  it('control items live in a global table replicated into both regions, each with PITR', () => {
+    const control = props(primary, 'ControlTable');
+    expect(control.TableName).toBe('cognito-dr-control-prod');
+    expect((control.Replicas as { Region: string }[]).map((r) => r.Region)).toEqual([
+      'us-east-1',
+      'ap-northeast-1',
+    ]);
+    for (const replicaSpec of control.Replicas as Record<string, unknown>[]) {
+      expect(replicaSpec).toMatchObject({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+    expect(primary.Outputs?.ControlTableName).toEqual({ Value: ref('ControlTable') });
+  });
+
+  each((name, template) => {
+    it(`${name}: its own state table is regional, encrypted, with TTL on expiresAt`, () => {
+      const state = props(template(), 'StateTable');
+      expect(resourcesOfType(template(), 'AWS::DynamoDB::Table').map(([id]) => id)).toEqual(['StateTable']);
+      expect(state).toMatchObject({
+        TableName: 'cognito-dr-state-prod',
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    });
   });
 });
 

@@ -2,7 +2,7 @@
 // call, with what CloudTrail redacts redacted: usernames and attribute values are HIDDEN_DUE_TO_SECURITY_REASONS,
 // the user is named only by `sub` in additionalEventData.
 import { randomUUID } from 'node:crypto';
-import { USER_CHANGING_CALLS } from '../../../services/primary/src/reconcile/api-call-signal';
+import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 

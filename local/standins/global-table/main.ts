@@ -12,7 +12,7 @@ import { EchoFilter } from './echo-filter';
 import { type ReplicaTarget, replicateRecord } from './replicate-record';
 
 const endpoint = requireEnv('DYNAMODB_ENDPOINT');
-const tableName = requireEnv('TABLE_NAME');
+const tableNames = requireEnv('TABLE_NAMES').split(',');
 const regions = requireEnv('REGIONS').split(',');
 const checkpointFile = requireEnv('CHECKPOINT_FILE');
 const delayMs = Number(process.env.REPLICATION_DELAY_MS ?? '0');
@@ -22,50 +22,55 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const main = async () => {
   const checkpoints = fileCheckpointStore(checkpointFile);
-  const echoes = new EchoFilter('updatedAt');
   const tailers: StreamTailer[] = [];
-  for (const source of regions) {
-    const streams = new DynamoDBStreamsClient(localClientConfig(source, endpoint));
-    const streamArn = await latestStreamArn(
-      new DynamoDBClient(localClientConfig(source, endpoint)),
-      tableName,
-    );
-    await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    const targets: Array<ReplicaTarget & { region: string }> = regions
-      .filter((r) => r !== source)
-      .map((region) => ({
-        region,
-        client: new DynamoDBClient(localClientConfig(region, endpoint)),
+  for (const tableName of tableNames) {
+    // Per table: items of different tables may share a key.
+    const echoes = new EchoFilter('updatedAt');
+    for (const source of regions) {
+      const streams = new DynamoDBStreamsClient(localClientConfig(source, endpoint));
+      const streamArn = await latestStreamArn(
+        new DynamoDBClient(localClientConfig(source, endpoint)),
         tableName,
-        updatedAtAttribute: 'updatedAt',
-      }));
-    const onRecords = async (records: _Record[]) => {
-      if (delayMs > 0) await sleep(delayMs);
-      for (const record of records) {
-        if (echoes.isEcho(source, record)) continue;
-        for (const target of targets) {
-          const outcome = await replicateRecord(target, record);
-          if (outcome === 'copied' || outcome === 'deleted') echoes.copied(target.region, record);
-          if (outcome !== 'already-equal') {
-            process.stdout.write(`${source} -> ${target.region} ${record.eventName} ${outcome}\n`);
+      );
+      await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      const targets: Array<ReplicaTarget & { region: string }> = regions
+        .filter((r) => r !== source)
+        .map((region) => ({
+          region,
+          client: new DynamoDBClient(localClientConfig(region, endpoint)),
+          tableName,
+          updatedAtAttribute: 'updatedAt',
+        }));
+      const onRecords = async (records: _Record[]) => {
+        if (delayMs > 0) await sleep(delayMs);
+        for (const record of records) {
+          if (echoes.isEcho(source, record)) continue;
+          for (const target of targets) {
+            const outcome = await replicateRecord(target, record);
+            if (outcome === 'copied' || outcome === 'deleted') echoes.copied(target.region, record);
+            if (outcome !== 'already-equal') {
+              process.stdout.write(`${source} -> ${target.region} ${record.eventName} ${outcome}\n`);
+            }
           }
         }
-      }
-    };
-    const tailer = new StreamTailer({
-      streams,
-      streamArn,
-      checkpoints,
-      batchSize: 100,
-      idleMs,
-      onRecords,
-      onError: (error) =>
-        process.stderr.write(`replication from ${source} failed, retrying: ${String(error)}\n`),
-    });
-    tailer.start();
-    tailers.push(tailer);
+      };
+      const tailer = new StreamTailer({
+        streams,
+        streamArn,
+        checkpoints,
+        batchSize: 100,
+        idleMs,
+        onRecords,
+        onError: (error) =>
+          process.stderr.write(`replication from ${source} failed, retrying: ${String(error)}\n`),
+      });
+      tailer.start();
+      tailers.push(tailer);
+    }
   }
-  process.stdout.write(`global table stand-in replicating ${tableName} between ${regions.join(', ')}\n`);
+  process.stdout.write(
+    `global table stand-in replicating ${tableNames.join(', ')} between ${regions.join(', ')}\n`,
+  );
   const stop = async () => {
     await Promise.all(tailers.map((t) => t.stop()));
     process.exit(0);

@@ -1,6 +1,6 @@
 // fast-check generators of user records and backup-pool states, shared by the property tests of every package.
 import fc from 'fast-check';
-import type { BackupUserState } from '../convergence-plan';
+import type { TargetUserState } from '../convergence-plan';
 import { USER_STATUSES } from '../record-mapper';
 import { RECORD_SCHEMA_VERSION, SOURCE_SUB_ATTRIBUTE, type UserRecord } from '../user-record';
 
@@ -70,7 +70,7 @@ export const recordArb: fc.Arbitrary<UserRecord> = fc
   });
 
 /** A backup user that may or may not be linked to the record's sub, in any status reachable by admin calls. */
-export function backupStateArb(record: UserRecord): fc.Arbitrary<BackupUserState> {
+export function backupStateArb(record: UserRecord): fc.Arbitrary<TargetUserState> {
   return fc
     .record({
       attributes: attributesArb,

@@ -9,7 +9,7 @@ import {
   UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { BackupUserState } from '../convergence-plan';
+import type { TargetUserState } from '../convergence-plan';
 
 export interface FakeUser {
   username: string;
@@ -93,7 +93,7 @@ export class FakeUserPool {
   }
 
   /** The user as planConvergence sees it, or null. */
-  state(username: string): BackupUserState | null {
+  state(username: string): TargetUserState | null {
     const user = this.users.get(username);
     if (!user) return null;
     return {

@@ -1,5 +1,6 @@
 // The admin API's environment: defaults, overrides for the local emulator, and a failure that names the variable.
-import { ConfigError, readAdminApiConfig, readBackupPoolConfig } from './config';
+import { ConfigError } from '@cognito-dr/shared';
+import { readAdminApiConfig, readBackupPoolConfig } from './config';
 
 const base = {
   AWS_REGION: 'us-east-1',

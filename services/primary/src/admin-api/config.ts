@@ -1,8 +1,6 @@
 // Admin API settings, read from the environment once per cold start; a missing or malformed one stops the load.
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError, envReader } from '@cognito-dr/shared';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,17 +26,6 @@ export interface BackupPoolConfig {
 
 export const DEFAULT_ADMIN_GROUP = 'dr-admins';
 
-function required(env: Env, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new ConfigError(`environment variable ${name} must be set`);
-  return value;
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
@@ -57,29 +44,30 @@ function checkJwksUri(uri: string): string {
   throw new ConfigError('JWKS_URI must use https (plain http is accepted for a loopback host only)');
 }
 
-export function readAdminApiConfig(env: Env = process.env): AdminApiConfig {
-  const region = required(env, 'AWS_REGION');
-  const userPoolId = required(env, 'USER_POOL_ID');
+export function readAdminApiConfig(vars: Env = process.env): AdminApiConfig {
+  const env = envReader(vars);
+  const region = env.required('AWS_REGION');
+  const userPoolId = env.required('USER_POOL_ID');
   // Both overrides exist for the local emulator, whose issuer is http://127.0.0.1:<port>/<pool id>.
-  const jwtIssuer =
-    optional(env, 'JWT_ISSUER') ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const jwtIssuer = env.optional('JWT_ISSUER') ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   return {
     region,
     userPoolId,
-    userPoolClientId: required(env, 'USER_POOL_CLIENT_ID'),
-    tableName: required(env, 'TABLE_NAME'),
-    adminGroup: optional(env, 'ADMIN_GROUP') ?? DEFAULT_ADMIN_GROUP,
+    userPoolClientId: env.required('USER_POOL_CLIENT_ID'),
+    tableName: env.required('TABLE_NAME'),
+    adminGroup: env.optional('ADMIN_GROUP') ?? DEFAULT_ADMIN_GROUP,
     jwtIssuer,
-    jwksUri: checkJwksUri(optional(env, 'JWKS_URI') ?? `${jwtIssuer}/.well-known/jwks.json`),
+    jwksUri: checkJwksUri(env.optional('JWKS_URI') ?? `${jwtIssuer}/.well-known/jwks.json`),
   };
 }
 
 /** Only GET /users/{username} reads the backup pool, so only that function needs these. */
-export function readBackupPoolConfig(env: Env = process.env): BackupPoolConfig {
-  const endpoint = optional(env, 'BACKUP_COGNITO_ENDPOINT');
+export function readBackupPoolConfig(vars: Env = process.env): BackupPoolConfig {
+  const env = envReader(vars);
+  const endpoint = env.optional('BACKUP_COGNITO_ENDPOINT');
   return {
-    userPoolId: required(env, 'BACKUP_USER_POOL_ID'),
-    region: required(env, 'BACKUP_REGION'),
+    userPoolId: env.required('BACKUP_USER_POOL_ID'),
+    region: env.required('BACKUP_REGION'),
     ...(endpoint ? { endpoint } : {}),
   };
 }

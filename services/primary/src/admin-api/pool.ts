@@ -15,11 +15,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type CaptureResult,
   getRecord,
   isErrorNamed,
   type PoolUser,
   readPoolUser,
+  type StoreResult,
   type UserRecord,
 } from '@cognito-dr/shared';
 import type { NewUser } from './validate';
@@ -59,7 +59,7 @@ export interface BackupPool {
 }
 
 /** Rewrites the user's record from a fresh read of the primary pool (captureUser from @cognito-dr/shared). */
-export type Capture = (username: string) => Promise<CaptureResult>;
+export type Capture = (username: string) => Promise<StoreResult>;
 
 export function cognitoPrimaryPool(cognito: CognitoIdentityProviderClient, userPoolId: string): PrimaryPool {
   const UserPoolId = userPoolId;

@@ -1,6 +1,6 @@
 // What a route core is (a function of its dependencies answering one validated request), and the step every
 // changing route shares: change the pool, then rewrite the user's record from a fresh read.
-import type { CaptureResult } from '@cognito-dr/shared';
+import type { StoreResult } from '@cognito-dr/shared';
 import { CaptureFailedError, NotFoundError } from './errors';
 import type { BackupPool, Capture, PrimaryPool, RecordReader } from './pool';
 import { presentRecord, presentRecordState, type RecordView, type UserView } from './present-user';
@@ -46,14 +46,14 @@ export async function changeThenCapture(
   username: string,
   change: () => Promise<void>,
   { userMustExist = true }: { userMustExist?: boolean } = {},
-): Promise<CaptureResult> {
+): Promise<StoreResult> {
   let failure: { error: unknown } | undefined;
   try {
     await change();
   } catch (error) {
     failure = { error };
   }
-  let captured: CaptureResult;
+  let captured: StoreResult;
   try {
     captured = await capture(username);
   } catch (error) {
@@ -69,17 +69,17 @@ export async function changeThenCapture(
   return captured;
 }
 
-function isGone({ record }: CaptureResult): boolean {
+function isGone({ record }: StoreResult): boolean {
   return !record || record.deleted === true;
 }
 
 /** The user after a change, from the record the capture left in the table; 404 if the user has gone since. */
-export function changedUser(captured: CaptureResult): ChangedUser {
+export function changedUser(captured: StoreResult): ChangedUser {
   const { record } = captured;
   if (!record || isGone(captured)) throw NotFoundError.user();
   return { user: presentRecord(record), record: presentRecordState(record) };
 }
 
-export function captureNote(captured: CaptureResult): Record<string, unknown> {
+export function captureNote(captured: StoreResult): Record<string, unknown> {
   return { capture: captured.result, version: captured.version };
 }

@@ -2,9 +2,8 @@
 // token verifier with its JWKS cache, the logger, and a handler factory that route files call with their core.
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { captureUser } from '@cognito-dr/shared';
-import { cognitoClient, tableClient } from '../lib/aws-clients';
+import { captureUser } from '@cognito-dr/capture';
+import { cognitoClient, tableClient } from '@cognito-dr/shared';
 import { readAdminApiConfig, readBackupPoolConfig } from './config';
 import { makeHandler } from './make-handler';
 import { type BackupPool, cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
@@ -54,11 +53,7 @@ export function backupPool(env: Record<string, string | undefined> = process.env
   // The first deploy of the primary precedes the backup pool: GET still answers, with presence unknown (null).
   if (!env.BACKUP_USER_POOL_ID) return unconfiguredBackupPool;
   const { userPoolId, region, endpoint } = readBackupPoolConfig(env);
-  const cognito = new CognitoIdentityProviderClient({
-    region,
-    maxAttempts: 2,
-    ...(endpoint ? { endpoint } : {}),
-  });
+  const cognito = cognitoClient({ region, maxAttempts: 2, endpoint });
   return cognitoBackupPool(cognito, userPoolId);
 }
 

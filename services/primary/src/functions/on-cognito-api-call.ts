@@ -6,15 +6,15 @@
 // serverless.yml) try the event again; whatever still fails is repaired by the next reconcile.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { cognitoClient, tableClient } from '../lib/aws-clients';
-import { requireEnv } from '../lib/config';
-import { type ApiCallOutcome, onCognitoApiCall } from '../reconcile/capture-api-call';
+import { type ApiCallOutcome, onCognitoApiCall } from '@cognito-dr/capture';
+import { cognitoClient, envReader, tableClient } from '@cognito-dr/shared';
 
 // Event logging stays off: CloudTrail events can hold attribute values Cognito did not redact.
 const logger = new Logger();
 const metrics = new Metrics();
 
-const region = requireEnv('AWS_REGION');
+const env = envReader();
+const region = env.required('AWS_REGION');
 // Adaptive retry paces the sub lookups (ListUsers, 30 rps per pool) when a burst of events arrives.
 const clientOptions = { region, maxAttempts: 5 };
 
@@ -22,8 +22,8 @@ const capture = onCognitoApiCall(
   {
     cognito: cognitoClient(clientOptions),
     table: tableClient(clientOptions),
-    userPoolId: requireEnv('USER_POOL_ID'),
-    tableName: requireEnv('TABLE_NAME'),
+    userPoolId: env.required('USER_POOL_ID'),
+    tableName: env.required('TABLE_NAME'),
     origin: region,
     region,
     now: Date.now,

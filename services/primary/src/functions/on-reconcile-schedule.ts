@@ -9,10 +9,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { cognitoClient, envReader, systemClock, tableClient } from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
-import { cognitoClient, tableClient } from '../lib/aws-clients';
-import { MissingConfigError, requireEnv } from '../lib/config';
-import { systemClock } from '../reconcile/clock';
 import { DEFAULT_RATES } from '../reconcile/pacer';
 import {
   DEFAULT_SCHEDULED_RUN_SETTINGS,
@@ -20,23 +18,14 @@ import {
   type ScheduledRunSummary,
 } from '../reconcile/scheduled-run';
 
-/** A positive number from the environment, or the default when unset. */
-const numberFromEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new MissingConfigError(`environment variable ${name} must be a positive number, got "${raw}"`);
-  }
-  return value;
-};
+const env = envReader();
 
 // Event logging stays off, as everywhere: a continuation payload holds a username (the scan position).
 const logger = new Logger();
 const metrics = new Metrics();
 
-const region = requireEnv('AWS_REGION');
-const functionName = requireEnv('AWS_LAMBDA_FUNCTION_NAME');
+const region = env.required('AWS_REGION');
+const functionName = env.required('AWS_LAMBDA_FUNCTION_NAME');
 // Adaptive retry absorbs throttling the pacers could not prevent (the quota is shared with the application).
 const clientOptions = { region, maxAttempts: 8 };
 const lambda = new LambdaClient({ region });
@@ -45,8 +34,8 @@ const reconcile = onReconcileSchedule({
   engine: {
     cognito: cognitoClient(clientOptions),
     table: tableClient(clientOptions),
-    userPoolId: requireEnv('USER_POOL_ID'),
-    tableName: requireEnv('TABLE_NAME'),
+    userPoolId: env.required('USER_POOL_ID'),
+    tableName: env.required('TABLE_NAME'),
     origin: region,
     clock: systemClock,
   },
@@ -64,12 +53,12 @@ const reconcile = onReconcileSchedule({
   settings: {
     ...DEFAULT_SCHEDULED_RUN_SETTINGS,
     rates: {
-      userList: numberFromEnv('RECONCILE_USER_LIST_RPS', DEFAULT_RATES.userList),
-      userRead: numberFromEnv('RECONCILE_USER_READ_RPS', DEFAULT_RATES.userRead),
-      writes: numberFromEnv('RECONCILE_WRITE_RPS', DEFAULT_RATES.writes),
+      userList: env.positiveNumber('RECONCILE_USER_LIST_RPS', DEFAULT_RATES.userList),
+      userRead: env.positiveNumber('RECONCILE_USER_READ_RPS', DEFAULT_RATES.userRead),
+      writes: env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_RATES.writes),
     },
-    concurrency: numberFromEnv('RECONCILE_CONCURRENCY', 8),
-    maxContinuations: numberFromEnv(
+    concurrency: env.positiveNumber('RECONCILE_CONCURRENCY', 8),
+    maxContinuations: env.positiveNumber(
       'RECONCILE_MAX_CONTINUATIONS',
       DEFAULT_SCHEDULED_RUN_SETTINGS.maxContinuations,
     ),

@@ -1,8 +1,8 @@
 // Property tests of the drift verdicts over generated pools, tables and backup users.
 import {
-  type BackupUserState,
   planConvergence,
   SOURCE_SUB_ATTRIBUTE,
+  type TargetUserState,
   type UserRecord,
 } from '@cognito-dr/shared';
 import {
@@ -108,7 +108,7 @@ describe('recordAction', () => {
 });
 
 describe('backupDrift', () => {
-  const converged = (record: UserRecord): BackupUserState => ({
+  const converged = (record: UserRecord): TargetUserState => ({
     attributes: { ...record.attributes, sub: 'backup-sub', [SOURCE_SUB_ATTRIBUTE]: record.sub },
     enabled: record.enabled,
     status:
@@ -135,7 +135,7 @@ describe('backupDrift', () => {
         ),
         ([records, states, unmanaged]) => {
           const table = new Map(records.map((record) => [record.username, record]));
-          const backup = new Map<string, BackupUserState>();
+          const backup = new Map<string, TargetUserState>();
           records.forEach((record, index) => {
             const state = states[index];
             if (state) backup.set(record.username, state);

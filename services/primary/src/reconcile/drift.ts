@@ -1,10 +1,10 @@
 // Decides, without side effects, how the table differs from the primary pool and how the backup pool differs from the
 // table: the one place both the reconciler and the CLI's status/verify take their verdicts from.
 import {
-  type BackupUserState,
   type ConvergeOperationType,
   planConvergence,
   sameSnapshot,
+  type TargetUserState,
   type UserRecord,
 } from '@cognito-dr/shared';
 
@@ -63,7 +63,7 @@ export interface BackupDrift {
 
 /** How the backup pool differs from the table, judged by the replica's own plan: an empty plan is in sync. */
 export function backupDrift(
-  backup: ReadonlyMap<string, BackupUserState>,
+  backup: ReadonlyMap<string, TargetUserState>,
   records: ReadonlyMap<string, UserRecord>,
 ): BackupDrift {
   const drift: BackupDrift = { missing: [], stale: [], extra: [], inSync: 0 };

@@ -4,10 +4,12 @@
 import type { CognitoIdentityProviderClient, UserType } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  type Clock,
   errorName,
   getRecord,
   isErrorNamed,
   listUserGroups,
+  listUsersPage,
   readPoolUser,
   recordFromCognitoUser,
   recordFromItem,
@@ -24,11 +26,9 @@ import {
   seenRef,
   zeroCounts,
 } from './checkpoint';
-import type { Clock } from './clock';
 import { recordAction } from './drift';
 import { pacedCognito } from './paced-cognito';
 import { DEFAULT_RATES, type Pacers, pacersFor, type Rates } from './pacer';
-import { listUsersPage } from './pool-listing';
 import { keyOf, scanItemPages } from './table-listing';
 
 export interface ReconcileDeps {

@@ -1,7 +1,7 @@
 // Whole-pool reads for status and verify, on paging and non-paging fakes.
 import { planConvergence, sameSnapshot } from '@cognito-dr/shared';
+import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { readBackupInventory, readPrimaryInventory } from './inventory';
-import { PagingUserPool } from './testing/paging-user-pool';
 import { ORIGIN, poolRecords } from './testing/scenario';
 
 describe('inventories', () => {

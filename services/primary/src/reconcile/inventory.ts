@@ -1,7 +1,13 @@
 // Reads a whole pool at once, as records (primary) or as the replica sees backup users, for status and verify.
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { type BackupUserState, recordFromCognitoUser, type UserRecord } from '@cognito-dr/shared';
-import { attributesOf, listAllUsers, listGroupMemberships } from './pool-listing';
+import {
+  attributesOf,
+  listAllUsers,
+  listGroupMemberships,
+  recordFromCognitoUser,
+  type TargetUserState,
+  type UserRecord,
+} from '@cognito-dr/shared';
 
 export interface PrimaryInventory {
   /** Every user as the record a capture would write now, by username. */
@@ -38,12 +44,12 @@ export async function readPrimaryInventory(
 export async function readBackupInventory(
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
-): Promise<Map<string, BackupUserState>> {
+): Promise<Map<string, TargetUserState>> {
   const [listed, memberships] = await Promise.all([
     listAllUsers(cognito, userPoolId),
     listGroupMemberships(cognito, userPoolId),
   ]);
-  const users = new Map<string, BackupUserState>();
+  const users = new Map<string, TargetUserState>();
   for (const user of listed) {
     if (!user.Username) continue;
     users.set(user.Username, {

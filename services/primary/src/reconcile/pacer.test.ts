@@ -1,7 +1,8 @@
 // Pacing measured on a fake clock: never more than the rate in any one-second window.
+
+import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import fc from 'fast-check';
 import { Pacer } from './pacer';
-import { FakeClock } from './testing/fake-clock';
 
 /** The largest number of grants that fall in any half-open one-second window. */
 const busiestSecond = (grants: number[]): number => {

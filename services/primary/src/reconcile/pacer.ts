@@ -1,5 +1,5 @@
 // Keeps the reconciler's Cognito calls under the pool's request-rate quotas, one pacer per quota category.
-import type { Clock } from './clock';
+import type { Clock } from '@cognito-dr/shared';
 
 /**
  * A token bucket holding one token, refilled at `ratePerSecond`: calls leave evenly spaced and never more than

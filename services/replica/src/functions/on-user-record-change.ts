@@ -3,22 +3,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getRecords } from '@cognito-dr/shared';
-import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { type ApplyDeps, applyRecordChange } from '../lib/apply-record';
-import { readReplicaConfig } from '../lib/config';
 import {
+  type ApplyDeps,
+  applyRecordChange,
   type DeadLetterSink,
   fileDeadLetterSink,
   noDeadLetterSink,
+  processStreamBatch,
   sqsDeadLetterSink,
-} from '../lib/dead-letter';
-import { processStreamBatch } from '../lib/process-stream-batch';
+} from '@cognito-dr/apply';
+import { cognitoClient, getRecords, sqsClient, tableClient } from '@cognito-dr/shared';
+import middy from '@middy/core';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { readReplicaConfig } from '../lib/config';
 
 const config = readReplicaConfig(process.env);
 
@@ -29,11 +26,11 @@ const metrics = new Metrics({ namespace: 'CognitoDR', serviceName: 'replica' });
 // Adaptive retry backs off (with jitter) and paces calls when Cognito throttles, so throttles are absorbed here
 // first; whatever still fails is reported back to the stream, never dropped. No `endpoint` is passed, so the SDK's
 // own AWS_ENDPOINT_URL_* variables point these clients at the local emulators.
-const clientConfig = { region: config.region, retryMode: 'adaptive', maxAttempts: 6 } as const;
+const clientConfig = { region: config.region, maxAttempts: 6 };
 
 const applyDeps: ApplyDeps = {
-  cognito: new CognitoIdentityProviderClient(clientConfig),
-  table: DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig)),
+  cognito: cognitoClient(clientConfig),
+  table: tableClient(clientConfig),
   userPoolId: config.backupUserPoolId,
   tableName: config.tableName,
   region: config.region,
@@ -42,7 +39,7 @@ const applyDeps: ApplyDeps = {
 
 const deadLetter: DeadLetterSink =
   config.deadLetter.kind === 'sqs'
-    ? sqsDeadLetterSink(new SQSClient(clientConfig), config.deadLetter.queueUrl)
+    ? sqsDeadLetterSink(sqsClient(clientConfig), config.deadLetter.queueUrl)
     : config.deadLetter.kind === 'file'
       ? fileDeadLetterSink(config.deadLetter.path)
       : noDeadLetterSink;

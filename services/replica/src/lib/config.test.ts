@@ -1,4 +1,5 @@
-import { ConfigError, readReplicaConfig } from './config';
+import { ConfigError } from '@cognito-dr/shared';
+import { readReplicaConfig } from './config';
 
 const base = { BACKUP_USER_POOL_ID: 'ap-northeast-1_abc', TABLE_NAME: 'users', AWS_REGION: 'ap-northeast-1' };
 

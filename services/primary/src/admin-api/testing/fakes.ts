@@ -1,12 +1,7 @@
 // Test-only stand-ins for the primary pool, the capture step, the table and the backup pool: in memory, with
 // every call written down so a test can assert that a refused request changed nothing.
 import type { AdminGetUserCommandOutput, AttributeType } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  type CaptureResult,
-  type PoolUser,
-  recordFromCognitoUser,
-  type UserRecord,
-} from '@cognito-dr/shared';
+import { type PoolUser, recordFromCognitoUser, type StoreResult, type UserRecord } from '@cognito-dr/shared';
 import type { BackupPool, Capture, PrimaryPool, RecordReader } from '../pool';
 import type { NewUser } from '../validate';
 
@@ -189,7 +184,7 @@ export class FakeCapture {
     const snapshot = recordFromCognitoUser({ ...poolUser, origin: 'us-east-1', now: this.clock });
     const record = { ...snapshot, version: (current?.version ?? 0) + 1 };
     this.table.set(key, record);
-    return { result: 'written', version: record.version, record } satisfies CaptureResult;
+    return { result: 'written', version: record.version, record } satisfies StoreResult;
   };
 }
 

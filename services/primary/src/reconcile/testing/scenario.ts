@@ -1,10 +1,10 @@
 // Builds reconciler test scenarios: a paging fake pool, a scannable fake table and a fake clock wired together.
 import { recordFromCognitoUser, recordFromItem, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { type PagingOptions, PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
+import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { type CheckpointStore, memoryCheckpointStore } from '../checkpoint';
 import type { ReconcileDeps } from '../engine';
-import { FakeClock } from './fake-clock';
-import { type PagingOptions, PagingUserPool } from './paging-user-pool';
-import { ScannableTable } from './scannable-table';
 
 export const ORIGIN = 'us-east-1';
 export const POOL_ID = 'us-east-1_TESTPOOL';

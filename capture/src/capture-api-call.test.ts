@@ -3,12 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
 import { recordFromItem } from '@cognito-dr/shared';
+import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
+import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { type ApiCallDeps, onCognitoApiCall } from './capture-api-call';
-import { FakeClock } from './testing/fake-clock';
-import { PagingUserPool } from './testing/paging-user-pool';
-import { ScannableTable } from './testing/scannable-table';
 
-const EVENTS = join(__dirname, '..', '..', 'events');
+const EVENTS = join(__dirname, '..', '..', 'services', 'primary', 'events');
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(EVENTS, `on-cognito-api-call-${name}.json`), 'utf8'));
 

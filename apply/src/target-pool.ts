@@ -1,4 +1,4 @@
-// Reads a user from the backup pool and carries out one planned convergence operation on it.
+// Reads a user from the pool being converged (the standby pool) and carries out one planned convergence operation on it.
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -13,9 +13,9 @@ import {
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type BackupUserState, type ConvergeOperation, isErrorNamed, readPoolUser } from '@cognito-dr/shared';
+import { type ConvergeOperation, isErrorNamed, readPoolUser, type TargetUserState } from '@cognito-dr/shared';
 
-export interface BackupPool {
+export interface TargetPool {
   cognito: CognitoIdentityProviderClient;
   userPoolId: string;
 }
@@ -24,7 +24,7 @@ export interface BackupPool {
  * The backup user as planConvergence needs it, or null when the backup pool has no such user. Read with its
  * groups at once: by the time a user is read here (a change, or a create that found the user) it exists.
  */
-export async function readBackupUser(pool: BackupPool, username: string): Promise<BackupUserState | null> {
+export async function readTargetUser(pool: TargetPool, username: string): Promise<TargetUserState | null> {
   const found = await readPoolUser(pool.cognito, pool.userPoolId, username, { concurrent: true });
   if (!found) return null;
   const attributes: Record<string, string> = {};
@@ -45,7 +45,7 @@ export async function readBackupUser(pool: BackupPool, username: string): Promis
  * (UsernameExistsException, UserNotFoundException) are left to the caller, which re-reads and re-plans.
  */
 export async function executeOperation(
-  pool: BackupPool,
+  pool: TargetPool,
   username: string,
   operation: ConvergeOperation,
   newPassword: () => string,
@@ -111,7 +111,7 @@ export async function executeOperation(
   }
 }
 
-async function addToGroup(pool: BackupPool, username: string, group: string): Promise<void> {
+async function addToGroup(pool: TargetPool, username: string, group: string): Promise<void> {
   const add = () =>
     pool.cognito.send(
       new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: username, GroupName: group }),
@@ -137,7 +137,7 @@ const groupCreations = new WeakMap<object, Map<string, Promise<void>>>();
  * are created bare, on demand. Parallel users joining the same new group share one call: cognito-local answers a
  * second CreateGroup by overwriting the group, members and all, instead of raising GroupExistsException.
  */
-function createGroupOnce(pool: BackupPool, group: string, recreate: boolean): Promise<void> {
+function createGroupOnce(pool: TargetPool, group: string, recreate: boolean): Promise<void> {
   let creations = groupCreations.get(pool.cognito);
   if (!creations) {
     creations = new Map();

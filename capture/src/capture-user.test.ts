@@ -1,9 +1,13 @@
-import { captureUser, getRecord, readPoolUser } from './capture';
-import { ConcurrentWriteError } from './errors';
-import { recordToItem } from './record-mapper';
-import { FakeTable } from './testing/fake-table';
-import { FakeUserPool } from './testing/fake-user-pool';
-import type { UserRecord } from './user-record';
+import {
+  ConcurrentWriteError,
+  getRecord,
+  readPoolUser,
+  recordToItem,
+  type UserRecord,
+} from '@cognito-dr/shared';
+import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
+import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import { captureUser } from './capture-user';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const TABLE = 'users';

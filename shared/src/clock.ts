@@ -1,4 +1,4 @@
-// Time as the reconciler sees it: injected, so pacing and checkpoint timing are tested with a fake clock.
+// Time as bulk callers see it (pacing, deadlines, checkpoints): injected, so tests run on a fake clock.
 
 export interface Clock {
   /** Epoch milliseconds, integral. */

@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import { FakeUserPool } from './fake-user-pool';
 
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
 type AnyCommand = { constructor: { name: string }; input: any };

@@ -5,8 +5,7 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { isErrorNamed, TABLE_KEY } from '@cognito-dr/shared';
-import { attributesOf, COGNITO_PAGE_SIZE, listUsersPage } from './pool-listing';
+import { attributesOf, COGNITO_PAGE_SIZE, isErrorNamed, listUsersPage, TABLE_KEY } from '@cognito-dr/shared';
 
 /** Quotes or backslashes would let a crafted value change the filter expression; a real sub has neither. */
 const FILTERABLE = /^[0-9A-Za-z-]+$/;

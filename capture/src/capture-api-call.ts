@@ -2,8 +2,9 @@
 // another tool) is a signal to re-read that user from the primary pool and store the snapshot, or a tombstone.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type CaptureDeps, type CaptureResult, captureUser, errorName, userRef } from '@cognito-dr/shared';
+import { errorName, userRef } from '@cognito-dr/shared';
 import { type ApiCallSignal, DELETING_CALLS, readApiCallSignal } from './api-call-signal';
+import { type CaptureDeps, type CaptureResult, captureUser } from './capture-user';
 import { usernameForSub, usernameOfRecordWithSub } from './find-user';
 
 export interface ApiCallDeps extends CaptureDeps {

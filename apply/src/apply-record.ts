@@ -8,9 +8,9 @@ import {
   planConvergence,
   type UserRecord,
 } from '@cognito-dr/shared';
-import { executeOperation, readBackupUser } from './backup-pool';
 import { ConvergenceConflictError } from './errors';
 import { randomPassword } from './password';
+import { executeOperation, readTargetUser } from './target-pool';
 
 export interface ApplyDeps {
   /** Client of the backup pool's region. */
@@ -97,7 +97,7 @@ async function converge(
   const newPassword = deps.newPassword ?? randomPassword;
   const done: ConvergeOperationType[] = [];
   for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
-    const backup = round === 1 && likelyAbsent ? null : await readBackupUser(pool, record.username);
+    const backup = round === 1 && likelyAbsent ? null : await readTargetUser(pool, record.username);
     const plan = planConvergence(backup, record);
     if (plan.length === 0) return done;
     try {

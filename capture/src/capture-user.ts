@@ -1,12 +1,14 @@
-// Captures one primary-pool user into the replication table: the single write path for the trigger, admin API, reconciler and CLI.
+// Captures one user of the active region's pool into the replication table: the single write path for the triggers,
+// the admin API, the CloudTrail capture, the reconciler and the CLI.
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readPoolUser } from './pool-reader';
-import { recordFromCognitoUser } from './record-mapper';
-import { type StoreResult, storeSnapshot, storeTombstone } from './record-store';
-
-export { readPoolUser } from './pool-reader';
-export { getRecord } from './record-store';
+import {
+  readPoolUser,
+  recordFromCognitoUser,
+  type StoreResult,
+  storeSnapshot,
+  storeTombstone,
+} from '@cognito-dr/shared';
 
 export interface CaptureDeps {
   cognito: CognitoIdentityProviderClient;

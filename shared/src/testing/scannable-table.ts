@@ -1,5 +1,5 @@
 // The shared fake table plus Scan, paging in key order and resuming after any key, as the reconciler uses it.
-import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
+import { FakeTable } from './fake-table';
 
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
 type AnyCommand = { constructor: { name: string }; input: any };

@@ -1,0 +1,29 @@
+// Public surface of @cognito-dr/apply: what turns a changed user record into the standby pool's user.
+export {
+  type ApplyDeps,
+  type ApplyOutcome,
+  type ApplyResult,
+  applyRecordChange,
+  MissingImageError,
+  type RecordChange,
+} from './apply-record';
+export { createLimiter, type Limiter } from './concurrency';
+export {
+  type DeadLetterEntry,
+  type DeadLetterSink,
+  DeadLetterUnavailableError,
+  fileDeadLetterSink,
+  noDeadLetterSink,
+  sqsDeadLetterSink,
+} from './dead-letter';
+export { ConvergenceConflictError, classifyError, type FailureKind } from './errors';
+export { randomPassword } from './password';
+export {
+  type BatchLogger,
+  type BatchMetrics,
+  DEFAULT_CONCURRENCY,
+  processStreamBatch,
+  READ_CHUNK,
+  type StreamBatchDeps,
+} from './process-stream-batch';
+export { executeOperation, readTargetUser, type TargetPool } from './target-pool';

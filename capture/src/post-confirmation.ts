@@ -1,0 +1,44 @@
+// The PostConfirmation trigger's core (sign-up confirmed, or password reset confirmed): captures the user's full
+// snapshot into the replication table, from where it reaches the other region's pool.
+//
+// It never fails the trigger. In AWS a PostConfirmation error is shown to the user as a failed confirmation
+// although Cognito has already confirmed them, so throwing would only break sign-up and protect nothing. A
+// capture that fails is logged and counted (CaptureFailed, alarmed) and the reconciler writes the record later.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { errorName, userRef } from '@cognito-dr/shared';
+import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { type CaptureDeps, captureUser } from './capture-user';
+
+export const onPostConfirmation =
+  (
+    deps: Omit<CaptureDeps, 'userPoolId'>,
+    log: Pick<Logger, 'info' | 'error'>,
+    count: Pick<Metrics, 'addMetric'>,
+  ) =>
+  async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {
+    const user = userRef(event.userName);
+    const started = deps.now();
+    try {
+      const { result, version } = await captureUser(
+        { ...deps, userPoolId: event.userPoolId },
+        event.userName,
+      );
+      log.info('user captured', {
+        user,
+        trigger: event.triggerSource,
+        result,
+        version,
+        ms: deps.now() - started,
+      });
+      count.addMetric('UsersCaptured', MetricUnit.Count, 1);
+    } catch (error) {
+      log.error('capture failed; the reconciler will repair the record', {
+        user,
+        trigger: event.triggerSource,
+        error: errorName(error) ?? 'unknown',
+      });
+      count.addMetric('CaptureFailed', MetricUnit.Count, 1);
+    }
+    return event;
+  };
