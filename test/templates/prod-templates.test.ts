@@ -665,7 +665,10 @@ describe('retained data in prod', () => {
   it.each([
     ['primary', 'UserPool'],
     ['primary', 'ReplicationTable'],
+    ['primary', 'ControlTable'],
+    ['primary', 'StateTable'],
     ['replica', 'BackupUserPool'],
+    ['replica', 'StateTable'],
   ] as const)('%s: %s is retained on stack deletion and on replacement', (name, logicalId) => {
     const resource = (name === 'primary' ? primary : replica).Resources[logicalId];
     expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
