@@ -163,6 +163,7 @@ const bringUp = async (
 
   // 2. cognito-local per region; the primary's PostConfirmation trigger calls the primary service's real handler.
   const primaryFunction = serverlessFunctionName('cognito-dr-primary', 'onPostConfirmation');
+  const apiCallFunction = serverlessFunctionName('cognito-dr-primary', 'onCognitoApiCall');
   const replicaFunction = serverlessFunctionName('cognito-dr-replica', 'onUserRecordChange');
   const cognitoChild = (
     name: string,
@@ -237,7 +238,7 @@ const bringUp = async (
       CLOUDTRAIL_TARGET: url(ports.cognitoPrimaryEmulator),
       CLOUDTRAIL_PORT: String(ports.cognitoPrimary),
       REGION: PRIMARY_REGION,
-      FUNCTION_NAME: serverlessFunctionName('cognito-dr-primary', 'onCognitoApiCall'),
+      FUNCTION_NAME: apiCallFunction,
       LAMBDA_ENDPOINT: url(ports.primaryLambda),
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -411,7 +412,11 @@ const bringUp = async (
     lambda: {
       primaryEndpoint: url(ports.primaryLambda),
       replicaEndpoint: url(ports.replicaLambda),
-      functions: { onPostConfirmation: primaryFunction, onUserRecordChange: replicaFunction },
+      functions: {
+        onPostConfirmation: primaryFunction,
+        onCognitoApiCall: apiCallFunction,
+        onUserRecordChange: replicaFunction,
+      },
     },
     deadLetters,
     faultInjection: {

@@ -419,6 +419,32 @@ describe('primary: closing the loss window', () => {
     ]);
   });
 
+  it('lets every function that captures find a deleted user named in another casing through an index', () => {
+    const index = { 'Fn::Sub': `${TABLE_ARN_IN_STACK_REGION['Fn::Sub']}/index/byUsernameLower` };
+    const table = props(primary, 'ReplicationTable') as {
+      GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown }[];
+    };
+    expect(table.GlobalSecondaryIndexes).toContainEqual(
+      expect.objectContaining({
+        IndexName: 'byUsernameLower',
+        KeySchema: [{ AttributeName: 'usernameLower', KeyType: 'HASH' }],
+      }),
+    );
+    const capturing = [
+      'OnPostConfirmationLambdaFunction',
+      'OnCognitoApiCallLambdaFunction',
+      ...Object.values(ROUTES)
+        .filter((route) => route.writesTable)
+        .map((route) => route.fn),
+    ];
+    for (const fn of capturing) {
+      expect({ fn, actions: actionsOn(functionStatements(primary, fn), index) }).toEqual({
+        fn,
+        actions: ['dynamodb:Query'],
+      });
+    }
+  });
+
   it('finds a record by sub through an index, never a scan, for the out-of-band capture', () => {
     const table = props(primary, 'ReplicationTable') as {
       GlobalSecondaryIndexes: Array<{ IndexName: string }>;
