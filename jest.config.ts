@@ -26,6 +26,7 @@ const config: Config = {
     unit('shared', 'shared'),
     unit('capture', 'capture'),
     unit('apply', 'apply'),
+    unit('failover', 'failover'),
     unit('primary', 'services/primary'),
     unit('replica', 'services/replica'),
     unit('local', 'local'),

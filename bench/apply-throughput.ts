@@ -15,7 +15,7 @@ import {
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  desiredBackupAttributes,
+  desiredAttributes,
   recordFromCognitoUser,
   recordToImage,
   recordToItem,
@@ -153,7 +153,7 @@ const measure = async (
           UserPoolId,
           Username: record.username,
           MessageAction: 'SUPPRESS',
-          UserAttributes: Object.entries(desiredBackupAttributes(record)).map(([Name, Value]) => ({
+          UserAttributes: Object.entries(desiredAttributes(record)).map(([Name, Value]) => ({
             Name,
             Value,
           })),

@@ -20,7 +20,8 @@ rm -rf "$out/primary" "$out/replica"
 
 echo "packaging services/primary (stage prod)"
 (cd "$root/services/primary" && "$serverless" package --stage prod \
-  --package "$out/primary" --param backupUserPoolId=offline-package-placeholder)
+  --package "$out/primary" --param backupUserPoolId=offline-package-placeholder \
+  --param backupMigrationClientId=offline-package-placeholder)
 
 # What serverless-compose.yml passes the replica, taken from the primary stack as packaged.
 read -r table_name control_table_name primary_region backup_region < <(node -e '

@@ -4,6 +4,8 @@ export {
   type ApplyOutcome,
   type ApplyResult,
   applyRecordChange,
+  type ConvergeDeps,
+  convergeUser,
   MissingImageError,
   type RecordChange,
 } from './apply-record';

@@ -6,6 +6,7 @@ import { recordFromItem } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
+import { USER_CHANGING_CALLS } from './api-call-signal';
 import { type ApiCallDeps, onCognitoApiCall } from './capture-api-call';
 
 const EVENTS = join(__dirname, '..', '..', 'services', 'primary', 'events');
@@ -29,6 +30,10 @@ const setUp = (options: { refusesFilters?: boolean } = {}) => {
   });
   pool.addUser({ username: 'bob', enabled: true, status: 'CONFIRMED', attributes: { sub: BOB_SUB } });
   pool.addUsers(130, 'other-');
+  let active = true;
+  const standby = () => {
+    active = false;
+  };
   const logs: { level: string; message: string; fields?: unknown }[] = [];
   const metrics: { name: string; value: number }[] = [];
   const log = {
@@ -44,6 +49,7 @@ const setUp = (options: { refusesFilters?: boolean } = {}) => {
     origin: 'us-east-1',
     region: 'us-east-1',
     now: () => clock.now(),
+    isActive: async () => active,
   };
   const handle = onCognitoApiCall(
     deps,
@@ -71,7 +77,7 @@ const setUp = (options: { refusesFilters?: boolean } = {}) => {
     const item = table.get(username);
     return item && recordFromItem(item);
   };
-  return { pool, table, clock, logs, metrics, handle, captured, record };
+  return { pool, table, clock, logs, metrics, handle, captured, record, standby };
 };
 
 describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
@@ -192,6 +198,17 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
     expect(t.metrics).toEqual([{ name: 'ApiCallIgnored', value: 1 }]);
   });
 
+  it('captures nothing while its region is standby: that pool changes only through replication', async () => {
+    const t = setUp();
+    t.standby();
+    expect(await t.handle(fixture('admin-disable-user'))).toEqual({
+      outcome: 'ignored',
+      reason: 'standby-region',
+      eventName: 'AdminDisableUser',
+    });
+    expect(t.table.items.size).toBe(0);
+  });
+
   it('ignores another pool of the primary region', async () => {
     const t = setUp();
 
@@ -293,4 +310,11 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
       expect(logged).not.toContain(secret);
     }
   });
+});
+
+it('the EventBridge rules of both services listen for exactly the calls this handler can read', () => {
+  const ruleList: string[] = JSON.parse(
+    readFileSync(join(__dirname, '..', 'user-changing-calls.json'), 'utf8'),
+  );
+  expect([...ruleList].sort()).toEqual(Object.keys(USER_CHANGING_CALLS).sort());
 });

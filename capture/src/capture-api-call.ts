@@ -9,10 +9,12 @@ import { usernameForSub, usernameOfRecordWithSub } from './find-user';
 
 export interface ApiCallDeps extends CaptureDeps {
   /**
-   * The primary pool's region. Events of any other region are ignored: above all the replica's own AdminCreateUser
-   * and friends on the backup pool, which must never come back as records.
+   * This pool's region. Events of any other region are ignored: above all the other region's applier writing its
+   * own pool, which must never come back as records of this region.
    */
   region: string;
+  /** Whether this region is the active one (region roles): a standby pool's changes are not captured. */
+  isActive: () => Promise<boolean>;
 }
 
 export type ApiCallOutcome =
@@ -40,6 +42,8 @@ export const onCognitoApiCall =
     if (signal.userPoolId !== undefined && signal.userPoolId !== deps.userPoolId) {
       return ignored(count, 'other-pool', signal.eventName);
     }
+    // Rethrown if the roles cannot be read: Lambda retries the event rather than guessing either way.
+    if (!(await deps.isActive())) return ignored(count, 'standby-region', signal.eventName);
 
     const started = deps.now();
     try {

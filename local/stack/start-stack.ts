@@ -40,10 +40,19 @@ const ADMIN_GROUP = 'dr-admins';
 /** Ports a person running `npm start` gets when they are free. */
 export const PREFERRED_PORTS = {
   dynamodb: 8000,
+  // What clients see of each region: gates that a region outage closes (local/standins/region-outage).
+  dynamodbPrimary: 8001,
+  dynamodbBackup: 8002,
   cognitoPrimary: 9229,
-  cognitoPrimaryEmulator: 9228,
   cognitoBackup: 9230,
   api: 3000,
+  regionControl: 9240,
+  // Behind the gates.
+  cloudTrailPrimary: 9227,
+  cognitoPrimaryEmulator: 9228,
+  cloudTrailBackup: 9233,
+  cognitoBackupEmulator: 9232,
+  primaryHttp: 3001,
   primaryLambda: 3002,
   replicaHttp: 3010,
   replicaLambda: 3012,
@@ -161,7 +170,39 @@ const bringUp = async (
       `in ${PRIMARY_REGION} and ${BACKUP_REGION}, a state table in each`,
   );
 
-  // 2. cognito-local per region; the primary's PostConfirmation trigger calls the primary service's real handler.
+  // Every endpoint a region shows the world goes through that region's gate, so `PUT control.primary
+  // {"available":false}` takes the whole region away: from clients, from functions and from replication.
+  const regionOutage = supervisor.start(
+    tsx('region-outage-standin', 'local/standins/region-outage/main.ts', {
+      CONTROL_PORT: String(ports.regionControl),
+      GATES: JSON.stringify({
+        primary: {
+          cognito: [ports.cognitoPrimary, ports.cloudTrailPrimary],
+          dynamodb: [ports.dynamodbPrimary, ports.dynamodb],
+          api: [ports.api, ports.primaryHttp],
+        },
+        backup: {
+          cognito: [ports.cognitoBackup, ports.cloudTrailBackup],
+          dynamodb: [ports.dynamodbBackup, ports.dynamodb],
+        },
+      }),
+    }),
+  );
+  const control = {
+    primary: `${url(ports.regionControl)}/primary`,
+    backup: `${url(ports.regionControl)}/backup`,
+  };
+  await waitFor(() => httpAnswers(control.primary), {
+    what: 'region outage stand-in',
+    timeoutMs: 30_000,
+    ...started(regionOutage),
+  });
+  const regionDynamodb: Record<string, string> = {
+    [PRIMARY_REGION]: url(ports.dynamodbPrimary),
+    [BACKUP_REGION]: url(ports.dynamodbBackup),
+  };
+
+  // 2. cognito-local per region; each pool's triggers call its own service's real handlers.
   const primaryFunction = serverlessFunctionName('cognito-dr-primary', 'onPostConfirmation');
   const apiCallFunction = serverlessFunctionName('cognito-dr-primary', 'onCognitoApiCall');
   const replicaFunction = serverlessFunctionName('cognito-dr-replica', 'onUserRecordChange');
@@ -169,14 +210,15 @@ const bringUp = async (
     name: string,
     port: number,
     region: string,
+    lambdaPort: number,
     triggers: Record<string, string>,
-    issuerPort = port,
+    issuerPort: number,
   ) =>
     supervisor.start(
       tsx(name, 'local/emulators/cognito-local-server.ts', {
         COGNITO_LOCAL_DIR: ensureDir(join(dataDir, name)),
         COGNITO_LOCAL_CONFIG: JSON.stringify({
-          LambdaClient: { endpoint: url(ports.primaryLambda), region, credentials: LOCAL_CREDENTIALS },
+          LambdaClient: { endpoint: url(lambdaPort), region, credentials: LOCAL_CREDENTIALS },
           TriggerFunctions: triggers,
           UserPoolDefaults: { UsernameAttributes: [] },
           TokenConfig: { IssuerDomain: url(issuerPort) },
@@ -185,22 +227,32 @@ const bringUp = async (
         HOST: '127.0.0.1',
       }),
     );
-  // The primary emulator is reached through the CloudTrail stand-in (ports.cognitoPrimary), which is also the
-  // issuer its tokens name: clients only ever see that address, as they only see Cognito's endpoint in AWS.
+  // Each emulator is reached through its region's gate and CloudTrail stand-in (ports.cognitoPrimary /
+  // cognitoBackup), which is also the issuer its tokens name: clients only ever see that address, as they only see
+  // Cognito's endpoint in AWS.
   const cognitoPrimary = cognitoChild(
     'cognito-primary',
     ports.cognitoPrimaryEmulator,
     PRIMARY_REGION,
+    ports.primaryLambda,
     { PostConfirmation: primaryFunction },
     ports.cognitoPrimary,
   );
-  const cognitoBackup = cognitoChild('cognito-backup', ports.cognitoBackup, BACKUP_REGION, {});
+  const cognitoBackup = cognitoChild(
+    'cognito-backup',
+    ports.cognitoBackupEmulator,
+    BACKUP_REGION,
+    ports.replicaLambda,
+    { PostConfirmation: serverlessFunctionName('cognito-dr-replica', 'onPostConfirmation') },
+    ports.cognitoBackup,
+  );
+  // Provisioning talks to the emulators directly: the gates are for the world outside.
   const cognito = {
     primary: new CognitoIdentityProviderClient({
       ...localClientConfig(PRIMARY_REGION, url(ports.cognitoPrimaryEmulator)),
     }),
     backup: new CognitoIdentityProviderClient({
-      ...localClientConfig(BACKUP_REGION, url(ports.cognitoBackup)),
+      ...localClientConfig(BACKUP_REGION, url(ports.cognitoBackupEmulator)),
     }),
   };
   await Promise.all([
@@ -231,29 +283,60 @@ const bringUp = async (
   await ensureGroup(cognito.backup, backupPool.userPoolId, ADMIN_GROUP);
   progress(`cognito-local: primary ${url(ports.cognitoPrimary)}, backup ${url(ports.cognitoBackup)}`);
 
-  // CloudTrail + EventBridge stand-in: every successful user-changing call reaching the primary pool is reported
-  // to the out-of-band capture function, as the EventBridge rule does in AWS.
-  const cloudTrail = supervisor.start(
-    tsx('cloudtrail-standin', 'local/standins/cloudtrail/main.ts', {
-      CLOUDTRAIL_TARGET: url(ports.cognitoPrimaryEmulator),
-      CLOUDTRAIL_PORT: String(ports.cognitoPrimary),
-      REGION: PRIMARY_REGION,
-      FUNCTION_NAME: apiCallFunction,
-      LAMBDA_ENDPOINT: url(ports.primaryLambda),
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    }),
+  // CloudTrail + EventBridge stand-in, one per region: every successful user-changing call reaching a pool is
+  // reported to that region's out-of-band capture function, as the EventBridge rule does in AWS.
+  const cloudTrailOf = (
+    name: string,
+    region: string,
+    emulatorPort: number,
+    port: number,
+    service: string,
+    lambdaPort: number,
+  ) =>
+    supervisor.start(
+      tsx(name, 'local/standins/cloudtrail/main.ts', {
+        CLOUDTRAIL_TARGET: url(emulatorPort),
+        CLOUDTRAIL_PORT: String(port),
+        REGION: region,
+        FUNCTION_NAME: serverlessFunctionName(service, 'onCognitoApiCall'),
+        LAMBDA_ENDPOINT: url(lambdaPort),
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      }),
+    );
+  const cloudTrails = [
+    cloudTrailOf(
+      'cloudtrail-standin',
+      PRIMARY_REGION,
+      ports.cognitoPrimaryEmulator,
+      ports.cloudTrailPrimary,
+      'cognito-dr-primary',
+      ports.primaryLambda,
+    ),
+    cloudTrailOf(
+      'cloudtrail-standin-backup',
+      BACKUP_REGION,
+      ports.cognitoBackupEmulator,
+      ports.cloudTrailBackup,
+      'cognito-dr-replica',
+      ports.replicaLambda,
+    ),
+  ];
+  await Promise.all(
+    [ports.cloudTrailPrimary, ports.cloudTrailBackup].map((port, index) =>
+      waitFor(() => httpAnswers(`${url(port)}/__cloudtrail`), {
+        what: 'CloudTrail stand-in',
+        timeoutMs: 30_000,
+        ...started(cloudTrails[index] as Supervised),
+      }),
+    ),
   );
-  await waitFor(() => httpAnswers(`${url(ports.cognitoPrimary)}/__cloudtrail`), {
-    what: 'CloudTrail stand-in',
-    timeoutMs: 30_000,
-    ...started(cloudTrail),
-  });
 
-  // The replica reaches the backup pool through a proxy that can inject throttling (off unless asked for).
+  // The replica reaches the backup pool through a proxy that can inject throttling (off unless asked for). It
+  // bypasses the backup's CloudTrail stand-in: in AWS the capture there ignores the applier's calls anyway.
   const faultProxy = supervisor.start(
     tsx('backup-fault-proxy', 'local/emulators/fault-proxy.ts', {
-      FAULT_TARGET: url(ports.cognitoBackup),
+      FAULT_TARGET: url(ports.cognitoBackupEmulator),
       FAULT_PORT: String(ports.backupFaultProxy),
       FAULT_THROTTLE_RATE: String(opts.backupThrottleRate ?? 0),
     }),
@@ -268,6 +351,8 @@ const bringUp = async (
   const deadLetters = {
     replicaFailureDestination: join(dataDir, 'dead-letters', 'replica-failure-destination.jsonl'),
     replicaParked: join(dataDir, 'dead-letters', 'replica-parked.jsonl'),
+    primaryFailureDestination: join(dataDir, 'dead-letters', 'primary-failure-destination.jsonl'),
+    primaryParked: join(dataDir, 'dead-letters', 'primary-parked.jsonl'),
   };
   const serverless = require.resolve('serverless/bin/serverless.js');
   const offline = (
@@ -302,14 +387,15 @@ const bringUp = async (
         ...process.env,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
         NODE_NO_WARNINGS: '1',
         SLS_TELEMETRY_DISABLED: '1',
         ...env,
       },
     });
-  const primaryService = offline('primary-offline', 'primary', ports.api, ports.primaryLambda, {
+  // Behind the primary's API gate; functions reach DynamoDB and Cognito of their own region through its gates.
+  const primaryService = offline('primary-offline', 'primary', ports.primaryHttp, ports.primaryLambda, {
     AWS_REGION: PRIMARY_REGION,
+    AWS_ENDPOINT_URL_DYNAMODB: regionDynamodb[PRIMARY_REGION],
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.cognitoPrimary),
     COGNITO_DR_PRIMARY_USER_POOL_ID: primaryPool.userPoolId,
     COGNITO_DR_PRIMARY_CLIENT_ID: primaryPool.clientId,
@@ -317,9 +403,11 @@ const bringUp = async (
     JWKS_URI: `${url(ports.cognitoPrimary)}/${primaryPool.userPoolId}/.well-known/jwks.json`,
     BACKUP_USER_POOL_ID: backupPool.userPoolId,
     BACKUP_COGNITO_ENDPOINT: url(ports.cognitoBackup),
+    DEAD_LETTER_FILE: deadLetters.primaryParked,
   });
   const replicaService = offline('replica-offline', 'replica', ports.replicaHttp, ports.replicaLambda, {
     AWS_REGION: BACKUP_REGION,
+    AWS_ENDPOINT_URL_DYNAMODB: regionDynamodb[BACKUP_REGION],
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.backupFaultProxy),
     COGNITO_DR_BACKUP_USER_POOL_ID: backupPool.userPoolId,
     DEAD_LETTER_FILE: deadLetters.replicaParked,
@@ -340,8 +428,6 @@ const bringUp = async (
 
   // 4. The local stand-ins for what AWS itself does: global table replication and the event source mapping.
   const standinEnv = {
-    DYNAMODB_ENDPOINT: dynamodbEndpoint,
-    TABLE_NAME: table.create.TableName ?? '',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   };
@@ -349,37 +435,70 @@ const bringUp = async (
     tsx('global-table-standin', 'local/standins/global-table/main.ts', {
       ...standinEnv,
       TABLE_NAMES: [table, controlTable].map((t) => t.create.TableName).join(','),
-      REGIONS: `${PRIMARY_REGION},${BACKUP_REGION}`,
+      REGION_ENDPOINTS: JSON.stringify(regionDynamodb),
       REPLICATION_DELAY_MS: String(opts.replicationDelayMs),
       CHECKPOINT_FILE: join(dataDir, 'standins', 'global-table-checkpoints.json'),
     }),
   );
-  const eventSource = supervisor.start(
-    tsx('event-source-mapping-standin', 'local/standins/stream-event-source/main.ts', {
-      ...standinEnv,
-      REGION: BACKUP_REGION,
-      LAMBDA_ENDPOINT: url(ports.replicaLambda),
-      FUNCTION_NAME: replicaFunction,
-      FUNCTION_KEY: 'onUserRecordChange',
-      SERVERLESS_YML: join(root, 'services', 'replica', 'serverless.yml'),
-      FAILURE_DESTINATION_FILE: deadLetters.replicaFailureDestination,
-      CHECKPOINT_FILE: join(dataDir, 'standins', 'event-source-checkpoints.json'),
-    }),
-  );
+  // Each region's stream feeds that region's consumer, which applies records of the active region while its own
+  // pool is standby: in normal times the backup's, after a failover the primary's (failback).
+  const params = { primaryRegion: PRIMARY_REGION, backupRegion: BACKUP_REGION };
+  const eventSourceOf = (
+    name: string,
+    region: string,
+    service: string,
+    lambdaPort: number,
+    failures: string,
+  ) =>
+    supervisor.start(
+      tsx(name, 'local/standins/stream-event-source/main.ts', {
+        ...standinEnv,
+        DYNAMODB_ENDPOINT: regionDynamodb[region],
+        TABLE_NAME: table.create.TableName ?? '',
+        REGION: region,
+        LAMBDA_ENDPOINT: url(lambdaPort),
+        FUNCTION_NAME: serverlessFunctionName(service, 'onUserRecordChange'),
+        FUNCTION_KEY: 'onUserRecordChange',
+        SERVERLESS_YML: serviceYml(service.replace('cognito-dr-', '')),
+        PARAMS: JSON.stringify(params),
+        FAILURE_DESTINATION_FILE: failures,
+        CHECKPOINT_FILE: join(dataDir, 'standins', `${name}-checkpoints.json`),
+      }),
+    );
+  const eventSources = [
+    eventSourceOf(
+      'event-source-mapping-standin',
+      BACKUP_REGION,
+      'cognito-dr-replica',
+      ports.replicaLambda,
+      deadLetters.replicaFailureDestination,
+    ),
+    eventSourceOf(
+      'event-source-mapping-standin-primary',
+      PRIMARY_REGION,
+      'cognito-dr-primary',
+      ports.primaryLambda,
+      deadLetters.primaryFailureDestination,
+    ),
+  ];
   await Promise.all([
     waitFor(async () => (globalTable.lastLines().some((l) => l.includes('replicating')) ? true : undefined), {
       what: 'global table stand-in',
       timeoutMs: 30_000,
       ...started(globalTable),
     }),
-    waitFor(
-      async () =>
-        eventSource.lastLines().some((l) => l.includes('event source mapping stand-in:')) ? true : undefined,
-      {
-        what: 'event source mapping stand-in',
-        timeoutMs: 30_000,
-        ...started(eventSource),
-      },
+    ...eventSources.map((eventSource) =>
+      waitFor(
+        async () =>
+          eventSource.lastLines().some((l) => l.includes('event source mapping stand-in:'))
+            ? true
+            : undefined,
+        {
+          what: 'event source mapping stand-in',
+          timeoutMs: 30_000,
+          ...started(eventSource),
+        },
+      ),
     ),
   ]);
 
@@ -392,7 +511,7 @@ const bringUp = async (
       cognitoEndpoint: url(ports.cognitoPrimary),
       userPoolId: primaryPool.userPoolId,
       clientId: primaryPool.clientId,
-      dynamodbEndpoint,
+      dynamodbEndpoint: regionDynamodb[PRIMARY_REGION] as string,
       tableName,
       controlTableName,
       stateTableName: stateTableName(PRIMARY_REGION),
@@ -402,7 +521,7 @@ const bringUp = async (
       cognitoEndpoint: url(ports.cognitoBackup),
       userPoolId: backupPool.userPoolId,
       clientId: backupPool.clientId,
-      dynamodbEndpoint,
+      dynamodbEndpoint: regionDynamodb[BACKUP_REGION] as string,
       tableName,
       controlTableName,
       stateTableName: stateTableName(BACKUP_REGION),
@@ -421,8 +540,10 @@ const bringUp = async (
     deadLetters,
     faultInjection: {
       backupCognito: `${url(ports.backupFaultProxy)}/__fault-injection`,
-      cloudTrail: `${url(ports.cognitoPrimary)}/__cloudtrail`,
+      cloudTrail: `${url(ports.cloudTrailPrimary)}/__cloudtrail`,
+      backupCloudTrail: `${url(ports.cloudTrailBackup)}/__cloudtrail`,
     },
+    control,
     credentials: LOCAL_CREDENTIALS,
     logs,
     replicationDelayMs: opts.replicationDelayMs,

@@ -4,8 +4,9 @@ export { type Clock, systemClock } from './clock';
 export {
   type ConvergeOperation,
   type ConvergeOperationType,
-  desiredBackupAttributes,
-  managedBackupAttributes,
+  desiredAttributes,
+  linkedSub,
+  managedAttributes,
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
@@ -54,3 +55,25 @@ import { RECORD_SCHEMA_VERSION } from './user-record';
 
 /** Earlier name of RECORD_SCHEMA_VERSION, kept so code written against it keeps compiling. */
 export const RECORD_FORMAT_VERSION = RECORD_SCHEMA_VERSION;
+export {
+  type ApplyVerdict,
+  applyVerdict,
+  CONTROL_TABLE_KEY,
+  initialRoles,
+  isActiveRegion,
+  otherRegion,
+  type Posture,
+  type RegionRoles,
+  ROLES_KEY,
+  RolesConflictError,
+  RolesFormatError,
+  type RolesReaderOptions,
+  type RolesState,
+  type RolesTable,
+  readRoles,
+  rolesFromItem,
+  rolesReader,
+  rolesReaderFromEnv,
+  thisRegionIsActive,
+  writeRoles,
+} from './region-roles';

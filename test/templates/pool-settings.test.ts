@@ -4,8 +4,11 @@ import { printService } from './support/template';
 
 const PRIMARY_SES = 'arn:aws:ses:us-east-1:111122223333:identity/example.com';
 const BACKUP_SES = 'arn:aws:ses:ap-northeast-1:111122223333:identity/example.com';
-// The one value scripts/package-prod.sh also has to pin: only a deployed replica stack knows it.
-const OFFLINE = { backupUserPoolId: 'offline-package-placeholder' };
+// The values scripts/package-prod.sh also has to pin: only a deployed replica stack knows them.
+const OFFLINE = {
+  backupUserPoolId: 'offline-package-placeholder',
+  backupMigrationClientId: 'offline-package-placeholder',
+};
 
 const poolOf = (service: 'primary' | 'replica', params: Record<string, string>) => {
   const resources = printService(service, params).resources.Resources;

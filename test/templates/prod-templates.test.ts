@@ -26,7 +26,8 @@ import {
 
 const poolSchema = require('../../shared/pool-schema.json') as {
   customAttributes: { Name: string }[];
-  backupOnlyAttributes: { Name: string }[];
+  linkAttributes: { Name: string }[];
+  userWritableAttributes: string[];
 };
 
 /** The only statements allowed a `*` resource, because AWS offers no resource-level permission for them. */
@@ -50,6 +51,17 @@ beforeAll(() => {
 const each = (fn: (name: 'primary' | 'replica', template: () => Template) => void) => {
   fn('primary', () => primary);
   fn('replica', () => replica);
+};
+
+/** Permissions that let Cognito invoke a function, as CloudFormation gets them. */
+const cognitoInvokePermissions = (template: Template) =>
+  resourcesOfType(template, 'AWS::Lambda::Permission')
+    .filter(([, p]) => p.Properties?.Principal === 'cognito-idp.amazonaws.com')
+    .map(([, p]) => p.Properties);
+
+const CONTROL_TABLE_ARN = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+  'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/cognito-dr-control-prod',
 };
 
 const TABLE_ARN_IN_STACK_REGION = {
@@ -138,33 +150,72 @@ describe('primary: the user pool and its trigger', () => {
     expect(names).toEqual(expect.arrayContaining(poolSchema.customAttributes.map((a) => a.Name)));
   });
 
-  it('calls onPostConfirmation, which Cognito may invoke for this pool only', () => {
-    expect(props(primary, 'UserPool').LambdaConfig).toEqual({
-      PostConfirmation: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
-    });
-    const permissions = resourcesOfType(primary, 'AWS::Lambda::Permission').filter(
-      ([, p]) => p.Properties?.Principal === 'cognito-idp.amazonaws.com',
+  it('has its triggers (capture, posture, migration), which Cognito may invoke for this pool only', () => {
+    const triggers = [
+      'PreSignUp',
+      'CustomMessage',
+      'UserMigration',
+      'PostAuthentication',
+      'PostConfirmation',
+    ];
+    expect(props(primary, 'UserPool').LambdaConfig).toEqual(
+      Object.fromEntries(triggers.map((t) => [t, getAtt(`On${t}LambdaFunction`, 'Arn')])),
     );
-    expect(permissions.map(([, p]) => p.Properties)).toEqual([
-      {
+    expect(cognitoInvokePermissions(primary)).toEqual(
+      triggers.map((t) => ({
         Action: 'lambda:InvokeFunction',
-        FunctionName: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
+        FunctionName: getAtt(`On${t}LambdaFunction`, 'Arn'),
         Principal: 'cognito-idp.amazonaws.com',
         SourceArn: getAtt('UserPool', 'Arn'),
-      },
-    ]);
+      })),
+    );
   });
 
-  it('lets the trigger read the pool and write the table, nothing else', () => {
+  it('lets the capture trigger read the pool and write the table, and finish a migration without creating or deleting', () => {
     const statements = functionStatements(primary, 'OnPostConfirmationLambdaFunction');
     expect(actionsOn(statements, getAtt('UserPool', 'Arn'))).toEqual([
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminDeleteUserAttributes',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminListGroupsForUser',
+      'cognito-idp:AdminRemoveUserFromGroup',
+      'cognito-idp:AdminUpdateUserAttributes',
+      'cognito-idp:CreateGroup',
     ]);
     expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
     ]);
+    expect(actionsOn(statements, CONTROL_TABLE_ARN)).toEqual(['dynamodb:GetItem']);
+    const completion = functionStatements(primary, 'OnPostAuthenticationLambdaFunction');
+    expect(actionsOn(completion, getAtt('UserPool', 'Arn'))).toEqual(
+      actionsOn(statements, getAtt('UserPool', 'Arn')),
+    );
+  });
+
+  it("checks a migrating user's password on the backup pool only, through its migration client", () => {
+    const statements = functionStatements(primary, 'OnUserMigrationLambdaFunction');
+    const onBackup = statements.filter((st) => JSON.stringify(st.Resource).includes(BACKUP_POOL_ARN_PREFIX));
+    expect(onBackup.flatMap((st) => asList(st.Action))).toEqual(['cognito-idp:AdminInitiateAuth']);
+    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual(['dynamodb:GetItem']);
+    expect(props(primary, 'OnUserMigrationLambdaFunction').Environment).toEqual({
+      Variables: expect.objectContaining({
+        MIGRATE_FROM_USER_POOL_ID: 'offline-package-placeholder',
+        MIGRATE_FROM_CLIENT_ID: 'offline-package-placeholder',
+      }),
+    });
+  });
+
+  it('posture triggers read the region roles and nothing else', () => {
+    for (const fn of ['OnPreSignUpLambdaFunction', 'OnCustomMessageLambdaFunction']) {
+      const own = functionStatements(primary, fn).filter(
+        (st) => !asList(st.Action).some((a) => a.startsWith('xray:') || a.startsWith('logs:')),
+      );
+      expect(own.flatMap((st) => asList(st.Action))).toEqual(['dynamodb:GetItem']);
+      expect(actionsOn(own, CONTROL_TABLE_ARN)).toEqual(['dynamodb:GetItem']);
+    }
   });
 
   it('has the admin group and an app client', () => {
@@ -389,13 +440,13 @@ describe('primary: closing the loss window', () => {
       MessageRetentionPeriod: 14 * 86_400,
       SqsManagedSseEnabled: true,
     });
-    expect(alarmsOn(primary, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+    expect(alarmsOn(primary, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
       expect.objectContaining({
         Dimensions: [{ Name: 'QueueName', Value: getAtt('ApiCallDeadLetterQueue', 'QueueName') }],
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
       }),
-    ]);
+    );
   });
 
   it('lets the capture send to that queue only (Lambda uses the function role for destinations)', () => {
@@ -548,13 +599,15 @@ describe('replica: the stream consumer', () => {
     ]);
   });
 
-  it('configures the consumer with the dead-letter queue', () => {
+  it('configures the consumer with the dead-letter queue, creating the backup users it lacks', () => {
     const env = (props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: object })
       .Variables;
     expect(env).toMatchObject({
       TABLE_NAME: 'cognito-dr-users-prod',
-      BACKUP_USER_POOL_ID: ref('BackupUserPool'),
+      USER_POOL_ID: ref('BackupUserPool'),
+      CREATE_MISSING: 'true',
       DEAD_LETTER_QUEUE_URL: ref('ApplyDeadLetterQueue'),
+      CONTROL_TABLE_NAME: 'cognito-dr-control-prod',
     });
   });
 });
@@ -671,6 +724,93 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
     process.stdout.write(`${name} bundles: ${sizes.join(', ')}\n`);
     const over = Object.entries(zips).filter(([, bytes]) => bytes > BUNDLE_LIMIT_BYTES);
     expect(over).toEqual([]);
+  });
+});
+
+describe('region roles: standby posture, failover and failback', () => {
+  const clients = (template: Template) => resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
+
+  each((name, template) => {
+    it(`${name}: every app client states what it may write, and none but a replicator may write the home-sub link`, () => {
+      expect(clients(template()).length).toBeGreaterThan(0);
+      for (const [id, client] of clients(template())) {
+        const writes = client.Properties?.WriteAttributes as string[] | undefined;
+        expect({ id, writes: Array.isArray(writes) }).toEqual({ id, writes: true });
+        if (client.Properties?.ClientName === 'cognito-dr-replicator') continue;
+        // Users may set only what they are allowed to: never custom:source_sub, never an administrator's attribute.
+        expect({ id, writes }).toEqual({ id, writes: poolSchema.userWritableAttributes });
+      }
+    });
+
+    it(`${name}: the pool declares the home-sub link, so either pool can hold users created from the other's records`, () => {
+      const pool = name === 'primary' ? 'UserPool' : 'BackupUserPool';
+      const schema = props(template(), pool).Schema as { Name: string }[];
+      expect(schema.map((a) => a.Name)).toEqual(
+        expect.arrayContaining(poolSchema.linkAttributes.map((a) => a.Name)),
+      );
+    });
+
+    it(`${name}: every function that reads region roles is told where, and may read only that item's table`, () => {
+      const fn = name === 'primary' ? 'OnPostConfirmationLambdaFunction' : 'OnUserRecordChangeLambdaFunction';
+      const env = (props(template(), fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        CONTROL_TABLE_NAME: 'cognito-dr-control-prod',
+        PRIMARY_REGION: 'us-east-1',
+        BACKUP_REGION: 'ap-northeast-1',
+      });
+      for (const { statement } of iamStatements(template())) {
+        if (JSON.stringify(statement.Resource).includes('cognito-dr-control-prod')) {
+          expect(asList(statement.Action)).toEqual(['dynamodb:GetItem']);
+        }
+      }
+    });
+  });
+
+  it('the backup pool refuses messages on standby (CustomMessage) and captures only while active', () => {
+    expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
+      PostConfirmation: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
+      CustomMessage: getAtt('OnCustomMessageLambdaFunction', 'Arn'),
+    });
+    for (const permission of cognitoInvokePermissions(replica)) {
+      expect(permission).toMatchObject({ SourceArn: getAtt('BackupUserPool', 'Arn') });
+    }
+    expect(props(replica, 'BackupMigrationClient')).toMatchObject({
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: false,
+    });
+    expect(replica.Outputs?.BackupMigrationClientId).toEqual({ Value: ref('BackupMigrationClient') });
+  });
+
+  it('each region consumes its own stream, never its own records, and only the backup pool gets users created', () => {
+    const mappings = (template: Template) =>
+      resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties ?? {});
+    const filterOf = (template: Template) =>
+      (mappings(template)[0]?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters.map(
+        (f) => JSON.parse(f.Pattern),
+      );
+    expect(filterOf(primary)).toEqual([
+      { dynamodb: { NewImage: { origin: { S: [{ 'anything-but': ['us-east-1'] }] } } } },
+    ]);
+    expect(filterOf(replica)).toEqual([
+      { dynamodb: { NewImage: { origin: { S: [{ 'anything-but': ['ap-northeast-1'] }] } } } },
+    ]);
+    expect(mappings(primary)[0]).toMatchObject({
+      EventSourceArn: getAtt('ReplicationTable', 'StreamArn'),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      ParallelizationFactor: 1,
+    });
+    const primaryEnv = (
+      props(primary, 'OnUserRecordChangeLambdaFunction').Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(primaryEnv).toMatchObject({ USER_POOL_ID: ref('UserPool'), CREATE_MISSING: 'false' });
+    const statements = functionStatements(primary, 'OnUserRecordChangeLambdaFunction');
+    const poolActions = actionsOn(statements, getAtt('UserPool', 'Arn'));
+    expect(poolActions).not.toContain('cognito-idp:AdminCreateUser');
+    expect(poolActions).not.toContain('cognito-idp:SignUp');
+    expect(poolActions).not.toContain('cognito-idp:AdminSetUserPassword');
   });
 });
 

@@ -1,0 +1,70 @@
+// Lambda on the replication table's stream, the same in both regions: every changed user record of the active
+// region converges this region's pool while it is standby (region roles). Each service's function file re-exports
+// it, and its serverless.yml sets the environment and the stream's filter.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import {
+  cognitoClient,
+  envReader,
+  getRecords,
+  rolesReaderFromEnv,
+  sqsClient,
+  tableClient,
+} from '@cognito-dr/shared';
+import middy from '@middy/core';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { type ApplyDeps, applyRecordChange } from '../apply-record';
+import { readApplyConfig } from '../config';
+import { type DeadLetterSink, fileDeadLetterSink, noDeadLetterSink, sqsDeadLetterSink } from '../dead-letter';
+import { processStreamBatch } from '../process-stream-batch';
+
+const config = readApplyConfig(process.env);
+
+// Event logging stays off: stream images are user attributes.
+const logger = new Logger();
+const metrics = new Metrics();
+
+// Adaptive retry backs off (with jitter) and paces calls when Cognito throttles, so throttles are absorbed here
+// first; whatever still fails is reported back to the stream, never dropped. No `endpoint` is passed, so the SDK's
+// own AWS_ENDPOINT_URL_* variables point these clients at the local emulators.
+const clientConfig = { region: config.region, maxAttempts: 6 };
+
+const table = tableClient(clientConfig);
+const applyDeps: ApplyDeps = {
+  cognito: cognitoClient(clientConfig),
+  table,
+  userPoolId: config.userPoolId,
+  tableName: config.tableName,
+  region: config.region,
+  roles: rolesReaderFromEnv(envReader(), table),
+  createMissing: config.createMissing,
+  now: Date.now,
+};
+
+const deadLetter: DeadLetterSink =
+  config.deadLetter.kind === 'sqs'
+    ? sqsDeadLetterSink(sqsClient(clientConfig), config.deadLetter.queueUrl)
+    : config.deadLetter.kind === 'file'
+      ? fileDeadLetterSink(config.deadLetter.path)
+      : noDeadLetterSink;
+if (config.deadLetter.kind === 'none') {
+  logger.warn(
+    'no dead-letter sink configured: permanently failing records will block their shard until retries run out',
+  );
+}
+
+const onUserRecordChange = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
+  processStreamBatch(event, {
+    apply: (change, known) => applyRecordChange(applyDeps, change, known),
+    readRecords: (usernames) => getRecords(applyDeps.table, applyDeps.tableName, usernames),
+    deadLetter,
+    logger,
+    metrics,
+    now: Date.now,
+  });
+
+export const handler = middy(onUserRecordChange)
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));
