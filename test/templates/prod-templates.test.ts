@@ -481,19 +481,46 @@ describe('primary: closing the loss window', () => {
         KeySchema: [{ AttributeName: 'usernameLower', KeyType: 'HASH' }],
       }),
     );
-    const capturing = [
-      'OnPostConfirmationLambdaFunction',
-      'OnCognitoApiCallLambdaFunction',
-      ...Object.values(ROUTES)
-        .filter((route) => route.writesTable)
-        .map((route) => route.fn),
+    const capturing: [Template, string][] = [
+      ...[
+        'OnPostConfirmationLambdaFunction',
+        'OnPostAuthenticationLambdaFunction',
+        'OnCognitoApiCallLambdaFunction',
+        ...Object.values(ROUTES)
+          .filter((route) => route.writesTable)
+          .map((route) => route.fn),
+      ].map((fn): [Template, string] => [primary, fn]),
+      // The backup region captures its own pool while it is the active one.
+      [replica, 'OnPostConfirmationLambdaFunction'],
+      [replica, 'OnCognitoApiCallLambdaFunction'],
     ];
-    for (const fn of capturing) {
-      expect({ fn, actions: actionsOn(functionStatements(primary, fn), index) }).toEqual({
+    for (const [template, fn] of capturing) {
+      expect({ fn, actions: actionsOn(functionStatements(template, fn), index) }).toEqual({
         fn,
         actions: ['dynamodb:Query'],
       });
     }
+  });
+
+  it("keeps the backup region capture's failed CloudTrail events too, for use after a failover", () => {
+    expect(props(replica, 'OnCognitoApiCallLambdaEvConf')).toMatchObject({
+      DestinationConfig: { OnFailure: { Destination: getAtt('ApiCallDeadLetterQueue', 'Arn') } },
+    });
+    expect(props(replica, 'ApiCallDeadLetterQueue')).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    expect(
+      actionsOn(
+        functionStatements(replica, 'OnCognitoApiCallLambdaFunction'),
+        getAtt('ApiCallDeadLetterQueue', 'Arn'),
+      ),
+    ).toEqual(['sqs:SendMessage']);
+    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('ApiCallDeadLetterQueue', 'QueueName') }],
+      }),
+    );
   });
 
   it('finds a record by sub through an index, never a scan, for the out-of-band capture', () => {
@@ -647,13 +674,13 @@ describe('replica: alarms', () => {
     expect(alarmsOn(replica, 'AWS/Lambda', 'IteratorAge')).toEqual([
       expect.objectContaining({ Dimensions: consumer, Statistic: 'Maximum' }),
     ]);
-    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
       expect.objectContaining({
         Dimensions: [{ Name: 'QueueName', Value: getAtt('ApplyDeadLetterQueue', 'QueueName') }],
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
       }),
-    ]);
+    );
     expect(alarmsOn(replica, 'AWS/Lambda', 'Errors')).toEqual([
       expect.objectContaining({ Dimensions: consumer }),
     ]);
