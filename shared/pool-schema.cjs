@@ -7,10 +7,16 @@ const standard = [
   { Name: 'name', AttributeDataType: 'String', Mutable: true, Required: false },
 ];
 
+/** A custom attribute as CloudFormation and CreateUserPool take it (our own flag left out). */
+const declared = ({ writableByUsers, ...attribute }) => attribute;
+
 module.exports = {
   // Both pools carry the link: either may create users from the other's records (replication, migration, restore).
-  primarySchema: () => [...standard, ...customAttributes, ...linkAttributes],
-  backupSchema: () => [...standard, ...customAttributes, ...linkAttributes],
+  primarySchema: () => [...standard, ...customAttributes.map(declared), ...linkAttributes],
+  backupSchema: () => [...standard, ...customAttributes.map(declared), ...linkAttributes],
   // An app client's WriteAttributes: never custom:source_sub, never what only administrators set.
-  userWritableAttributes: () => [...userWritableAttributes],
+  userWritableAttributes: () => [
+    ...userWritableAttributes,
+    ...customAttributes.filter((a) => a.writableByUsers).map((a) => `custom:${a.Name}`),
+  ],
 };

@@ -29,3 +29,4 @@ export {
   type StreamBatchDeps,
 } from './process-stream-batch';
 export { executeOperation, readTargetUser, type TargetPool } from './target-pool';
+export { advanceWatermark, batchWatermark, readWatermark, type StateTable, WATERMARK_KEY } from './watermark';

@@ -1,8 +1,10 @@
 // Child process entry: runs one cognito-local instance (one local "region") from its own data directory, with a
-// quiet logger — the default one prints a stack for every UserNotFound, which is costly under load — and a
-// persistence layer whose writes do not grow with the pool (write-behind-store.ts).
+// quiet logger — the default one prints a stack for every UserNotFound, which is costly under load — a
+// persistence layer whose writes do not grow with the pool (write-behind-store.ts), and Cognito's behaviour where
+// cognito-local differs in ways this project depends on (cognito-local-fidelity.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type CognitoLocalServices, cognitoFidelity, type Router } from './cognito-local-fidelity';
 import { flushAll, WriteBehindDataStoreFactory } from './write-behind-store';
 
 const dataDir = process.env.COGNITO_LOCAL_DIR;
@@ -69,12 +71,12 @@ const createServer = async () => {
     ),
     triggers,
   };
-  return lib('server/server').createServer(
-    lib('server/Router').Router(all),
-    logger,
-    config.ServerConfig,
-    all,
+  const router = cognitoFidelity(
+    all as unknown as CognitoLocalServices,
+    lib('server/Router').Router(all) as Router,
+    lib('errors'),
   );
+  return lib('server/server').createServer(router, logger, config.ServerConfig, all);
 };
 
 const stop = () => {

@@ -9,22 +9,39 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  type ExplicitAuthFlowsType,
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   type SchemaAttributeType,
+  type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 export interface LocalPool {
   userPoolId: string;
+  /** The app client's id (the first of `clients`). */
   clientId: string;
+  /** Every client's id, by name. */
+  clientIds: Record<string, string>;
+}
+
+/** An app client as the service's template declares it (the template tests hold both to pool-schema.json). */
+export interface LocalClient {
+  name: string;
+  authFlows: ExplicitAuthFlowsType[];
+  writeAttributes: string[];
 }
 
 const isNamed = (name: string) => (error: unknown) => error instanceof Error && error.name === name;
 
 export const ensurePool = async (
   cognito: CognitoIdentityProviderClient,
-  opts: { poolName: string; clientName: string; schema: SchemaAttributeType[] },
+  opts: {
+    poolName: string;
+    clients: [LocalClient, ...LocalClient[]];
+    schema: SchemaAttributeType[];
+    autoVerifiedAttributes: VerifiedAttributeType[];
+  },
 ): Promise<LocalPool> => {
   const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = UserPools?.find((p) => p.Name === opts.poolName)?.Id;
@@ -33,7 +50,7 @@ export const ensurePool = async (
       new CreateUserPoolCommand({
         PoolName: opts.poolName,
         Schema: opts.schema,
-        AutoVerifiedAttributes: ['email'],
+        AutoVerifiedAttributes: opts.autoVerifiedAttributes,
         UsernameConfiguration: { CaseSensitive: false },
       }),
     );
@@ -43,19 +60,24 @@ export const ensurePool = async (
   const { UserPoolClients } = await cognito.send(
     new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
   );
-  let clientId = UserPoolClients?.find((c) => c.ClientName === opts.clientName)?.ClientId;
-  if (!clientId) {
-    const { UserPoolClient } = await cognito.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: userPoolId,
-        ClientName: opts.clientName,
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      }),
-    );
-    clientId = UserPoolClient?.ClientId;
+  const clientIds: Record<string, string> = {};
+  for (const client of opts.clients) {
+    let clientId = UserPoolClients?.find((c) => c.ClientName === client.name)?.ClientId;
+    if (!clientId) {
+      const { UserPoolClient } = await cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: client.name,
+          ExplicitAuthFlows: client.authFlows,
+          WriteAttributes: client.writeAttributes,
+        }),
+      );
+      clientId = UserPoolClient?.ClientId;
+    }
+    if (!clientId) throw new Error(`could not create app client ${client.name}`);
+    clientIds[client.name] = clientId;
   }
-  if (!clientId) throw new Error(`could not create app client ${opts.clientName}`);
-  return { userPoolId, clientId };
+  return { userPoolId, clientId: clientIds[opts.clients[0].name] as string, clientIds };
 };
 
 /**

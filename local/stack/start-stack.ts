@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import {
   CognitoIdentityProviderClient,
+  type ExplicitAuthFlowsType,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -36,6 +37,7 @@ const STAGE = 'local';
 const PRIMARY_REGION = 'us-east-1';
 const BACKUP_REGION = 'ap-northeast-1';
 const ADMIN_GROUP = 'dr-admins';
+const MIGRATION_CLIENT = 'cognito-dr-migration';
 
 /** Ports a person running `npm start` gets when they are free. */
 export const PREFERRED_PORTS = {
@@ -85,6 +87,7 @@ const loadSchemas = (root: string) =>
   require(join(root, 'shared', 'pool-schema.cjs')) as {
     primarySchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
     backupSchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
+    userWritableAttributes: () => string[];
   };
 
 const serverlessFunctionName = (service: string, fn: string) => `${service}-${STAGE}-${fn}`;
@@ -235,7 +238,11 @@ const bringUp = async (
     ports.cognitoPrimaryEmulator,
     PRIMARY_REGION,
     ports.primaryLambda,
-    { PostConfirmation: primaryFunction },
+    Object.fromEntries(
+      ['PreSignUp', 'CustomMessage', 'UserMigration', 'PostAuthentication', 'PostConfirmation'].map(
+        (trigger) => [trigger, serverlessFunctionName('cognito-dr-primary', `on${trigger}`)],
+      ),
+    ),
     ports.cognitoPrimary,
   );
   const cognitoBackup = cognitoChild(
@@ -243,7 +250,12 @@ const bringUp = async (
     ports.cognitoBackupEmulator,
     BACKUP_REGION,
     ports.replicaLambda,
-    { PostConfirmation: serverlessFunctionName('cognito-dr-replica', 'onPostConfirmation') },
+    Object.fromEntries(
+      ['CustomMessage', 'PostConfirmation'].map((trigger) => [
+        trigger,
+        serverlessFunctionName('cognito-dr-replica', `on${trigger}`),
+      ]),
+    ),
     ports.cognitoBackup,
   );
   // Provisioning talks to the emulators directly: the gates are for the world outside.
@@ -267,16 +279,31 @@ const bringUp = async (
       ...started(cognitoBackup),
     }),
   ]);
+  // Pools and clients as the templates declare them: the backup pool starts on standby (nothing auto-verified), and
+  // every client may write only what users may (the fidelity layer enforces WriteAttributes as Cognito does).
   const schemas = loadSchemas(root);
+  const appClient = (name: string) => ({
+    name,
+    authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[],
+    writeAttributes: schemas.userWritableAttributes(),
+  });
   const primaryPool = await ensurePool(cognito.primary, {
     poolName: `cognito-dr-${STAGE}`,
-    clientName: 'cognito-dr-admin',
+    clients: [appClient('cognito-dr-admin')],
     schema: schemas.primarySchema(),
+    autoVerifiedAttributes: ['email'],
   });
   const backupPool = await ensurePool(cognito.backup, {
     poolName: `cognito-dr-${STAGE}-backup`,
-    clientName: 'cognito-dr-app',
+    clients: [
+      appClient('cognito-dr-app'),
+      {
+        ...appClient(MIGRATION_CLIENT),
+        authFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      },
+    ],
     schema: schemas.backupSchema(),
+    autoVerifiedAttributes: [],
   });
   const admin = loadOrCreateAdmin(dataDir);
   await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
@@ -404,6 +431,9 @@ const bringUp = async (
     BACKUP_USER_POOL_ID: backupPool.userPoolId,
     BACKUP_COGNITO_ENDPOINT: url(ports.cognitoBackup),
     DEAD_LETTER_FILE: deadLetters.primaryParked,
+    MIGRATE_FROM_USER_POOL_ID: backupPool.userPoolId,
+    MIGRATE_FROM_CLIENT_ID: backupPool.clientIds[MIGRATION_CLIENT],
+    MIGRATE_FROM_COGNITO_ENDPOINT: url(ports.cognitoBackup),
   });
   const replicaService = offline('replica-offline', 'replica', ports.replicaHttp, ports.replicaLambda, {
     AWS_REGION: BACKUP_REGION,

@@ -754,7 +754,21 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
   });
 });
 
+/** What app clients may write: pool-schema.json's user attributes and the custom ones marked writableByUsers. */
+const USER_WRITABLE = (
+  require('../../shared/pool-schema.cjs') as { userWritableAttributes: () => string[] }
+).userWritableAttributes();
+
 describe('region roles: standby posture, failover and failback', () => {
+  it('users may write no link to a home sub and no attribute only administrators set', () => {
+    expect(USER_WRITABLE).not.toContain('custom:source_sub');
+    const adminOnly = (poolSchema.customAttributes as { Name: string; writableByUsers?: boolean }[]).filter(
+      (a) => !a.writableByUsers,
+    );
+    expect(adminOnly.length).toBeGreaterThan(0);
+    for (const { Name } of adminOnly) expect(USER_WRITABLE).not.toContain(`custom:${Name}`);
+  });
+
   const clients = (template: Template) => resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
 
   each((name, template) => {
@@ -765,7 +779,7 @@ describe('region roles: standby posture, failover and failback', () => {
         expect({ id, writes: Array.isArray(writes) }).toEqual({ id, writes: true });
         if (client.Properties?.ClientName === 'cognito-dr-replicator') continue;
         // Users may set only what they are allowed to: never custom:source_sub, never an administrator's attribute.
-        expect({ id, writes }).toEqual({ id, writes: poolSchema.userWritableAttributes });
+        expect({ id, writes }).toEqual({ id, writes: USER_WRITABLE });
       }
     });
 

@@ -8,6 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import {
   cognitoClient,
   envReader,
+  errorName,
   getRecords,
   rolesReaderFromEnv,
   sqsClient,
@@ -19,6 +20,7 @@ import { type ApplyDeps, applyRecordChange } from '../apply-record';
 import { readApplyConfig } from '../config';
 import { type DeadLetterSink, fileDeadLetterSink, noDeadLetterSink, sqsDeadLetterSink } from '../dead-letter';
 import { processStreamBatch } from '../process-stream-batch';
+import { advanceWatermark, batchWatermark } from '../watermark';
 
 const config = readApplyConfig(process.env);
 
@@ -55,8 +57,14 @@ if (config.deadLetter.kind === 'none') {
   );
 }
 
-const onUserRecordChange = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
-  processStreamBatch(event, {
+// Where this consumer records how far it has got (a failover catches the pool up from there); unset: not kept.
+const stateTableName = envReader().optional('STATE_TABLE_NAME');
+/** Written at most every few seconds: a failover only needs to know roughly where the stream was. */
+const WATERMARK_EVERY_MS = 5_000;
+let watermarkWritten = 0;
+
+const onUserRecordChange = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const response = await processStreamBatch(event, {
     apply: (change, known) => applyRecordChange(applyDeps, change, known),
     readRecords: (usernames) => getRecords(applyDeps.table, applyDeps.tableName, usernames),
     deadLetter,
@@ -64,6 +72,18 @@ const onUserRecordChange = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchRe
     metrics,
     now: Date.now,
   });
+  const through = batchWatermark(event, response);
+  if (stateTableName && through !== undefined && through >= watermarkWritten + WATERMARK_EVERY_MS) {
+    // Never fails the batch: a stale watermark only makes a failover catch up from further back.
+    await advanceWatermark({ table, tableName: stateTableName }, through, Date.now()).then(
+      () => {
+        watermarkWritten = through;
+      },
+      (error: unknown) => logger.warn('watermark not written', { errorName: errorName(error) }),
+    );
+  }
+  return response;
+};
 
 export const handler = middy(onUserRecordChange)
   .use(injectLambdaContext(logger, { logEvent: false }))
