@@ -16,7 +16,7 @@ const event = (userName: string): PostConfirmationTriggerEvent => ({
   response: {},
 });
 
-const setUp = (active: boolean) => {
+const setUp = (active: boolean, noted: string[] = []) => {
   const pool = new FakeUserPool();
   const table = new FakeTable();
   pool.addUser({
@@ -38,6 +38,9 @@ const setUp = (active: boolean) => {
       origin: 'us-east-1',
       now: () => 1_000,
       isActive: async () => active,
+      noteReset: async (username) => {
+        noted.push(username);
+      },
     },
     { info: log, error: log } as never,
     { addMetric: (name: string) => metrics.push(name) } as never,
@@ -72,4 +75,12 @@ it('never fails the trigger: a capture that fails is counted and logged without 
   expect(metrics).toEqual(['CaptureFailed']);
   expect(JSON.stringify(logs)).not.toMatch(/ada/);
   expect(logs[0]?.fields).toMatchObject({ error: 'TooManyRequestsException' });
+});
+
+it('notes a confirmed password reset, for the failback report, and only that', async () => {
+  const noted: string[] = [];
+  const { trigger } = setUp(true, noted);
+  await trigger(event('ada'));
+  await trigger({ ...event('ada'), triggerSource: 'PostConfirmation_ConfirmForgotPassword' });
+  expect(noted).toEqual(['ada']);
 });

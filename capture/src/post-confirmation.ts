@@ -16,6 +16,8 @@ export interface PostConfirmationDeps extends Omit<CaptureDeps, 'userPoolId'> {
   isActive: () => Promise<boolean>;
   /** Runs before the capture, e.g. to finish a migration (groups) before the user is recorded. Must not throw. */
   beforeCapture?: (event: PostConfirmationTriggerEvent) => Promise<unknown>;
+  /** Notes a confirmed password reset (for the failback report); a failure is logged, never fails the trigger. */
+  noteReset?: (username: string) => Promise<void>;
 }
 
 export const onPostConfirmation =
@@ -41,6 +43,13 @@ export const onPostConfirmation =
         ms: deps.now() - started,
       });
       count.addMetric('UsersCaptured', MetricUnit.Count, 1);
+      if (event.triggerSource === 'PostConfirmation_ConfirmForgotPassword' && deps.noteReset) {
+        await deps
+          .noteReset(event.userName)
+          .catch((error: unknown) =>
+            log.error('password reset not noted', { user, error: errorName(error) ?? 'unknown' }),
+          );
+      }
     } catch (error) {
       log.error('capture failed; the reconciler will repair the record', {
         user,

@@ -55,6 +55,7 @@ import { RECORD_SCHEMA_VERSION } from './user-record';
 
 /** Earlier name of RECORD_SCHEMA_VERSION, kept so code written against it keeps compiling. */
 export const RECORD_FORMAT_VERSION = RECORD_SCHEMA_VERSION;
+export { countPasswordResets, notePasswordReset, type StateTableRef } from './password-resets';
 export {
   type ApplyVerdict,
   applyVerdict,

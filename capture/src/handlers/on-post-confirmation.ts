@@ -2,7 +2,13 @@
 // re-exports it, and its serverless.yml sets the environment.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { cognitoClient, envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  envReader,
+  notePasswordReset,
+  tableClient,
+  thisRegionIsActive,
+} from '@cognito-dr/shared';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { onPostConfirmation } from '../post-confirmation';
 
@@ -20,6 +26,8 @@ const capture = onPostConfirmation(
     origin: region,
     now: Date.now,
     isActive: thisRegionIsActive(env, table),
+    noteReset: (username) =>
+      notePasswordReset({ table, tableName: env.required('STATE_TABLE_NAME') }, username, Date.now()),
   },
   logger,
   metrics,

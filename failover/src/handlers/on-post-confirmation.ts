@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { onPostConfirmation } from '@cognito-dr/capture';
-import { envReader } from '@cognito-dr/shared';
+import { envReader, notePasswordReset } from '@cognito-dr/shared';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { cognito, completionFor, isActive, table } from './completion';
 
@@ -20,6 +20,8 @@ const capture = onPostConfirmation(
     now: Date.now,
     isActive,
     beforeCapture: (event) => completionFor(event.userPoolId)(event.userName, event.request.userAttributes),
+    noteReset: (username) =>
+      notePasswordReset({ table, tableName: env.required('STATE_TABLE_NAME') }, username, Date.now()),
   },
   new Logger(),
   metrics,
