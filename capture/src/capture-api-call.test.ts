@@ -164,6 +164,29 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
     },
   );
 
+  it.each([
+    ['without the sub', {}],
+    ['with the sub', { additionalEventData: { sub: BOB_SUB } }],
+  ])('tombstones the record of a deleted user CloudTrail names in another casing (%s)', async (_, extra) => {
+    const t = setUp();
+    await t.captured('bob');
+    t.pool.users.delete('bob');
+    const event = fixture('admin-delete-user');
+    const detail = event.detail as Record<string, unknown>;
+    event.detail = {
+      ...detail,
+      additionalEventData: {},
+      requestParameters: { userPoolId: POOL_ID, username: 'BOB' },
+      ...extra,
+    };
+
+    const outcome = await t.handle(event);
+
+    expect(outcome).toEqual({ outcome: 'captured', eventName: 'AdminDeleteUser', result: 'tombstoned' });
+    expect(t.record('bob')).toMatchObject({ deleted: true, sub: BOB_SUB });
+    expect(t.table.get('BOB')).toBeUndefined();
+  });
+
   it('ignores the replica calling AdminCreateUser on the backup pool in the backup region', async () => {
     const t = setUp();
 

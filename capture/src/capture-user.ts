@@ -9,6 +9,7 @@ import {
   storeSnapshot,
   storeTombstone,
 } from '@cognito-dr/shared';
+import { liveRecordKeysIgnoringCase } from './find-user';
 
 export interface CaptureDeps {
   cognito: CognitoIdentityProviderClient;
@@ -39,7 +40,19 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
   const readAt = deps.now();
   const poolUser = await readPoolUser(deps.cognito, deps.userPoolId, username, { concurrent: true });
   if (!poolUser) {
-    return storeTombstone(deps.table, deps.tableName, username, { origin: deps.origin, now: readAt });
+    const stamp = { origin: deps.origin, now: readAt };
+    const buried = await storeTombstone(deps.table, deps.tableName, username, stamp);
+    if (buried.result !== 'absent') return buried;
+    // Named in another casing than its record's key (a CloudTrail record, an admin's retry). The pool has no user
+    // of this name in any casing, so a live record of it under another casing is a user who is gone; one written
+    // after the read above is kept (storeTombstone refuses records newer than `now`).
+    const others = await liveRecordKeysIgnoringCase(deps.table, deps.tableName, username);
+    let result = buried;
+    for (const key of others.filter((other) => other !== username)) {
+      const stored = await storeTombstone(deps.table, deps.tableName, key, stamp);
+      if (result.result !== 'tombstoned') result = stored;
+    }
+    return result;
   }
   const record = recordFromCognitoUser({
     user: poolUser.user,

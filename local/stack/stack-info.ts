@@ -23,7 +23,7 @@ export interface StackInfo {
   lambda: {
     primaryEndpoint: string;
     replicaEndpoint: string;
-    functions: { onPostConfirmation: string; onUserRecordChange: string };
+    functions: { onPostConfirmation: string; onCognitoApiCall: string; onUserRecordChange: string };
   };
   /** Where records that could not be applied end up (JSON lines). */
   deadLetters: {

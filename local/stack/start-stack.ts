@@ -207,6 +207,7 @@ const bringUp = async (
 
   // 2. cognito-local per region; each pool's triggers call its own service's real handlers.
   const primaryFunction = serverlessFunctionName('cognito-dr-primary', 'onPostConfirmation');
+  const apiCallFunction = serverlessFunctionName('cognito-dr-primary', 'onCognitoApiCall');
   const replicaFunction = serverlessFunctionName('cognito-dr-replica', 'onUserRecordChange');
   const cognitoChild = (
     name: string,
@@ -561,7 +562,11 @@ const bringUp = async (
     lambda: {
       primaryEndpoint: url(ports.primaryLambda),
       replicaEndpoint: url(ports.replicaLambda),
-      functions: { onPostConfirmation: primaryFunction, onUserRecordChange: replicaFunction },
+      functions: {
+        onPostConfirmation: primaryFunction,
+        onCognitoApiCall: apiCallFunction,
+        onUserRecordChange: replicaFunction,
+      },
     },
     deadLetters,
     faultInjection: {

@@ -12,6 +12,7 @@ import {
   RECORD_SCHEMA_VERSION,
   SOURCE_SUB_ATTRIBUTE,
   TOMBSTONE_RETENTION_DAYS,
+  USERNAME_LOWER_ATTRIBUTE,
   type UserRecord,
   type UserStatus,
 } from './user-record';
@@ -155,10 +156,14 @@ function buildRecord(input: {
   };
 }
 
-/** The record as a plain object for DynamoDBDocumentClient (absent optional fields are left out, not undefined). */
+/**
+ * The record as a plain object for DynamoDBDocumentClient (absent optional fields are left out, not undefined), with
+ * the lower-cased username its index needs; reading an item ignores that copy.
+ */
 export function recordToItem(record: UserRecord): Record<string, unknown> {
   const item: Record<string, unknown> = {
     username: record.username,
+    [USERNAME_LOWER_ATTRIBUTE]: record.username.toLowerCase(),
     schemaVersion: record.schemaVersion,
     sub: record.sub,
     attributes: { ...record.attributes },

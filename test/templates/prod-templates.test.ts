@@ -429,6 +429,100 @@ describe('primary: closing the loss window', () => {
     expect(schedules.map((r) => r.ScheduleExpression)).toContain('rate(1 hour)');
   });
 
+  it('keeps the CloudTrail events the capture failed in an encrypted queue for 14 days, and alarms on it', () => {
+    expect(props(primary, 'OnCognitoApiCallLambdaEvConf')).toMatchObject({
+      FunctionName: ref('OnCognitoApiCallLambdaFunction'),
+      DestinationConfig: { OnFailure: { Destination: getAtt('ApiCallDeadLetterQueue', 'Arn') } },
+      MaximumRetryAttempts: expect.any(Number),
+      MaximumEventAgeInSeconds: expect.any(Number),
+    });
+    expect(props(primary, 'ApiCallDeadLetterQueue')).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    expect(alarmsOn(primary, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('ApiCallDeadLetterQueue', 'QueueName') }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+  });
+
+  it('lets the capture send to that queue only (Lambda uses the function role for destinations)', () => {
+    const statements = functionStatements(primary, 'OnCognitoApiCallLambdaFunction');
+    expect(actionsOn(statements, getAtt('ApiCallDeadLetterQueue', 'Arn'))).toEqual(['sqs:SendMessage']);
+    const sqsActions = statements.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('sqs:'));
+    expect(sqsActions).toEqual(['sqs:SendMessage']);
+  });
+
+  it('alarms when no CloudTrail event reached the capture for a day (missing data counts as silence)', () => {
+    expect(alarmsOn(primary, 'AWS/Lambda', 'Invocations')).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'FunctionName', Value: ref('OnCognitoApiCallLambdaFunction') }],
+        Statistic: 'Sum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      }),
+    ]);
+  });
+
+  it('lets every function that captures find a deleted user named in another casing through an index', () => {
+    const index = { 'Fn::Sub': `${TABLE_ARN_IN_STACK_REGION['Fn::Sub']}/index/byUsernameLower` };
+    const table = props(primary, 'ReplicationTable') as {
+      GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown }[];
+    };
+    expect(table.GlobalSecondaryIndexes).toContainEqual(
+      expect.objectContaining({
+        IndexName: 'byUsernameLower',
+        KeySchema: [{ AttributeName: 'usernameLower', KeyType: 'HASH' }],
+      }),
+    );
+    const capturing: [Template, string][] = [
+      ...[
+        'OnPostConfirmationLambdaFunction',
+        'OnPostAuthenticationLambdaFunction',
+        'OnCognitoApiCallLambdaFunction',
+        ...Object.values(ROUTES)
+          .filter((route) => route.writesTable)
+          .map((route) => route.fn),
+      ].map((fn): [Template, string] => [primary, fn]),
+      // The backup region captures its own pool while it is the active one.
+      [replica, 'OnPostConfirmationLambdaFunction'],
+      [replica, 'OnCognitoApiCallLambdaFunction'],
+    ];
+    for (const [template, fn] of capturing) {
+      expect({ fn, actions: actionsOn(functionStatements(template, fn), index) }).toEqual({
+        fn,
+        actions: ['dynamodb:Query'],
+      });
+    }
+  });
+
+  it("keeps the backup region capture's failed CloudTrail events too, for use after a failover", () => {
+    expect(props(replica, 'OnCognitoApiCallLambdaEvConf')).toMatchObject({
+      DestinationConfig: { OnFailure: { Destination: getAtt('ApiCallDeadLetterQueue', 'Arn') } },
+    });
+    expect(props(replica, 'ApiCallDeadLetterQueue')).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    expect(
+      actionsOn(
+        functionStatements(replica, 'OnCognitoApiCallLambdaFunction'),
+        getAtt('ApiCallDeadLetterQueue', 'Arn'),
+      ),
+    ).toEqual(['sqs:SendMessage']);
+    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('ApiCallDeadLetterQueue', 'QueueName') }],
+      }),
+    );
+  });
+
   it('finds a record by sub through an index, never a scan, for the out-of-band capture', () => {
     const table = props(primary, 'ReplicationTable') as {
       GlobalSecondaryIndexes: Array<{ IndexName: string }>;
@@ -782,6 +876,53 @@ describe('deletion protection in prod', () => {
       const pools = resourcesOfType(template(), 'AWS::Cognito::UserPool');
       expect(pools.length).toBe(1);
       for (const [, pool] of pools) expect(pool.Properties?.DeletionProtection).toBe('ACTIVE');
+    });
+  });
+});
+
+/** Resource types that hold users: they must outlive their stack in prod. */
+const STATEFUL_TYPES = ['AWS::Cognito::UserPool', 'AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table'];
+
+describe('retained data in prod', () => {
+  it.each([
+    ['primary', 'UserPool'],
+    ['primary', 'ReplicationTable'],
+    ['primary', 'ControlTable'],
+    ['primary', 'StateTable'],
+    ['replica', 'BackupUserPool'],
+    ['replica', 'StateTable'],
+  ] as const)('%s: %s is retained on stack deletion and on replacement', (name, logicalId) => {
+    const resource = (name === 'primary' ? primary : replica).Resources[logicalId];
+    expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  each((name, template) => {
+    it(`${name}: every pool and table is retained, including ones added later`, () => {
+      const stateful = Object.entries(template().Resources).filter(([, r]) =>
+        STATEFUL_TYPES.includes(r.Type),
+      );
+      expect(stateful.length).toBeGreaterThan(0);
+      for (const [id, resource] of stateful) {
+        expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({
+          id,
+          deletion: 'Retain',
+          replace: 'Retain',
+        });
+      }
+    });
+  });
+});
+
+describe('pool plan and email sender in prod, by default', () => {
+  it('runs both pools on the LITE plan', () => {
+    expect(props(primary, 'UserPool').UserPoolTier).toBe('LITE');
+    expect(props(replica, 'BackupUserPool').UserPoolTier).toBe('LITE');
+  });
+
+  it("keeps Cognito's own email sender on both pools until an SES identity is set", () => {
+    expect(props(primary, 'UserPool').EmailConfiguration).toEqual({ EmailSendingAccount: 'COGNITO_DEFAULT' });
+    expect(props(replica, 'BackupUserPool').EmailConfiguration).toEqual({
+      EmailSendingAccount: 'COGNITO_DEFAULT',
     });
   });
 });

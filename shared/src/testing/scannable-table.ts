@@ -16,7 +16,9 @@ export class ScannableTable extends FakeTable {
   }
 
   override async send(command: AnyCommand): Promise<unknown> {
-    if (command.constructor.name === 'QueryCommand') return this.querySubIndex(command.input);
+    if (command.constructor.name === 'QueryCommand' && command.input.IndexName === 'bySub') {
+      return this.querySubIndex(command.input);
+    }
     if (command.constructor.name !== 'ScanCommand') return super.send(command);
     this.calls.push('ScanCommand');
     const input = command.input as {
