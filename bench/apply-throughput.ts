@@ -71,6 +71,7 @@ const makeRecords = (count: number, run: string): UserRecord[] =>
       },
       groups: [],
       origin: 'us-east-1',
+      poolId: 'us-east-1_BENCH',
       now: Date.now(),
     }),
     version: 1,

@@ -380,6 +380,7 @@ class SimTable {
           user: this.pool.listed(index, true),
           groups: this.pool.groupsOf(index, true),
           origin: 'us-east-1',
+          poolId: 'us-east-1_SIM',
           now: this.baselineAt,
         }),
         version: 1,

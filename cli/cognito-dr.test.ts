@@ -344,6 +344,7 @@ describe('commands on fake pools', () => {
       },
       groups: [],
       origin: 'us-east-1',
+      poolId: 'us-east-1_P',
       now: 1,
     });
     w.table.put({ ...record, version: 1 });

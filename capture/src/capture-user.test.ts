@@ -54,6 +54,7 @@ describe('captureUser', () => {
       updatedAt: T0,
       version: 1,
       origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
     });
   });
 
@@ -89,8 +90,12 @@ describe('captureUser', () => {
     await captureUser(deps, 'ada');
     pool.users.delete('ada');
     tick();
-    expect(await captureUser(deps, 'ada')).toMatchObject({ result: 'tombstoned', version: 2 });
+    // The other region's pool saw the deletion (after a failover): the tombstone names that pool.
+    const backup = { ...deps, origin: 'eu-central-1', userPoolId: 'eu-central-1_backup' };
+    expect(await captureUser(backup, 'ada')).toMatchObject({ result: 'tombstoned', version: 2 });
     expect(await stored(table)).toMatchObject({
+      origin: 'eu-central-1',
+      poolId: 'eu-central-1_backup',
       deleted: true,
       deletedAt: T0 + 1000,
       version: 2,

@@ -40,7 +40,7 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
   const readAt = deps.now();
   const poolUser = await readPoolUser(deps.cognito, deps.userPoolId, username, { concurrent: true });
   if (!poolUser) {
-    const stamp = { origin: deps.origin, now: readAt };
+    const stamp = { origin: deps.origin, poolId: deps.userPoolId, now: readAt };
     const buried = await storeTombstone(deps.table, deps.tableName, username, stamp);
     if (buried.result !== 'absent') return buried;
     // Named in another casing than its record's key (a CloudTrail record, an admin's retry). The pool has no user
@@ -58,6 +58,7 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
     user: poolUser.user,
     groups: poolUser.groups,
     origin: deps.origin,
+    poolId: deps.userPoolId,
     now: readAt,
   });
   const ownSub = poolUser.user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;

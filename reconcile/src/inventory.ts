@@ -31,7 +31,7 @@ export async function readPrimaryInventory(
   for (const user of listed) {
     try {
       const groups = memberships.get(user.Username ?? '') ?? [];
-      const record = recordFromCognitoUser({ user, groups, origin, now });
+      const record = recordFromCognitoUser({ user, groups, origin, poolId: userPoolId, now });
       users.set(record.username, record);
     } catch {
       unreadable += 1;

@@ -68,7 +68,11 @@ export function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Pr
     if (record.origin !== origin) return 'unchanged';
     if (dryRun) return 'tombstoned';
     await writes.take();
-    const stored = await storeTombstone(table, tableName, record.username, { origin, now: readAt });
+    const stored = await storeTombstone(table, tableName, record.username, {
+      origin,
+      poolId: userPoolId,
+      now: readAt,
+    });
     return stored.result === 'tombstoned' ? 'tombstoned' : 'unchanged';
   };
 
@@ -78,7 +82,15 @@ export function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Pr
     const readAt = clock.now();
     const found = await readPoolUser(cognito.client, userPoolId, username);
     if (!found || !sameUser(found.user.Username, username)) return 'vanished';
-    return converge(recordFromCognitoUser({ user: found.user, groups: found.groups, origin, now: readAt }));
+    return converge(
+      recordFromCognitoUser({
+        user: found.user,
+        groups: found.groups,
+        origin,
+        poolId: userPoolId,
+        now: readAt,
+      }),
+    );
   };
 
   const direction: Direction = {
@@ -89,7 +101,13 @@ export function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Pr
       if (!record || record.deleted === true) return true;
       try {
         // Groups are the group listing's to judge (table phase); here the record's own stand in for them.
-        const listed = recordFromCognitoUser({ user, groups: record.groups, origin, now: record.updatedAt });
+        const listed = recordFromCognitoUser({
+          user,
+          groups: record.groups,
+          origin,
+          poolId: userPoolId,
+          now: record.updatedAt,
+        });
         return !sameSnapshot(record, listed);
       } catch {
         return true; // a listed user that cannot become a record: the fresh read reports why

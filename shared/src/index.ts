@@ -37,6 +37,7 @@ export {
   sameSnapshot,
   tombstoneFor,
   USER_STATUSES,
+  type WriterStamp,
 } from './record-mapper';
 export {
   BATCH_GET_LIMIT,

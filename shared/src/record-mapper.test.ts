@@ -41,6 +41,7 @@ function sampleRecord(overrides: Partial<UserRecord> = {}): UserRecord {
     updatedAt: NOW,
     version: 3,
     origin: 'eu-west-1',
+    poolId: 'eu-west-1_primary',
     ...overrides,
   };
 }
@@ -51,6 +52,7 @@ describe('recordFromCognitoUser', () => {
       user: { Username: 'ada', UserAttributes: cognitoAttributes, Enabled: false, UserStatus: 'CONFIRMED' },
       groups: ['staff', 'admins', 'staff'],
       origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
       now: NOW,
     });
     expect(record).toEqual(sampleRecord({ enabled: false, version: 0 }));
@@ -61,6 +63,7 @@ describe('recordFromCognitoUser', () => {
       user: { Username: 'ada', Attributes: cognitoAttributes, Enabled: true, UserStatus: 'CONFIRMED' },
       groups: ['admins', 'staff'],
       origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
       now: NOW,
     });
     expect(record).toEqual(sampleRecord({ version: 0 }));
@@ -76,6 +79,7 @@ describe('recordFromCognitoUser', () => {
       },
       groups: ['admins', 'staff'],
       origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
       now: NOW,
     });
     expect(record).toEqual(sampleRecord({ version: 0, sub: 'home-sub' }));
@@ -91,6 +95,7 @@ describe('recordFromCognitoUser', () => {
       },
       groups: [],
       origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
       now: NOW,
     });
     expect(record.status).toBe('UNKNOWN');
@@ -102,6 +107,7 @@ describe('recordFromCognitoUser', () => {
         user: { Username: 'ada', UserAttributes: [{ Name: 'email', Value: 'x@example.com' }] },
         groups: [],
         origin: 'eu-west-1',
+        poolId: 'eu-west-1_primary',
         now: NOW,
       }),
     ).toThrow(new RecordFormatError('sub', 'missing from the Cognito user'));
@@ -129,7 +135,12 @@ describe('recordFromTriggerEvent', () => {
       response: {},
     } as PostConfirmationTriggerEvent;
     expect(
-      recordFromTriggerEvent(event, { groups: ['staff', 'admins'], origin: 'eu-west-1', now: NOW }),
+      recordFromTriggerEvent(event, {
+        groups: ['staff', 'admins'],
+        origin: 'eu-west-1',
+        poolId: event.userPoolId,
+        now: NOW,
+      }),
     ).toEqual(sampleRecord({ version: 0 }));
   });
 });
@@ -152,12 +163,20 @@ describe('recordFromImage', () => {
     ['attributes.email', { attributes: { email: 7 } }],
     ['deleted', { deleted: true }],
     ['schemaVersion', { schemaVersion: undefined }],
+    ['poolId', { poolId: '' }],
   ])('names the malformed field %s', (field, patch) => {
     const item: Record<string, unknown> = { ...recordToItem(sampleRecord()), ...patch };
     for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
     const error = catchError(() => recordFromImage(marshall(item)));
     expect(error).toBeInstanceOf(RecordFormatError);
     expect(error).toMatchObject({ name: 'RecordFormatError', field });
+  });
+
+  it('reads a record written before pool ids were recorded, without one', () => {
+    const { poolId: _none, ...old } = sampleRecord();
+    const item = recordToItem(old);
+    expect(item).not.toHaveProperty('poolId');
+    expect(recordFromImage(marshall(item))).toEqual(old);
   });
 
   it('refuses a record of a newer schema, telling the operator what to do', () => {
@@ -193,14 +212,24 @@ describe('round trips', () => {
 describe('sameSnapshot', () => {
   it('ignores bookkeeping but not content', () => {
     const a = sampleRecord();
-    expect(sameSnapshot(a, { ...a, version: 9, updatedAt: NOW + 5, origin: 'eu-central-1' })).toBe(true);
+    expect(
+      sameSnapshot(a, {
+        ...a,
+        version: 9,
+        updatedAt: NOW + 5,
+        origin: 'eu-central-1',
+        poolId: 'eu-central-1_backup',
+      }),
+    ).toBe(true);
     expect(sameSnapshot(a, { ...a, groups: ['staff', 'admins'] })).toBe(true);
     expect(sameSnapshot(a, { ...a, attributes: { ...a.attributes, email: 'b@example.com' } })).toBe(false);
     expect(sameSnapshot(a, { ...a, attributes: { email: 'ada@example.com' } })).toBe(false);
     expect(sameSnapshot(a, { ...a, enabled: false })).toBe(false);
     expect(sameSnapshot(a, { ...a, groups: ['admins'] })).toBe(false);
     expect(sameSnapshot(a, { ...a, status: 'RESET_REQUIRED' })).toBe(false);
-    expect(sameSnapshot(a, tombstoneFor(a, { origin: 'eu-west-1', now: NOW }))).toBe(false);
+    expect(
+      sameSnapshot(a, tombstoneFor(a, { origin: 'eu-west-1', poolId: 'eu-west-1_primary', now: NOW })),
+    ).toBe(false);
   });
 });
 
@@ -208,13 +237,18 @@ describe('tombstoneFor', () => {
   it('keeps the last snapshot so a deleted user can be restored, and expires after the retention period', () => {
     const previous = sampleRecord();
     const later = NOW + 60_000;
-    const tombstone = tombstoneFor(previous, { origin: 'eu-central-1', now: later });
+    const tombstone = tombstoneFor(previous, {
+      origin: 'eu-central-1',
+      poolId: 'eu-central-1_B',
+      now: later,
+    });
     expect(tombstone).toEqual({
       ...previous,
       deleted: true,
       deletedAt: later,
       updatedAt: later,
       origin: 'eu-central-1',
+      poolId: 'eu-central-1_B',
       expiresAt: Math.floor(later / 1000) + TOMBSTONE_RETENTION_DAYS * 86_400,
     });
     expect(recordFromImage(recordToImage(tombstone))).toEqual(tombstone);

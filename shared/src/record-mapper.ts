@@ -75,6 +75,8 @@ export interface SnapshotContext {
   groups: Iterable<string>;
   /** Region of the writer producing the record. */
   origin: string;
+  /** The pool the user was read from. */
+  poolId: string;
   /** When the snapshot was read (epoch ms). */
   now: number;
 }
@@ -83,6 +85,7 @@ export function recordFromCognitoUser({
   user,
   groups,
   origin,
+  poolId,
   now,
 }: SnapshotContext & { user: CognitoUser }): UserRecord {
   const list = 'UserAttributes' in user ? user.UserAttributes : 'Attributes' in user ? user.Attributes : [];
@@ -94,13 +97,14 @@ export function recordFromCognitoUser({
     status: user.UserStatus,
     groups,
     origin,
+    poolId,
     now,
   });
 }
 
 export function recordFromTriggerEvent(
   event: PostConfirmationTriggerEvent,
-  { groups, origin, now }: SnapshotContext,
+  { groups, origin, poolId, now }: SnapshotContext,
 ): UserRecord {
   const attributes = event.request.userAttributes;
   return buildRecord({
@@ -111,6 +115,7 @@ export function recordFromTriggerEvent(
     status: attributes['cognito:user_status'],
     groups,
     origin,
+    poolId,
     now,
   });
 }
@@ -130,6 +135,7 @@ function buildRecord(input: {
   status: string | undefined;
   groups: Iterable<string>;
   origin: string;
+  poolId: string;
   now: number;
 }): UserRecord {
   if (!input.username) throw new RecordFormatError('username', 'missing from the Cognito user');
@@ -153,6 +159,7 @@ function buildRecord(input: {
     updatedAt: input.now,
     version: 0,
     origin: input.origin,
+    poolId: input.poolId,
   };
 }
 
@@ -174,6 +181,7 @@ export function recordToItem(record: UserRecord): Record<string, unknown> {
     version: record.version,
     origin: record.origin,
   };
+  if (record.poolId !== undefined) item.poolId = record.poolId;
   if (record.deleted !== undefined) item.deleted = record.deleted;
   if (record.deletedAt !== undefined) item.deletedAt = record.deletedAt;
   if (record.expiresAt !== undefined) item.expiresAt = record.expiresAt;
@@ -213,6 +221,7 @@ export function recordFromItem(item: Record<string, unknown>): UserRecord {
     version: integerField(item, 'version'),
     origin: nonEmptyString(item, 'origin'),
   };
+  if (item.poolId !== undefined) record.poolId = nonEmptyString(item, 'poolId');
   if (item.deleted !== undefined) record.deleted = booleanField(item, 'deleted');
   if (item.deletedAt !== undefined) record.deletedAt = numberField(item, 'deletedAt');
   if (item.expiresAt !== undefined) record.expiresAt = numberField(item, 'expiresAt');
@@ -296,7 +305,7 @@ function groupsField(value: unknown): string[] {
   return normalizeGroups(value as string[]);
 }
 
-/** Same user content: ignores the bookkeeping (version, updatedAt, origin, deletedAt, expiresAt). */
+/** Same user content: ignores the bookkeeping (version, updatedAt, origin, poolId, deletedAt, expiresAt). */
 export function sameSnapshot(a: UserRecord, b: UserRecord): boolean {
   return (
     a.username === b.username &&
@@ -321,20 +330,26 @@ export function sameAttributes(a: Record<string, string>, b: Record<string, stri
 
 const SECONDS_PER_DAY = 86_400;
 
+/** Who writes a record derived from one already stored (a tombstone), and when. */
+export interface WriterStamp {
+  origin: string;
+  /** The pool the deletion was seen in. */
+  poolId: string;
+  now: number;
+}
+
 /**
  * The tombstone of a deleted user. It keeps the last attributes and groups on purpose: a replica faithfully
  * replays deletions, so the tombstone is what lets an operator restore a user deleted by mistake.
  */
-export function tombstoneFor(
-  previous: UserRecord,
-  { origin, now }: { origin: string; now: number },
-): UserRecord {
+export function tombstoneFor(previous: UserRecord, { origin, poolId, now }: WriterStamp): UserRecord {
   return {
     ...previous,
     attributes: { ...previous.attributes },
     groups: [...previous.groups],
     updatedAt: now,
     origin,
+    poolId,
     deleted: true,
     deletedAt: now,
     expiresAt: Math.floor(now / 1000) + TOMBSTONE_RETENTION_DAYS * SECONDS_PER_DAY,

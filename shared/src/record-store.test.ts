@@ -1,7 +1,7 @@
 // getRecords: many users' records in BatchGetItem-sized reads, with absent users, throttled keys and bad items
 // each told apart, so a caller can trust what the map holds and read the rest one by one.
 import { recordFromCognitoUser, recordToItem } from './record-mapper';
-import { BATCH_GET_LIMIT, getRecord, getRecords, storeSnapshot } from './record-store';
+import { BATCH_GET_LIMIT, getRecord, getRecords, storeSnapshot, storeTombstone } from './record-store';
 import { FakeTable } from './testing/fake-table';
 import type { UserRecord } from './user-record';
 
@@ -20,6 +20,7 @@ const record = (username: string, version = 1): UserRecord => ({
     },
     groups: ['staff'],
     origin: 'eu-west-1',
+    poolId: 'eu-west-1_P',
     now: 1_000 + version,
   }),
   version,
@@ -93,5 +94,46 @@ describe('storeSnapshot', () => {
     const claimed = await storeSnapshot(table.client, TABLE, { ...again, origin: 'us-east-1' });
     expect(claimed).toMatchObject({ result: 'written', version: 2 });
     expect((await getRecord(table.client, TABLE, 'ada'))?.origin).toBe('us-east-1');
+  });
+
+  it('does not rewrite a record written before pool ids were recorded only to add one', async () => {
+    const table = new FakeTable();
+    const { poolId: _none, ...old } = record('ada', 1);
+    table.put(recordToItem(old));
+
+    expect((await storeSnapshot(table.client, TABLE, { ...record('ada', 1), updatedAt: 5_000 })).result).toBe(
+      'unchanged',
+    );
+    const changed = { ...record('ada', 1), enabled: false, updatedAt: 6_000 };
+    expect((await storeSnapshot(table.client, TABLE, changed)).result).toBe('written');
+    expect((await getRecord(table.client, TABLE, 'ada'))?.poolId).toBe('eu-west-1_P');
+  });
+
+  it('writes the same content read from a new pool in the same region (a pool re-created after a loss)', async () => {
+    const table = new FakeTable();
+    table.put(recordToItem(record('ada', 1)));
+    const fromNewPool = { ...record('ada', 1), updatedAt: 5_000, poolId: 'eu-west-1_New' };
+
+    expect((await storeSnapshot(table.client, TABLE, fromNewPool)).result).toBe('written');
+  });
+});
+
+describe('storeTombstone', () => {
+  it('names the pool the deletion was seen in, whichever pool wrote the record before', async () => {
+    const table = new FakeTable();
+    table.put(recordToItem(record('ada', 1)));
+
+    const buried = await storeTombstone(table.client, TABLE, 'ada', {
+      origin: 'eu-central-1',
+      poolId: 'eu-central-1_B',
+      now: 9_000,
+    });
+
+    expect(buried.result).toBe('tombstoned');
+    expect(await getRecord(table.client, TABLE, 'ada')).toMatchObject({
+      deleted: true,
+      origin: 'eu-central-1',
+      poolId: 'eu-central-1_B',
+    });
   });
 });

@@ -1,7 +1,7 @@
 // Reads and writes user records in the replication table; every write is conditional so the newest snapshot wins.
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentWriteError, isErrorNamed } from './errors';
-import { recordFromItem, recordToItem, sameSnapshot, tombstoneFor } from './record-mapper';
+import { recordFromItem, recordToItem, sameSnapshot, tombstoneFor, type WriterStamp } from './record-mapper';
 import { TABLE_KEY, type UserRecord } from './user-record';
 
 /** What happened to a snapshot handed to the store. */
@@ -86,7 +86,14 @@ export function storeSnapshot(
 ): Promise<StoreResult> {
   return writeWithRetry(table, tableName, snapshot.username, (current) => {
     if (current && current.updatedAt >= snapshot.updatedAt) return { result: 'stale' };
-    if (current && sameSnapshot(current, snapshot) && current.origin === snapshot.origin) {
+    // A record written before pool ids were recorded is not rewritten for the id alone: that would be a stream
+    // record, and backup-pool reads, for every user on the first reconcile.
+    if (
+      current &&
+      sameSnapshot(current, snapshot) &&
+      current.origin === snapshot.origin &&
+      (current.poolId === undefined || current.poolId === snapshot.poolId)
+    ) {
       return { result: 'unchanged' };
     }
     return { write: snapshot, result: 'written' };
@@ -101,12 +108,12 @@ export function storeTombstone(
   table: DynamoDBDocumentClient,
   tableName: string,
   username: string,
-  { origin, now }: { origin: string; now: number },
+  stamp: WriterStamp,
 ): Promise<StoreResult> {
   return writeWithRetry(table, tableName, username, (current) => {
     if (!current || current.deleted === true) return { result: 'absent' };
-    if (current.updatedAt >= now) return { result: 'stale' };
-    return { write: tombstoneFor(current, { origin, now }), result: 'tombstoned' };
+    if (current.updatedAt >= stamp.now) return { result: 'stale' };
+    return { write: tombstoneFor(current, stamp), result: 'tombstoned' };
   });
 }
 

@@ -55,6 +55,12 @@ export interface UserRecord {
   version: number;
   /** Region whose writer produced this record (loop prevention on failback). */
   origin: string;
+  /**
+   * The pool the snapshot was read from, or the deletion seen in: after a failover either region's pool writes
+   * records, and bulk writers refuse a table whose records name pools of another deployment (table-owner.ts).
+   * Absent on records written before pool ids were recorded.
+   */
+  poolId?: string;
   /** Tombstone: the user was deleted from the primary pool. The last snapshot is kept until TTL. */
   deleted?: boolean;
   /** When the deletion was seen (epoch ms). */

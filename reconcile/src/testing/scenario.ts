@@ -59,6 +59,7 @@ export function poolRecords(pool: PagingUserPool, now: number, origin = ORIGIN):
         },
         groups,
         origin,
+        poolId: POOL_ID,
         now,
       }),
     );

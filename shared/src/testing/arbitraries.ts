@@ -57,10 +57,13 @@ export const recordArb: fc.Arbitrary<UserRecord> = fc
     updatedAt: fc.nat(),
     version: fc.nat(),
     origin: fc.constantFrom('eu-west-1', 'eu-central-1'),
+    poolId: fc.option(fc.constantFrom('eu-west-1_P', 'eu-central-1_B'), { nil: undefined }),
     tombstone: fc.option(fc.nat(), { nil: undefined }),
   })
-  .map(({ tombstone, ...fields }) => {
+  .map(({ tombstone, poolId, ...fields }) => {
     const record: UserRecord = { ...fields, schemaVersion: RECORD_SCHEMA_VERSION };
+    // Records written before pool ids were recorded have none.
+    if (poolId !== undefined) record.poolId = poolId;
     if (tombstone !== undefined) {
       record.deleted = true;
       record.deletedAt = tombstone;

@@ -34,8 +34,10 @@ export function presentRecord(record: UserRecord): UserView {
 }
 
 export function presentPoolUser({ user, groups }: PoolUser): UserView {
-  // origin and now only stamp the record's bookkeeping, which a view leaves out.
-  return presentRecord(recordFromCognitoUser({ user, groups, origin: 'admin-api', now: 0 }));
+  // origin, poolId and now only stamp the record's bookkeeping, which a view leaves out.
+  return presentRecord(
+    recordFromCognitoUser({ user, groups, origin: 'admin-api', poolId: 'admin-api', now: 0 }),
+  );
 }
 
 export function presentRecordState(record: UserRecord): RecordView {

@@ -181,7 +181,12 @@ export class FakeCapture {
       this.table.set(key, tombstone);
       return { result: 'tombstoned', version: tombstone.version, record: tombstone };
     }
-    const snapshot = recordFromCognitoUser({ ...poolUser, origin: 'us-east-1', now: this.clock });
+    const snapshot = recordFromCognitoUser({
+      ...poolUser,
+      origin: 'us-east-1',
+      poolId: 'us-east-1_P',
+      now: this.clock,
+    });
     const record = { ...snapshot, version: (current?.version ?? 0) + 1 };
     this.table.set(key, record);
     return { result: 'written', version: record.version, record } satisfies StoreResult;
