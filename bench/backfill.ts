@@ -70,12 +70,15 @@ export async function benchBackfill(options: BackfillBenchOptions): Promise<Back
     const seedMs = Date.now() - seedStarted;
 
     const started = Date.now();
-    const result = await runReconcile(engineDeps(primary, table, systemClock, memoryCheckpointStore()), {
-      mode: 'backfill',
-      budget: budgetOf({ ...UNPACED, ...options.budget }),
-      writesPerSecond: options.writesPerSecond ?? 1e6,
-      concurrency: options.concurrency ?? 16,
-    });
+    const result = await runReconcile(
+      engineDeps(target, primary, table, systemClock, memoryCheckpointStore()),
+      {
+        mode: 'backfill',
+        budget: budgetOf({ ...UNPACED, ...options.budget }),
+        writesPerSecond: options.writesPerSecond ?? 1e6,
+        concurrency: options.concurrency ?? 16,
+      },
+    );
     const backfillMs = Date.now() - started;
     const bench: BackfillBenchResult = {
       users: count,

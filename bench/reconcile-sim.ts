@@ -537,6 +537,7 @@ export async function simulateReconcile(
           origin: 'us-east-1',
           clock,
           checkpoints: controls.checkpoints,
+          pools: { 'us-east-1': 'us-east-1_SIM', 'ap-northeast-1': undefined },
         },
         {
           mode: 'reconcile',

@@ -173,6 +173,8 @@ describe('commands on fake pools', () => {
     primary.addUsers(75, 'user-', { 'custom:tier': 'secret-tier-value' });
     const target: Target = {
       label: 'fakes',
+      primaryRegion: 'us-east-1',
+      pools: { 'us-east-1': 'us-east-1_P', 'ap-northeast-1': 'ap-northeast-1_B' },
       primary: { region: 'us-east-1', userPoolId: 'us-east-1_P', cognito: primary.client },
       backup: { region: 'ap-northeast-1', userPoolId: 'ap-northeast-1_B', cognito: backup.client },
       primaryTable: { region: 'us-east-1', tableName: 'users', table: table.client },

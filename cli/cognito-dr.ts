@@ -113,7 +113,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (
       error instanceof UsageError ||
       error instanceof TargetError ||
-      errorName(error) === 'CheckpointMismatchError'
+      // Refusals made before anything was written: what to fix is in the message.
+      errorName(error) === 'CheckpointMismatchError' ||
+      errorName(error) === 'ForeignTableError'
     ) {
       err(`cognito-dr: ${(error as Error).message}`);
       return EXIT.usage;

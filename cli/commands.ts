@@ -23,7 +23,7 @@ import { type Clock, initialRoles, readRoles, type UserRecord } from '@cognito-d
 import type { CliOptions } from './args';
 import { fileCheckpointStore } from './checkpoint-file';
 import { progressLine, usersPerSecond } from './progress';
-import { DEFAULT_PRIMARY_REGION, type PoolTarget, type TableTarget, type Target } from './targets';
+import type { PoolTarget, TableTarget, Target } from './targets';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, interrupted: 130 } as const;
 
@@ -53,6 +53,7 @@ const countsLine = (counts: Counts, mode: string) =>
 
 /** The reconcile engine's dependencies for a resolved target: the primary pool and the table it writes. */
 export const engineDeps = (
+  target: Pick<Target, 'pools' | 'primaryRegion'>,
   primary: PoolTarget,
   table: TableTarget,
   clock: Clock,
@@ -65,6 +66,8 @@ export const engineDeps = (
   origin: primary.region,
   clock,
   checkpoints,
+  pools: target.pools,
+  roles: rolesOf(table, target),
 });
 
 /** The run's budget per quota category, from --quota-share, --rps and the two older single-category flags. */
@@ -123,11 +126,12 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
             region: pool.region,
             clock: ctx.clock,
             checkpoints: preloaded,
-            roles: rolesOf(table, target.primaryRegion ?? DEFAULT_PRIMARY_REGION),
+            roles: rolesOf(table, target),
+            pools: target.pools,
           },
           { ...walkOptions, budget },
         )
-      : await runReconcile(engineDeps(pool, table, ctx.clock, preloaded), {
+      : await runReconcile(engineDeps(target, pool, table, ctx.clock, preloaded), {
           ...walkOptions,
           mode,
           budget,
@@ -343,12 +347,12 @@ const age = (ms: number) =>
  * Region roles as the table's region sees them; a target that does not name its control table (explicit ids) is
  * taken to be in normal times, the primary region active.
  */
-const rolesOf = (table: TableTarget, primaryRegion: string) => async () =>
-  table.controlTableName
-    ? readRoles({
-        table: table.table,
-        tableName: table.controlTableName,
-        primaryRegion,
-        backupRegion: table.region,
-      })
-    : initialRoles(primaryRegion, table.region);
+const rolesOf = (table: TableTarget, target: Pick<Target, 'pools' | 'primaryRegion'>) => {
+  const { primaryRegion } = target;
+  // The target's pools name both of its regions.
+  const backupRegion = Object.keys(target.pools).find((region) => region !== primaryRegion) ?? table.region;
+  return async () =>
+    table.controlTableName
+      ? readRoles({ table: table.table, tableName: table.controlTableName, primaryRegion, backupRegion })
+      : initialRoles(primaryRegion, backupRegion);
+};

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { cognitoClient, isErrorNamed, tableClient } from '@cognito-dr/shared';
+import { cognitoClient, type DeploymentPools, isErrorNamed, tableClient } from '@cognito-dr/shared';
 import type { TargetOptions } from './args';
 
 /** The serverless.yml defaults, used when neither an option nor a pool id says otherwise. */
@@ -29,14 +29,19 @@ export interface TableTarget {
 export interface Target {
   /** For messages: where the command runs (never a secret). */
   label: string;
-  /** The primary region, where the target says which it is (region roles name both regions). */
-  primaryRegion?: string;
+  /** The primary region (region roles name both regions; `pools` names the other). */
+  primaryRegion: string;
   primary?: PoolTarget;
   backup?: PoolTarget;
   /** The replication table in the primary region (where records are written). */
   primaryTable?: TableTarget;
   /** Its replica in the backup region (what the replica function reads). */
   backupTable?: TableTarget;
+  /**
+   * This deployment's pool in each region, as far as the target names them (both for a stack file; what the stack
+   * outputs read or the ids given say otherwise): writers refuse a table whose records name others.
+   */
+  pools: DeploymentPools;
 }
 
 export interface Needs {
@@ -101,7 +106,11 @@ function fromExplicit(options: TargetOptions, needs: Needs): Target {
   const primaryRegion =
     options.primaryRegion ?? regionOfPoolId(options.primaryPoolId) ?? DEFAULT_PRIMARY_REGION;
   const backupRegion = options.backupRegion ?? regionOfPoolId(options.backupPoolId) ?? DEFAULT_BACKUP_REGION;
-  const target: Target = { label: 'explicit resources' };
+  const target: Target = {
+    label: 'explicit resources',
+    primaryRegion,
+    pools: { [primaryRegion]: options.primaryPoolId, [backupRegion]: options.backupPoolId },
+  };
   if (needs.primary) {
     const userPoolId = require(options.primaryPoolId, '--primary-pool-id', 'to read the primary pool');
     target.primary = awsPool(primaryRegion, userPoolId);
@@ -128,10 +137,18 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
     if (!value) throw new TargetError(`stack ${stack} has no output ${key}`);
     return value;
   };
-  const target: Target = { label: `stage ${stage}`, primaryRegion };
+  const label = `stage ${stage}`;
   if (!needs.primary && !needs.primaryTable && options.backupRegion) {
     // Backup side only, its region given: the primary region is never asked, so this works while it is down.
     const replicaOutputs = await stackOutputs(options.backupRegion, replicaStack);
+    const target: Target = {
+      label,
+      primaryRegion,
+      pools: {
+        [primaryRegion]: replicaOutputs.PrimaryUserPoolId || undefined,
+        [options.backupRegion]: replicaOutputs.BackupUserPoolId || undefined,
+      },
+    };
     const tableName = output(replicaOutputs, 'ReplicationTableName', replicaStack);
     if (needs.backup)
       target.backup = awsPool(options.backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
@@ -148,11 +165,20 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   const tableName = output(primaryOutputs, 'ReplicationTableName', primaryStack);
   // The primary stack names the backup region it replicates to (serverless-compose deploys the replica there).
   const backupRegion = options.backupRegion ?? primaryOutputs.BackupRegion ?? DEFAULT_BACKUP_REGION;
+  const target: Target = {
+    label,
+    primaryRegion,
+    pools: {
+      [primaryRegion]: primaryOutputs.UserPoolId || undefined,
+      [backupRegion]: primaryOutputs.BackupUserPoolIdInUse || undefined,
+    },
+  };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
   if (needs.backup) {
     const replicaOutputs = await stackOutputs(backupRegion, replicaStack);
     target.backup = awsPool(backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
+    target.pools[backupRegion] = target.backup.userPoolId;
   }
   const controlTableName = primaryOutputs.ControlTableName;
   if (needs.primaryTable) target.primaryTable = { ...awsTable(primaryRegion, tableName), controlTableName };
@@ -233,6 +259,10 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
   return {
     label: `local stack ${file}`,
     primaryRegion: stack.primary.region,
+    pools: {
+      [stack.primary.region]: stack.primary.userPoolId,
+      [stack.backup.region]: stack.backup.userPoolId,
+    },
     primary: needs.primary ? pool(stack.primary) : undefined,
     backup: needs.backup ? pool(stack.backup) : undefined,
     primaryTable: needs.primaryTable ? table(stack.primary) : undefined,

@@ -104,6 +104,15 @@ export interface FailbackReport {
   roles: RegionRoles;
 }
 
+/** The roles a switch writes name both regions' pools: bulk writers check a table's records against them. */
+const naming = (deps: SwitchDeps, next: Omit<RegionRoles, 'revision' | 'updatedAt'>) => ({
+  ...next,
+  pools: {
+    [deps.primary.region]: deps.primary.pool.userPoolId,
+    [deps.backup.region]: deps.backup.pool.userPoolId,
+  },
+});
+
 const reachable = async (region: RegionHandle): Promise<boolean> =>
   region.probe().then(
     () => true,
@@ -149,7 +158,7 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
       roles = await writeRoles(
         backup.control,
         roles,
-        { ...roles, state: 'failing-over', target: backup.region, startedAt: clock.now() },
+        naming(deps, { ...roles, state: 'failing-over', target: backup.region, startedAt: clock.now() }),
         clock.now(),
       );
       progress(`applying into the backup pool paused (${backup.region})`);
@@ -182,7 +191,7 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
     roles = await writeRoles(
       backup.control,
       roles,
-      {
+      naming(deps, {
         ...roles,
         active: backup.region,
         state: 'steady',
@@ -191,7 +200,7 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
         epoch: roles.epoch + 1,
         switchedAt: clock.now(),
         posture: { [primary.region]: primaryPosture, [backup.region]: 'active' },
-      },
+      }),
       clock.now(),
     );
     progress(`the backup pool is active (${backup.region})`);
@@ -202,7 +211,7 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
       roles = await writeRoles(
         backup.control,
         roles,
-        { ...roles, posture: { ...roles.posture, [primary.region]: 'standby' } },
+        naming(deps, { ...roles, posture: { ...roles.posture, [primary.region]: 'standby' } }),
         clock.now(),
       );
       progress(
@@ -271,13 +280,13 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     roles = await writeRoles(
       backup.control,
       roles,
-      {
+      naming(deps, {
         ...roles,
         state: 'failing-back',
         target: primary.region,
         startedAt: clock.now(),
         posture: { ...roles.posture, [primary.region]: 'standby' },
-      },
+      }),
       clock.now(),
     );
     progress(`failing back to ${primary.region}: the backup's changes are applied to the primary pool`);
@@ -309,7 +318,7 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     switchedAt: clock.now(),
     posture: { [primary.region]: 'active', [backup.region]: backupPosture },
   };
-  roles = await writeRoles(backup.control, roles, switched, clock.now());
+  roles = await writeRoles(backup.control, roles, naming(deps, switched), clock.now());
   await clock.sleep(deps.settleMs);
   progress(`the primary pool is active again (${primary.region})`);
 

@@ -1,13 +1,13 @@
 // The reconciler against a fake pool that pages at 60 (or not at all), a fake table and a fake clock.
 import { InvalidParameterException } from '@aws-sdk/client-cognito-identity-provider';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { sameSnapshot, type UserRecord } from '@cognito-dr/shared';
+import { ForeignTableError, initialRoles, sameSnapshot, type UserRecord } from '@cognito-dr/shared';
 import fc from 'fast-check';
 import { CheckpointMismatchError } from './checkpoint';
 import { tableDrift } from './drift';
 import { type Budget, budgetOf, QUOTA_CATEGORIES } from './quota';
 import { runReconcile } from './reconcile-direction';
-import { poolRecords, putRecord, scenario, tableRecords } from './testing/scenario';
+import { ORIGIN, OTHER_REGION, poolRecords, putRecord, scenario, tableRecords } from './testing/scenario';
 
 const inSync = (s: ReturnType<typeof scenario>) => {
   const drift = tableDrift(poolRecords(s.pool, s.clock.now()), tableRecords(s.table));
@@ -32,6 +32,50 @@ const busiestSecond = (times: number[]): number => {
 };
 
 describe('runReconcile', () => {
+  describe("a table of another deployment's pools", () => {
+    const prodTable = () => {
+      const s = scenario();
+      s.pool.addUsers(20);
+      const prod = new Map(
+        [...poolRecords(s.pool, s.clock.now() - 1000, ORIGIN, 'us-east-1_Prod')].slice(0, 3),
+      );
+      for (const record of prod.values()) putRecord(s.table, record);
+      return s;
+    };
+
+    it.each(['backfill', 'reconcile'] as const)(
+      'is refused by %s before anything is read or written',
+      async (mode) => {
+        const s = prodTable();
+        const before = [...s.table.items.keys()];
+
+        await expect(runReconcile(s.deps, { mode, ...fast })).rejects.toThrow(ForeignTableError);
+
+        expect(s.table.calls).toEqual(['ScanCommand']);
+        expect(s.pool.calls).toEqual([]);
+        expect([...s.table.items.keys()]).toEqual(before);
+      },
+    );
+
+    it('is refused when region roles name pools the records do not match, though the target knows only its own', async () => {
+      const s = scenario();
+      s.pool.addUsers(5);
+      const theirs = poolRecords(s.pool, s.clock.now() - 1000, OTHER_REGION, 'ap-northeast-1_Other');
+      putRecord(s.table, theirs.values().next().value as UserRecord);
+      const roles = async () => ({
+        ...initialRoles(ORIGIN, OTHER_REGION),
+        pools: { [ORIGIN]: s.deps.userPoolId, [OTHER_REGION]: 'ap-northeast-1_Ours' },
+      });
+
+      await expect(runReconcile(s.deps, { mode: 'reconcile', ...fast })).resolves.toMatchObject({
+        complete: true,
+      });
+      await expect(runReconcile({ ...s.deps, roles }, { mode: 'reconcile', ...fast })).rejects.toThrow(
+        /holds records of pool ap-northeast-1_Other \(ap-northeast-1\)/,
+      );
+    });
+  });
+
   describe('backfill', () => {
     it('gives every user of a pool that pages at 60 a record, following PaginationToken to the last page', async () => {
       const s = scenario();

@@ -3,8 +3,12 @@
 import type { CognitoIdentityProviderClient, UserType } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  assertOwnTable,
   type Clock,
+  type DeploymentPools,
+  deploymentPools,
   getRecord,
+  type RegionRoles,
   readPoolUser,
   recordFromCognitoUser,
   sameSnapshot,
@@ -28,6 +32,10 @@ export interface ReconcileDeps {
   origin: string;
   clock: Clock;
   checkpoints: CheckpointStore;
+  /** This deployment's pools: the run refuses a table whose records name others (table-owner.ts). */
+  pools: DeploymentPools;
+  /** Region roles, where the caller can read them: they name the pools a switch has seen. */
+  roles?: () => Promise<RegionRoles>;
 }
 
 /**
@@ -43,7 +51,9 @@ export interface ReconcileOptions extends WalkOptions {
 }
 
 /** Runs (or continues, when the store holds a checkpoint) one reconcile or backfill of the primary pool. */
-export function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<RunResult> {
+export async function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<RunResult> {
+  // Before anything is written, and on every invocation: a continuation may run with other settings.
+  await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles?.()));
   const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
   const writes = new Pacer(options.writesPerSecond ?? DEFAULT_WRITES_PER_SECOND, deps.clock);
   const dryRun = options.dryRun === true;

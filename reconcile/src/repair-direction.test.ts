@@ -9,7 +9,7 @@ import { backupDrift, driftCount } from './drift';
 import { readBackupInventory } from './inventory';
 import { type Budget, QUOTA_CATEGORIES } from './quota';
 import { type RepairDeps, runRepair } from './repair-direction';
-import { poolRecords, putRecord, tableRecords } from './testing/scenario';
+import { POOL_ID, poolRecords, putRecord, tableRecords } from './testing/scenario';
 
 const BACKUP_REGION = 'ap-northeast-1';
 const UNLIMITED = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 1e9])) as Budget;
@@ -30,6 +30,7 @@ const setUp = () => {
     clock,
     checkpoints: memoryCheckpointStore(),
     roles: async () => initialRoles('us-east-1', BACKUP_REGION),
+    pools: { 'us-east-1': POOL_ID, [BACKUP_REGION]: 'ap-northeast-1_BACKUP' },
   };
   const drift = async () =>
     backupDrift(await readBackupInventory(backup.client, deps.userPoolId), tableRecords(table));
@@ -93,10 +94,23 @@ describe('runRepair', () => {
     expect(t.backup.users.has('extra-0000')).toBe(false);
   });
 
+  it("refuses a table whose records name another deployment's pool, and touches nothing", async () => {
+    const t = setUp();
+    t.primary.addUsers(3);
+    for (const record of poolRecords(t.primary, t.clock.now() - 1000, 'us-east-1', 'us-east-1_Dev').values())
+      putRecord(t.table, record);
+
+    await expect(runRepair(t.deps, { budget: UNLIMITED })).rejects.toThrow(
+      /holds records of pool us-east-1_Dev \(us-east-1\), not of this deployment's pools/,
+    );
+    expect(t.backup.calls).toEqual([]);
+    expect(t.backup.users.size).toBe(0);
+  });
+
   it('leaves alone a record written in its own region: the backup pool was its source', async () => {
     const t = setUp();
     const [own] = t.primary.addUsers(1) as string[];
-    const record = poolRecords(t.primary, t.clock.now() - 1000, BACKUP_REGION).get(
+    const record = poolRecords(t.primary, t.clock.now() - 1000, BACKUP_REGION, t.deps.userPoolId).get(
       own as string,
     ) as UserRecord;
     putRecord(t.table, record);

@@ -11,9 +11,12 @@ import {
   readTargetUser,
 } from '@cognito-dr/apply';
 import {
+  assertOwnTable,
   attributesOf,
   type Clock,
   type ConvergeOperation,
+  type DeploymentPools,
+  deploymentPools,
   getRecord,
   normalizeGroups,
   planConvergence,
@@ -37,6 +40,8 @@ export interface RepairDeps {
   checkpoints: CheckpointStore;
   /** Region roles: only records of the active region are applied, and only while this pool is standby. */
   roles: () => Promise<RegionRoles>;
+  /** This deployment's pools: the run refuses a table whose records name others (table-owner.ts). */
+  pools: DeploymentPools;
 }
 
 export interface RepairOptions extends WalkOptions {
@@ -46,7 +51,8 @@ export interface RepairOptions extends WalkOptions {
 const DELETE_USER: ConvergeOperation = { type: 'deleteUser' };
 
 /** Runs (or continues) one repair of the backup pool from the table. */
-export function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promise<RunResult> {
+export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promise<RunResult> {
+  await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles()));
   const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
   const dryRun = options.dryRun === true;
   const { userPoolId, tableName, table, region, clock } = deps;

@@ -78,3 +78,4 @@ export {
   thisRegionIsActive,
   writeRoles,
 } from './region-roles';
+export { assertOwnTable, type DeploymentPools, deploymentPools, ForeignTableError } from './table-owner';

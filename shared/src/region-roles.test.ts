@@ -131,6 +131,15 @@ describe('region roles', () => {
       /active must be one of regions/,
     );
     expect(() => rolesFromItem({ ...failedOver(), posture: { [PRIMARY]: 'active' } })).toThrow(/posture of/);
+    expect(() => rolesFromItem({ ...failedOver(), pools: { [PRIMARY]: 'us-east-1_P' } })).toThrow(
+      /pools must name a pool id for each region/,
+    );
+  });
+
+  it("carry each region's pool once a switch recorded them, and read without them from items written before", () => {
+    const pools = { [PRIMARY]: 'us-east-1_P', [BACKUP]: 'ap-northeast-1_B' };
+    expect(rolesFromItem({ ...failedOver(), pools }).pools).toEqual(pools);
+    expect(rolesFromItem({ ...failedOver() })).not.toHaveProperty('pools');
   });
 
   it('are cached briefly by functions, and a failed read falls back to the last answer for a while', async () => {

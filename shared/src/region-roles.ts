@@ -44,6 +44,11 @@ export interface RegionRoles {
   startedAt?: number;
   /** When the active region last changed (epoch ms); records written since are what a failback carries back. */
   switchedAt?: number;
+  /**
+   * Each region's pool id, recorded by the switches (they know both): bulk writers check a table's records against
+   * them (table-owner.ts). Absent on items written before.
+   */
+  pools?: Record<string, string>;
   updatedAt: number;
 }
 
@@ -139,6 +144,17 @@ export function rolesFromItem(item: Record<string, unknown>): RegionRoles {
   if (typeof item.target === 'string') roles.target = item.target;
   if (typeof item.startedAt === 'number') roles.startedAt = item.startedAt;
   if (typeof item.switchedAt === 'number') roles.switchedAt = item.switchedAt;
+  if (item.pools !== undefined) {
+    const pools = item.pools as Record<string, unknown> | null;
+    if (
+      typeof pools !== 'object' ||
+      pools === null ||
+      !pair.every((r) => typeof pools[r] === 'string' && pools[r])
+    ) {
+      return fail('pools must name a pool id for each region');
+    }
+    roles.pools = Object.fromEntries(pair.map((region) => [region, pools[region] as string]));
+  }
   return roles;
 }
 

@@ -7,6 +7,8 @@ import { type CheckpointStore, memoryCheckpointStore } from '../checkpoint';
 import type { ReconcileDeps } from '../reconcile-direction';
 
 export const ORIGIN = 'us-east-1';
+/** The deployment's other region, whose pool the reconciler is not told. */
+export const OTHER_REGION = 'ap-northeast-1';
 export const POOL_ID = 'us-east-1_TESTPOOL';
 export const TABLE_NAME = 'cognito-dr-users-test';
 
@@ -37,12 +39,18 @@ export function scenario(options: PagingOptions & { checkpoints?: CheckpointStor
       origin: ORIGIN,
       clock,
       checkpoints,
+      pools: { [ORIGIN]: POOL_ID, [OTHER_REGION]: undefined },
     },
   };
 }
 
 /** The pool as records, read now: what the table must hold once reconciled. */
-export function poolRecords(pool: PagingUserPool, now: number, origin = ORIGIN): Map<string, UserRecord> {
+export function poolRecords(
+  pool: PagingUserPool,
+  now: number,
+  origin = ORIGIN,
+  poolId = POOL_ID,
+): Map<string, UserRecord> {
   const records = new Map<string, UserRecord>();
   for (const user of pool.users.values()) {
     const groups = [...pool.groups.entries()]
@@ -59,7 +67,7 @@ export function poolRecords(pool: PagingUserPool, now: number, origin = ORIGIN):
         },
         groups,
         origin,
-        poolId: POOL_ID,
+        poolId,
         now,
       }),
     );

@@ -35,6 +35,12 @@ const writesPerSecond = env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_WRITES
 const concurrency = env.positiveNumber('RECONCILE_CONCURRENCY', 8);
 
 const roles = rolesReaderFromEnv(env, table);
+// The other region's pool is named by region roles once a switch recorded it; until then only this one is known.
+const pools = {
+  [env.required('PRIMARY_REGION')]: undefined,
+  [env.required('BACKUP_REGION')]: undefined,
+  [region]: env.required('USER_POOL_ID'),
+};
 
 const reconcile = onScheduledRun({
   metricPrefix: 'Reconcile',
@@ -55,6 +61,8 @@ const reconcile = onScheduledRun({
         origin: region,
         clock: systemClock,
         checkpoints: controls.checkpoints,
+        pools,
+        roles,
       },
       {
         mode: request.mode === 'backfill' ? 'backfill' : 'reconcile',

@@ -25,6 +25,12 @@ const env = envReader();
 env.requireAll('BACKUP_USER_POOL_ID', 'TABLE_NAME');
 const { region, cognito, table, state, budget, continueWith } = scheduledRunClients(env);
 const roles = rolesReaderFromEnv(env, table);
+// The primary's pool is named by region roles once a switch recorded it; until then only this one is known.
+const pools = {
+  [env.required('PRIMARY_REGION')]: undefined,
+  [env.required('BACKUP_REGION')]: undefined,
+  [region]: env.required('BACKUP_USER_POOL_ID'),
+};
 
 // Event logging stays off, as everywhere.
 const logger = new Logger();
@@ -59,6 +65,7 @@ export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () =
             clock: systemClock,
             checkpoints: controls.checkpoints,
             roles,
+            pools,
           },
           { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
         ),
