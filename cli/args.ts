@@ -102,8 +102,8 @@ Output:
   -h, --help
 
 Exit codes: 0 done and in sync, 1 drift (verify, drill) or users that failed (backfill, reconcile, repair),
-            2 bad usage or configuration, a switch that makes no sense now, or a table whose records
-              name another deployment's pools (nothing was changed),
+            2 bad usage or configuration, a switch that makes no sense now, a table whose records name
+              another deployment's pools, or a local clock more than 1 s off AWS's (nothing was changed),
             3 the run could not complete (its checkpoint is kept; a switch is finished by running it again),
             130 stopped by Ctrl-C at a checkpoint.
 `;

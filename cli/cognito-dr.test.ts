@@ -1,8 +1,17 @@
 // The CLI against fake pools and tables: parsing, targets, checkpoint files, and output that never shows a value.
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordFromCognitoUser } from '@cognito-dr/shared';
+import {
+  type Clock,
+  ClockSkewError,
+  ForeignTableError,
+  recordFromCognitoUser,
+  recordToItem,
+  ServerTime,
+} from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
@@ -133,17 +142,19 @@ describe('targets', () => {
   });
 });
 
-describe('main', () => {
-  const run = async (argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-    });
-    return { code, stdout, stderr };
-  };
+/** The whole program, in-process, with its output captured. */
+const run = async (argv: string[], clock?: Clock) => {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    clock,
+  });
+  return { code, stdout, stderr };
+};
 
+describe('main', () => {
   it('prints usage for --help and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(EXIT.ok);
@@ -164,6 +175,75 @@ describe('main', () => {
   });
 });
 
+describe('main on a laptop whose clock runs 5 s fast', () => {
+  // AWS as far as these commands get: every call is answered with an empty result and the real time.
+  let server: Server;
+  let endpoint: string;
+  const calls: string[] = [];
+  const fastClock: Clock = {
+    now: () => Date.now() + 5_000,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      calls.push(String(request.headers['x-amz-target']).split('.').at(-1) as string);
+      request.resume();
+      request.on('end', () =>
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}'),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  const stackFile = () => {
+    const side = (region: string) => ({
+      region,
+      cognitoEndpoint: endpoint,
+      userPoolId: `${region}_Pool`,
+      clientId: 'client',
+      dynamodbEndpoint: endpoint,
+      tableName: 'users',
+      controlTableName: 'control',
+      stateTableName: 'state',
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'cognito-dr-cli-')), 'stack.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        primary: side('us-east-1'),
+        backup: side('ap-northeast-1'),
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      { mode: 0o600 },
+    );
+    return file;
+  };
+  const WRITES = /Put|Update|Delete|Create|Set|Add|Remove|Enable|Disable/;
+
+  it.each(['backfill', 'reconcile', 'repair', 'failover', 'failback'])(
+    '%s exits 2 with the measured offset, having only read',
+    async (command) => {
+      const { code, stderr } = await run([command, '--stack', stackFile()], fastClock);
+
+      expect(code).toBe(EXIT.usage);
+      expect(stderr).toMatch(/the local clock is [45]\.\d s ahead of AWS \(±0\.\d s, from the Date header/);
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls.filter((call) => WRITES.test(call))).toEqual([]);
+    },
+  );
+
+  it('still reads: status runs whatever the clock', async () => {
+    const { code } = await run(['status', '--stack', stackFile(), '--json'], fastClock);
+    expect(code).toBe(EXIT.ok);
+  });
+});
+
 describe('commands on fake pools', () => {
   const world = () => {
     const primary = new PagingUserPool();
@@ -181,10 +261,20 @@ describe('commands on fake pools', () => {
       backupTable: { region: 'ap-northeast-1', tableName: 'users', table: table.client },
     };
     const output = { out: [] as string[], err: [] as string[] };
+    // What the fakes' answers would say: AWS's time is the fake clock's, to the second.
+    const serverTime = new ServerTime(clock);
+    const answered = (aheadMs = 0) =>
+      serverTime.note({
+        sentAt: clock.now(),
+        receivedAt: clock.now(),
+        serverTime: Math.floor((clock.now() - aheadMs) / 1000) * 1000,
+      });
+    answered();
     const context = (argv: string[], interrupted: () => boolean = () => false): CommandContext => ({
       options: options([...argv, '--stack', 'unused']),
       target,
       clock,
+      serverTime,
       out: (line) => output.out.push(line),
       err: (line) => output.err.push(line),
       interrupted,
@@ -204,7 +294,7 @@ describe('commands on fake pools', () => {
         });
       }
     };
-    return { primary, backup, table, clock, target, output, context, replicate };
+    return { primary, backup, table, clock, target, output, context, replicate, answered };
   };
 
   it('repair converges the backup pool to the table, from backup-side resources only, and reports calls per category', async () => {
@@ -270,6 +360,36 @@ describe('commands on fake pools', () => {
     });
     expect(() => statSync(file)).toThrow();
     expect(new Set(w.table.written).size).toBe(75);
+  });
+
+  it('writes nothing with a clock more than a second off AWS, but may still count in a dry run', async () => {
+    const w = world();
+    w.answered(3_000);
+
+    await expect(runEngineCommand(w.context(['backfill']))).rejects.toThrow(ClockSkewError);
+    await expect(runEngineCommand(w.context(['reconcile']))).rejects.toThrow(/ahead of AWS/);
+    expect(w.table.items.size).toBe(0);
+
+    expect(await runEngineCommand(w.context(['backfill', '--dry-run', '--json']))).toBe(EXIT.ok);
+    expect(JSON.parse(w.output.out.at(-1) as string)).toMatchObject({ counts: { created: 75 } });
+    expect(w.table.items.size).toBe(0);
+  });
+
+  it("refuses a table whose records name another deployment's pool, before writing", async () => {
+    const w = world();
+    const theirs = recordFromCognitoUser({
+      user: { Username: 'theirs', Attributes: [{ Name: 'sub', Value: 's' }], Enabled: true },
+      groups: [],
+      origin: 'us-east-1',
+      poolId: 'us-east-1_Prod',
+      now: 1,
+    });
+    w.table.put(recordToItem({ ...theirs, version: 1 }));
+
+    await expect(runEngineCommand(w.context(['backfill']))).rejects.toThrow(ForeignTableError);
+    await expect(runEngineCommand(w.context(['repair']))).rejects.toThrow(ForeignTableError);
+    expect([...w.table.items.keys()]).toEqual(['theirs']);
+    expect(w.backup.users.size).toBe(0);
   });
 
   it('exits 1 when a user could not be written', async () => {

@@ -1,6 +1,6 @@
 // The cognito-dr command line: status, backfill, reconcile, verify and repair against the local stack, a deployed stage or
 // explicit resources. `main` is the whole program as a function, so tests and the bench run it in-process.
-import { type Clock, errorName, systemClock } from '@cognito-dr/shared';
+import { type Clock, errorName, ServerTime, systemClock } from '@cognito-dr/shared';
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
 import { runDrill } from './drill';
@@ -12,6 +12,7 @@ import {
   type StackOutputs,
   type Target,
   TargetError,
+  watchTarget,
 } from './targets';
 
 export { EXIT } from './commands';
@@ -65,9 +66,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     interrupted = true;
     err('\nstopping at the next checkpoint (Ctrl-C again to quit at once)');
   });
+  const clock = io.clock ?? systemClock;
+  // The clock that stamps records, against the Date header of every answer the command's clients receive.
+  const serverTime = new ServerTime(clock);
   try {
     const needs = NEEDS[options.command];
-    if (needs) target = await resolveTarget(options.target, needs, io.stackOutputs);
+    if (needs) target = watchTarget(await resolveTarget(options.target, needs, io.stackOutputs), serverTime);
     const tty = io.stderr.isTTY === true && !options.json;
     // Anything printed after a progress line starts on a line of its own.
     const endProgress = () => {
@@ -76,7 +80,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     };
     const base: Omit<CommandContext, 'target'> = {
       options,
-      clock: io.clock ?? systemClock,
+      clock,
+      serverTime,
       out: (line) => {
         endProgress();
         out(line);
@@ -86,7 +91,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         err(line);
       },
       progress: tty
-        ? throttled(io.clock ?? systemClock, 250, (line) => {
+        ? throttled(clock, 250, (line) => {
             io.stderr.write(`\r\x1b[K${line}`);
             progressShown = true;
           })
@@ -115,7 +120,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       error instanceof TargetError ||
       // Refusals made before anything was written: what to fix is in the message.
       errorName(error) === 'CheckpointMismatchError' ||
-      errorName(error) === 'ForeignTableError'
+      errorName(error) === 'ForeignTableError' ||
+      errorName(error) === 'ClockSkewError'
     ) {
       err(`cognito-dr: ${(error as Error).message}`);
       return EXIT.usage;

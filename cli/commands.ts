@@ -1,5 +1,6 @@
 // What each cognito-dr command does once its target is resolved: read, compare, repair, and report without values.
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   backupDrift,
   budgetedCognito,
@@ -19,7 +20,7 @@ import {
   type UserOutcome,
   type WalkOptions,
 } from '@cognito-dr/reconcile';
-import { type Clock, initialRoles, readRoles, type UserRecord } from '@cognito-dr/shared';
+import { type Clock, initialRoles, readRoles, type ServerTime, type UserRecord } from '@cognito-dr/shared';
 import type { CliOptions } from './args';
 import { fileCheckpointStore } from './checkpoint-file';
 import { progressLine, usersPerSecond } from './progress';
@@ -30,7 +31,10 @@ export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, interrupted: 130
 export interface CommandContext {
   options: CliOptions;
   target: Target;
+  /** Stamps records; checked against AWS's before anything is written. */
   clock: Clock;
+  /** What the answers of the target's clients say the time is: writing commands refuse a clock more than 1 s off. */
+  serverTime: ServerTime;
   /** A line of the result (stdout). */
   out: (line: string) => void;
   /** A line of diagnostics (stderr). */
@@ -93,6 +97,12 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   const pool = mode === 'repair' ? need(target.backup, 'backup pool') : need(target.primary, 'primary pool');
   const table = mode === 'repair' ? need(target.backupTable, 'table') : need(target.primaryTable, 'table');
   const estimatedUsers = await estimatedPoolSize(pool);
+  // A dry run writes nothing, so its clock does not matter; otherwise the answer above (or one table read) decides.
+  if (!options.dryRun) {
+    await ctx.serverTime.assertTrusted(() =>
+      table.table.send(new ScanCommand({ TableName: table.tableName, Limit: 1 })),
+    );
+  }
   const walkOptions: WalkOptions = {
     dryRun: options.dryRun,
     concurrency: options.concurrency,

@@ -11,7 +11,7 @@ import {
   SwitchIncompleteError,
   SwitchRefusedError,
 } from '@cognito-dr/failover';
-import { errorName } from '@cognito-dr/shared';
+import { errorName, readRoles } from '@cognito-dr/shared';
 import type { CommandContext } from './commands';
 import { EXIT } from './commands';
 import { type Regions, resolveRegions } from './regions';
@@ -24,6 +24,12 @@ export type SwitchContext = Omit<CommandContext, 'target'> & { stackOutputs?: St
 
 export async function runSwitch(ctx: SwitchContext, which: 'failover' | 'failback'): Promise<number> {
   const regions = await resolveRegions(ctx.options.target, ctx.stackOutputs);
+  for (const region of [regions.primary, regions.backup]) {
+    ctx.serverTime.watch(region.pool.cognito);
+    ctx.serverTime.watch(region.users.table);
+  }
+  // A switch stamps region roles (and so where a failback starts catching up) with this clock: it must be right.
+  await ctx.serverTime.assertTrusted(() => readRoles(regions.backup.control));
   const deps = switchDeps(regions, ctx);
   try {
     const report = which === 'failover' ? await failover(deps) : await failback(deps);

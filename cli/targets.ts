@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { cognitoClient, type DeploymentPools, isErrorNamed, tableClient } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  type DeploymentPools,
+  isErrorNamed,
+  type ServerTime,
+  tableClient,
+} from '@cognito-dr/shared';
 import type { TargetOptions } from './args';
 
 /** The serverless.yml defaults, used when neither an option nor a pool id says otherwise. */
@@ -268,6 +274,13 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
     primaryTable: needs.primaryTable ? table(stack.primary) : undefined,
     backupTable: needs.backupTable ? table(stack.backup) : undefined,
   };
+}
+
+/** Has every client of the target report the time of each answer it receives (see ServerTime). */
+export function watchTarget(target: Target, serverTime: ServerTime): Target {
+  for (const pool of [target.primary, target.backup]) if (pool) serverTime.watch(pool.cognito);
+  for (const table of [target.primaryTable, target.backupTable]) if (table) serverTime.watch(table.table);
+  return target;
 }
 
 /** Closes every client's sockets so the process can exit promptly. */

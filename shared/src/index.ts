@@ -78,4 +78,12 @@ export {
   thisRegionIsActive,
   writeRoles,
 } from './region-roles';
+export {
+  assertClockWithin,
+  type ClockOffset,
+  ClockSkewError,
+  MAX_CLOCK_SKEW_MS,
+  ServerTime,
+  type ServerTimeSample,
+} from './server-time';
 export { assertOwnTable, type DeploymentPools, deploymentPools, ForeignTableError } from './table-owner';
