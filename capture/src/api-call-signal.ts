@@ -1,5 +1,5 @@
-// Reads an EventBridge "AWS API Call via CloudTrail" event for a Cognito user change as a signal: which user, which
-// pool and region. The event's content is never trusted as the user's state; the user is re-read from the pool.
+// Reads an EventBridge "AWS API Call via CloudTrail" event for a Cognito user or group change as a signal: which user
+// or group, which pool and region. The event's content is never trusted as the user's state; the user is re-read from the pool.
 //
 // What CloudTrail records for Cognito user pools, and what this relies on:
 // - detail.eventSource 'cognito-idp.amazonaws.com', detail.eventName the API action, detail.awsRegion the region
@@ -14,6 +14,9 @@
 // - A `sub` is only accepted where it has the shape of one (a UUID), from additionalEventData.sub, then
 //   requestParameters.sub, then userIdentity.principalId / userIdentity.userName (IAM principals never look like a
 //   UUID, so an administrator's identity is never mistaken for the changed user).
+// - Group calls (CreateGroup, UpdateGroup, DeleteGroup) are administrator calls: requestParameters.userPoolId and
+//   requestParameters.groupName. A group name is not personal data and is not known to be redacted; if it ever is,
+//   the event cannot be placed and the reconciler's comparison of ListGroups with the group records covers it.
 
 /** Cognito calls that change a user's replicated state, by how the caller identified the user. */
 export const USER_CHANGING_CALLS = {
@@ -39,6 +42,15 @@ export const USER_CHANGING_CALLS = {
 
 export type UserChangingCall = keyof typeof USER_CHANGING_CALLS;
 
+/** Cognito calls that change what a group is, or whether it exists (memberships are the user calls'). */
+export const GROUP_CHANGING_CALLS = {
+  CreateGroup: 'admin',
+  UpdateGroup: 'admin',
+  DeleteGroup: 'admin',
+} as const;
+
+export type GroupChangingCall = keyof typeof GROUP_CHANGING_CALLS;
+
 /** Calls after which the user is expected to be gone, so a `sub` may only be found in the table any more. */
 export const DELETING_CALLS: readonly UserChangingCall[] = ['AdminDeleteUser', 'DeleteUser'];
 
@@ -52,6 +64,13 @@ export type ApiCallSignal =
       /** Absent when CloudTrail redacted it. */
       username?: string;
       sub?: string;
+    }
+  | {
+      kind: 'group';
+      eventName: GroupChangingCall;
+      region: string;
+      userPoolId?: string;
+      groupName: string;
     }
   /** Well-formed, but nothing to capture (a call this handler does not watch, or a call that failed). */
   | { kind: 'ignored'; reason: 'not-a-user-change' | 'failed-call'; eventName?: string }
@@ -81,7 +100,8 @@ export function readApiCallSignal(event: unknown): ApiCallSignal {
   }
   const eventName = text(detail.eventName);
   if (!eventName) return { kind: 'malformed', reason: 'no eventName' };
-  if (!Object.hasOwn(USER_CHANGING_CALLS, eventName)) {
+  const groupCall = Object.hasOwn(GROUP_CHANGING_CALLS, eventName);
+  if (!groupCall && !Object.hasOwn(USER_CHANGING_CALLS, eventName)) {
     return { kind: 'ignored', reason: 'not-a-user-change', eventName };
   }
   if (detail.errorCode !== undefined && detail.errorCode !== null && detail.errorCode !== '') {
@@ -91,6 +111,18 @@ export function readApiCallSignal(event: unknown): ApiCallSignal {
   if (!region) return { kind: 'malformed', reason: 'no region' };
 
   const request = object(detail.requestParameters);
+  if (groupCall) {
+    const groupName = text(request?.groupName);
+    if (!groupName) return { kind: 'malformed', reason: 'no groupName' };
+    const userPoolId = text(request?.userPoolId) ?? poolFromResources(envelope, detail);
+    return {
+      kind: 'group',
+      eventName: eventName as GroupChangingCall,
+      region,
+      groupName,
+      ...(userPoolId ? { userPoolId } : {}),
+    };
+  }
   const additional = object(detail.additionalEventData);
   const identity = object(detail.userIdentity);
   const call = eventName as UserChangingCall;

@@ -2,11 +2,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
-import { recordFromItem } from '@cognito-dr/shared';
+import { getGroupRecord, recordFromItem } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
-import { USER_CHANGING_CALLS } from './api-call-signal';
+import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from './api-call-signal';
 import { type ApiCallDeps, onCognitoApiCall } from './capture-api-call';
 
 const EVENTS = join(__dirname, '..', '..', 'services', 'primary', 'events');
@@ -349,9 +349,89 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
   });
 });
 
-it('the EventBridge rules of both services listen for exactly the calls this handler can read', () => {
-  const ruleList: string[] = JSON.parse(
-    readFileSync(join(__dirname, '..', 'user-changing-calls.json'), 'utf8'),
-  );
-  expect([...ruleList].sort()).toEqual(Object.keys(USER_CHANGING_CALLS).sort());
+describe('onCognitoApiCall, fed the recorded CloudTrail events of group calls', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/cognito-readers';
+
+  it('records a created group with its description, precedence and role, as the pool has it', async () => {
+    const t = setUp();
+    t.pool.addGroup('readers', { Description: 'May read reports', Precedence: 5, RoleArn: ROLE });
+
+    const outcome = await t.handle(fixture('create-group'));
+
+    expect(outcome).toEqual({ outcome: 'captured', eventName: 'CreateGroup', result: 'written' });
+    expect(await getGroupRecord(t.table.client, 'users', 'readers')).toMatchObject({
+      description: 'May read reports',
+      precedence: 5,
+      roleArn: ROLE,
+      origin: 'us-east-1',
+      poolId: POOL_ID,
+      version: 1,
+    });
+    expect(t.pool.calls).toEqual(['GetGroup']);
+  });
+
+  it('follows an update, and buries the group once the pool no longer has it', async () => {
+    const t = setUp();
+    t.pool.addGroup('readers', { Description: 'May read reports', Precedence: 5, RoleArn: ROLE });
+    await t.handle(fixture('create-group'));
+    t.clock.advance(1000);
+    // Read from the pool, not from the event: an UpdateGroup that left the role out cleared it.
+    t.pool.groupInfo.set('readers', { Description: 'May read every report', Precedence: 2 });
+
+    expect(await t.handle(fixture('update-group'))).toMatchObject({ result: 'written' });
+    const updated = await getGroupRecord(t.table.client, 'users', 'readers');
+    expect(updated).toMatchObject({ description: 'May read every report', precedence: 2, version: 2 });
+    expect(updated).not.toHaveProperty('roleArn');
+
+    t.clock.advance(1000);
+    t.pool.groups.delete('readers');
+    expect(await t.handle(fixture('delete-group'))).toMatchObject({ result: 'tombstoned' });
+    expect(await getGroupRecord(t.table.client, 'users', 'readers')).toMatchObject({
+      deleted: true,
+      version: 3,
+    });
+  });
+
+  it('leaves alone group calls of another pool, and of a standby region', async () => {
+    const t = setUp();
+    t.pool.addGroup('readers');
+    const event = fixture('create-group');
+    const elsewhere = {
+      ...event,
+      detail: {
+        ...(event.detail as Record<string, unknown>),
+        requestParameters: { userPoolId: 'us-east-1_Other', groupName: 'readers' },
+      },
+    };
+
+    expect(await t.handle(elsewhere)).toMatchObject({ outcome: 'ignored', reason: 'other-pool' });
+    t.standby();
+    expect(await t.handle(event)).toMatchObject({ outcome: 'ignored', reason: 'standby-region' });
+    expect(t.table.items.size).toBe(0);
+  });
+
+  it('cannot place a group call whose group name CloudTrail hid, and says so', async () => {
+    const t = setUp();
+    const event = fixture('delete-group');
+    const hidden = {
+      ...event,
+      detail: {
+        ...(event.detail as Record<string, unknown>),
+        requestParameters: { userPoolId: POOL_ID, groupName: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+      },
+    };
+
+    expect(await t.handle(hidden)).toEqual({ outcome: 'malformed', reason: 'no groupName' });
+  });
 });
+
+it.each([
+  ['user-changing-calls.json', USER_CHANGING_CALLS],
+  ['group-changing-calls.json', GROUP_CHANGING_CALLS],
+])(
+  'the EventBridge rules of both services listen for exactly the calls this handler can read (%s)',
+  (file, calls) => {
+    const ruleList: string[] = JSON.parse(readFileSync(join(__dirname, '..', file), 'utf8'));
+    expect([...ruleList].sort()).toEqual(Object.keys(calls).sort());
+  },
+);

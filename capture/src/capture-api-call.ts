@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { errorName, userRef } from '@cognito-dr/shared';
 import { type ApiCallSignal, DELETING_CALLS, readApiCallSignal } from './api-call-signal';
+import { captureGroup } from './capture-group';
 import { type CaptureDeps, type CaptureResult, captureUser } from './capture-user';
 import { usernameForSub, usernameOfRecordWithSub } from './find-user';
 
@@ -48,6 +49,28 @@ export const onCognitoApiCall =
     if (!(await deps.isActive())) return ignored(count, 'standby-region', signal.eventName);
 
     const started = deps.now();
+    if (signal.kind === 'group') {
+      try {
+        const { result, version } = await captureGroup(deps, signal.groupName);
+        // Group names are schema the administrators chose, not user data: they may be logged.
+        log.info('group captured after an API call', {
+          group: signal.groupName,
+          event: signal.eventName,
+          result,
+          version,
+          ms: deps.now() - started,
+        });
+        count.addMetric('ApiCallCaptured', MetricUnit.Count, 1);
+        return { outcome: 'captured', eventName: signal.eventName, result };
+      } catch (error) {
+        const name = errorName(error) ?? 'unknown';
+        log.error('group capture after an API call failed', { event: signal.eventName, error: name });
+        count.addMetric('ApiCallFailed', MetricUnit.Count, 1);
+        if (PERMANENT_ERRORS.includes(name))
+          return { outcome: 'failed', eventName: signal.eventName, error: name };
+        throw error;
+      }
+    }
     try {
       const username = await resolveUsername(deps, signal);
       if (!username) {

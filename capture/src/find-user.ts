@@ -13,6 +13,7 @@ import {
   isErrorNamed,
   TABLE_KEY,
   USERNAME_LOWER_ATTRIBUTE,
+  USERNAME_LOWER_INDEX,
 } from '@cognito-dr/shared';
 
 /** Quotes or backslashes would let a crafted value change the filter expression; a real sub has neither. */
@@ -76,9 +77,6 @@ export async function usernameOfRecordWithSub(
   }
   return undefined;
 }
-
-/** The table's index on the lower-cased username (services/primary/serverless.yml): keys and the tombstone flag. */
-const USERNAME_LOWER_INDEX = 'byUsernameLower';
 
 /**
  * Keys of the live records whose username is this one in any casing. Pools ignore case, the table key does not:

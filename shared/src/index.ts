@@ -12,6 +12,19 @@ export {
 } from './convergence-plan';
 export { ConfigError, type EnvReader, envReader } from './env';
 export { ConcurrentWriteError, errorName, isErrorNamed, RecordFormatError } from './errors';
+export {
+  cognitoGroupFields,
+  type GroupRecord,
+  groupKey,
+  groupNameOfKey,
+  groupRecordFromCognito,
+  groupRecordFromImage,
+  groupRecordFromItem,
+  groupRecordToItem,
+  isGroupItem,
+  isGroupKey,
+  sameGroup,
+} from './group-record';
 export { userRef } from './log-safe';
 export {
   attributesOf,
@@ -41,10 +54,16 @@ export {
 } from './record-mapper';
 export {
   BATCH_GET_LIMIT,
+  type GroupStoreResult,
+  getGroupRecord,
+  getGroupRecords,
   getRecord,
   getRecords,
+  listGroupRecords,
   MAX_WRITE_ATTEMPTS,
   type StoreResult,
+  storeGroupSnapshot,
+  storeGroupTombstone,
   storeSnapshot,
   storeTombstone,
 } from './record-store';

@@ -199,16 +199,7 @@ export function recordFromItem(item: Record<string, unknown>): UserRecord {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new RecordFormatError('item', 'must be an object');
   }
-  const schemaVersion = item.schemaVersion;
-  if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
-    throw new RecordFormatError('schemaVersion', 'must be a positive integer');
-  }
-  if (schemaVersion > RECORD_SCHEMA_VERSION) {
-    throw new RecordFormatError(
-      'schemaVersion',
-      `record uses schema ${schemaVersion}, this reader understands up to ${RECORD_SCHEMA_VERSION}; deploy the newer reader`,
-    );
-  }
+  const schemaVersion = schemaVersionOf(item);
   const record: UserRecord = {
     username: nonEmptyString(item, 'username'),
     schemaVersion,
@@ -236,18 +227,38 @@ export function recordFromItem(item: Record<string, unknown>): UserRecord {
  * describe the same JSON. Throws RecordFormatError for anything malformed or of a newer schema.
  */
 export function recordFromImage(image: Record<string, AttributeValue> | Record<string, unknown>): UserRecord {
+  return recordFromItem(itemFromImage(image));
+}
+
+/** A stream image as a plain item. Throws RecordFormatError when it is not an attribute map. */
+export function itemFromImage(
+  image: Record<string, AttributeValue> | Record<string, unknown>,
+): Record<string, unknown> {
   if (typeof image !== 'object' || image === null) throw new RecordFormatError('image', 'must be an object');
-  let item: Record<string, unknown>;
   try {
-    item = unmarshall(image as Record<string, AttributeValue>);
+    return unmarshall(image as Record<string, AttributeValue>);
   } catch {
     // The codec's own message may quote the offending value, so only the rule is reported.
     throw new RecordFormatError('image', 'not a valid DynamoDB attribute map');
   }
-  return recordFromItem(item);
 }
 
-function nonEmptyString(item: Record<string, unknown>, field: string): string {
+/** The item's schema version, refused when this reader does not understand it (the same for every kind of item). */
+export function schemaVersionOf(item: Record<string, unknown>): number {
+  const schemaVersion = item.schemaVersion;
+  if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
+    throw new RecordFormatError('schemaVersion', 'must be a positive integer');
+  }
+  if (schemaVersion > RECORD_SCHEMA_VERSION) {
+    throw new RecordFormatError(
+      'schemaVersion',
+      `record uses schema ${schemaVersion}, this reader understands up to ${RECORD_SCHEMA_VERSION}; deploy the newer reader`,
+    );
+  }
+  return schemaVersion;
+}
+
+export function nonEmptyString(item: Record<string, unknown>, field: string): string {
   const value = item[field];
   if (typeof value !== 'string' || value.length === 0) {
     throw new RecordFormatError(field, 'must be a non-empty string');
@@ -255,7 +266,7 @@ function nonEmptyString(item: Record<string, unknown>, field: string): string {
   return value;
 }
 
-function booleanField(item: Record<string, unknown>, field: string): boolean {
+export function booleanField(item: Record<string, unknown>, field: string): boolean {
   const value = item[field];
   if (typeof value !== 'boolean') throw new RecordFormatError(field, 'must be a boolean');
   return value;
@@ -269,7 +280,7 @@ function numberField(item: Record<string, unknown>, field: string): number {
   return value;
 }
 
-function integerField(item: Record<string, unknown>, field: string): number {
+export function integerField(item: Record<string, unknown>, field: string): number {
   const value = numberField(item, field);
   if (!Number.isSafeInteger(value)) throw new RecordFormatError(field, 'must be an integer');
   return value;
@@ -352,6 +363,10 @@ export function tombstoneFor(previous: UserRecord, { origin, poolId, now }: Writ
     poolId,
     deleted: true,
     deletedAt: now,
-    expiresAt: Math.floor(now / 1000) + TOMBSTONE_RETENTION_DAYS * SECONDS_PER_DAY,
+    expiresAt: tombstoneExpiresAt(now),
   };
 }
+
+/** When TTL removes a tombstone written at `now` (epoch seconds, the table's TTL attribute). */
+export const tombstoneExpiresAt = (now: number): number =>
+  Math.floor(now / 1000) + TOMBSTONE_RETENTION_DAYS * SECONDS_PER_DAY;

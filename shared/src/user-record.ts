@@ -14,6 +14,9 @@ export const TABLE_KEY = 'username';
  */
 export const USERNAME_LOWER_ATTRIBUTE = 'usernameLower';
 
+/** The table's index on USERNAME_LOWER_ATTRIBUTE (services/primary/serverless.yml): keys and the tombstone flag. */
+export const USERNAME_LOWER_INDEX = 'byUsernameLower';
+
 /** Attribute holding the tombstone expiry (epoch seconds); the table's TTL is set on it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 

@@ -1,13 +1,16 @@
 // LOCAL ONLY. Builds the EventBridge event ("AWS API Call via CloudTrail") that AWS emits for a Cognito user pool
 // call, with what CloudTrail redacts redacted: usernames and attribute values are HIDDEN_DUE_TO_SECURITY_REASONS,
-// the user is named only by `sub` in additionalEventData.
+// the user is named only by `sub` in additionalEventData; group calls name their group.
 import { randomUUID } from 'node:crypto';
-import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
+import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from '@cognito-dr/capture';
 
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
-/** The Cognito calls that change a user: the ones the out-of-band capture's EventBridge rule listens for. */
-export const RECORDED_CALLS: ReadonlySet<string> = new Set(Object.keys(USER_CHANGING_CALLS));
+/** The Cognito calls that change a user or a group: the ones the out-of-band capture's EventBridge rules listen for. */
+export const RECORDED_CALLS: ReadonlySet<string> = new Set([
+  ...Object.keys(USER_CHANGING_CALLS),
+  ...Object.keys(GROUP_CHANGING_CALLS),
+]);
 
 export interface RecordedCall {
   eventName: string;
@@ -27,7 +30,8 @@ export const cloudTrailEvent = (call: RecordedCall) => {
   for (const name of call.parameterNames) requestParameters[name] = HIDDEN;
   if (call.userPoolId) requestParameters.userPoolId = call.userPoolId;
   if (call.groupName) requestParameters.groupName = call.groupName;
-  const byAdministrator = call.eventName.startsWith('Admin');
+  const byAdministrator =
+    call.eventName.startsWith('Admin') || Object.hasOwn(GROUP_CHANGING_CALLS, call.eventName);
   return {
     version: '0',
     id: randomUUID(),

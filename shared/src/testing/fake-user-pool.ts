@@ -52,6 +52,8 @@ export class FakeUserPool {
   readonly users = new Map<string, FakeUser>();
   /** Group name -> member usernames. */
   readonly groups = new Map<string, Set<string>>();
+  /** Group name -> what the group is (description, precedence, role), for groups that have any of it. */
+  readonly groupInfo = new Map<string, GroupInfo>();
   /** Command names, in call order (throttled calls included). */
   readonly calls: string[] = [];
   /** Inputs of every AdminCreateUser call, to check MessageAction and attributes. */
@@ -98,8 +100,14 @@ export class FakeUserPool {
     for (const group of groups) this.memberSet(group).add(user.username);
   }
 
-  addGroup(group: string): void {
+  addGroup(group: string, info: GroupInfo = {}): void {
     this.memberSet(group);
+    this.groupInfo.set(group, { ...info });
+  }
+
+  /** The group as GetGroup and ListGroups answer it. */
+  groupOf(GroupName: string) {
+    return { GroupName, ...this.groupInfo.get(GroupName) };
   }
 
   /** The user as planConvergence sees it, or null. */
@@ -213,13 +221,26 @@ export class FakeUserPool {
         if (!this.groups.has(input.GroupName)) {
           throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
         }
-        return { Group: { GroupName: input.GroupName } };
+        return { Group: this.groupOf(input.GroupName) };
       case 'CreateGroup':
         if (this.groups.has(input.GroupName)) {
           throw new GroupExistsException({ message: 'A group with the name already exists', ...meta });
         }
-        this.memberSet(input.GroupName);
-        return { Group: { GroupName: input.GroupName } };
+        this.addGroup(input.GroupName, infoOf(input));
+        return { Group: this.groupOf(input.GroupName) };
+      case 'UpdateGroup':
+        if (!this.groups.has(input.GroupName)) {
+          throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
+        }
+        // As Cognito does: what the call leaves out is reset, not kept.
+        this.groupInfo.set(input.GroupName, infoOf(input));
+        return { Group: this.groupOf(input.GroupName) };
+      case 'DeleteGroup':
+        if (!this.groups.delete(input.GroupName)) {
+          throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
+        }
+        this.groupInfo.delete(input.GroupName);
+        return {};
       case 'AdminAddUserToGroup': {
         const members = this.groups.get(input.GroupName);
         if (!members) throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
@@ -279,6 +300,21 @@ export class FakeUserPool {
       .map(([group]) => group)
       .sort();
   }
+}
+
+/** What a group is besides its name and members, as CreateGroup and UpdateGroup take it. */
+export interface GroupInfo {
+  Description?: string;
+  Precedence?: number;
+  RoleArn?: string;
+}
+
+function infoOf(input: GroupInfo): GroupInfo {
+  const info: GroupInfo = {};
+  if (input.Description !== undefined) info.Description = input.Description;
+  if (input.Precedence !== undefined) info.Precedence = input.Precedence;
+  if (input.RoleArn !== undefined) info.RoleArn = input.RoleArn;
+  return info;
 }
 
 function dropEmpty(attributes: Record<string, string>): Record<string, string> {

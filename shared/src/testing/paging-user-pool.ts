@@ -66,7 +66,7 @@ export class PagingUserPool extends FakeUserPool {
           [...this.groups.keys()].sort(),
           input.Limit,
           input.NextToken,
-          (GroupName) => ({ GroupName }),
+          (GroupName) => this.groupOf(GroupName),
           'Groups',
           'NextToken',
         );
