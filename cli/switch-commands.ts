@@ -87,6 +87,8 @@ function printFailover(ctx: SwitchContext, report: FailoverReport): void {
           `records written since ${new Date(report.since ?? 0).toISOString()}` +
           (report.fromWatermark ? '' : ' (no watermark: every record)'),
       );
+      if (caughtUp.groupsChanged.length > 0)
+        ctx.out(`  groups        ${caughtUp.groupsChanged.length} made what their records say`);
       if (caughtUp.unreadable)
         ctx.out(`  unreadable    ${caughtUp.unreadable} table items are not valid records`);
     }

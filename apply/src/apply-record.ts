@@ -14,7 +14,7 @@ import {
 } from '@cognito-dr/shared';
 import { ConvergenceConflictError } from './errors';
 import { randomPassword } from './password';
-import { executeOperation, readTargetUser } from './target-pool';
+import { executeOperation, readTargetUser, type TargetPool } from './target-pool';
 
 export interface ApplyDeps {
   /** Client of the backup pool's region. */
@@ -40,6 +40,8 @@ export interface ApplyDeps {
    * be told whose it was. Unset: not remembered.
    */
   notePoolSub?: (sub: string, username: string) => Promise<void>;
+  /** The table's record of a group, for a group a user joins before the pool has it (see TargetPool). */
+  groupRecord?: TargetPool['groupRecord'];
 }
 
 export interface RecordChange {
@@ -108,7 +110,7 @@ export async function applyRecordChange(
 /** What converging one user needs: the pool, and whether this pool creates the users it lacks. */
 export type ConvergeDeps = Pick<
   ApplyDeps,
-  'cognito' | 'userPoolId' | 'createMissing' | 'now' | 'newPassword' | 'notePoolSub'
+  'cognito' | 'userPoolId' | 'createMissing' | 'now' | 'newPassword' | 'notePoolSub' | 'groupRecord'
 >;
 
 /**
@@ -152,7 +154,11 @@ async function converge(
   record: UserRecord,
   likelyAbsent: boolean,
 ): Promise<ConvergeOperationType[] | typeof AWAITING_MIGRATION> {
-  const pool = { cognito: deps.cognito, userPoolId: deps.userPoolId };
+  const pool = {
+    cognito: deps.cognito,
+    userPoolId: deps.userPoolId,
+    groupRecord: groupRecordFor(deps, record),
+  };
   const newPassword = deps.newPassword ?? randomPassword;
   const done: ConvergeOperationType[] = [];
   for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
@@ -174,6 +180,20 @@ async function converge(
     }
   }
   throw new ConvergenceConflictError(MAX_CONVERGE_ROUNDS);
+}
+
+/**
+ * The group records as this member's record may use them. A group buried before the member was read, yet named by
+ * the member, was created again in the active pool since; its new record has not arrived here yet, so the group is
+ * made bare (its record completes it) rather than the membership dropped.
+ */
+function groupRecordFor(deps: ConvergeDeps, member: UserRecord): TargetPool['groupRecord'] {
+  const read = deps.groupRecord;
+  if (!read) return undefined;
+  return async (groupName) => {
+    const found = await read(groupName);
+    return found?.deleted === true && (found.deletedAt ?? 0) < member.updatedAt ? null : found;
+  };
 }
 
 function outcomeOf(operations: ConvergeOperationType[]): ApplyOutcome {

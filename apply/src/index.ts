@@ -1,4 +1,5 @@
-// Public surface of @cognito-dr/apply: what turns a changed user record into the standby pool's user.
+// Public surface of @cognito-dr/apply: what turns a changed user or group record into the standby pool's user or group.
+export { convergeGroup, type GroupDeletionGate, planGroup } from './apply-group';
 export {
   type ApplyDeps,
   type ApplyOutcome,

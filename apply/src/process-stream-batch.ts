@@ -4,6 +4,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   errorName,
+  groupNameOfKey,
+  groupRecordFromImage,
+  isGroupKey,
   RecordFormatError,
   recordFromImage,
   TABLE_KEY,
@@ -11,6 +14,7 @@ import {
   userRef,
 } from '@cognito-dr/shared';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { GroupApplyResult, GroupChange } from './apply-group';
 import type { ApplyResult, RecordChange } from './apply-record';
 import { createLimiter } from './concurrency';
 import type { DeadLetterEntry, DeadLetterSink } from './dead-letter';
@@ -27,6 +31,8 @@ export interface BatchMetrics {
 export interface StreamBatchDeps {
   /** `known` is the user's table record from the batch's read (null: none), undefined when that read missed it. */
   apply: (change: RecordChange, known?: UserRecord | null) => Promise<ApplyResult>;
+  /** Applies a group record (the table's second kind of item). Unset: group records are skipped. */
+  applyGroup?: (change: GroupChange) => Promise<GroupApplyResult>;
   /**
    * Reads the table records of some of the batch's users at once (a BatchGetItem instead of a read per user).
    * Users it leaves out, or all of them if it fails, are read by `apply` itself.
@@ -44,7 +50,7 @@ export interface StreamBatchDeps {
 export const DEFAULT_CONCURRENCY = 8;
 
 type Fate =
-  | { kind: 'applied'; result: ApplyResult }
+  | { kind: 'applied'; result: ApplyResult | GroupApplyResult }
   | { kind: 'skipped'; reason: string }
   | { kind: 'parked' }
   | { kind: 'failed'; error: unknown };
@@ -88,6 +94,9 @@ export async function processStreamBatch(
     fates.set(record, fate);
     return fate;
   };
+
+  // Group records first: a member's group then exists, as its record describes it, before the member joins it.
+  await Promise.all(event.Records.filter((record) => isGroupKey(usernameOf(record) ?? '')).map(fateOf));
 
   const response = await processPartialResponse(
     event,
@@ -152,7 +161,7 @@ function readBatchRecords(groups: Map<string, DynamoDBRecord[]>, deps: StreamBat
   if (!readRecords) return known;
   const usernames = [...groups.values()]
     .map((records) => usernameOf(records[0] as DynamoDBRecord))
-    .filter((username): username is string => username !== undefined);
+    .filter((username): username is string => username !== undefined && !isGroupKey(username));
   let warned = false;
   for (let start = 0; start < usernames.length; start += READ_CHUNK) {
     const chunk = usernames.slice(start, start + READ_CHUNK);
@@ -185,15 +194,28 @@ async function settleUser(
   const ref = username === undefined ? undefined : userRef(username);
   const started = deps.now();
   try {
-    const result = await deps.apply(
-      changeFrom(chosen),
-      username === undefined ? undefined : await known.get(username),
-    );
+    const result =
+      username !== undefined && isGroupKey(username)
+        ? await (deps.applyGroup?.(groupChangeFrom(chosen, username)) ?? {
+            outcome: 'skipped-group' as const,
+          })
+        : await deps.apply(
+            changeFrom(chosen),
+            username === undefined ? undefined : await known.get(username),
+          );
     const fate: Fate = result.outcome.startsWith('skipped')
       ? { kind: 'skipped', reason: result.outcome }
       : { kind: 'applied', result };
     fates.set(chosen, fate);
     for (const record of others) fates.set(record, { kind: 'skipped', reason: 'coalesced' });
+    if (result.outcome === 'deleted' && username !== undefined && isGroupKey(username)) {
+      // A deleted group takes every membership of the standby pool's group with it: worth an alarm of its own.
+      deps.metrics.addMetric('GroupsDeleted', MetricUnit.Count, 1);
+      deps.logger.warn('group deleted from the standby pool, as in the active pool', {
+        group: groupNameOfKey(username),
+        version: result.version,
+      });
+    }
     if (fate.kind === 'applied' && result.outcome !== 'unchanged' && result.lagMs !== undefined) {
       deps.metrics.addMetric('ReplicationLag', MetricUnit.Milliseconds, result.lagMs);
     }
@@ -234,15 +256,32 @@ function failAll(records: DynamoDBRecord[], error: unknown): Map<DynamoDBRecord,
   return new Map(records.map((record) => [record, { kind: 'failed', error }]));
 }
 
+/** A group record's stream record as the group applier's input. Image errors surface as RecordFormatError. */
+function groupChangeFrom(record: DynamoDBRecord, key: string): GroupChange {
+  const change: GroupChange = { groupName: groupNameOfKey(key), eventName: eventNameOf(record) };
+  const image = change.eventName === 'REMOVE' ? undefined : record.dynamodb?.NewImage;
+  if (!image) return change;
+  change.newImage = groupRecordFromImage(image);
+  if (change.newImage.groupName !== change.groupName) {
+    throw new RecordFormatError('NewImage.groupName', 'does not match the key');
+  }
+  return change;
+}
+
+function eventNameOf(record: DynamoDBRecord): RecordChange['eventName'] {
+  const eventName = record.eventName;
+  if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
+    throw new RecordFormatError('eventName', 'must be INSERT, MODIFY or REMOVE');
+  }
+  return eventName;
+}
+
 /** The stream record as the applier's input. Image errors surface as RecordFormatError (permanent). */
 function changeFrom(record: DynamoDBRecord): RecordChange {
   const username = usernameOf(record);
   if (username === undefined)
     throw new RecordFormatError(`Keys.${TABLE_KEY}`, 'missing from the stream record');
-  const eventName = record.eventName;
-  if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
-    throw new RecordFormatError('eventName', 'must be INSERT, MODIFY or REMOVE');
-  }
+  const eventName = eventNameOf(record);
   const change: RecordChange = { username, eventName };
   if (eventName === 'REMOVE') return change;
   const newImage = imageOf(record.dynamodb?.NewImage, 'NewImage', username);

@@ -13,11 +13,23 @@ import {
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type ConvergeOperation, isErrorNamed, readPoolUser, type TargetUserState } from '@cognito-dr/shared';
+import {
+  type ConvergeOperation,
+  cognitoGroupFields,
+  type GroupRecord,
+  isErrorNamed,
+  readPoolUser,
+  type TargetUserState,
+} from '@cognito-dr/shared';
 
 export interface TargetPool {
   cognito: CognitoIdentityProviderClient;
   userPoolId: string;
+  /**
+   * The table's record of a group: a group the pool lacks is then created as its record describes it, and one its
+   * record says was deleted is not brought back for a member whose record still names it. Unset: created bare.
+   */
+  groupRecord?: (groupName: string) => Promise<GroupRecord | null>;
 }
 
 /**
@@ -125,8 +137,11 @@ async function addToGroup(pool: TargetPool, username: string, group: string): Pr
     } catch (error) {
       if (!isErrorNamed(error, 'ResourceNotFoundException')) throw error;
     }
+    const record = (await pool.groupRecord?.(group)) ?? undefined;
+    // Deleted in the active pool after the member's record was written: the next reconcile drops it from the record.
+    if (record?.deleted === true) return;
     // The second time round the group we created earlier has been deleted since: create it again.
-    await createGroupOnce(pool, group, recreate);
+    await createGroupOnce(pool, group, recreate, record);
   }
   await add();
 }
@@ -135,11 +150,16 @@ async function addToGroup(pool: TargetPool, username: string, group: string): Pr
 const groupCreations = new WeakMap<object, Map<string, Promise<void>>>();
 
 /**
- * Creates a group the backup pool lacks. Groups exist there only because some replicated user is in them, so they
- * are created bare, on demand. Parallel users joining the same new group share one call: cognito-local answers a
- * second CreateGroup by overwriting the group, members and all, instead of raising GroupExistsException.
+ * Creates a group the backup pool lacks when a replicated user joins it before its own record arrived: as its record
+ * describes it when there is one, bare otherwise (its record updates it when it comes). Parallel users joining the
+ * same new group share one call.
  */
-function createGroupOnce(pool: TargetPool, group: string, recreate: boolean): Promise<void> {
+function createGroupOnce(
+  pool: TargetPool,
+  group: string,
+  recreate: boolean,
+  record: GroupRecord | undefined,
+): Promise<void> {
   let creations = groupCreations.get(pool.cognito);
   if (!creations) {
     creations = new Map();
@@ -149,7 +169,13 @@ function createGroupOnce(pool: TargetPool, group: string, recreate: boolean): Pr
   const known = creations.get(key);
   if (known && !recreate) return known;
   const creation = pool.cognito
-    .send(new CreateGroupCommand({ UserPoolId: pool.userPoolId, GroupName: group }))
+    .send(
+      new CreateGroupCommand({
+        UserPoolId: pool.userPoolId,
+        GroupName: group,
+        ...(record ? cognitoGroupFields(record) : {}),
+      }),
+    )
     .then(
       () => undefined,
       (error: unknown) => {

@@ -4,8 +4,18 @@
 // the other region's state. Safe to repeat: each user converges to its newest record.
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { type ApplyOutcome, convergeUser, createLimiter } from '@cognito-dr/apply';
-import { errorName, getRecords, recordFromItem, type UserRecord } from '@cognito-dr/shared';
+import { type ApplyOutcome, convergeGroup, convergeUser, createLimiter } from '@cognito-dr/apply';
+import {
+  errorName,
+  type GroupRecord,
+  getGroupRecord,
+  getGroupRecords,
+  getRecords,
+  groupRecordFromItem,
+  isGroupItem,
+  recordFromItem,
+  type UserRecord,
+} from '@cognito-dr/shared';
 
 export interface UsersTable {
   table: DynamoDBDocumentClient;
@@ -37,6 +47,8 @@ export interface CatchUpResult {
   checked: number;
   /** Users the pool had not caught up with, now converged (usernames: for counting and --verbose only). */
   changed: string[];
+  /** Groups the pool had not caught up with, now created, updated or deleted as their records say. */
+  groupsChanged: string[];
   /** Users the pool lacks and never pre-creates: they migrate in on first sign-in. */
   awaitingMigration: string[];
   /** Users that could not be converged, by error name (run again). */
@@ -50,8 +62,9 @@ export async function recordsWrittenSince(
   users: UsersTable,
   origins: string[],
   since: number,
-): Promise<{ records: UserRecord[]; unreadable: number }> {
+): Promise<{ records: UserRecord[]; groups: GroupRecord[]; unreadable: number }> {
   const records: UserRecord[] = [];
+  const groups: GroupRecord[] = [];
   let unreadable = 0;
   const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#origin': 'origin' };
   const values: Record<string, unknown> = { ':since': since };
@@ -70,13 +83,14 @@ export async function recordsWrittenSince(
   )) {
     for (const item of page.Items ?? []) {
       try {
-        records.push(recordFromItem(item));
+        if (isGroupItem(item)) groups.push(groupRecordFromItem(item));
+        else records.push(recordFromItem(item));
       } catch {
         unreadable += 1;
       }
     }
   }
-  return { records, unreadable };
+  return { records, groups, unreadable };
 }
 
 export async function catchUp(
@@ -84,14 +98,26 @@ export async function catchUp(
   pool: PoolHandle,
   options: CatchUpOptions,
 ): Promise<CatchUpResult> {
-  const { records, unreadable } = await recordsWrittenSince(users, options.origins, options.since);
+  const { records, groups, unreadable } = await recordsWrittenSince(users, options.origins, options.since);
   const result: CatchUpResult = {
-    checked: records.length,
+    checked: records.length + groups.length,
     changed: [],
+    groupsChanged: [],
     awaitingMigration: [],
     failed: {},
     unreadable,
   };
+  // Groups before users: a member then joins a group that already has its description, precedence and role.
+  for (const group of groups) {
+    try {
+      const { outcome } = await convergeGroup(pool, group);
+      if (outcome !== 'unchanged') result.groupsChanged.push(group.groupName);
+    } catch (error) {
+      const name = errorName(error) ?? 'Error';
+      result.failed[name] = (result.failed[name] ?? 0) + 1;
+    }
+  }
+  const groupRecord = (groupName: string) => getGroupRecord(users.table, users.tableName, groupName);
   const limit = createLimiter(options.concurrency ?? 8);
   let done = 0;
   const count = (username: string, outcome: ApplyOutcome) => {
@@ -108,6 +134,7 @@ export async function catchUp(
               userPoolId: pool.userPoolId,
               createMissing: options.createMissing,
               now: options.now,
+              groupRecord,
             },
             record,
           );
@@ -133,8 +160,17 @@ export async function notYetReplicated(
   origin: string,
   since: number,
 ): Promise<number> {
-  const { records } = await recordsWrittenSince(from, [origin], since);
+  const { records, groups } = await recordsWrittenSince(from, [origin], since);
   let pending = 0;
+  const groupsThere = await getGroupRecords(
+    to.table,
+    to.tableName,
+    groups.map((group) => group.groupName),
+  );
+  for (const group of groups) {
+    const copy = groupsThere.get(group.groupName);
+    if (!copy || copy.updatedAt < group.updatedAt) pending += 1;
+  }
   for (let start = 0; start < records.length; start += 100) {
     const chunk = records.slice(start, start + 100);
     const there = await getRecords(

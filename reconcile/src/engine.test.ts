@@ -7,7 +7,15 @@ import { CheckpointMismatchError } from './checkpoint';
 import { tableDrift } from './drift';
 import { type Budget, budgetOf, QUOTA_CATEGORIES } from './quota';
 import { runReconcile } from './reconcile-direction';
-import { ORIGIN, OTHER_REGION, poolRecords, putRecord, scenario, tableRecords } from './testing/scenario';
+import {
+  ORIGIN,
+  OTHER_REGION,
+  poolRecords,
+  putGroupRecords,
+  putRecord,
+  scenario,
+  tableRecords,
+} from './testing/scenario';
 
 const inSync = (s: ReturnType<typeof scenario>) => {
   const drift = tableDrift(poolRecords(s.pool, s.clock.now()), tableRecords(s.table));
@@ -167,10 +175,12 @@ describe('runReconcile', () => {
       s.pool.addGroup('gold');
       for (const name of names.slice(0, 70)) s.pool.groups.get('gold')?.add(name);
       for (const record of poolRecords(s.pool, s.clock.now() - 1000).values()) putRecord(s.table, record);
+      putGroupRecords(s.table, s.pool, s.clock.now() - 1000);
 
       const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
 
       expect(result.counts).toMatchObject({ checked: 300, unchanged: 300, updated: 0, failed: 0 });
+      expect(result.groups).toMatchObject({ checked: 1, unchanged: 1 });
       expect(callsOf(s, 'AdminGetUser')).toBe(0);
       expect(callsOf(s, 'AdminListGroupsForUser')).toBe(0);
       expect(callsOf(s, 'ListUsersInGroup')).toBe(2);

@@ -18,6 +18,7 @@ import {
   errorName,
   getRecords,
   isErrorNamed,
+  isGroupKey,
   normalizeGroups,
   recordFromItem,
   TABLE_KEY,
@@ -34,6 +35,7 @@ import {
   type RunMode,
   zeroCounts,
 } from './checkpoint';
+import type { GroupCounts } from './group-pass';
 import { type BudgetedCognito, type CallCounts, QUOTA_CATEGORIES } from './quota';
 import { decodeRefs, encodeRefs, RefSet, refOf } from './refs';
 
@@ -94,6 +96,8 @@ export interface WalkOptions {
   onUser?: (username: string, outcome: UserOutcome) => void;
   /** Failure details for the caller's log: never the username, only its reference and the error's name. */
   onFailure?: (failure: { user: string; phase: Checkpoint['phase']; error: string }) => void;
+  /** A group the run's group pass could not settle (group names are not user data). */
+  onGroupFailure?: (failure: { group: string; error: string }) => void;
 }
 
 export interface RunResult {
@@ -115,6 +119,8 @@ export interface RunResult {
   /** Time worked across every invocation of the run. */
   workedMs: number;
   invocations: number;
+  /** The group pass, made by the invocation that started the run. */
+  groups?: GroupCounts;
 }
 
 const DEFAULTS = {
@@ -464,6 +470,8 @@ class Walk {
     groupsOf: Map<number, string[]> | undefined,
   ): Promise<void> {
     const username = typeof item[TABLE_KEY] === 'string' ? (item[TABLE_KEY] as string) : '';
+    // Group records are the group pass's (group-pass.ts); no user is keyed like one.
+    if (isGroupKey(username)) return;
     const ref = refOf(username);
     const listed = seen.has(ref);
     // An unreadable record of a listed user was already counted by the listing phase.

@@ -19,6 +19,7 @@ import {
 import type { CheckpointStore } from './checkpoint';
 import { recordAction } from './drift';
 import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
+import { reconcileGroups } from './group-pass';
 import { Pacer } from './pacer';
 import { type Budget, budgetedCognito, budgetOf } from './quota';
 
@@ -54,10 +55,26 @@ export interface ReconcileOptions extends WalkOptions {
 export async function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<RunResult> {
   // Before anything is written, and on every invocation: a continuation may run with other settings.
   await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles?.()));
-  const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
+  const budget = options.budget ?? budgetOf();
+  const cognito = budgetedCognito(deps.cognito, budget, deps.clock);
   const writes = new Pacer(options.writesPerSecond ?? DEFAULT_WRITES_PER_SECOND, deps.clock);
   const dryRun = options.dryRun === true;
   const { userPoolId, tableName, table, origin, clock } = deps;
+  // Groups first, once per run (not per continuation): members are then created in groups that already say what
+  // they are. Each group record becomes a CreateGroup or UpdateGroup in the other region, paced to its share.
+  const groups = (await deps.checkpoints.load())
+    ? undefined
+    : await reconcileGroups({
+        cognito: cognito.client,
+        table,
+        userPoolId,
+        tableName,
+        clock,
+        dryRun,
+        origin,
+        writes: new Pacer(budget.UserPoolResourceUpdate, clock),
+        onFailure: options.onGroupFailure,
+      });
 
   /** Brings the table's record in line with a pool snapshot. */
   const converge = async (snapshot: UserRecord): Promise<UserOutcome> => {
@@ -130,11 +147,12 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
       return outcome === 'vanished' ? bury(record, readAt) : outcome;
     },
   };
-  return walk(
+  const result = await walk(
     { cognito, table, userPoolId, tableName, clock, checkpoints: deps.checkpoints },
     direction,
     options,
   );
+  return groups ? { ...result, groups } : result;
 }
 
 /** Usernames are case-insensitive in these pools; a different name means AdminGetUser hit an alias. */

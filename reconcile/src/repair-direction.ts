@@ -7,6 +7,7 @@ import {
   type ApplyDeps,
   applyRecordChange,
   executeOperation,
+  type GroupDeletionGate,
   randomPassword,
   readTargetUser,
 } from '@cognito-dr/apply';
@@ -17,6 +18,7 @@ import {
   type ConvergeOperation,
   type DeploymentPools,
   deploymentPools,
+  getGroupRecord,
   getRecord,
   normalizeGroups,
   planConvergence,
@@ -25,6 +27,7 @@ import {
 } from '@cognito-dr/shared';
 import type { CheckpointStore } from './checkpoint';
 import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
+import { repairGroups } from './group-pass';
 import { type Budget, budgetedCognito, budgetOf } from './quota';
 
 export interface RepairDeps {
@@ -42,6 +45,8 @@ export interface RepairDeps {
   roles: () => Promise<RegionRoles>;
   /** This deployment's pools: the run refuses a table whose records name others (table-owner.ts). */
   pools: DeploymentPools;
+  /** Whether a group may be deleted from the backup pool now (a mass-delete breaker); unset: always. */
+  groupDeletionGate?: GroupDeletionGate;
 }
 
 export interface RepairOptions extends WalkOptions {
@@ -56,7 +61,23 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
   const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
   const dryRun = options.dryRun === true;
   const { userPoolId, tableName, table, region, clock } = deps;
-  const pool = { cognito: cognito.client, userPoolId };
+  const groupRecord = (name: string) => getGroupRecord(table, tableName, name);
+  const pool = { cognito: cognito.client, userPoolId, groupRecord };
+  // Groups first, once per run: users are then added to groups that already have their description and role.
+  const groups = (await deps.checkpoints.load())
+    ? undefined
+    : await repairGroups({
+        cognito: cognito.client,
+        table,
+        userPoolId,
+        tableName,
+        clock,
+        dryRun,
+        region,
+        roles: deps.roles,
+        deletionGate: deps.groupDeletionGate,
+        onFailure: options.onGroupFailure,
+      });
   const applyDeps: ApplyDeps = {
     cognito: cognito.client,
     table,
@@ -66,6 +87,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     roles: deps.roles,
     createMissing: true,
     now: () => clock.now(),
+    groupRecord,
   };
 
   /** What converging would do, from a fresh read of both sides. */
@@ -117,11 +139,12 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     settleRecord: (record: UserRecord) =>
       record.origin === region ? Promise.resolve('unchanged') : converge(record.username),
   };
-  return walk(
+  const result = await walk(
     { cognito, table, userPoolId, tableName, clock, checkpoints: deps.checkpoints },
     direction,
     options,
   );
+  return groups ? { ...result, groups } : result;
 }
 
 /** What a plan would do to the user, in the words of the counts. */

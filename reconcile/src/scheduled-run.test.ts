@@ -8,7 +8,7 @@ import { runReconcile } from './reconcile-direction';
 import { DEFAULT_SCHEDULED_RUN_SETTINGS, onScheduledRun } from './scheduled-run';
 import { stateTableCheckpoints, stateTableLease } from './state-table';
 import { FakeStateTable } from './testing/fake-state-table';
-import { poolRecords, putRecord, scenario, tableRecords } from './testing/scenario';
+import { poolRecords, putGroupRecords, putRecord, scenario, tableRecords } from './testing/scenario';
 
 const scheduledEvent = JSON.parse(
   readFileSync(
@@ -95,6 +95,23 @@ describe('onScheduledRun', () => {
     expect(t.logs.filter((l) => l.message === 'reconcile finished')).toHaveLength(1);
     expect([...t.stateTable.items.keys()].filter((key) => key.startsWith('lease#'))).toEqual([]);
     expect([...t.stateTable.items.keys()].filter((key) => key.startsWith('checkpoint#'))).toEqual([]);
+  });
+
+  it('reports the group pass in its summary, and counts removed groups on their own', async () => {
+    const t = setUp();
+    t.s.pool.addGroup('readers', { Description: 'May read' });
+    t.s.pool.addGroup('gone');
+    putGroupRecords(t.s.table, t.s.pool, t.s.clock.now() - 1000);
+    t.s.pool.groups.delete('gone');
+    t.s.pool.addGroup('new');
+
+    const summary = await t.handle(scheduledEvent, t.context(900_000));
+
+    expect(summary).toMatchObject({
+      groups: { checked: 3, created: 1, removed: 1, unchanged: 1, failed: 0 },
+    });
+    expect(t.metric('ReconcileGroupsChanged')).toBe(2);
+    expect(t.metric('ReconcileGroupsRemoved')).toBe(1);
   });
 
   it('stops at a checkpoint in the state table when time runs short; the chain of invocations ends in sync', async () => {

@@ -40,7 +40,9 @@ export interface ScheduledRunDeps {
   /** Runs the engine with these controls and store. */
   run: (
     request: Required<RunRequest>,
-    controls: Pick<WalkOptions, 'shouldStop' | 'onFailure'> & { checkpoints: CheckpointStore },
+    controls: Pick<WalkOptions, 'shouldStop' | 'onFailure' | 'onGroupFailure'> & {
+      checkpoints: CheckpointStore;
+    },
   ) => Promise<RunResult>;
   /** Starts the next invocation (Lambda Invoke, InvocationType Event, of this same function). */
   continueWith: () => Promise<void>;
@@ -55,7 +57,15 @@ export interface ScheduledRunDeps {
 export type ScheduledRunSummary =
   | (Pick<
       RunResult,
-      'mode' | 'dryRun' | 'complete' | 'counts' | 'delta' | 'durationMs' | 'workedMs' | 'invocations'
+      | 'mode'
+      | 'dryRun'
+      | 'complete'
+      | 'counts'
+      | 'delta'
+      | 'durationMs'
+      | 'workedMs'
+      | 'invocations'
+      | 'groups'
     > & {
       continued: boolean;
     })
@@ -129,6 +139,7 @@ export const onScheduledRun =
         checkpoints,
         shouldStop: () => context.getRemainingTimeInMillis() < deps.settings.stopWhenRemainingMs,
         onFailure: (failure) => log.warn('user not converged', failure),
+        onGroupFailure: (failure) => log.warn('group not converged', failure),
       });
     } catch (error) {
       // The listing failed past the SDK's retries, or the lease was lost: the checkpoint keeps what was done.
@@ -144,6 +155,12 @@ export const onScheduledRun =
     if (!result.dryRun) {
       for (const [key, name] of Object.entries(COUNT_METRICS))
         metric(name, result.delta[key as keyof Counts]);
+      // A group not converged alarms like a user not converged.
+      if (result.groups?.failed) metric('Failed', result.groups.failed);
+      if (result.groups)
+        metric('GroupsChanged', result.groups.created + result.groups.updated + result.groups.removed);
+      // Deleting a group takes its memberships with it: counted on its own, like user deletions.
+      if (result.groups?.removed) metric('GroupsRemoved', result.groups.removed);
     }
     for (const category of QUOTA_CATEGORIES) {
       if (result.callsDelta[category] > 0) metric(`Calls${category}`, result.callsDelta[category]);
@@ -158,11 +175,13 @@ export const onScheduledRun =
       durationMs: result.durationMs,
       workedMs: result.workedMs,
       invocations: result.invocations,
+      ...(result.groups ? { groups: result.groups } : {}),
       continued: !result.complete && !abandon,
     };
     // The one summary line of the invocation: counts and durations only.
     const message = `${result.mode} ${result.complete ? 'finished' : 'paused'}`;
-    if (result.counts.failed > 0) log.error(`${message} with failures`, summary);
+    if (result.counts.failed > 0 || (result.groups?.failed ?? 0) > 0)
+      log.error(`${message} with failures`, summary);
     else log.info(message, summary);
 
     if (abandon) {

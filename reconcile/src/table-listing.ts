@@ -1,9 +1,9 @@
 // Reads the whole replication table at once (Scan, page after page), parsed, for `status` and `verify`.
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { recordFromItem, type UserRecord } from '@cognito-dr/shared';
+import { isGroupItem, recordFromItem, type UserRecord } from '@cognito-dr/shared';
 
 export interface AllRecords {
-  /** Every valid record (tombstones included), by username. */
+  /** Every valid user record (tombstones included), by username; group records are listGroupRecords'. */
   records: Map<string, UserRecord>;
   /** Items that are not records this code can read (malformed, or of a newer schema). */
   unreadable: number;
@@ -15,6 +15,7 @@ export async function readAllRecords(table: DynamoDBDocumentClient, tableName: s
   // Strongly consistent: a record written a moment ago must not look absent.
   for await (const page of paginateScan({ client: table }, { TableName: tableName, ConsistentRead: true })) {
     for (const item of page.Items ?? []) {
+      if (isGroupItem(item)) continue;
       try {
         const record = recordFromItem(item);
         records.set(record.username, record);

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
+import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
 import { readServerlessYml } from '../../local/lib/cloudformation-yaml';
 import {
@@ -409,17 +409,46 @@ describe('primary: the admin API', () => {
 });
 
 describe('primary: closing the loss window', () => {
-  it('sends every user-changing Cognito call CloudTrail records to the out-of-band capture', () => {
-    const rules = resourcesOfType(primary, 'AWS::Events::Rule').map(([, rule]) => rule.Properties ?? {});
-    const rule = rules.find((r) => JSON.stringify(r.EventPattern ?? '').includes('aws.cognito-idp'));
-    if (!rule) throw new Error('no EventBridge rule for Cognito API calls');
-    expect(rule.EventPattern).toMatchObject({
-      source: ['aws.cognito-idp'],
-      'detail-type': ['AWS API Call via CloudTrail'],
-    });
-    const names = (rule.EventPattern as { detail: { eventName: string[] } }).detail.eventName;
-    // Exactly the calls the capture handler knows how to read, no more, no fewer.
-    expect([...names].sort()).toEqual(Object.keys(USER_CHANGING_CALLS).sort());
+  it.each([
+    ['primary', () => primary],
+    ['replica', () => replica],
+  ])(
+    '%s: sends every user- and group-changing Cognito call CloudTrail records to the out-of-band capture',
+    (_, template) => {
+      const rules = resourcesOfType(template(), 'AWS::Events::Rule')
+        .map(([, rule]) => rule.Properties ?? {})
+        .filter((r) => JSON.stringify(r.EventPattern ?? '').includes('aws.cognito-idp'));
+      for (const rule of rules) {
+        expect(rule.EventPattern).toMatchObject({
+          source: ['aws.cognito-idp'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+        });
+        expect(JSON.stringify(rule.Targets)).toContain('OnCognitoApiCallLambdaFunction');
+      }
+      const names = rules.map((rule) =>
+        [...(rule.EventPattern as { detail: { eventName: string[] } }).detail.eventName].sort(),
+      );
+      // Exactly the calls the capture handler knows how to read, no more, no fewer.
+      expect(names).toEqual(
+        expect.arrayContaining([
+          Object.keys(USER_CHANGING_CALLS).sort(),
+          Object.keys(GROUP_CHANGING_CALLS).sort(),
+        ]),
+      );
+      expect(names).toHaveLength(2);
+    },
+  );
+
+  it('lets the out-of-band capture read a group of its pool, and change none', () => {
+    for (const template of [primary, replica]) {
+      const actions = functionStatements(template, 'OnCognitoApiCallLambdaFunction').flatMap((st) =>
+        asList(st.Action),
+      );
+      expect(actions).toContain('cognito-idp:GetGroup');
+      expect(actions.filter((action) => /^cognito-idp:.*Group$/.test(action))).toEqual([
+        'cognito-idp:GetGroup',
+      ]);
+    }
   });
 
   it('runs the reconciler hourly', () => {
@@ -868,6 +897,21 @@ describe('region roles: standby posture, failover and failback', () => {
     expect(poolActions).not.toContain('cognito-idp:SignUp');
     expect(poolActions).not.toContain('cognito-idp:AdminSetUserPassword');
   });
+
+  it('lets the consumer of either region make a group what its record says: create, read, update, delete', () => {
+    for (const [template, pool] of [
+      [primary, getAtt('UserPool', 'Arn')],
+      [replica, getAtt('BackupUserPool', 'Arn')],
+    ] as const) {
+      const actions = actionsOn(functionStatements(template, 'OnUserRecordChangeLambdaFunction'), pool);
+      expect(actions.filter((action) => /^cognito-idp:[A-Z][a-z]*Group$/.test(action))).toEqual([
+        'cognito-idp:CreateGroup',
+        'cognito-idp:DeleteGroup',
+        'cognito-idp:GetGroup',
+        'cognito-idp:UpdateGroup',
+      ]);
+    }
+  });
 });
 
 describe('deletion protection in prod', () => {
@@ -978,7 +1022,14 @@ const RUNS = [
     fn: 'OnReconcileScheduleLambdaFunction',
     queue: 'ReconcileFailureQueue',
     pool: getAtt('UserPool', 'Arn'),
-    poolActions: ['AdminGetUser', 'AdminListGroupsForUser', 'ListGroups', 'ListUsers', 'ListUsersInGroup'],
+    poolActions: [
+      'AdminGetUser',
+      'AdminListGroupsForUser',
+      'GetGroup',
+      'ListGroups',
+      'ListUsers',
+      'ListUsersInGroup',
+    ],
     tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
   },
   {
@@ -1000,9 +1051,12 @@ const RUNS = [
       'AdminSetUserPassword',
       'AdminUpdateUserAttributes',
       'CreateGroup',
+      'DeleteGroup',
+      'GetGroup',
       'ListGroups',
       'ListUsers',
       'ListUsersInGroup',
+      'UpdateGroup',
     ],
     tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
   },
@@ -1035,6 +1089,13 @@ describe.each(RUNS)('$name: one run at a time, whatever the account', (run) => {
       run.poolActions.map((action) => `cognito-idp:${action}`).sort(),
     );
     expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual(run.tableActions);
+  });
+
+  it('lists the group records through the table index, with a query and nothing else', () => {
+    const onIndex = functionStatements(run.template(), run.fn).filter((st) =>
+      JSON.stringify(st.Resource).includes('/index/byUsernameLower'),
+    );
+    expect(onIndex.flatMap((st) => asList(st.Action))).toEqual(['dynamodb:Query']);
   });
 
   it('sends failed asynchronous invocations to an encrypted queue it may write, with an alarm on its depth', () => {

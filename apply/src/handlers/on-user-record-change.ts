@@ -9,6 +9,7 @@ import {
   cognitoClient,
   envReader,
   errorName,
+  getGroupRecord,
   getRecords,
   notePoolSub,
   rolesReaderFromEnv,
@@ -17,6 +18,7 @@ import {
 } from '@cognito-dr/shared';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { applyGroupChange } from '../apply-group';
 import { type ApplyDeps, applyRecordChange } from '../apply-record';
 import { readApplyConfig } from '../config';
 import { type DeadLetterSink, fileDeadLetterSink, noDeadLetterSink, sqsDeadLetterSink } from '../dead-letter';
@@ -50,6 +52,7 @@ const applyDeps: ApplyDeps = {
   notePoolSub: stateTableName
     ? (sub, username) => notePoolSub({ table, tableName: stateTableName }, sub, username)
     : undefined,
+  groupRecord: (groupName) => getGroupRecord(table, config.tableName, groupName),
 };
 
 const deadLetter: DeadLetterSink =
@@ -71,6 +74,7 @@ let watermarkWritten = 0;
 const onUserRecordChange = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const response = await processStreamBatch(event, {
     apply: (change, known) => applyRecordChange(applyDeps, change, known),
+    applyGroup: (change) => applyGroupChange(applyDeps, change),
     readRecords: (usernames) => getRecords(applyDeps.table, applyDeps.tableName, usernames),
     deadLetter,
     logger,

@@ -1,5 +1,13 @@
-// Builds DynamoDB stream records and user records for the replica's unit tests.
-import { RECORD_SCHEMA_VERSION, recordToImage, type UserRecord } from '@cognito-dr/shared';
+// Builds DynamoDB stream records, user records and group records for the replica's unit tests.
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  type GroupRecord,
+  groupKey,
+  groupRecordToItem,
+  RECORD_SCHEMA_VERSION,
+  recordToImage,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import type { DynamoDBRecord } from 'aws-lambda';
 
 export const PRIMARY_REGION = 'us-east-1';
@@ -46,3 +54,40 @@ export function streamRecord(
 }
 
 export const seq = (n: number) => String(n).padStart(21, '0');
+
+export function groupRecord(overrides: Partial<GroupRecord> = {}): GroupRecord {
+  return {
+    groupName: 'readers',
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    description: 'May read reports',
+    precedence: 5,
+    roleArn: 'arn:aws:iam::123456789012:role/readers',
+    updatedAt: T0,
+    version: 1,
+    origin: PRIMARY_REGION,
+    poolId: 'us-east-1_primary',
+    ...overrides,
+  };
+}
+
+/** A stream record of a group item, as Lambda delivers it. */
+export function groupStreamRecord(
+  record: GroupRecord,
+  sequenceNumber: number,
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = record.version === 1 ? 'INSERT' : 'MODIFY',
+): DynamoDBRecord {
+  const image = marshall(groupRecordToItem(record)) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
+  return {
+    eventID: `event-${sequenceNumber}`,
+    eventName,
+    eventSource: 'aws:dynamodb',
+    awsRegion: BACKUP_REGION,
+    eventSourceARN: 'arn:aws:dynamodb:ap-northeast-1:123456789012:table/users/stream/2026-01-01T00:00:00.000',
+    dynamodb: {
+      Keys: { username: { S: groupKey(record.groupName) } },
+      SequenceNumber: seq(sequenceNumber),
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      ...(eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image }),
+    },
+  };
+}

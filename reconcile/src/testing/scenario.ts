@@ -1,5 +1,13 @@
 // Builds engine test scenarios: a paging fake pool, a scannable fake table and a fake clock wired together.
-import { recordFromCognitoUser, recordFromItem, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import {
+  groupRecordFromCognito,
+  groupRecordToItem,
+  isGroupKey,
+  recordFromCognitoUser,
+  recordFromItem,
+  recordToItem,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { type PagingOptions, PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
@@ -75,10 +83,11 @@ export function poolRecords(
   return records;
 }
 
-/** Every record in the table, tombstones included. */
+/** Every user record in the table, tombstones included. */
 export function tableRecords(table: ScannableTable): Map<string, UserRecord> {
   const records = new Map<string, UserRecord>();
   for (const key of table.items.keys()) {
+    if (isGroupKey(key)) continue;
     const item = table.get(key);
     if (item) records.set(key, recordFromItem(item));
   }
@@ -88,4 +97,12 @@ export function tableRecords(table: ScannableTable): Map<string, UserRecord> {
 /** Puts a record as a capture would have written it. */
 export function putRecord(table: ScannableTable, record: UserRecord): void {
   table.put(recordToItem(record));
+}
+
+/** Puts the record of each of the pool's groups as a capture would have written it at `now`. */
+export function putGroupRecords(table: ScannableTable, pool: PagingUserPool, now: number): void {
+  for (const name of pool.groups.keys()) {
+    const record = groupRecordFromCognito(pool.groupOf(name), { origin: ORIGIN, poolId: POOL_ID, now });
+    table.put(groupRecordToItem({ ...record, version: 1 }));
+  }
 }

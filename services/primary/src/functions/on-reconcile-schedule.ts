@@ -72,6 +72,7 @@ const reconcile = onScheduledRun({
         concurrency,
         shouldStop: controls.shouldStop,
         onFailure: controls.onFailure,
+        onGroupFailure: controls.onGroupFailure,
       },
     ),
   continueWith,
