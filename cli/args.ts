@@ -22,6 +22,8 @@ export interface TargetOptions {
   table?: string;
   primaryRegion?: string;
   backupRegion?: string;
+  /** The state table, for explicit targets (the deletion breaker's holds). */
+  stateTable?: string;
 }
 
 export interface CliOptions {
@@ -76,6 +78,7 @@ Target (exactly one):
                               and cognito-dr-replica-<name>
   --primary-pool-id <id>, --backup-pool-id <id>, --table <name>
                               explicit resources (each command needs only the ones it reads)
+  --state-table <name>        with explicit ids: the state table of the region repaired (the deletion breaker)
   --primary-region <region>, --backup-region <region>
                               for --stage and explicit targets (default: the primary stack's BackupRegion
                               output, or the pool id's prefix, else us-east-1 and ap-northeast-1).
@@ -139,6 +142,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     table: values.table,
     primaryRegion: values['primary-region'],
     backupRegion: values['backup-region'],
+    stateTable: values['state-table'],
   };
   const explicit = target.primaryPoolId ?? target.backupPoolId ?? target.table;
   const kinds = [target.stack && '--stack', target.stage && '--stage', explicit && 'explicit ids'].filter(
@@ -150,6 +154,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     );
   }
   if (kinds.length > 1) throw new UsageError(`choose one target, not ${kinds.join(' and ')}`);
+  if (target.stateTable && !explicit)
+    throw new UsageError('--state-table goes with explicit ids: --stack and --stage name it themselves');
   if (target.stack && (target.primaryRegion || target.backupRegion)) {
     throw new UsageError('--stack sets the regions itself; drop --primary-region/--backup-region');
   }
@@ -222,6 +228,7 @@ function parse(argv: string[]) {
       'quota-share': { type: 'string' },
       concurrency: { type: 'string' },
       checkpoint: { type: 'string' },
+      'state-table': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -48,6 +48,7 @@ describe('parseCliArgs', () => {
     [['repair', '--stack', 'x', '--rps', 'UserList=-1'], /--rps: UserList: must be a positive number/],
     [['repair', '--stack', 'x', '--quota-share', '1.5'], /--quota-share: must be at most 1/],
     [['verify', '--stack', 'x', '--rps', 'UserList=5'], /--rps only applies/],
+    [['repair', '--stack', 'x', '--state-table', 's'], /--state-table goes with explicit ids/],
   ])('refuses %j, saying why', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
@@ -176,7 +177,12 @@ describe('commands on fake pools', () => {
       primary: { region: 'us-east-1', userPoolId: 'us-east-1_P', cognito: primary.client },
       backup: { region: 'ap-northeast-1', userPoolId: 'ap-northeast-1_B', cognito: backup.client },
       primaryTable: { region: 'us-east-1', tableName: 'users', table: table.client },
-      backupTable: { region: 'ap-northeast-1', tableName: 'users', table: table.client },
+      backupTable: {
+        region: 'ap-northeast-1',
+        tableName: 'users',
+        stateTableName: 'state',
+        table: table.client,
+      },
     };
     const output = { out: [] as string[], err: [] as string[] };
     const context = (argv: string[], interrupted: () => boolean = () => false): CommandContext => ({
@@ -225,6 +231,17 @@ describe('commands on fake pools', () => {
     expect(w.output.out.join('\n')).toContain('checked 75 · created 75 · updated 0 · deleted 0');
     expect(w.output.out.join('\n')).toMatch(/Cognito calls: .*UserCreation 75/);
     expect(await runVerify(w.context(['verify']))).toBe(EXIT.ok);
+  });
+
+  it('repair refuses a target that does not say where its deletion breaker keeps its holds', async () => {
+    const w = world();
+    const { stateTableName: _none, ...backupTable } = w.target.backupTable as NonNullable<
+      Target['backupTable']
+    >;
+    const context = { ...w.context(['repair']), target: { ...w.target, backupTable } };
+
+    await expect(runEngineCommand(context)).rejects.toThrow(/--state-table <name>/);
+    expect(w.backup.calls).toEqual([]);
   });
 
   it('backfill writes every user, reports counts, and shows no attribute value even with --verbose', async () => {

@@ -21,9 +21,16 @@ import {
 } from '@cognito-dr/reconcile';
 import { type Clock, initialRoles, readRoles, type UserRecord } from '@cognito-dr/shared';
 import type { CliOptions } from './args';
+import { cliBreaker } from './breaker';
 import { fileCheckpointStore } from './checkpoint-file';
 import { progressLine, usersPerSecond } from './progress';
-import { DEFAULT_PRIMARY_REGION, type PoolTarget, type TableTarget, type Target } from './targets';
+import {
+  DEFAULT_PRIMARY_REGION,
+  type PoolTarget,
+  type TableTarget,
+  type Target,
+  TargetError,
+} from './targets';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, interrupted: 130 } as const;
 
@@ -89,6 +96,9 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   const users: Partial<Record<UserOutcome, string[]>> = {};
   const pool = mode === 'repair' ? need(target.backup, 'backup pool') : need(target.primary, 'primary pool');
   const table = mode === 'repair' ? need(target.backupTable, 'table') : need(target.primaryTable, 'table');
+  // Settled before any call: a repair without its breaker's state table must not start at all.
+  const breaker =
+    mode === 'repair' ? cliBreaker({ region: pool.region, state: stateTableOf(table), pool }, ctx) : null;
   const estimatedUsers = await estimatedPoolSize(pool);
   const walkOptions: WalkOptions = {
     dryRun: options.dryRun,
@@ -124,6 +134,7 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
             clock: ctx.clock,
             checkpoints: preloaded,
             roles: rolesOf(table, target.primaryRegion ?? DEFAULT_PRIMARY_REGION),
+            breaker,
           },
           { ...walkOptions, budget },
         )
@@ -283,6 +294,16 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
     ctx.out(total === 0 ? '  no drift' : `  drift: ${total}`);
   }
   return total === 0 ? EXIT.ok : EXIT.drift;
+}
+
+/** The state table of a repaired region: its deletion breaker's counters and holds. */
+function stateTableOf(table: TableTarget) {
+  if (!table.stateTableName) {
+    throw new TargetError(
+      "repair deletes through the backup region's deletion breaker: give its state table with --state-table <name>",
+    );
+  }
+  return { table: table.table, tableName: table.stateTableName };
 }
 
 /** Status and verify list whole pools: within the default budget, per pool (each region has its own quotas). */

@@ -18,6 +18,15 @@ export {
   noDeadLetterSink,
   sqsDeadLetterSink,
 } from './dead-letter';
+export {
+  type BreakerSettings,
+  breakerSettingsFromEnv,
+  DEFAULT_BREAKER_SETTINGS,
+  type DeletionBreaker,
+  DeletionHeldError,
+  deletionBreaker,
+  type HeldDeletion,
+} from './deletion-breaker';
 export { ConvergenceConflictError, classifyError, type FailureKind } from './errors';
 export { randomPassword } from './password';
 export {
@@ -28,5 +37,5 @@ export {
   READ_CHUNK,
   type StreamBatchDeps,
 } from './process-stream-batch';
-export { executeOperation, readTargetUser, type TargetPool } from './target-pool';
+export { executeOperation, type GuardedPool, readTargetUser, type TargetPool } from './target-pool';
 export { advanceWatermark, batchWatermark, readWatermark, type StateTable, WATERMARK_KEY } from './watermark';

@@ -6,6 +6,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type ApplyDeps,
   applyRecordChange,
+  type DeletionBreaker,
+  DeletionHeldError,
   executeOperation,
   randomPassword,
   readTargetUser,
@@ -37,6 +39,11 @@ export interface RepairDeps {
   checkpoints: CheckpointStore;
   /** Region roles: only records of the active region are applied, and only while this pool is standby. */
   roles: () => Promise<RegionRoles>;
+  /**
+   * The backup pool's deletion breaker: a repair after a mass deletion must not finish what the breaker held. A
+   * held user counts as unchanged (the breaker reports it); asked about again, it is answered from its hold.
+   */
+  breaker: DeletionBreaker | null;
 }
 
 export interface RepairOptions extends WalkOptions {
@@ -50,7 +57,7 @@ export function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promis
   const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
   const dryRun = options.dryRun === true;
   const { userPoolId, tableName, table, region, clock } = deps;
-  const pool = { cognito: cognito.client, userPoolId };
+  const pool = { cognito: cognito.client, userPoolId, breaker: deps.breaker };
   const applyDeps: ApplyDeps = {
     cognito: cognito.client,
     table,
@@ -60,6 +67,7 @@ export function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promis
     roles: deps.roles,
     createMissing: true,
     now: () => clock.now(),
+    breaker: deps.breaker,
   };
 
   /** What converging would do, from a fresh read of both sides. */
@@ -80,7 +88,12 @@ export function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promis
     if (!record) {
       // No record at all: the user was never replicated here, so nothing should hold it in the backup pool.
       if (!(await readTargetUser(pool, username))) return 'unchanged';
-      await executeOperation(pool, username, DELETE_USER, randomPassword);
+      try {
+        await executeOperation(pool, username, DELETE_USER, randomPassword);
+      } catch (error) {
+        if (error instanceof DeletionHeldError) return 'unchanged';
+        throw error;
+      }
       return 'deleted';
     }
     const { outcome } = await applyRecordChange(

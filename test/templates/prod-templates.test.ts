@@ -980,6 +980,7 @@ const RUNS = [
     pool: getAtt('UserPool', 'Arn'),
     poolActions: ['AdminGetUser', 'AdminListGroupsForUser', 'ListGroups', 'ListUsers', 'ListUsersInGroup'],
     tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+    stateActions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
   },
   {
     name: 'repair',
@@ -1000,11 +1001,20 @@ const RUNS = [
       'AdminSetUserPassword',
       'AdminUpdateUserAttributes',
       'CreateGroup',
+      'DescribeUserPool',
       'ListGroups',
       'ListUsers',
       'ListUsersInGroup',
     ],
     tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
+    // The deletion breaker's window counters too (UpdateItem's atomic ADD).
+    stateActions: [
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ],
   },
 ];
 
@@ -1013,14 +1023,9 @@ describe.each(RUNS)('$name: one run at a time, whatever the account', (run) => {
     expect(props(run.template(), run.fn).ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('holds its lease and checkpoints in the state table with exactly get, put, delete and query', () => {
+  it('holds its lease and checkpoints in the state table with exactly the calls it makes', () => {
     const statements = functionStatements(run.template(), run.fn);
-    expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual([
-      'dynamodb:DeleteItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-    ]);
+    expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual(run.stateActions);
     const env = (props(run.template(), run.fn).Environment as { Variables: Record<string, unknown> })
       .Variables;
     expect(env.STATE_TABLE_NAME).toBe('cognito-dr-state-prod');
@@ -1083,5 +1088,67 @@ describe('replica: the scheduled repair', () => {
       BACKUP_USER_POOL_ID: ref('BackupUserPool'),
     });
     expect(replica.Outputs?.ReplicationTableName).toEqual({ Value: 'cognito-dr-users-prod' });
+  });
+});
+
+describe('the deletion breaker', () => {
+  const BREAKERS = [
+    {
+      name: 'primary consumer',
+      template: () => primary,
+      fn: 'OnUserRecordChangeLambdaFunction',
+      pool: 'UserPool',
+    },
+    {
+      name: 'replica consumer',
+      template: () => replica,
+      fn: 'OnUserRecordChangeLambdaFunction',
+      pool: 'BackupUserPool',
+    },
+    { name: 'repair', template: () => replica, fn: 'OnRepairScheduleLambdaFunction', pool: 'BackupUserPool' },
+  ];
+
+  it.each(BREAKERS)(
+    '$name: deletes through the breaker, configured by the three parameters',
+    ({ template, fn }) => {
+      const env = (props(template(), fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({ STATE_TABLE_NAME: 'cognito-dr-state-prod' });
+      // More than max(10, 1 %) within 5 minutes, unless deleteBreaker* say otherwise.
+      expect(
+        [env.DELETE_BREAKER_MINIMUM, env.DELETE_BREAKER_PERCENT, env.DELETE_BREAKER_WINDOW_MINUTES].map(
+          Number,
+        ),
+      ).toEqual([10, 1, 5]);
+    },
+  );
+
+  it.each(BREAKERS)(
+    '$name: may read its pool size, count in the state table and keep holds there, nothing more',
+    ({ template, fn, pool }) => {
+      const statements = functionStatements(template(), fn);
+      expect(actionsOn(statements, getAtt(pool, 'Arn'))).toContain('cognito-idp:DescribeUserPool');
+      expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+    },
+  );
+
+  each((name, template) => {
+    it(`${name}: alarms to the topic on any DeletionsHeld (EMF namespace CognitoDR, service ${name})`, () => {
+      expect(alarmsOn(template(), 'CognitoDR', 'DeletionsHeld')).toEqual([
+        expect.objectContaining({
+          Dimensions: [{ Name: 'service', Value: name }],
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [ref('AlarmTopic')],
+        }),
+      ]);
+    });
   });
 });

@@ -7,7 +7,8 @@
 // asynchronously from its checkpoint there. Failed asynchronous invocations go to an SQS destination.
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { breakerSettingsFromEnv, deletionBreaker } from '@cognito-dr/apply';
 import {
   DEFAULT_SCHEDULED_RUN_SETTINGS,
   onScheduledRun,
@@ -18,7 +19,7 @@ import {
   stateTableCheckpoints,
   stateTableLease,
 } from '@cognito-dr/reconcile';
-import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock } from '@cognito-dr/shared';
+import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock, userRef } from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
 
 const env = envReader();
@@ -29,6 +30,19 @@ const roles = rolesReaderFromEnv(env, table);
 // Event logging stays off, as everywhere.
 const logger = new Logger();
 const metrics = new Metrics();
+
+const userPoolId = env.required('BACKUP_USER_POOL_ID');
+// The stream consumer's breaker, on the same counters and holds: a repair must not finish a mass deletion it held.
+const breaker = deletionBreaker({
+  state,
+  pool: { cognito, userPoolId },
+  settings: breakerSettingsFromEnv(env),
+  now: () => systemClock.now(),
+  onHeld: ({ username, version, count, threshold }) => {
+    metrics.addMetric('DeletionsHeld', MetricUnit.Count, 1);
+    logger.warn('deletion held by the breaker', { user: userRef(username), version, count, threshold });
+  },
+});
 
 const settings = {
   ...DEFAULT_SCHEDULED_RUN_SETTINGS,
@@ -53,12 +67,13 @@ export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () =
           {
             cognito,
             table,
-            userPoolId: env.required('BACKUP_USER_POOL_ID'),
+            userPoolId,
             tableName: env.required('TABLE_NAME'),
             region,
             clock: systemClock,
             checkpoints: controls.checkpoints,
             roles,
+            breaker,
           },
           { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
         ),
