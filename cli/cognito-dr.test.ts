@@ -32,6 +32,26 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--help'])).toEqual({ help: true, command: undefined });
   });
 
+  it('reads what restore and deletes act on', () => {
+    expect(options(['restore', '--stack', 's', '--user', 'a', '--user', 'b', '--dry-run'])).toMatchObject({
+      command: 'restore',
+      users: ['a', 'b'],
+      dryRun: true,
+    });
+    expect(options(['restore', '--stack', 's', '--deleted-since', '2026-03-01T09:30:00Z'])).toMatchObject({
+      deletedSince: Date.UTC(2026, 2, 1, 9, 30),
+    });
+    expect(
+      options(['deletes', '--stack', 's', '--release', '--user', 'a', '--quota-share', '1']),
+    ).toMatchObject({
+      command: 'deletes',
+      holds: 'release',
+      users: ['a'],
+      quotaShare: 1,
+    });
+    expect(options(['deletes', '--stack', 's', '--list'])).toMatchObject({ holds: 'list', users: undefined });
+  });
+
   it.each([
     [[], /command is required/],
     [['explode', '--stack', 'x'], /unknown command/],
@@ -49,6 +69,21 @@ describe('parseCliArgs', () => {
     [['repair', '--stack', 'x', '--quota-share', '1.5'], /--quota-share: must be at most 1/],
     [['verify', '--stack', 'x', '--rps', 'UserList=5'], /--rps only applies/],
     [['repair', '--stack', 'x', '--state-table', 's'], /--state-table goes with explicit ids/],
+    [['restore', '--stack', 'x'], /either --user <name> \(repeatable\) or --deleted-since/],
+    [['restore', '--stack', 'x', '--user', 'a', '--deleted-since', '2026-01-01'], /either --user/],
+    [
+      ['restore', '--stack', 'x', '--deleted-since', 'yesterday'],
+      /--deleted-since: must be an ISO 8601 time/,
+    ],
+    [['restore', '--stack', 'x', '--user', ''], /--user: must name a user/],
+    [['restore', '--stack', 'x', '--user', 'a', '--checkpoint', 'c'], /--checkpoint only applies/],
+    [['status', '--stack', 'x', '--user', 'a'], /--user only applies to restore and deletes/],
+    [['deletes', '--stack', 'x'], /exactly one of --list, --release, --discard/],
+    [['deletes', '--stack', 'x', '--release', '--discard'], /exactly one of/],
+    [['deletes', '--stack', 'x', '--list', '--user', 'a'], /--user only applies to --release and --discard/],
+    [['deletes', '--stack', 'x', '--list', '--dry-run'], /--dry-run only applies/],
+    [['verify', '--stack', 'x', '--list'], /--list only applies to deletes/],
+    [['verify', '--stack', 'x', '--deleted-since', '2026-01-01'], /--deleted-since only applies to restore/],
   ])('refuses %j, saying why', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);

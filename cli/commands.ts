@@ -75,7 +75,7 @@ export const engineDeps = (
 });
 
 /** The run's budget per quota category, from --quota-share, --rps and the two older single-category flags. */
-const budgetFor = (options: CliOptions) =>
+export const budgetFor = (options: CliOptions) =>
   budgetOf(
     {
       ...options.rps,

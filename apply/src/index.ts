@@ -28,6 +28,7 @@ export {
   type HeldDeletion,
 } from './deletion-breaker';
 export { ConvergenceConflictError, classifyError, type FailureKind } from './errors';
+export { type DeletionHold, listHolds } from './held-deletions';
 export { randomPassword } from './password';
 export {
   type BatchLogger,
@@ -37,5 +38,11 @@ export {
   READ_CHUNK,
   type StreamBatchDeps,
 } from './process-stream-batch';
+export {
+  type HoldDecision,
+  type HoldsRegion,
+  type SettledHolds,
+  settleHolds,
+} from './settle-held-deletions';
 export { executeOperation, type GuardedPool, readTargetUser, type TargetPool } from './target-pool';
 export { advanceWatermark, batchWatermark, readWatermark, type StateTable, WATERMARK_KEY } from './watermark';
