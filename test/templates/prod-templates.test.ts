@@ -825,6 +825,39 @@ describe('region roles: standby posture, failover and failback', () => {
     });
   });
 
+  each((name, template) => {
+    it(`${name}: a dashboard shows the active region, lag, throughput, failures, dead letters and held deletions`, () => {
+      const sub = (props(template(), 'Dashboard').DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+      // Every ${Resource} or ${Resource.Attribute} the body names exists in this template.
+      for (const [, reference] of sub.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)) {
+        if (reference === undefined || reference === 'AWS') continue;
+        expect({ reference, exists: reference in (template().Resources ?? {}) }).toEqual({
+          reference,
+          exists: true,
+        });
+      }
+      const body = JSON.parse(sub.replace(/\$\{[^}]+\}/g, 'x'));
+      const shown = JSON.stringify(
+        body.widgets.map((w: { properties: { metrics: unknown } }) => w.properties.metrics),
+      );
+      for (const metricName of [
+        'RegionActive',
+        'IteratorAge',
+        'ReplicationLag',
+        'RecordsApplied',
+        'RecordsFailed',
+        'ApproximateNumberOfMessagesVisible',
+        'DeletionsHeld',
+      ]) {
+        expect(shown).toContain(`"${metricName}"`);
+      }
+      const heartbeat = resourcesOfType(template(), 'AWS::Events::Rule').filter(([, rule]) =>
+        JSON.stringify(rule.Properties?.Targets).includes('OnRolesHeartbeatLambdaFunction'),
+      );
+      expect(heartbeat.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
+    });
+  });
+
   it('the backup pool refuses messages on standby (CustomMessage) and captures only while active', () => {
     expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
       PostConfirmation: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
@@ -1077,7 +1110,9 @@ describe('replica: the scheduled repair', () => {
   it('runs daily by default, from the table replica and backup pool of its own region only', () => {
     const schedules = resourcesOfType(replica, 'AWS::Events::Rule')
       .map(([, rule]) => rule.Properties ?? {})
-      .filter((r) => r.ScheduleExpression);
+      .filter(
+        (r) => r.ScheduleExpression && JSON.stringify(r.Targets).includes('OnRepairScheduleLambdaFunction'),
+      );
     expect(schedules.map((r) => r.ScheduleExpression)).toEqual(['rate(1 day)']);
     const env = (props(replica, 'OnRepairScheduleLambdaFunction').Environment as { Variables: object })
       .Variables;
