@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
+import { activeParameterName } from '../../cli/regions';
 import { readServerlessYml } from '../../local/lib/cloudformation-yaml';
 import {
   apiRoutes,
@@ -763,6 +764,12 @@ const USER_WRITABLE = (
 ).userWritableAttributes();
 
 describe('region roles: standby posture, failover and failback', () => {
+  each((name, template) => {
+    it(`${name}: names where apps read the active pool, the parameter the switch commands write`, () => {
+      expect(template().Outputs?.ActiveEndpointParameterName).toEqual({ Value: activeParameterName('prod') });
+    });
+  });
+
   it('users may write no link to a home sub and no attribute only administrators set', () => {
     expect(USER_WRITABLE).not.toContain('custom:source_sub');
     const adminOnly = (poolSchema.customAttributes as { Name: string; writableByUsers?: boolean }[]).filter(
