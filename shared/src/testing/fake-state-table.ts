@@ -1,5 +1,5 @@
 // In-memory stand-in for a region's state table (key pk/sk) behind a DynamoDBDocumentClient: Get, Put and Delete
-// with the lease's conditions, Query by pk and sk prefix; counts write units as DynamoDB bills them.
+// with the lease's conditions, Query by pk and sk prefix (and `at` no earlier than :since); counts write units as DynamoDB bills them.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -55,8 +55,9 @@ export class FakeStateTable {
         const values = input.ExpressionAttributeValues as Record<string, string>;
         const Items = [...this.items.values()]
           .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(values[':chunk'] ?? ''))
+          .filter((item) => values[':since'] === undefined || Number(item.at) >= Number(values[':since']))
           .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
-        return { Items };
+        return { Items, Count: Items.length };
       }
       default:
         throw new Error(`FakeStateTable does not implement ${name}`);
