@@ -348,6 +348,8 @@ describe('commands on fake pools', () => {
     expect(code).toBe(EXIT.ok);
     const report = JSON.parse(w.output.out.pop() as string);
     expect(report).toMatchObject({
+      // No control table named: normal times, the primary active.
+      roles: { active: 'us-east-1', state: 'steady', epoch: 0 },
       primary: { users: 74 },
       table: { records: 75, tombstones: 0 },
       backup: { users: 74 },

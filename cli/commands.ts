@@ -195,10 +195,18 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   const backup = need(target.backup, 'backup pool');
   const table = need(target.primaryTable, 'table');
   const now = ctx.clock.now();
-  const [primaryInventory, tableContents, backupUsers] = await Promise.all([
+  const [primaryInventory, tableContents, backupUsers, roles] = await Promise.all([
     readPrimaryInventory(paced(primary, ctx.clock), primary.userPoolId, { origin: primary.region, now }),
     readAllRecords(table.table, table.tableName),
     readBackupInventory(paced(backup, ctx.clock), backup.userPoolId),
+    table.controlTableName
+      ? readRoles({
+          table: table.table,
+          tableName: table.controlTableName,
+          primaryRegion: primary.region,
+          backupRegion: backup.region,
+        })
+      : initialRoles(primary.region, backup.region),
   ]);
   const records = tableContents.records;
   const toTable = tableDrift(primaryInventory.users, records);
@@ -207,6 +215,14 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   const tombstones = [...records.values()].filter((record) => record.deleted === true).length;
   const report = {
     target: target.label,
+    roles: {
+      active: roles.active,
+      state: roles.state,
+      ...(roles.target ? { target: roles.target } : {}),
+      epoch: roles.epoch,
+      posture: roles.posture,
+      switchedAt: roles.switchedAt ?? null,
+    },
     primary: { region: primary.region, userPoolId: primary.userPoolId, users: primaryInventory.users.size },
     table: {
       region: table.region,
@@ -230,6 +246,15 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   ctx.out(`status of ${target.label}`);
+  ctx.out(
+    `  active region ${roles.active}` +
+      (roles.state === 'steady' ? '' : ` (${roles.state} to ${roles.target})`) +
+      ` · epoch ${roles.epoch}` +
+      (roles.switchedAt ? ` · switched ${new Date(roles.switchedAt).toISOString()}` : '') +
+      ` · posture ${Object.entries(roles.posture)
+        .map(([region, posture]) => `${region} ${posture}`)
+        .join(', ')}`,
+  );
   ctx.out(`  primary pool  ${primary.userPoolId} (${primary.region}): ${report.primary.users} users`);
   ctx.out(
     `  table         ${table.tableName} (${table.region}): ${report.table.records} records, ${tombstones} tombstones` +

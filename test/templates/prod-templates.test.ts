@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
+import { activeParameterName } from '../../cli/regions';
 import { readServerlessYml } from '../../local/lib/cloudformation-yaml';
 import {
   apiRoutes,
@@ -610,8 +611,11 @@ describe('replica: the stream consumer', () => {
   });
 
   it('lets the lookup describe the table in its own region only', () => {
+    // Besides what every function of the service may do: logs, X-Ray, reading region roles.
     const statements = functionStatements(replica, 'BackupStreamLookupLambdaFunction').filter(
-      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+      (s) =>
+        !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')) &&
+        JSON.stringify(s.Resource) !== JSON.stringify(CONTROL_TABLE_ARN),
     );
     expect(statements).toEqual([
       { Effect: 'Allow', Action: ['dynamodb:DescribeTable'], Resource: TABLE_ARN_IN_STACK_REGION },
@@ -760,6 +764,12 @@ const USER_WRITABLE = (
 ).userWritableAttributes();
 
 describe('region roles: standby posture, failover and failback', () => {
+  each((name, template) => {
+    it(`${name}: names where apps read the active pool, the parameter the switch commands write`, () => {
+      expect(template().Outputs?.ActiveEndpointParameterName).toEqual({ Value: activeParameterName('prod') });
+    });
+  });
+
   it('users may write no link to a home sub and no attribute only administrators set', () => {
     expect(USER_WRITABLE).not.toContain('custom:source_sub');
     const adminOnly = (poolSchema.customAttributes as { Name: string; writableByUsers?: boolean }[]).filter(
@@ -819,6 +829,39 @@ describe('region roles: standby posture, failover and failback', () => {
           timeout: 5,
         });
       }
+    });
+  });
+
+  each((name, template) => {
+    it(`${name}: a dashboard shows the active region, lag, throughput, failures, dead letters and held deletions`, () => {
+      const sub = (props(template(), 'Dashboard').DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+      // Every ${Resource} or ${Resource.Attribute} the body names exists in this template.
+      for (const [, reference] of sub.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)) {
+        if (reference === undefined || reference === 'AWS') continue;
+        expect({ reference, exists: reference in (template().Resources ?? {}) }).toEqual({
+          reference,
+          exists: true,
+        });
+      }
+      const body = JSON.parse(sub.replace(/\$\{[^}]+\}/g, 'x'));
+      const shown = JSON.stringify(
+        body.widgets.map((w: { properties: { metrics: unknown } }) => w.properties.metrics),
+      );
+      for (const metricName of [
+        'RegionActive',
+        'IteratorAge',
+        'ReplicationLag',
+        'RecordsApplied',
+        'RecordsFailed',
+        'ApproximateNumberOfMessagesVisible',
+        'DeletionsHeld',
+      ]) {
+        expect(shown).toContain(`"${metricName}"`);
+      }
+      const heartbeat = resourcesOfType(template(), 'AWS::Events::Rule').filter(([, rule]) =>
+        JSON.stringify(rule.Properties?.Targets).includes('OnRolesHeartbeatLambdaFunction'),
+      );
+      expect(heartbeat.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
     });
   });
 
@@ -1079,7 +1122,9 @@ describe('replica: the scheduled repair', () => {
   it('runs daily by default, from the table replica and backup pool of its own region only', () => {
     const schedules = resourcesOfType(replica, 'AWS::Events::Rule')
       .map(([, rule]) => rule.Properties ?? {})
-      .filter((r) => r.ScheduleExpression);
+      .filter(
+        (r) => r.ScheduleExpression && JSON.stringify(r.Targets).includes('OnRepairScheduleLambdaFunction'),
+      );
     expect(schedules.map((r) => r.ScheduleExpression)).toEqual(['rate(1 day)']);
     const env = (props(replica, 'OnRepairScheduleLambdaFunction').Environment as { Variables: object })
       .Variables;

@@ -1,6 +1,6 @@
 // In-memory stand-in for a region's state table (key pk/sk) behind a DynamoDBDocumentClient: Get, Put and Delete
-// with the lease's conditions, Update with ADD and SET, Query by pk and an sk prefix or range; counts write units as
-// DynamoDB bills them.
+// with the lease's conditions, Update with ADD and SET, Query by pk and an sk prefix or range (and `at` no earlier
+// than :since); counts write units as DynamoDB bills them.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -71,8 +71,9 @@ export class FakeStateTable {
               String(item.sk).startsWith(values[':chunk'] ?? '') &&
               inRange(String(item.sk)),
           )
+          .filter((item) => values[':since'] === undefined || Number(item.at) >= Number(values[':since']))
           .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
-        return { Items };
+        return { Items, Count: Items.length };
       }
       default:
         throw new Error(`FakeStateTable does not implement ${name}`);
