@@ -457,6 +457,41 @@ describe('primary: closing the loss window', () => {
     expect(sqsActions).toEqual(['sqs:SendMessage']);
   });
 
+  each((name, template) => {
+    it(`${name}: keeps what EventBridge could not deliver in that queue, which accepts it from that rule only`, () => {
+      const [ruleId, rule] = resourcesOfType(template(), 'AWS::Events::Rule').find(
+        ([, r]) =>
+          (r.Properties?.EventPattern as { source?: string[] } | undefined)?.source?.[0] ===
+          'aws.cognito-idp',
+      ) as unknown as [string, { Properties: { Name: string; Targets: Record<string, unknown>[] } }];
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({ DeadLetterConfig: { Arn: getAtt('ApiCallDeadLetterQueue', 'Arn') } }),
+      ]);
+      expect(props(template(), 'ApiCallDeadLetterQueuePolicy')).toEqual({
+        Queues: [ref('ApiCallDeadLetterQueue')],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: getAtt('ApiCallDeadLetterQueue', 'Arn'),
+              Condition: {
+                ArnEquals: {
+                  'aws:SourceArn': {
+                    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule.Properties.Name}`,
+                  },
+                },
+              },
+            },
+          ],
+        },
+      });
+      expect(ruleId).toMatch(/EventBridgeRule$/);
+    });
+  });
+
   it('alarms when no CloudTrail event reached the capture for a day (missing data counts as silence)', () => {
     expect(alarmsOn(primary, 'AWS/Lambda', 'Invocations')).toEqual([
       expect.objectContaining({
