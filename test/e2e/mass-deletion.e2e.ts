@@ -1,13 +1,15 @@
 // A mass deletion in the primary pool, end to end on the local stack: 30 of 40 users deleted straight in the primary
-// pool, as a bad script would, become tombstones that reach the backup region; the deletion breaker lets the first
-// few through and holds the rest in the backup pool; `cognito-dr restore` brings all 30 back to the primary pool from
-// their tombstones; `cognito-dr deletes --release` finds their records live again and drops the holds; verify finds
-// no drift and the primary pool agrees with the table.
+// pool, as a bad script would, are captured from their CloudTrail records as tombstones that reach the backup region;
+// the deletion breaker lets the first few through and holds the rest in the backup pool; `cognito-dr restore` brings
+// all 30 back to the primary pool from their tombstones, as they were; `cognito-dr deletes --release` finds their
+// records live again and drops the holds without deleting anyone; verify finds no drift and the primary pool agrees
+// with the table.
 //
 // The breaker counts every deletion of the backup pool, whoever asks: this test trips it for the whole stack until
 // its release re-arms it, so a deletion another suite makes meanwhile is held too (and applied by that release).
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
@@ -19,6 +21,7 @@ import { userRef } from '@cognito-dr/shared';
 import { directly, inParallel } from '../support/directly';
 import { eventually } from '../support/eventually';
 import { type CliRun, operator } from '../support/operator';
+import { asBackupHolds, expectedBackup, readPool } from '../support/pool-comparison';
 import { backupPool, backupTable, primaryPool, primaryTable, stack } from '../support/stack';
 
 // The emulators have no quotas: the pacing per category is covered by unit tests, so here it only needs to be fast.
@@ -38,7 +41,7 @@ const GROUP = 'mass-gold';
 type Drift = { missing: number; stale: number; extra: number };
 type Hold = { region: string; username: string; state: string; version?: number; heldAt: string };
 
-/** A user as a pool holds it, or null; `sub` is that pool's own, `link` its custom:source_sub. */
+/** A user as a pool holds it, or null; `sub` is that pool's own. */
 const poolUser = async (pool: CognitoIdentityProviderClient, UserPoolId: string, Username: string) => {
   try {
     const user = await pool.send(new AdminGetUserCommand({ UserPoolId, Username }));
@@ -46,10 +49,7 @@ const poolUser = async (pool: CognitoIdentityProviderClient, UserPoolId: string,
     const { Groups } = await pool.send(new AdminListGroupsForUserCommand({ UserPoolId, Username }));
     return {
       sub: attributes.sub,
-      link: attributes['custom:source_sub'],
-      tier: attributes['custom:tier'],
       enabled: user.Enabled !== false,
-      status: user.UserStatus,
       groups: (Groups ?? []).map((group) => group.GroupName),
     };
   } catch (error) {
@@ -57,7 +57,6 @@ const poolUser = async (pool: CognitoIdentityProviderClient, UserPoolId: string,
     throw error;
   }
 };
-const inPrimary = (username: string) => poolUser(primaryPool, stack.primary.userPoolId, username);
 const inBackup = (username: string) => poolUser(backupPool, stack.backup.userPoolId, username);
 
 const recordIn = async (table: typeof primaryTable, tableName: string, username: string) =>
@@ -101,24 +100,21 @@ describe('a mass deletion in the primary pool', () => {
       { within: 30_000, what: 'the 40 users in the backup pool, grouped and disabled' },
     );
     const victims = users.slice(0, 30);
-    const homeSubs = new Map(
-      await Promise.all(
-        victims.map(
-          async (username) =>
-            [
-              username,
-              (await recordIn(primaryTable, stack.primary.tableName, username))?.sub as string,
-            ] as const,
-        ),
-      ),
-    );
+    // Each victim as the primary pool holds them before the deletion: what a restore must give back.
+    const asTheyWere = await readPool(primaryPool, stack.primary.userPoolId, victims);
+    expect(asTheyWere.size).toBe(30);
+    const homeSubs = new Map(victims.map((username) => [username, asTheyWere.get(username)?.attributes.sub]));
+    for (const username of victims) {
+      expect((await recordIn(primaryTable, stack.primary.tableName, username))?.sub).toBe(
+        homeSubs.get(username),
+      );
+    }
 
-    // When a script deletes 30 of them straight in the primary pool (and the reconciler, or CloudTrail, sees it)
+    // When a script deletes 30 of them straight in the primary pool (only CloudTrail's record of each call tells)
     const replicaLog = join(stack.logs, 'replica-offline.log');
     const logFrom = statSync(replicaLog).size;
     const before = new Date(Date.now() - 1000).toISOString();
     await inParallel(victims, (username) => directly.delete(username));
-    expect((await operator.runs('reconcile', ...RUN_FAST)).code).toBe(0);
 
     // Then every deletion reaches the backup region, where each user is either deleted or held, and held ones stay
     const settled = await eventually(
@@ -129,7 +125,7 @@ describe('a mass deletion in the primary pool', () => {
         return { held, present, list };
       },
       ({ held, present }) => victims.every((username, i) => held.has(username) !== (present[i] === null)),
-      { within: 30_000, what: 'each deleted user gone from the backup pool or held there' },
+      { within: 60_000, what: 'each deleted user gone from the backup pool or held there' },
     );
     const { UserPool } = await backupPool.send(
       new DescribeUserPoolCommand({ UserPoolId: stack.backup.userPoolId }),
@@ -155,28 +151,43 @@ describe('a mass deletion in the primary pool', () => {
     // When the operator restores every user deleted since just before the script ran
     const restore = await operator.runs('restore', '--deleted-since', before, ...FAST, '--verbose');
 
-    // Then all 30 are back in the primary pool, linked to their old sub, as they were
+    // Then all 30 are back in the primary pool as they were (attributes, enabled state, groups, confirmed), each a new
+    // pool user linked to their old sub by custom:source_sub
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect((restore.json.users as { restored: string[] }).restored).toEqual(expect.arrayContaining(victims));
     expect(restore.json.failed).toEqual({});
+    const restored = await readPool(primaryPool, stack.primary.userPoolId, victims);
     for (const username of victims) {
-      const user = await inPrimary(username);
-      expect(user).toMatchObject({ link: homeSubs.get(username), status: 'CONFIRMED' });
-      expect(user?.sub).not.toBe(homeSubs.get(username));
+      const was = asTheyWere.get(username);
+      const now = restored.get(username);
+      expect(now && asBackupHolds(now)).toEqual(was && expectedBackup(was));
+      expect(now?.attributes.sub).not.toBe(homeSubs.get(username));
     }
-    expect(await inPrimary(disabled)).toMatchObject({ enabled: false });
-    for (const username of grouped) expect((await inPrimary(username))?.groups).toEqual([GROUP]);
+    expect(restored.get(disabled)?.enabled).toBe(false);
+    for (const username of grouped) expect(restored.get(username)?.groups).toEqual([GROUP]);
 
-    // And in the backup pool the held users are converged in place (the same backup users), the others re-created
+    // And they reach the backup pool the same, the held users converged in place (the same backup users), the others
+    // re-created
     await eventually(
-      () => Promise.all(victims.map(inBackup)),
-      (seen) => seen.every((user, i) => user?.link === homeSubs.get(victims[i] as string)),
-      { within: 30_000, what: 'the 30 restored users in the backup pool' },
+      () => readPool(backupPool, stack.backup.userPoolId, victims),
+      (seen) =>
+        victims.every((username) => {
+          const was = asTheyWere.get(username);
+          const backup = seen.get(username);
+          return (
+            was !== undefined &&
+            backup !== undefined &&
+            isDeepStrictEqual(asBackupHolds(backup), expectedBackup(was))
+          );
+        }),
+      { within: 60_000, what: 'the 30 restored users in the backup pool as they were' },
     );
     for (const username of held) expect((await inBackup(username))?.sub).toBe(backupSubs.get(username));
 
-    // When the operator releases the held deletions
+    // When the operator settles the held deletions with --release, the runbook's step after a restore: a held user
+    // whose record is live again is kept and only the hold goes, while one the restore could not bring back is
+    // deleted after all, as the primary pool's deletion asked (--discard would keep such a user instead)
     const release = await operator.runs('deletes', '--release', '--verbose');
 
     // Then every held user's record is live again, so each hold is dropped and nobody is deleted
