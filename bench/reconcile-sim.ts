@@ -22,7 +22,6 @@ import {
   stateTableCheckpoints,
   stateTableLease,
 } from '@cognito-dr/reconcile';
-import { FakeStateTable } from '@cognito-dr/reconcile/src/testing/fake-state-table';
 import {
   type Clock,
   recordFromCognitoUser,
@@ -31,6 +30,7 @@ import {
   TABLE_KEY,
   type UserRecord,
 } from '@cognito-dr/shared';
+import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 
 // biome-ignore lint/suspicious/noExplicitAny: fakes receive every command shape the real clients accept.
 type AnyCommand = { constructor: { name: string }; input: any };

@@ -11,6 +11,8 @@ export const COMMANDS = [
   'failover',
   'failback',
   'drill',
+  'restore',
+  'deletes',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -22,6 +24,8 @@ export interface TargetOptions {
   table?: string;
   primaryRegion?: string;
   backupRegion?: string;
+  /** The state table, for explicit targets (the deletion breaker's holds). */
+  stateTable?: string;
 }
 
 export interface CliOptions {
@@ -40,6 +44,12 @@ export interface CliOptions {
   quotaShare?: number;
   concurrency?: number;
   checkpoint?: string;
+  /** restore and deletes: the users named with --user. */
+  users?: string[];
+  /** restore: tombstones written at or after this time (epoch ms). */
+  deletedSince?: number;
+  /** deletes: what to do with the held deletions. */
+  holds?: 'list' | 'release' | 'discard';
 }
 
 export type ParsedArgs = { help: true; command?: Command } | ({ help: false } & CliOptions);
@@ -69,6 +79,9 @@ Commands:
               publish the primary's coordinates
   drill       (local stack only) traffic, a primary outage, failover, traffic on the backup, recovery, failback
               and verification, with the recovery point and time measured
+  restore     re-create users deleted from the active pool from their tombstones (attributes, groups, enabled
+              state; the old sub kept in custom:source_sub); they set a password with "forgot password"
+  deletes     list, release (delete after all) or discard (keep the users) the deletions the breaker held
 
 Target (exactly one):
   --stack <file>              the local stack, e.g. .local/stack.json (endpoints come from the file)
@@ -76,6 +89,7 @@ Target (exactly one):
                               and cognito-dr-replica-<name>
   --primary-pool-id <id>, --backup-pool-id <id>, --table <name>
                               explicit resources (each command needs only the ones it reads)
+  --state-table <name>        with explicit ids: the state table of the region repaired (the deletion breaker)
   --primary-region <region>, --backup-region <region>
                               for --stage and explicit targets (default: the primary stack's BackupRegion
                               output, or the pool id's prefix, else us-east-1 and ap-northeast-1).
@@ -93,8 +107,18 @@ backfill, reconcile and repair:
   --user-read-rps <n>         the same as --rps UserRead=<n> (AdminGetUser)
   --rate <n>                  backfill and reconcile: records written per second (default 25)
 
-failover and failback (--stack, or --stage with --backup-region: everything is found in the backup region):
+failover, failback, restore and deletes (--stack, or --stage with --backup-region: everything is found in the
+backup region):
   --primary-region <region>   default us-east-1
+
+restore (in the active region, from its replica of the table; paced like the runs above, --dry-run to only count):
+  --user <name>               a user to restore (repeat for more)
+  --deleted-since <time>      every user whose tombstone was written at or after this ISO 8601 time
+
+deletes (each region's held deletions; --user <name> (repeatable) narrows a release or discard to those users):
+  --list                      the held deletions: username, when, the tombstone's version, held or discarded
+  --release                   delete the users after all (a user whose record is live again is kept)
+  --discard                   keep the users; each stays while its record is the tombstone it was held for
 
 Output:
   --json                      machine-readable result on stdout
@@ -140,6 +164,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     table: values.table,
     primaryRegion: values['primary-region'],
     backupRegion: values['backup-region'],
+    stateTable: values['state-table'],
   };
   const explicit = target.primaryPoolId ?? target.backupPoolId ?? target.table;
   const kinds = [target.stack && '--stack', target.stage && '--stage', explicit && 'explicit ids'].filter(
@@ -151,23 +176,25 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     );
   }
   if (kinds.length > 1) throw new UsageError(`choose one target, not ${kinds.join(' and ')}`);
+  if (target.stateTable && !explicit)
+    throw new UsageError('--state-table goes with explicit ids: --stack and --stage name it themselves');
   if (target.stack && (target.primaryRegion || target.backupRegion)) {
     throw new UsageError('--stack sets the regions itself; drop --primary-region/--backup-region');
   }
 
   const runs = command === 'backfill' || command === 'reconcile' || command === 'repair';
-  for (const flag of [
-    'dry-run',
-    'checkpoint',
-    'concurrency',
-    'user-list-rps',
-    'user-read-rps',
-    'rps',
-    'quota-share',
-  ] as const) {
+  const paced = runs || command === 'restore' || command === 'deletes';
+  for (const flag of ['checkpoint', 'user-list-rps', 'user-read-rps'] as const) {
     if (!runs && values[flag] !== undefined)
       throw new UsageError(`--${flag} only applies to backfill, reconcile and repair`);
   }
+  if (!runs && command !== 'restore' && values['dry-run'] !== undefined)
+    throw new UsageError('--dry-run only applies to backfill, reconcile, repair and restore');
+  for (const flag of ['concurrency', 'rps', 'quota-share'] as const) {
+    if (!paced && values[flag] !== undefined)
+      throw new UsageError(`--${flag} only applies to backfill, reconcile, repair, restore and deletes`);
+  }
+  const recovery = recoveryOptions(command, values);
   if (command !== 'backfill' && command !== 'reconcile' && values.rate !== undefined)
     throw new UsageError('--rate only applies to backfill and reconcile');
   let rps: Partial<Budget> | undefined;
@@ -197,7 +224,50 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     quotaShare,
     concurrency,
     checkpoint: values.checkpoint,
+    ...recovery,
   };
+}
+
+/** --user, --deleted-since and --list/--release/--discard: which users restore and deletes act on, and how. */
+function recoveryOptions(
+  command: Command,
+  values: ReturnType<typeof parse>['values'],
+): Pick<CliOptions, 'users' | 'deletedSince' | 'holds'> {
+  const users = values.user;
+  const since = values['deleted-since'];
+  const actions = (['list', 'release', 'discard'] as const).filter((action) => values[action] === true);
+  if (command !== 'restore' && command !== 'deletes' && users !== undefined)
+    throw new UsageError('--user only applies to restore and deletes');
+  if (command !== 'restore' && since !== undefined)
+    throw new UsageError('--deleted-since only applies to restore');
+  if (command !== 'deletes' && actions.length > 0)
+    throw new UsageError(`--${actions[0]} only applies to deletes`);
+  for (const user of users ?? []) {
+    if (user.trim() === '') throw new UsageError('--user: must name a user, got an empty value');
+  }
+  if (command === 'restore') {
+    if ((users === undefined) === (since === undefined))
+      throw new UsageError('restore needs either --user <name> (repeatable) or --deleted-since <time>');
+    if (since === undefined) return { users };
+    // Date.parse also takes looser forms; only a full date (and optional time) is unambiguous enough here.
+    const deletedSince = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since)
+      ? Date.parse(since)
+      : Number.NaN;
+    if (!Number.isFinite(deletedSince))
+      throw new UsageError(
+        `--deleted-since: must be an ISO 8601 time such as 2025-01-31T09:00:00Z, got "${since}"`,
+      );
+    return { deletedSince };
+  }
+  if (command === 'deletes') {
+    if (actions.length !== 1)
+      throw new UsageError('deletes needs exactly one of --list, --release, --discard');
+    const [holds] = actions as [(typeof actions)[number]];
+    if (holds === 'list' && users !== undefined)
+      throw new UsageError('--user only applies to --release and --discard');
+    return { holds, users };
+  }
+  return {};
 }
 
 function parse(argv: string[]) {
@@ -223,6 +293,12 @@ function parse(argv: string[]) {
       'quota-share': { type: 'string' },
       concurrency: { type: 'string' },
       checkpoint: { type: 'string' },
+      'state-table': { type: 'string' },
+      user: { type: 'string', multiple: true },
+      'deleted-since': { type: 'string' },
+      list: { type: 'boolean' },
+      release: { type: 'boolean' },
+      discard: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

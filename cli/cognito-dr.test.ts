@@ -41,6 +41,26 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--help'])).toEqual({ help: true, command: undefined });
   });
 
+  it('reads what restore and deletes act on', () => {
+    expect(options(['restore', '--stack', 's', '--user', 'a', '--user', 'b', '--dry-run'])).toMatchObject({
+      command: 'restore',
+      users: ['a', 'b'],
+      dryRun: true,
+    });
+    expect(options(['restore', '--stack', 's', '--deleted-since', '2026-03-01T09:30:00Z'])).toMatchObject({
+      deletedSince: Date.UTC(2026, 2, 1, 9, 30),
+    });
+    expect(
+      options(['deletes', '--stack', 's', '--release', '--user', 'a', '--quota-share', '1']),
+    ).toMatchObject({
+      command: 'deletes',
+      holds: 'release',
+      users: ['a'],
+      quotaShare: 1,
+    });
+    expect(options(['deletes', '--stack', 's', '--list'])).toMatchObject({ holds: 'list', users: undefined });
+  });
+
   it.each([
     [[], /command is required/],
     [['explode', '--stack', 'x'], /unknown command/],
@@ -57,6 +77,22 @@ describe('parseCliArgs', () => {
     [['repair', '--stack', 'x', '--rps', 'UserList=-1'], /--rps: UserList: must be a positive number/],
     [['repair', '--stack', 'x', '--quota-share', '1.5'], /--quota-share: must be at most 1/],
     [['verify', '--stack', 'x', '--rps', 'UserList=5'], /--rps only applies/],
+    [['repair', '--stack', 'x', '--state-table', 's'], /--state-table goes with explicit ids/],
+    [['restore', '--stack', 'x'], /either --user <name> \(repeatable\) or --deleted-since/],
+    [['restore', '--stack', 'x', '--user', 'a', '--deleted-since', '2026-01-01'], /either --user/],
+    [
+      ['restore', '--stack', 'x', '--deleted-since', 'yesterday'],
+      /--deleted-since: must be an ISO 8601 time/,
+    ],
+    [['restore', '--stack', 'x', '--user', ''], /--user: must name a user/],
+    [['restore', '--stack', 'x', '--user', 'a', '--checkpoint', 'c'], /--checkpoint only applies/],
+    [['status', '--stack', 'x', '--user', 'a'], /--user only applies to restore and deletes/],
+    [['deletes', '--stack', 'x'], /exactly one of --list, --release, --discard/],
+    [['deletes', '--stack', 'x', '--release', '--discard'], /exactly one of/],
+    [['deletes', '--stack', 'x', '--list', '--user', 'a'], /--user only applies to --release and --discard/],
+    [['deletes', '--stack', 'x', '--list', '--dry-run'], /--dry-run only applies/],
+    [['verify', '--stack', 'x', '--list'], /--list only applies to deletes/],
+    [['verify', '--stack', 'x', '--deleted-since', '2026-01-01'], /--deleted-since only applies to restore/],
   ])('refuses %j, saying why', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
@@ -258,7 +294,12 @@ describe('commands on fake pools', () => {
       primary: { region: 'us-east-1', userPoolId: 'us-east-1_P', cognito: primary.client },
       backup: { region: 'ap-northeast-1', userPoolId: 'ap-northeast-1_B', cognito: backup.client },
       primaryTable: { region: 'us-east-1', tableName: 'users', table: table.client },
-      backupTable: { region: 'ap-northeast-1', tableName: 'users', table: table.client },
+      backupTable: {
+        region: 'ap-northeast-1',
+        tableName: 'users',
+        stateTableName: 'state',
+        table: table.client,
+      },
     };
     const output = { out: [] as string[], err: [] as string[] };
     // What the fakes' answers would say: AWS's time is the fake clock's, to the second.
@@ -317,6 +358,17 @@ describe('commands on fake pools', () => {
     expect(w.output.out.join('\n')).toContain('checked 75 · created 75 · updated 0 · deleted 0');
     expect(w.output.out.join('\n')).toMatch(/Cognito calls: .*UserCreation 75/);
     expect(await runVerify(w.context(['verify']))).toBe(EXIT.ok);
+  });
+
+  it('repair refuses a target that does not say where its deletion breaker keeps its holds', async () => {
+    const w = world();
+    const { stateTableName: _none, ...backupTable } = w.target.backupTable as NonNullable<
+      Target['backupTable']
+    >;
+    const context = { ...w.context(['repair']), target: { ...w.target, backupTable } };
+
+    await expect(runEngineCommand(context)).rejects.toThrow(/--state-table <name>/);
+    expect(w.backup.calls).toEqual([]);
   });
 
   it('backfill writes every user, reports counts, and shows no attribute value even with --verbose', async () => {
@@ -418,6 +470,8 @@ describe('commands on fake pools', () => {
     expect(code).toBe(EXIT.ok);
     const report = JSON.parse(w.output.out.pop() as string);
     expect(report).toMatchObject({
+      // No control table named: normal times, the primary active.
+      roles: { active: 'us-east-1', state: 'steady', epoch: 0 },
       primary: { users: 74 },
       table: { records: 75, tombstones: 0 },
       backup: { users: 74 },

@@ -3,7 +3,9 @@
 import { type Clock, errorName, ServerTime, systemClock } from '@cognito-dr/shared';
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
+import { runDeletes } from './deletes';
 import { runDrill } from './drill';
+import { runRestore } from './restore';
 import { runSwitch } from './switch-commands';
 import {
   closeTarget,
@@ -27,7 +29,7 @@ export interface Io {
   stackOutputs?: StackOutputs;
 }
 
-/** What each command reads; failover, failback and drill resolve both regions themselves (cli/regions.ts). */
+/** What each command reads; failover, failback, drill, restore and deletes resolve both regions themselves (cli/regions.ts). */
 const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   status: { primary: true, backup: true, primaryTable: true },
   backfill: { primary: true, primaryTable: true },
@@ -38,6 +40,9 @@ const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   failover: undefined,
   failback: undefined,
   drill: undefined,
+  // The active region (restore) or both (deletes), as failover and failback resolve them.
+  restore: undefined,
+  deletes: undefined,
 };
 
 /** Runs one command line; resolves to the exit code. Never throws. */
@@ -104,6 +109,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return runSwitch({ ...base, stackOutputs: io.stackOutputs }, command);
       }
       if (command === 'drill') return runDrill({ ...base, stackOutputs: io.stackOutputs });
+      if (command === 'restore') return runRestore({ ...base, stackOutputs: io.stackOutputs });
+      if (command === 'deletes') return runDeletes({ ...base, stackOutputs: io.stackOutputs });
       const ctx: CommandContext = { ...base, target: target as Target };
       return command === 'status'
         ? runStatus(ctx)

@@ -22,9 +22,10 @@ import {
 } from '@cognito-dr/reconcile';
 import { type Clock, initialRoles, readRoles, type ServerTime, type UserRecord } from '@cognito-dr/shared';
 import type { CliOptions } from './args';
+import { cliBreaker } from './breaker';
 import { fileCheckpointStore } from './checkpoint-file';
 import { progressLine, usersPerSecond } from './progress';
-import type { PoolTarget, TableTarget, Target } from './targets';
+import { type PoolTarget, type TableTarget, type Target, TargetError } from './targets';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, interrupted: 130 } as const;
 
@@ -75,7 +76,7 @@ export const engineDeps = (
 });
 
 /** The run's budget per quota category, from --quota-share, --rps and the two older single-category flags. */
-const budgetFor = (options: CliOptions) =>
+export const budgetFor = (options: CliOptions) =>
   budgetOf(
     {
       ...options.rps,
@@ -96,6 +97,9 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   const users: Partial<Record<UserOutcome, string[]>> = {};
   const pool = mode === 'repair' ? need(target.backup, 'backup pool') : need(target.primary, 'primary pool');
   const table = mode === 'repair' ? need(target.backupTable, 'table') : need(target.primaryTable, 'table');
+  // Settled before any call: a repair without its breaker's state table must not start at all.
+  const breaker =
+    mode === 'repair' ? cliBreaker({ region: pool.region, state: stateTableOf(table), pool }, ctx) : null;
   const estimatedUsers = await estimatedPoolSize(pool);
   // A dry run writes nothing, so its clock does not matter; otherwise the answer above (or one table read) decides.
   if (!options.dryRun) {
@@ -138,6 +142,7 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
             checkpoints: preloaded,
             roles: rolesOf(table, target),
             pools: target.pools,
+            breaker,
           },
           { ...walkOptions, budget },
         )
@@ -198,10 +203,18 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   const backup = need(target.backup, 'backup pool');
   const table = need(target.primaryTable, 'table');
   const now = ctx.clock.now();
-  const [primaryInventory, tableContents, backupUsers] = await Promise.all([
+  const [primaryInventory, tableContents, backupUsers, roles] = await Promise.all([
     readPrimaryInventory(paced(primary, ctx.clock), primary.userPoolId, { origin: primary.region, now }),
     readAllRecords(table.table, table.tableName),
     readBackupInventory(paced(backup, ctx.clock), backup.userPoolId),
+    table.controlTableName
+      ? readRoles({
+          table: table.table,
+          tableName: table.controlTableName,
+          primaryRegion: primary.region,
+          backupRegion: backup.region,
+        })
+      : initialRoles(primary.region, backup.region),
   ]);
   const records = tableContents.records;
   const toTable = tableDrift(primaryInventory.users, records);
@@ -210,6 +223,14 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   const tombstones = [...records.values()].filter((record) => record.deleted === true).length;
   const report = {
     target: target.label,
+    roles: {
+      active: roles.active,
+      state: roles.state,
+      ...(roles.target ? { target: roles.target } : {}),
+      epoch: roles.epoch,
+      posture: roles.posture,
+      switchedAt: roles.switchedAt ?? null,
+    },
     primary: { region: primary.region, userPoolId: primary.userPoolId, users: primaryInventory.users.size },
     table: {
       region: table.region,
@@ -233,6 +254,15 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   ctx.out(`status of ${target.label}`);
+  ctx.out(
+    `  active region ${roles.active}` +
+      (roles.state === 'steady' ? '' : ` (${roles.state} to ${roles.target})`) +
+      ` · epoch ${roles.epoch}` +
+      (roles.switchedAt ? ` · switched ${new Date(roles.switchedAt).toISOString()}` : '') +
+      ` · posture ${Object.entries(roles.posture)
+        .map(([region, posture]) => `${region} ${posture}`)
+        .join(', ')}`,
+  );
   ctx.out(`  primary pool  ${primary.userPoolId} (${primary.region}): ${report.primary.users} users`);
   ctx.out(
     `  table         ${table.tableName} (${table.region}): ${report.table.records} records, ${tombstones} tombstones` +
@@ -297,6 +327,16 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
     ctx.out(total === 0 ? '  no drift' : `  drift: ${total}`);
   }
   return total === 0 ? EXIT.ok : EXIT.drift;
+}
+
+/** The state table of a repaired region: its deletion breaker's counters and holds. */
+function stateTableOf(table: TableTarget) {
+  if (!table.stateTableName) {
+    throw new TargetError(
+      "repair deletes through the backup region's deletion breaker: give its state table with --state-table <name>",
+    );
+  }
+  return { table: table.table, tableName: table.stateTableName };
 }
 
 /** Status and verify list whole pools: within the default budget, per pool (each region has its own quotas). */

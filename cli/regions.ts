@@ -12,6 +12,7 @@ import {
   readRoles,
   tableClient,
 } from '@cognito-dr/shared';
+import type { RegionInfo, StackInfo } from '../local/stack/stack-info';
 import type { TargetOptions } from './args';
 import { cloudFormationOutputs, DEFAULT_PRIMARY_REGION, type StackOutputs, TargetError } from './targets';
 
@@ -77,19 +78,8 @@ export async function resolveRegions(
   throw new TargetError('failover and failback need --stack <file> or --stage <name>, not explicit ids');
 }
 
-interface StackRegion {
-  region: string;
-  cognitoEndpoint: string;
-  userPoolId: string;
-  clientId: string;
-  dynamodbEndpoint: string;
-  tableName: string;
-  controlTableName: string;
-  stateTableName: string;
-}
-
 function fromStackFile(file: string): Regions {
-  let stack: { primary: StackRegion; backup: StackRegion; credentials: ClientOptions['credentials'] };
+  let stack: StackInfo;
   try {
     stack = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
@@ -104,7 +94,7 @@ function fromStackFile(file: string): Regions {
   }
   const regions = { primary: stack.primary.region, backup: stack.backup.region };
   // Each region's own endpoints: the local stack's gates, which a regional outage closes.
-  const of = (side: StackRegion) =>
+  const of = (side: RegionInfo) =>
     handle({ ...side, issuer: `${side.cognitoEndpoint}/${side.userPoolId}` }, regions, {
       cognito: side.cognitoEndpoint,
       dynamodb: side.dynamodbEndpoint,

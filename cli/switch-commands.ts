@@ -12,6 +12,7 @@ import {
   SwitchRefusedError,
 } from '@cognito-dr/failover';
 import { errorName, readRoles } from '@cognito-dr/shared';
+import { cliBreaker } from './breaker';
 import type { CommandContext } from './commands';
 import { EXIT } from './commands';
 import { type Regions, resolveRegions } from './regions';
@@ -64,6 +65,7 @@ export function switchDeps(
     publish: regions.publish,
     clock: ctx.clock,
     progress: (line) => (ctx.progress ? ctx.progress(line) : ctx.err(line)),
+    breakerOf: (region) => cliBreaker(region, ctx),
     ...SWITCH_TIMINGS,
   };
 }

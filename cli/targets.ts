@@ -29,6 +29,8 @@ export interface TableTarget {
   tableName: string;
   /** The control table's replica in this region (region roles), where the target says which it is. */
   controlTableName?: string;
+  /** This region's state table (the deletion breaker's counters and holds), where the target says which it is. */
+  stateTableName?: string;
   table: DynamoDBDocumentClient;
 }
 
@@ -127,8 +129,9 @@ function fromExplicit(options: TargetOptions, needs: Needs): Target {
   }
   if (needs.primaryTable || needs.backupTable) {
     const tableName = require(options.table, '--table', 'to read the replication table');
-    if (needs.primaryTable) target.primaryTable = awsTable(primaryRegion, tableName);
-    if (needs.backupTable) target.backupTable = awsTable(backupRegion, tableName);
+    const stateTableName = options.stateTable;
+    if (needs.primaryTable) target.primaryTable = { ...awsTable(primaryRegion, tableName), stateTableName };
+    if (needs.backupTable) target.backupTable = { ...awsTable(backupRegion, tableName), stateTableName };
   }
   return target;
 }
@@ -162,6 +165,7 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
       target.backupTable = {
         ...awsTable(options.backupRegion, tableName),
         controlTableName: replicaOutputs.ControlTableName,
+        stateTableName: replicaOutputs.StateTableName,
       };
     }
     return target;
@@ -181,14 +185,21 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
+  let replicaOutputs: Record<string, string> = {};
   if (needs.backup) {
-    const replicaOutputs = await stackOutputs(backupRegion, replicaStack);
+    replicaOutputs = await stackOutputs(backupRegion, replicaStack);
     target.backup = awsPool(backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
     target.pools[backupRegion] = target.backup.userPoolId;
   }
   const controlTableName = primaryOutputs.ControlTableName;
-  if (needs.primaryTable) target.primaryTable = { ...awsTable(primaryRegion, tableName), controlTableName };
-  if (needs.backupTable) target.backupTable = { ...awsTable(backupRegion, tableName), controlTableName };
+  if (needs.primaryTable) {
+    const stateTableName = primaryOutputs.StateTableName;
+    target.primaryTable = { ...awsTable(primaryRegion, tableName), controlTableName, stateTableName };
+  }
+  if (needs.backupTable) {
+    const stateTableName = replicaOutputs.StateTableName;
+    target.backupTable = { ...awsTable(backupRegion, tableName), controlTableName, stateTableName };
+  }
   return target;
 }
 
@@ -211,6 +222,7 @@ interface StackRegion {
   dynamodbEndpoint: string;
   tableName: string;
   controlTableName?: string;
+  stateTableName?: string;
 }
 
 /** The parts of .local/stack.json (local/stack/stack-info.ts) the CLI reads. */
@@ -260,6 +272,7 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
     region: side.region,
     tableName: side.tableName,
     controlTableName: side.controlTableName,
+    stateTableName: side.stateTableName,
     table: tableClient({ region: side.region, endpoint: side.dynamodbEndpoint, credentials, maxAttempts: 5 }),
   });
   return {

@@ -12,7 +12,7 @@ import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { applyGroupChange, convergeGroup, type GroupApplyDeps, type GroupChange } from './apply-group';
-import { applyRecordChange } from './apply-record';
+import { type ApplyDeps, applyRecordChange } from './apply-record';
 import type { DeadLetterEntry } from './dead-letter';
 import { processStreamBatch } from './process-stream-batch';
 import {
@@ -30,7 +30,8 @@ const ROLE = 'arn:aws:iam::123456789012:role/readers';
 function setup(roles: RegionRoles = initialRoles(PRIMARY_REGION, BACKUP_REGION)) {
   const pool = new FakeUserPool();
   const table = new FakeTable();
-  const deps: GroupApplyDeps = {
+  // breaker: the members' records applied beside the groups delete nobody here.
+  const deps: GroupApplyDeps & Pick<ApplyDeps, 'breaker'> = {
     cognito: pool.client,
     table: table.client,
     userPoolId: 'ap-northeast-1_backup',
@@ -38,6 +39,7 @@ function setup(roles: RegionRoles = initialRoles(PRIMARY_REGION, BACKUP_REGION))
     region: BACKUP_REGION,
     roles: async () => roles,
     now: () => T0 + 300,
+    breaker: null,
   };
   const publish = (record: GroupRecord, eventName: GroupChange['eventName'] = 'MODIFY') => {
     table.put(groupRecordToItem(record));

@@ -9,13 +9,18 @@ import {
   recordToItem,
   type UserRecord,
 } from '@cognito-dr/shared';
+import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
+import { type DeletionBreaker, deletionBreaker } from './deletion-breaker';
 import { ConvergenceConflictError } from './errors';
+import { listHolds } from './held-deletions';
 import { BACKUP_REGION, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
 
-function setup(options: { roles?: RegionRoles; region?: string; createMissing?: boolean } = {}) {
+function setup(
+  options: { roles?: RegionRoles; region?: string; createMissing?: boolean; breaker?: DeletionBreaker } = {},
+) {
   const pool = new FakeUserPool();
   const table = new FakeTable();
   const deps: ApplyDeps = {
@@ -27,6 +32,7 @@ function setup(options: { roles?: RegionRoles; region?: string; createMissing?: 
     roles: async () => options.roles ?? initialRoles(PRIMARY_REGION, BACKUP_REGION),
     createMissing: options.createMissing ?? true,
     now: () => T0 + 250,
+    breaker: options.breaker ?? null,
   };
   /** Stores the record in the table (the truth) and applies the matching stream record. */
   const publish = (record: UserRecord) => {
@@ -205,6 +211,29 @@ describe('applyRecordChange', () => {
     const tombstone = userRecord({ version: 2, deleted: true, deletedAt: T0 + 1, expiresAt: 1 });
     expect(await publish(tombstone)).toMatchObject({ outcome: 'deleted', operations: ['deleteUser'] });
     expect(pool.users.has('alice.smith')).toBe(false);
+  });
+
+  it('reports a tombstone whose deletion the breaker held as held, keeps the user, and never counts it twice', async () => {
+    const state = { table: new FakeStateTable().client, tableName: 'state' };
+    const breaker = deletionBreaker({
+      state,
+      pool: { cognito: new FakeUserPool().client, userPoolId: 'ap-northeast-1_backup' },
+      settings: { minimum: 1, percent: 1, windowMinutes: 5 },
+      now: () => T0,
+    });
+    const { pool, publish } = setup({ breaker });
+    const tombstones = ['u1', 'u2'].map((username) =>
+      userRecord({ username, version: 2, deleted: true, deletedAt: T0 + 1, expiresAt: 1 }),
+    );
+    for (const username of ['u1', 'u2']) await publish(userRecord({ username }));
+
+    expect(await publish(tombstones[0] as UserRecord)).toMatchObject({ outcome: 'deleted' });
+    expect(await publish(tombstones[1] as UserRecord)).toMatchObject({ outcome: 'held', operations: [] });
+    expect(await publish(tombstones[1] as UserRecord)).toMatchObject({ outcome: 'held', operations: [] });
+
+    expect(pool.users.has('u1')).toBe(false);
+    expect(pool.users.has('u2')).toBe(true);
+    expect(await listHolds(state)).toEqual([{ username: 'u2', state: 'held', version: 2, heldAt: T0 }]);
   });
 
   it('treats the deletion of a user the backup never had as done', async () => {

@@ -12,6 +12,7 @@ import {
   type RegionRoles,
   type UserRecord,
 } from '@cognito-dr/shared';
+import { type DeletionBreaker, DeletionHeldError } from './deletion-breaker';
 import { ConvergenceConflictError } from './errors';
 import { randomPassword } from './password';
 import { executeOperation, readTargetUser, type TargetPool } from './target-pool';
@@ -42,6 +43,11 @@ export interface ApplyDeps {
   notePoolSub?: (sub: string, username: string) => Promise<void>;
   /** The table's record of a group, for a group a user joins before the pool has it (see TargetPool). */
   groupRecord?: TargetPool['groupRecord'];
+  /**
+   * Every deletion of one of this pool's users passes it (deletion-breaker.ts). null only for callers whose every
+   * deletion is an operator's decision or a replacement.
+   */
+  breaker: DeletionBreaker | null;
 }
 
 export interface RecordChange {
@@ -58,6 +64,8 @@ export type ApplyOutcome =
   | 'unchanged'
   /** The pool lacks the user and this pool never pre-creates: the user migrates on first sign-in. */
   | 'awaiting-migration'
+  /** The record is a tombstone but the deletion breaker held the deletion: the user stays (`cognito-dr deletes`). */
+  | 'held'
   | 'skipped-own-origin'
   | 'skipped-remove'
   /** Region roles say not to apply this record here (see applyVerdict); a failover or failback catches up. */
@@ -110,7 +118,14 @@ export async function applyRecordChange(
 /** What converging one user needs: the pool, and whether this pool creates the users it lacks. */
 export type ConvergeDeps = Pick<
   ApplyDeps,
-  'cognito' | 'userPoolId' | 'createMissing' | 'now' | 'newPassword' | 'notePoolSub' | 'groupRecord'
+  | 'cognito'
+  | 'userPoolId'
+  | 'createMissing'
+  | 'now'
+  | 'newPassword'
+  | 'notePoolSub'
+  | 'breaker'
+  | 'groupRecord'
 >;
 
 /**
@@ -125,15 +140,22 @@ export async function convergeUser(
 ): Promise<ApplyResult> {
   const operations = await converge(deps, record, likelyAbsent);
   return {
-    outcome: operations === AWAITING_MIGRATION ? 'awaiting-migration' : outcomeOf(operations),
+    outcome:
+      operations === AWAITING_MIGRATION
+        ? 'awaiting-migration'
+        : operations === HELD
+          ? 'held'
+          : outcomeOf(operations),
     version: record.version,
     lagMs: Math.max(0, deps.now() - record.updatedAt),
-    operations: operations === AWAITING_MIGRATION ? [] : operations,
+    operations: typeof operations === 'symbol' ? [] : operations,
   };
 }
 
 /** converge's answer when the user is missing from a pool that never pre-creates users. */
 const AWAITING_MIGRATION = Symbol('awaiting migration');
+/** converge's answer when the breaker held the user's deletion. */
+const HELD = Symbol('held');
 
 /**
  * The plan as this pool may carry it out: where users are never pre-created, a replacement stops at the deletion
@@ -153,10 +175,11 @@ async function converge(
   deps: ConvergeDeps,
   record: UserRecord,
   likelyAbsent: boolean,
-): Promise<ConvergeOperationType[] | typeof AWAITING_MIGRATION> {
+): Promise<ConvergeOperationType[] | typeof AWAITING_MIGRATION | typeof HELD> {
   const pool = {
     cognito: deps.cognito,
     userPoolId: deps.userPoolId,
+    breaker: deps.breaker,
     groupRecord: groupRecordFor(deps, record),
   };
   const newPassword = deps.newPassword ?? randomPassword;
@@ -175,6 +198,8 @@ async function converge(
       }
       return done;
     } catch (error) {
+      // Held, not failed: retrying would only ask the breaker again (it answers from the hold, counting nothing).
+      if (error instanceof DeletionHeldError) return HELD;
       // Someone created or deleted the backup user between our read and our write: read again and re-plan.
       if (!isErrorNamed(error, 'UsernameExistsException', 'UserNotFoundException')) throw error;
     }

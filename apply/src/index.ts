@@ -19,7 +19,17 @@ export {
   noDeadLetterSink,
   sqsDeadLetterSink,
 } from './dead-letter';
+export {
+  type BreakerSettings,
+  breakerSettingsFromEnv,
+  DEFAULT_BREAKER_SETTINGS,
+  type DeletionBreaker,
+  DeletionHeldError,
+  deletionBreaker,
+  type HeldDeletion,
+} from './deletion-breaker';
 export { ConvergenceConflictError, classifyError, type FailureKind } from './errors';
+export { type DeletionHold, listHolds } from './held-deletions';
 export { randomPassword } from './password';
 export {
   type BatchLogger,
@@ -29,5 +39,11 @@ export {
   READ_CHUNK,
   type StreamBatchDeps,
 } from './process-stream-batch';
-export { executeOperation, readTargetUser, type TargetPool } from './target-pool';
+export {
+  type HoldDecision,
+  type HoldsRegion,
+  type SettledHolds,
+  settleHolds,
+} from './settle-held-deletions';
+export { executeOperation, type GuardedPool, readTargetUser, type TargetPool } from './target-pool';
 export { advanceWatermark, batchWatermark, readWatermark, type StateTable, WATERMARK_KEY } from './watermark';

@@ -37,6 +37,7 @@ function setup(options: { throttleRate?: number; seed?: number; batchRead?: 'wor
     roles: async () => initialRoles(PRIMARY_REGION, BACKUP_REGION),
     createMissing: true,
     now: () => T0 + 400,
+    breaker: null,
   };
   const deps = {
     apply: (change: Parameters<typeof applyRecordChange>[1], known?: UserRecord | null) =>

@@ -21,6 +21,7 @@ import {
   readPoolUser,
   type TargetUserState,
 } from '@cognito-dr/shared';
+import { type DeletionBreaker, DeletionHeldError } from './deletion-breaker';
 
 export interface TargetPool {
   cognito: CognitoIdentityProviderClient;
@@ -30,6 +31,14 @@ export interface TargetPool {
    * record says was deleted is not brought back for a member whose record still names it. Unset: created bare.
    */
   groupRecord?: (groupName: string) => Promise<GroupRecord | null>;
+}
+
+/**
+ * A pool operations are executed in. Every deletion of one of its users is put to its deletion breaker first; null
+ * only where an operator has already decided (`cognito-dr deletes --release`) or no counted deletion can arise.
+ */
+export interface GuardedPool extends TargetPool {
+  breaker: DeletionBreaker | null;
 }
 
 /**
@@ -55,10 +64,11 @@ export async function readTargetUser(pool: TargetPool, username: string): Promis
  * Executes one operation. Each is idempotent on its own: deleting a user that is already gone, or creating a
  * group that already exists, counts as done. Failures that mean "the backup user is not what the plan assumed"
  * (UsernameExistsException, UserNotFoundException) are left to the caller, which re-reads and re-plans.
- * Resolves to the new user's own sub for a createUser, when Cognito reports it.
+ * Resolves to the new user's own sub for a createUser, when Cognito reports it. A deletion the breaker holds
+ * throws DeletionHeldError, having changed nothing in the pool.
  */
 export async function executeOperation(
-  pool: TargetPool,
+  pool: GuardedPool,
   username: string,
   operation: ConvergeOperation,
   newPassword: () => string,
@@ -116,6 +126,11 @@ export async function executeOperation(
       }
       return;
     case 'deleteUser':
+      // A replacement re-creates the user at once, so it takes nobody out of the pool: never counted, never held
+      // (holding it would leave another person's account answering to the username).
+      if (!operation.replacing && pool.breaker && !(await pool.breaker.admit(username, operation.version))) {
+        throw new DeletionHeldError();
+      }
       try {
         await pool.cognito.send(new AdminDeleteUserCommand(user));
       } catch (error) {

@@ -58,7 +58,7 @@ describe('catchUp with group records', () => {
     const result = await catchUp(
       t.users,
       { cognito: t.pool.client, userPoolId: 'backup' },
-      { origins: [PRIMARY], since: 0, createMissing: true, now: () => T0 + 10 },
+      { origins: [PRIMARY], since: 0, createMissing: true, now: () => T0 + 10, breaker: null },
     );
 
     expect(result).toMatchObject({ checked: 4, unreadable: 0, failed: {}, changed: ['alice'] });

@@ -4,7 +4,13 @@
 // the other region's state. Safe to repeat: each user converges to its newest record.
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { type ApplyOutcome, convergeGroup, convergeUser, createLimiter } from '@cognito-dr/apply';
+import {
+  type ApplyOutcome,
+  convergeGroup,
+  convergeUser,
+  createLimiter,
+  type DeletionBreaker,
+} from '@cognito-dr/apply';
 import {
   errorName,
   type GroupRecord,
@@ -40,6 +46,8 @@ export interface CatchUpOptions {
   onUser?: (done: number) => void;
   /** Remembers the own sub of each user created (see @cognito-dr/shared pool-subs). */
   notePoolSub?: (sub: string, username: string) => Promise<void>;
+  /** The pool's deletion breaker: catching up after a mass deletion must not finish what it held. */
+  breaker: DeletionBreaker | null;
 }
 
 export interface CatchUpResult {
@@ -122,7 +130,8 @@ export async function catchUp(
   let done = 0;
   const count = (username: string, outcome: ApplyOutcome) => {
     if (outcome === 'awaiting-migration') result.awaitingMigration.push(username);
-    else if (outcome !== 'unchanged') result.changed.push(username);
+    // A held deletion changed nothing; the breaker reports it (`cognito-dr deletes --list`).
+    else if (outcome !== 'unchanged' && outcome !== 'held') result.changed.push(username);
   };
   await Promise.all(
     records.map((record) =>
@@ -135,6 +144,7 @@ export async function catchUp(
               createMissing: options.createMissing,
               now: options.now,
               groupRecord,
+              breaker: options.breaker,
             },
             record,
           );

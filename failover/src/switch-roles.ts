@@ -10,7 +10,7 @@
 // who signed up during the failover migrate in with their password) -> switch roles back -> apply what arrived
 // meanwhile, in both directions -> publish the primary's coordinates.
 
-import { readWatermark } from '@cognito-dr/apply';
+import { type DeletionBreaker, readWatermark } from '@cognito-dr/apply';
 import type { Clock } from '@cognito-dr/shared';
 import {
   countPasswordResets,
@@ -63,6 +63,8 @@ export interface SwitchDeps {
   /** How long to wait for global-table replication to carry the backup's records to the primary. */
   replicationTimeoutMs: number;
   concurrency?: number;
+  /** The deletion breaker of a region's pool, which every catch-up into that pool deletes through. */
+  breakerOf: (region: RegionHandle) => DeletionBreaker;
 }
 
 /** A command that makes no sense in the current state, or cannot run now. Exit code 2; nothing was changed. */
@@ -181,6 +183,7 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
       since: report.since,
       createMissing: true,
       notePoolSub: (sub, username) => notePoolSub(backup.state, sub, username),
+      breaker: deps.breakerOf(backup),
       concurrency: deps.concurrency,
       now: () => clock.now(),
     });
@@ -299,6 +302,7 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     origins: [backup.region],
     since,
     createMissing: false,
+    breaker: deps.breakerOf(primary),
     concurrency: deps.concurrency,
     now: () => clock.now(),
   });
@@ -329,6 +333,7 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     origins: [backup.region],
     since: drainStartedAt - deps.marginMs,
     createMissing: false,
+    breaker: deps.breakerOf(primary),
     concurrency: deps.concurrency,
     now: () => clock.now(),
   });
@@ -337,6 +342,7 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     since,
     createMissing: true,
     notePoolSub: (sub, username) => notePoolSub(backup.state, sub, username),
+    breaker: deps.breakerOf(backup),
     concurrency: deps.concurrency,
     now: () => clock.now(),
   });

@@ -119,6 +119,7 @@ describe("repair: the standby pool's groups from the table", () => {
       checkpoints: memoryCheckpointStore(),
       roles: async () => initialRoles(ORIGIN, OTHER_REGION),
       pools: { [ORIGIN]: POOL_ID, [OTHER_REGION]: 'ap-northeast-1_BACKUP' },
+      breaker: null,
     };
     const record = (name: string, info: Parameters<typeof groupRecordFromCognito>[0] = {}) => {
       const stamp = { origin: ORIGIN, poolId: POOL_ID, now: clock.now() - 1000 };

@@ -12,7 +12,7 @@ export {
 export { backupDrift, driftCount, tableDrift } from './drift';
 export type { Progress, RunResult, UserOutcome, WalkOptions } from './engine';
 export { readBackupInventory, readPrimaryInventory } from './inventory';
-export { publishingMetrics, scheduledRunClients } from './lambda-chain';
+export { publishingMetrics, scheduledRunClients, scheduledRunHandler } from './lambda-chain';
 export {
   type Budget,
   budgetedCognito,

@@ -1,9 +1,19 @@
 // What a scheduled-run Lambda needs around onScheduledRun: its clients and budget from the environment, starting its
 // own next invocation, and publishing its metrics whatever happens.
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { cognitoClient, type EnvReader, systemClock, tableClient } from '@cognito-dr/shared';
+import type { Context } from 'aws-lambda';
 import { budgetFromEnv } from './quota';
+import {
+  DEFAULT_SCHEDULED_RUN_SETTINGS,
+  onScheduledRun,
+  type ScheduledRunDeps,
+  type ScheduledRunSummary,
+} from './scheduled-run';
+import { type Job, stateTableCheckpoints, stateTableLease } from './state-table';
 
 /**
  * The clients of a scheduled run, read once at cold start: Cognito and DynamoDB of the function's region (adaptive
@@ -46,3 +56,38 @@ export const publishingMetrics =
       metrics.publishStoredMetrics();
     }
   };
+
+/**
+ * A scheduled-run Lambda handler: one run at a time through a lease in the state table (five minutes: a crashed
+ * holder blocks the next start that long at most; renewed every minute while running), checkpoints there, the
+ * continuation, and metrics published whatever happens. Event logging stays off, as everywhere.
+ */
+export function scheduledRunHandler(
+  env: EnvReader,
+  clients: Pick<ReturnType<typeof scheduledRunClients>, 'state' | 'continueWith'>,
+  job: Pick<ScheduledRunDeps, 'metricPrefix' | 'modes' | 'shouldRun' | 'run'> & {
+    /** The lease's and checkpoints' name in the state table. */
+    name: Job;
+    /** The variable that may lower or raise the invocation limit of one run. */
+    maxInvocationsVariable: string;
+  },
+): (event: unknown, context: Context) => Promise<ScheduledRunSummary> {
+  const metrics = new Metrics();
+  const run = onScheduledRun({
+    ...job,
+    lease: stateTableLease(clients.state, job.name, randomUUID(), 5 * 60_000),
+    checkpoints: stateTableCheckpoints(clients.state, job.name),
+    continueWith: clients.continueWith,
+    now: () => systemClock.now(),
+    log: new Logger(),
+    metrics,
+    settings: {
+      ...DEFAULT_SCHEDULED_RUN_SETTINGS,
+      maxInvocations: env.positiveNumber(
+        job.maxInvocationsVariable,
+        DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations,
+      ),
+    },
+  });
+  return publishingMetrics(run, metrics);
+}

@@ -1,7 +1,9 @@
 // Repair against a fake backup pool that pages at 60 and a fake table replica: every missing, stale or extra backup
 // user converges to its record through apply's convergence, and only users that differ cost a per-user call.
-import { initialRoles, type UserRecord } from '@cognito-dr/shared';
+import { deletionBreaker } from '@cognito-dr/apply';
+import { initialRoles, tombstoneFor, type UserRecord } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { memoryCheckpointStore } from './checkpoint';
@@ -31,6 +33,7 @@ const setUp = () => {
     checkpoints: memoryCheckpointStore(),
     roles: async () => initialRoles('us-east-1', BACKUP_REGION),
     pools: { 'us-east-1': POOL_ID, [BACKUP_REGION]: 'ap-northeast-1_BACKUP' },
+    breaker: null,
   };
   const drift = async () =>
     backupDrift(await readBackupInventory(backup.client, deps.userPoolId), tableRecords(table));
@@ -141,5 +144,47 @@ describe('runRepair', () => {
     expect(busiest('AdminCreateUser')).toBeLessThanOrEqual(25);
     expect(busiest('AdminSetUserPassword')).toBeLessThanOrEqual(15);
     expect(result.calls.UserCreation).toBe(120);
+  });
+
+  it('deletes through the breaker: after a mass deletion it finishes nothing the breaker held, and asks again for free', async () => {
+    const t = setUp();
+    const names = t.primary.addUsers(30);
+    const records = poolRecords(t.primary, t.clock.now() - 1000);
+    for (const record of records.values()) putRecord(t.table, record);
+    await runRepair(t.deps, { budget: UNLIMITED });
+    for (const name of names.slice(0, 20)) {
+      const record = records.get(name) as UserRecord;
+      putRecord(t.table, {
+        ...tombstoneFor(record, { origin: record.origin, poolId: POOL_ID, now: t.clock.now() }),
+        version: 2,
+      });
+    }
+    t.backup.addUsers(1, 'stray-');
+    const stateTable = new FakeStateTable();
+    const deps = {
+      ...t.deps,
+      breaker: deletionBreaker({
+        state: { table: stateTable.client, tableName: 'state' },
+        pool: { cognito: t.backup.client, userPoolId: t.deps.userPoolId },
+        settings: { minimum: 5, percent: 1, windowMinutes: 5 },
+        now: () => t.clock.now(),
+      }),
+    };
+
+    const first = await runRepair(deps, { budget: UNLIMITED });
+
+    // 21 deletions asked for (20 tombstones, 1 user with no record): 5 made, the rest held and left in the pool.
+    expect(first.counts).toMatchObject({ deleted: 5, failed: 0 });
+    expect(t.backup.users.size).toBe(31 - 5);
+    const counted = [...stateTable.items.values()].filter((item) => item.pk === 'deletion-window');
+    const holds = [...stateTable.items.values()].filter((item) => item.pk === 'deletion-hold');
+    expect(holds).toHaveLength(16);
+
+    const second = await runRepair(deps, { budget: UNLIMITED });
+
+    expect(second.counts).toMatchObject({ deleted: 0, failed: 0 });
+    expect(t.backup.users.size).toBe(26);
+    // The held users were answered from their holds: the window counted nothing more.
+    expect([...stateTable.items.values()].filter((item) => item.pk === 'deletion-window')).toEqual(counted);
   });
 });

@@ -6,6 +6,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type ApplyDeps,
   applyRecordChange,
+  type DeletionBreaker,
+  DeletionHeldError,
   executeOperation,
   type GroupDeletionGate,
   randomPassword,
@@ -45,7 +47,12 @@ export interface RepairDeps {
   roles: () => Promise<RegionRoles>;
   /** This deployment's pools: the run refuses a table whose records name others (table-owner.ts). */
   pools: DeploymentPools;
-  /** Whether a group may be deleted from the backup pool now (a mass-delete breaker); unset: always. */
+  /**
+   * The backup pool's deletion breaker: a repair after a mass deletion must not finish what the breaker held. A
+   * held user counts as unchanged (the breaker reports it); asked about again, it is answered from its hold.
+   */
+  breaker: DeletionBreaker | null;
+  /** Whether a group may be deleted from the backup pool now; unset: always (each deletion is counted). */
   groupDeletionGate?: GroupDeletionGate;
 }
 
@@ -62,7 +69,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
   const dryRun = options.dryRun === true;
   const { userPoolId, tableName, table, region, clock } = deps;
   const groupRecord = (name: string) => getGroupRecord(table, tableName, name);
-  const pool = { cognito: cognito.client, userPoolId, groupRecord };
+  const pool = { cognito: cognito.client, userPoolId, breaker: deps.breaker, groupRecord };
   // Groups first, once per run: users are then added to groups that already have their description and role.
   const groups = (await deps.checkpoints.load())
     ? undefined
@@ -88,6 +95,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     createMissing: true,
     now: () => clock.now(),
     groupRecord,
+    breaker: deps.breaker,
   };
 
   /** What converging would do, from a fresh read of both sides. */
@@ -108,7 +116,12 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     if (!record) {
       // No record at all: the user was never replicated here, so nothing should hold it in the backup pool.
       if (!(await readTargetUser(pool, username))) return 'unchanged';
-      await executeOperation(pool, username, DELETE_USER, randomPassword);
+      try {
+        await executeOperation(pool, username, DELETE_USER, randomPassword);
+      } catch (error) {
+        if (error instanceof DeletionHeldError) return 'unchanged';
+        throw error;
+      }
       return 'deleted';
     }
     const { outcome } = await applyRecordChange(

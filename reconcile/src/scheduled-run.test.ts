@@ -2,12 +2,12 @@
 // invocations until the run is complete.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { tableDrift } from './drift';
 import { type Budget, QUOTA_CATEGORIES } from './quota';
 import { runReconcile } from './reconcile-direction';
 import { DEFAULT_SCHEDULED_RUN_SETTINGS, onScheduledRun } from './scheduled-run';
 import { stateTableCheckpoints, stateTableLease } from './state-table';
-import { FakeStateTable } from './testing/fake-state-table';
 import { poolRecords, putGroupRecords, putRecord, scenario, tableRecords } from './testing/scenario';
 
 const scheduledEvent = JSON.parse(

@@ -2,10 +2,10 @@
 // only one holder has until it expires.
 import { errorName } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { newCheckpoint } from './checkpoint';
 import { encodeRefs } from './refs';
 import { stateTableCheckpoints, stateTableLease } from './state-table';
-import { FakeStateTable } from './testing/fake-state-table';
 
 const setUp = () => {
   const fake = new FakeStateTable();

@@ -198,9 +198,11 @@ describe('planConvergence', () => {
     ]);
   });
 
-  it('deletes the user for a tombstone, and does nothing when it is already gone', () => {
+  it('deletes the user for a tombstone, naming its version, and does nothing when it is already gone', () => {
     const tombstone = record({ deleted: true, deletedAt: 2, expiresAt: 3 });
-    expect(planConvergence(backupOf(record()), tombstone)).toEqual([{ type: 'deleteUser' }]);
+    expect(planConvergence(backupOf(record()), tombstone)).toEqual([
+      { type: 'deleteUser', version: tombstone.version },
+    ]);
     expect(planConvergence(null, tombstone)).toEqual([]);
   });
 
@@ -222,7 +224,7 @@ describe('planConvergence', () => {
     delete squatter.attributes['custom:source_sub'];
     const plan = planConvergence(squatter, r);
     expect(plan.slice(0, 2)).toEqual([
-      { type: 'deleteUser' },
+      { type: 'deleteUser', replacing: true },
       { type: 'createUser', attributes: desiredAttributes(r) },
     ]);
   });

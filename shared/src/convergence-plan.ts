@@ -29,7 +29,11 @@ export type ConvergeOperation =
   | { type: 'ensureGroup'; group: string }
   | { type: 'addToGroup'; group: string }
   | { type: 'removeFromGroup'; group: string }
-  | { type: 'deleteUser' };
+  /**
+   * AdminDeleteUser. `version`: the tombstone's, absent when the user has no record at all. `replacing`: the first
+   * half of a replacement (the same username is created again at once), which the deletion breaker does not count.
+   */
+  | { type: 'deleteUser'; version?: number; replacing?: true };
 
 export type ConvergeOperationType = ConvergeOperation['type'];
 
@@ -78,13 +82,13 @@ export function managedAttributes(attributes: Record<string, string>): Record<st
  * always give the same plan, and a plan computed after executing a plan is empty.
  */
 export function planConvergence(backup: TargetUserState | null, record: UserRecord): ConvergeOperation[] {
-  if (record.deleted === true) return backup ? [{ type: 'deleteUser' }] : [];
+  if (record.deleted === true) return backup ? [{ type: 'deleteUser', version: record.version }] : [];
   if (!backup) return planCreate(record);
   if (linkedSub(backup.attributes) !== record.sub) {
     // Same username, different user: re-created under the same name with the tombstone not seen here, or somebody
     // who signed up with that username while this pool was open. Updating in place would hand the record's user
     // that person's password and MFA, so start from scratch.
-    return [{ type: 'deleteUser' }, ...planCreate(record)];
+    return [{ type: 'deleteUser', replacing: true }, ...planCreate(record)];
   }
   return planUpdate(backup, record);
 }

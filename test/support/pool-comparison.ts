@@ -16,7 +16,8 @@ export interface SeenUser {
   groups: string[];
 }
 
-const readPool = async (
+/** The named users a pool holds, as plain SDK calls see them (absent users are left out). */
+export const readPool = async (
   pool: CognitoIdentityProviderClient,
   UserPoolId: string,
   usernames: string[],
@@ -46,13 +47,17 @@ const readPool = async (
   return users;
 };
 
-/** Each user as the backup pool should hold it: the primary's attributes, with its sub kept as custom:source_sub. */
-const expectedBackup = (primary: SeenUser): SeenUser => {
+/**
+ * Each user as a pool that did not give birth to them should hold them (the backup pool, or the primary after a
+ * restore): the home pool's attributes, with its sub kept as custom:source_sub.
+ */
+export const expectedBackup = (primary: SeenUser): SeenUser => {
   const { sub, ...attributes } = primary.attributes;
   return { ...primary, attributes: { ...attributes, 'custom:source_sub': sub ?? '' } };
 };
 
-const asBackupHolds = (backup: SeenUser): SeenUser => {
+/** A linked user as the pool holds them, without that pool's own sub (which no other pool can know). */
+export const asBackupHolds = (backup: SeenUser): SeenUser => {
   const { sub: _ownSub, ...attributes } = backup.attributes;
   return { ...backup, attributes };
 };

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
+import { activeParameterName } from '../../cli/regions';
 import { readServerlessYml } from '../../local/lib/cloudformation-yaml';
 import {
   apiRoutes,
@@ -485,6 +486,41 @@ describe('primary: closing the loss window', () => {
     expect(sqsActions).toEqual(['sqs:SendMessage']);
   });
 
+  each((name, template) => {
+    it(`${name}: keeps what EventBridge could not deliver in that queue, which accepts it from that rule only`, () => {
+      const [ruleId, rule] = resourcesOfType(template(), 'AWS::Events::Rule').find(
+        ([, r]) =>
+          (r.Properties?.EventPattern as { source?: string[] } | undefined)?.source?.[0] ===
+          'aws.cognito-idp',
+      ) as unknown as [string, { Properties: { Name: string; Targets: Record<string, unknown>[] } }];
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({ DeadLetterConfig: { Arn: getAtt('ApiCallDeadLetterQueue', 'Arn') } }),
+      ]);
+      expect(props(template(), 'ApiCallDeadLetterQueuePolicy')).toEqual({
+        Queues: [ref('ApiCallDeadLetterQueue')],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: getAtt('ApiCallDeadLetterQueue', 'Arn'),
+              Condition: {
+                ArnEquals: {
+                  'aws:SourceArn': {
+                    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule.Properties.Name}`,
+                  },
+                },
+              },
+            },
+          ],
+        },
+      });
+      expect(ruleId).toMatch(/EventBridgeRule$/);
+    });
+  });
+
   it('alarms when no CloudTrail event reached the capture for a day (missing data counts as silence)', () => {
     expect(alarmsOn(primary, 'AWS/Lambda', 'Invocations')).toEqual([
       expect.objectContaining({
@@ -639,8 +675,11 @@ describe('replica: the stream consumer', () => {
   });
 
   it('lets the lookup describe the table in its own region only', () => {
+    // Besides what every function of the service may do: logs, X-Ray, reading region roles.
     const statements = functionStatements(replica, 'BackupStreamLookupLambdaFunction').filter(
-      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+      (s) =>
+        !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')) &&
+        JSON.stringify(s.Resource) !== JSON.stringify(CONTROL_TABLE_ARN),
     );
     expect(statements).toEqual([
       { Effect: 'Allow', Action: ['dynamodb:DescribeTable'], Resource: TABLE_ARN_IN_STACK_REGION },
@@ -789,6 +828,12 @@ const USER_WRITABLE = (
 ).userWritableAttributes();
 
 describe('region roles: standby posture, failover and failback', () => {
+  each((name, template) => {
+    it(`${name}: names where apps read the active pool, the parameter the switch commands write`, () => {
+      expect(template().Outputs?.ActiveEndpointParameterName).toEqual({ Value: activeParameterName('prod') });
+    });
+  });
+
   it('users may write no link to a home sub and no attribute only administrators set', () => {
     expect(USER_WRITABLE).not.toContain('custom:source_sub');
     const adminOnly = (poolSchema.customAttributes as { Name: string; writableByUsers?: boolean }[]).filter(
@@ -848,6 +893,39 @@ describe('region roles: standby posture, failover and failback', () => {
           timeout: 5,
         });
       }
+    });
+  });
+
+  each((name, template) => {
+    it(`${name}: a dashboard shows the active region, lag, throughput, failures, dead letters and held deletions`, () => {
+      const sub = (props(template(), 'Dashboard').DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+      // Every ${Resource} or ${Resource.Attribute} the body names exists in this template.
+      for (const [, reference] of sub.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)) {
+        if (reference === undefined || reference === 'AWS') continue;
+        expect({ reference, exists: reference in (template().Resources ?? {}) }).toEqual({
+          reference,
+          exists: true,
+        });
+      }
+      const body = JSON.parse(sub.replace(/\$\{[^}]+\}/g, 'x'));
+      const shown = JSON.stringify(
+        body.widgets.map((w: { properties: { metrics: unknown } }) => w.properties.metrics),
+      );
+      for (const metricName of [
+        'RegionActive',
+        'IteratorAge',
+        'ReplicationLag',
+        'RecordsApplied',
+        'RecordsFailed',
+        'ApproximateNumberOfMessagesVisible',
+        'DeletionsHeld',
+      ]) {
+        expect(shown).toContain(`"${metricName}"`);
+      }
+      const heartbeat = resourcesOfType(template(), 'AWS::Events::Rule').filter(([, rule]) =>
+        JSON.stringify(rule.Properties?.Targets).includes('OnRolesHeartbeatLambdaFunction'),
+      );
+      expect(heartbeat.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
     });
   });
 
@@ -1031,6 +1109,7 @@ const RUNS = [
       'ListUsersInGroup',
     ],
     tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+    stateActions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
   },
   {
     name: 'repair',
@@ -1052,6 +1131,7 @@ const RUNS = [
       'AdminUpdateUserAttributes',
       'CreateGroup',
       'DeleteGroup',
+      'DescribeUserPool',
       'GetGroup',
       'ListGroups',
       'ListUsers',
@@ -1059,6 +1139,14 @@ const RUNS = [
       'UpdateGroup',
     ],
     tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
+    // The deletion breaker's window counters too (UpdateItem's atomic ADD).
+    stateActions: [
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ],
   },
 ];
 
@@ -1067,14 +1155,9 @@ describe.each(RUNS)('$name: one run at a time, whatever the account', (run) => {
     expect(props(run.template(), run.fn).ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('holds its lease and checkpoints in the state table with exactly get, put, delete and query', () => {
+  it('holds its lease and checkpoints in the state table with exactly the calls it makes', () => {
     const statements = functionStatements(run.template(), run.fn);
-    expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual([
-      'dynamodb:DeleteItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-    ]);
+    expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual(run.stateActions);
     const env = (props(run.template(), run.fn).Environment as { Variables: Record<string, unknown> })
       .Variables;
     expect(env.STATE_TABLE_NAME).toBe('cognito-dr-state-prod');
@@ -1135,7 +1218,9 @@ describe('replica: the scheduled repair', () => {
   it('runs daily by default, from the table replica and backup pool of its own region only', () => {
     const schedules = resourcesOfType(replica, 'AWS::Events::Rule')
       .map(([, rule]) => rule.Properties ?? {})
-      .filter((r) => r.ScheduleExpression);
+      .filter(
+        (r) => r.ScheduleExpression && JSON.stringify(r.Targets).includes('OnRepairScheduleLambdaFunction'),
+      );
     expect(schedules.map((r) => r.ScheduleExpression)).toEqual(['rate(1 day)']);
     const env = (props(replica, 'OnRepairScheduleLambdaFunction').Environment as { Variables: object })
       .Variables;
@@ -1144,5 +1229,67 @@ describe('replica: the scheduled repair', () => {
       BACKUP_USER_POOL_ID: ref('BackupUserPool'),
     });
     expect(replica.Outputs?.ReplicationTableName).toEqual({ Value: 'cognito-dr-users-prod' });
+  });
+});
+
+describe('the deletion breaker', () => {
+  const BREAKERS = [
+    {
+      name: 'primary consumer',
+      template: () => primary,
+      fn: 'OnUserRecordChangeLambdaFunction',
+      pool: 'UserPool',
+    },
+    {
+      name: 'replica consumer',
+      template: () => replica,
+      fn: 'OnUserRecordChangeLambdaFunction',
+      pool: 'BackupUserPool',
+    },
+    { name: 'repair', template: () => replica, fn: 'OnRepairScheduleLambdaFunction', pool: 'BackupUserPool' },
+  ];
+
+  it.each(BREAKERS)(
+    '$name: deletes through the breaker, configured by the three parameters',
+    ({ template, fn }) => {
+      const env = (props(template(), fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({ STATE_TABLE_NAME: 'cognito-dr-state-prod' });
+      // More than max(10, 1 %) within 5 minutes, unless deleteBreaker* say otherwise.
+      expect(
+        [env.DELETE_BREAKER_MINIMUM, env.DELETE_BREAKER_PERCENT, env.DELETE_BREAKER_WINDOW_MINUTES].map(
+          Number,
+        ),
+      ).toEqual([10, 1, 5]);
+    },
+  );
+
+  it.each(BREAKERS)(
+    '$name: may read its pool size, count in the state table and keep holds there, nothing more',
+    ({ template, fn, pool }) => {
+      const statements = functionStatements(template(), fn);
+      expect(actionsOn(statements, getAtt(pool, 'Arn'))).toContain('cognito-idp:DescribeUserPool');
+      expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+    },
+  );
+
+  each((name, template) => {
+    it(`${name}: alarms to the topic on any DeletionsHeld (EMF namespace CognitoDR, service ${name})`, () => {
+      expect(alarmsOn(template(), 'CognitoDR', 'DeletionsHeld')).toEqual([
+        expect.objectContaining({
+          Dimensions: [{ Name: 'service', Value: name }],
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [ref('AlarmTopic')],
+        }),
+      ]);
+    });
   });
 });

@@ -3,7 +3,7 @@
 // it, and its serverless.yml sets the environment and the stream's filter.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import {
   cognitoClient,
@@ -15,6 +15,7 @@ import {
   rolesReaderFromEnv,
   sqsClient,
   tableClient,
+  userRef,
 } from '@cognito-dr/shared';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -22,6 +23,7 @@ import { applyGroupChange } from '../apply-group';
 import { type ApplyDeps, applyRecordChange } from '../apply-record';
 import { readApplyConfig } from '../config';
 import { type DeadLetterSink, fileDeadLetterSink, noDeadLetterSink, sqsDeadLetterSink } from '../dead-letter';
+import { breakerSettingsFromEnv, deletionBreaker } from '../deletion-breaker';
 import { processStreamBatch } from '../process-stream-batch';
 import { advanceWatermark, batchWatermark } from '../watermark';
 
@@ -40,8 +42,22 @@ const table = tableClient(clientConfig);
 // Where this consumer records how far it has got (a failover catches the pool up from there) and the own sub of each
 // user it creates; unset: neither is kept.
 const stateTableName = envReader().optional('STATE_TABLE_NAME');
+const cognito = cognitoClient(clientConfig);
+// Where the breaker counts this pool's deletions and keeps those it holds (the state table); unset: none is held.
+const breaker = stateTableName
+  ? deletionBreaker({
+      state: { table, tableName: stateTableName },
+      pool: { cognito, userPoolId: config.userPoolId },
+      settings: breakerSettingsFromEnv(envReader()),
+      now: Date.now,
+      onHeld: ({ username, version, count, threshold }) => {
+        metrics.addMetric('DeletionsHeld', MetricUnit.Count, 1);
+        logger.warn('deletion held by the breaker', { user: userRef(username), version, count, threshold });
+      },
+    })
+  : null;
 const applyDeps: ApplyDeps = {
-  cognito: cognitoClient(clientConfig),
+  cognito,
   table,
   userPoolId: config.userPoolId,
   tableName: config.tableName,
@@ -53,6 +69,7 @@ const applyDeps: ApplyDeps = {
     ? (sub, username) => notePoolSub({ table, tableName: stateTableName }, sub, username)
     : undefined,
   groupRecord: (groupName) => getGroupRecord(table, config.tableName, groupName),
+  breaker,
 };
 
 const deadLetter: DeadLetterSink =
@@ -61,6 +78,7 @@ const deadLetter: DeadLetterSink =
     : config.deadLetter.kind === 'file'
       ? fileDeadLetterSink(config.deadLetter.path)
       : noDeadLetterSink;
+if (!breaker) logger.warn('no state table configured: deletions are not guarded by the deletion breaker');
 if (config.deadLetter.kind === 'none') {
   logger.warn(
     'no dead-letter sink configured: permanently failing records will block their shard until retries run out',

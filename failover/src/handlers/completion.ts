@@ -27,7 +27,10 @@ export const completionFor = (userPoolId: string) =>
     region,
     isActive,
     readRecord: (username) => getRecord(table, tableName, username),
-    converge: (record) => convergeUser({ cognito, userPoolId, createMissing: false, now: Date.now }, record),
+    // No breaker: a completion converges only a live record (tombstones are 'current'), so the one deletion it can
+    // make is the first half of a replacement, which the breaker never counts.
+    converge: (record) =>
+      convergeUser({ cognito, userPoolId, createMissing: false, now: Date.now, breaker: null }, record),
     capture: (username) =>
       captureUser(
         {

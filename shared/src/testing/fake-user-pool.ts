@@ -260,6 +260,8 @@ export class FakeUserPool {
         this.users.delete(input.Username);
         for (const members of this.groups.values()) members.delete(input.Username);
         return {};
+      case 'DescribeUserPool':
+        return { UserPool: { Id: input.UserPoolId, EstimatedNumberOfUsers: this.users.size } };
       default:
         throw new Error(`FakeUserPool does not implement ${name}`);
     }

@@ -3,7 +3,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureUser } from '@cognito-dr/capture';
-import { cognitoClient, tableClient } from '@cognito-dr/shared';
+import { cognitoClient, envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
 import { readAdminApiConfig, readBackupPoolConfig } from './config';
 import { makeHandler } from './make-handler';
 import { type BackupPool, cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
@@ -21,6 +21,8 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
     clientId: config.userPoolClientId,
   });
   const logger = new Logger();
+  // Region roles: after a failover the primary is on standby and its changing routes answer 409.
+  const isActive = thisRegionIsActive(envReader(env), table);
 
   const deps: Omit<AdminDeps, 'backup'> = {
     pool: cognitoPrimaryPool(cognito, config.userPoolId),
@@ -41,7 +43,13 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
 
   return {
     deps,
-    makeHandler: (route: Route) => makeHandler(route, { verifier, adminGroup: config.adminGroup, logger }),
+    makeHandler: (route: Route) =>
+      makeHandler(route, {
+        verifier,
+        adminGroup: config.adminGroup,
+        logger,
+        isActive,
+      }),
   };
 }
 

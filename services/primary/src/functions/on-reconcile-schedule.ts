@@ -6,30 +6,18 @@
 // one invocation is covered by a chain: when the time left drops under a minute the run saves its checkpoint in the
 // state table and invokes this function again asynchronously (hence lambda:InvokeFunction on itself); any later
 // start, scheduled or not, continues the same run. Failed asynchronous invocations go to an SQS destination.
-import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
-  DEFAULT_SCHEDULED_RUN_SETTINGS,
   DEFAULT_WRITES_PER_SECOND,
-  onScheduledRun,
-  publishingMetrics,
   runReconcile,
-  type ScheduledRunSummary,
   scheduledRunClients,
-  stateTableCheckpoints,
-  stateTableLease,
+  scheduledRunHandler,
 } from '@cognito-dr/reconcile';
 import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock } from '@cognito-dr/shared';
-import type { Context } from 'aws-lambda';
 
 const env = envReader();
 env.requireAll('USER_POOL_ID', 'TABLE_NAME');
-const { region, cognito, table, state, budget, continueWith } = scheduledRunClients(env);
-
-// Event logging stays off, as everywhere.
-const logger = new Logger();
-const metrics = new Metrics();
+const clients = scheduledRunClients(env);
+const { region, cognito, table, budget } = clients;
 
 const writesPerSecond = env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_WRITES_PER_SECOND);
 const concurrency = env.positiveNumber('RECONCILE_CONCURRENCY', 8);
@@ -42,15 +30,14 @@ const pools = {
   [region]: env.required('USER_POOL_ID'),
 };
 
-const reconcile = onScheduledRun({
+export const handler = scheduledRunHandler(env, clients, {
+  name: 'reconcile',
   metricPrefix: 'Reconcile',
   modes: ['reconcile', 'backfill'],
+  maxInvocationsVariable: 'RECONCILE_MAX_INVOCATIONS',
   // Only the active region's pool is the truth: reconciling a standby pool into the table would overwrite what the
   // other region recorded while it served users.
   shouldRun: async () => isActiveRegion(await roles(), region),
-  // Five minutes: a crashed holder blocks the next start that long at most; renewed every minute while running.
-  lease: stateTableLease(state, 'reconcile', randomUUID(), 5 * 60_000),
-  checkpoints: stateTableCheckpoints(state, 'reconcile'),
   run: (request, controls) =>
     runReconcile(
       {
@@ -75,20 +62,4 @@ const reconcile = onScheduledRun({
         onGroupFailure: controls.onGroupFailure,
       },
     ),
-  continueWith,
-  now: () => systemClock.now(),
-  log: logger,
-  metrics,
-  settings: {
-    ...DEFAULT_SCHEDULED_RUN_SETTINGS,
-    maxInvocations: env.positiveNumber(
-      'RECONCILE_MAX_INVOCATIONS',
-      DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations,
-    ),
-  },
 });
-
-export const handler: (event: unknown, context: Context) => Promise<ScheduledRunSummary> = publishingMetrics(
-  reconcile,
-  metrics,
-);

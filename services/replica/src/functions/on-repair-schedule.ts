@@ -5,84 +5,74 @@
 //
 // One run at a time through a lease in this region's state table; a run longer than one invocation continues itself
 // asynchronously from its checkpoint there. Failed asynchronous invocations go to an SQS destination.
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  DEFAULT_SCHEDULED_RUN_SETTINGS,
-  onScheduledRun,
-  publishingMetrics,
-  runRepair,
-  type ScheduledRunSummary,
-  scheduledRunClients,
-  stateTableCheckpoints,
-  stateTableLease,
-} from '@cognito-dr/reconcile';
-import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock } from '@cognito-dr/shared';
-import type { Context } from 'aws-lambda';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { breakerSettingsFromEnv, deletionBreaker } from '@cognito-dr/apply';
+import { runRepair, scheduledRunClients, scheduledRunHandler } from '@cognito-dr/reconcile';
+import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock, userRef } from '@cognito-dr/shared';
 
 const env = envReader();
 env.requireAll('BACKUP_USER_POOL_ID', 'TABLE_NAME');
-const { region, cognito, table, state, budget, continueWith } = scheduledRunClients(env);
+const clients = scheduledRunClients(env);
+const { region, cognito, table, budget } = clients;
 const roles = rolesReaderFromEnv(env, table);
+const userPoolId = env.required('BACKUP_USER_POOL_ID');
 // The primary's pool is named by region roles once a switch recorded it; until then only this one is known.
 const pools = {
   [env.required('PRIMARY_REGION')]: undefined,
   [env.required('BACKUP_REGION')]: undefined,
-  [region]: env.required('BACKUP_USER_POOL_ID'),
+  [region]: userPoolId,
 };
 
-// Event logging stays off, as everywhere.
+// The stream consumer's breaker, on the same counters and holds: a repair must not finish a mass deletion it held.
+// Each hold is its own metric document, published at once: the run's own metrics belong to its handler.
 const logger = new Logger();
 const metrics = new Metrics();
-
-const settings = {
-  ...DEFAULT_SCHEDULED_RUN_SETTINGS,
-  maxInvocations: env.positiveNumber('REPAIR_MAX_INVOCATIONS', DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations),
-};
+const breaker = deletionBreaker({
+  state: clients.state,
+  pool: { cognito, userPoolId },
+  settings: breakerSettingsFromEnv(env),
+  now: () => systemClock.now(),
+  onHeld: ({ username, version, count, threshold }) => {
+    metrics.singleMetric().addMetric('DeletionsHeld', MetricUnit.Count, 1);
+    logger.warn('deletion held by the breaker', { user: userRef(username), version, count, threshold });
+  },
+});
 
 /**
  * The handler, given whether this region should repair now (region roles decide; the backup pool of an active
  * region is a source, not a target). Default: always.
  */
 export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () => true) =>
-  publishingMetrics<unknown, Context, ScheduledRunSummary>(
-    onScheduledRun({
-      metricPrefix: 'Repair',
-      modes: ['repair'],
-      shouldRun,
-      // Five minutes: a crashed holder blocks the next start that long at most; renewed every minute while running.
-      lease: stateTableLease(state, 'repair', randomUUID(), 5 * 60_000),
-      checkpoints: stateTableCheckpoints(state, 'repair'),
-      run: (request, controls) =>
-        runRepair(
-          {
-            cognito,
-            table,
-            userPoolId: env.required('BACKUP_USER_POOL_ID'),
-            tableName: env.required('TABLE_NAME'),
-            region,
-            clock: systemClock,
-            checkpoints: controls.checkpoints,
-            roles,
-            pools,
-          },
-          {
-            dryRun: request.dryRun,
-            budget,
-            shouldStop: controls.shouldStop,
-            onFailure: controls.onFailure,
-            onGroupFailure: controls.onGroupFailure,
-          },
-        ),
-      continueWith,
-      now: () => systemClock.now(),
-      log: logger,
-      metrics,
-      settings,
-    }),
-    metrics,
-  );
+  scheduledRunHandler(env, clients, {
+    name: 'repair',
+    metricPrefix: 'Repair',
+    modes: ['repair'],
+    maxInvocationsVariable: 'REPAIR_MAX_INVOCATIONS',
+    shouldRun,
+    run: (request, controls) =>
+      runRepair(
+        {
+          cognito,
+          table,
+          userPoolId,
+          tableName: env.required('TABLE_NAME'),
+          region,
+          clock: systemClock,
+          checkpoints: controls.checkpoints,
+          roles,
+          pools,
+          breaker,
+        },
+        {
+          dryRun: request.dryRun,
+          budget,
+          shouldStop: controls.shouldStop,
+          onFailure: controls.onFailure,
+          onGroupFailure: controls.onGroupFailure,
+        },
+      ),
+  });
 
 // The backup pool is repaired while it is standby; once a failover made it active, it is a source, not a target.
 export const handler = repairHandler(async () => !isActiveRegion(await roles(), region));

@@ -1,5 +1,6 @@
 // In-memory stand-in for a region's state table (key pk/sk) behind a DynamoDBDocumentClient: Get, Put and Delete
-// with the lease's conditions, Query by pk and sk prefix; counts write units as DynamoDB bills them.
+// with the lease's conditions, Update with ADD and SET, Query by pk and an sk prefix or range (and `at` no earlier
+// than :since); counts write units as DynamoDB bills them.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -51,12 +52,28 @@ export class FakeStateTable {
         this.writeUnits += 1;
         return {};
       }
+      case 'UpdateCommand': {
+        const key = keyOf(input.Key);
+        this.check(this.items.get(key), input);
+        const updated = applyUpdate(this.items.get(key) ?? { ...input.Key }, input);
+        this.writeUnits += Math.max(1, Math.ceil(sizeOf(updated) / 1024));
+        this.items.set(key, updated);
+        return { Attributes: { ...updated } };
+      }
       case 'QueryCommand': {
         const values = input.ExpressionAttributeValues as Record<string, string>;
+        const inRange = (sk: string) =>
+          values[':from'] === undefined || (sk >= values[':from'] && sk <= (values[':to'] as string));
         const Items = [...this.items.values()]
-          .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(values[':chunk'] ?? ''))
+          .filter(
+            (item) =>
+              item.pk === values[':pk'] &&
+              String(item.sk).startsWith(values[':chunk'] ?? '') &&
+              inRange(String(item.sk)),
+          )
+          .filter((item) => values[':since'] === undefined || Number(item.at) >= Number(values[':since']))
           .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
-        return { Items };
+        return { Items, Count: Items.length };
       }
       default:
         throw new Error(`FakeStateTable does not implement ${name}`);
@@ -84,6 +101,35 @@ export class FakeStateTable {
     if (!holds)
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
   }
+}
+
+/** UpdateExpression clauses `ADD #a :v` (numbers) and `SET #a = :v, ...`, the forms the state-table code writes. */
+function applyUpdate(
+  current: Item,
+  input: {
+    UpdateExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  },
+): Item {
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  const name = (token: string) => names[token] ?? token;
+  const updated = { ...current };
+  for (const [, verb, body] of input.UpdateExpression.matchAll(/(ADD|SET)\s+(.*?)(?=\s+(?:ADD|SET)\s|$)/g)) {
+    for (const part of (body as string).split(',')) {
+      const [target = '', value = ''] = part
+        .trim()
+        .split(verb === 'SET' ? '=' : /\s+/)
+        .map((piece) => piece.trim());
+      const attribute = name(target);
+      updated[attribute] =
+        verb === 'ADD'
+          ? ((updated[attribute] as number | undefined) ?? 0) + (values[value] as number)
+          : values[value];
+    }
+  }
+  return updated;
 }
 
 const keyOf = (item: { pk?: unknown; sk?: unknown }) => `${String(item.pk)}\u0000${String(item.sk)}`;
