@@ -49,51 +49,43 @@ export const onCognitoApiCall =
     if (!(await deps.isActive())) return ignored(count, 'standby-region', signal.eventName);
 
     const started = deps.now();
-    if (signal.kind === 'group') {
-      try {
-        const { result, version } = await captureGroup(deps, signal.groupName);
-        // Group names are schema the administrators chose, not user data: they may be logged.
-        log.info('group captured after an API call', {
-          group: signal.groupName,
-          event: signal.eventName,
-          result,
-          version,
-          ms: deps.now() - started,
-        });
-        count.addMetric('ApiCallCaptured', MetricUnit.Count, 1);
-        return { outcome: 'captured', eventName: signal.eventName, result };
-      } catch (error) {
-        const name = errorName(error) ?? 'unknown';
-        log.error('group capture after an API call failed', { event: signal.eventName, error: name });
-        count.addMetric('ApiCallFailed', MetricUnit.Count, 1);
-        if (PERMANENT_ERRORS.includes(name))
-          return { outcome: 'failed', eventName: signal.eventName, error: name };
-        throw error;
-      }
-    }
+    // Group names are schema the administrators chose, not user data: they may be logged. Users only as userRef.
+    const subject: { group?: string; user?: string } =
+      signal.kind === 'group'
+        ? { group: signal.groupName }
+        : { user: signal.username ? userRef(signal.username) : undefined };
     try {
-      const username = await resolveUsername(deps, signal);
-      if (!username) {
-        // A sub that is in neither this pool nor the table: another pool of the region (token calls do not say
-        // which pool), or a user already gone. Nothing to capture; the reconciler covers anything missed.
-        log.info('API call for a user this pool does not know', { event: signal.eventName });
-        count.addMetric('ApiCallUnresolved', MetricUnit.Count, 1);
-        return { outcome: 'unresolved', eventName: signal.eventName };
+      let stored: { result: CaptureResult['result']; version?: number };
+      if (signal.kind === 'group') {
+        stored = await captureGroup(deps, signal.groupName);
+      } else {
+        const username = await resolveUsername(deps, signal);
+        if (!username) {
+          // A sub that is in neither this pool nor the table: another pool of the region (token calls do not say
+          // which pool), or a user already gone. Nothing to capture; the reconciler covers anything missed.
+          log.info('API call for a user this pool does not know', { event: signal.eventName });
+          count.addMetric('ApiCallUnresolved', MetricUnit.Count, 1);
+          return { outcome: 'unresolved', eventName: signal.eventName };
+        }
+        subject.user = userRef(username);
+        stored = await captureUser(deps, username);
       }
-      const { result, version } = await captureUser(deps, username);
-      log.info('user captured after an API call', {
-        user: userRef(username),
+      log.info(`${signal.kind} captured after an API call`, {
+        ...subject,
         event: signal.eventName,
-        result,
-        version,
+        result: stored.result,
+        version: stored.version,
         ms: deps.now() - started,
       });
       count.addMetric('ApiCallCaptured', MetricUnit.Count, 1);
-      return { outcome: 'captured', eventName: signal.eventName, result };
+      return { outcome: 'captured', eventName: signal.eventName, result: stored.result };
     } catch (error) {
       const name = errorName(error) ?? 'unknown';
-      const user = signal.username ? userRef(signal.username) : undefined;
-      log.error('capture after an API call failed', { user, event: signal.eventName, error: name });
+      log.error(`${signal.kind === 'group' ? 'group ' : ''}capture after an API call failed`, {
+        ...subject,
+        event: signal.eventName,
+        error: name,
+      });
       count.addMetric('ApiCallFailed', MetricUnit.Count, 1);
       if (PERMANENT_ERRORS.includes(name))
         return { outcome: 'failed', eventName: signal.eventName, error: name };

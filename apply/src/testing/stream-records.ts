@@ -31,13 +31,34 @@ export function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
   };
 }
 
+type EventName = 'INSERT' | 'MODIFY' | 'REMOVE';
+type Image = NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
+
 /** A stream record as Lambda delivers it, carrying `record` as NewImage (and, for REMOVE, as OldImage). */
 export function streamRecord(
   record: UserRecord,
   sequenceNumber: number,
-  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = record.version === 1 ? 'INSERT' : 'MODIFY',
+  eventName: EventName = record.version === 1 ? 'INSERT' : 'MODIFY',
 ): DynamoDBRecord {
-  const image = recordToImage(record) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
+  return streamRecordOf(record.username, recordToImage(record) as Image, sequenceNumber, eventName);
+}
+
+/** A stream record of a group item, as Lambda delivers it. */
+export function groupStreamRecord(
+  record: GroupRecord,
+  sequenceNumber: number,
+  eventName: EventName = record.version === 1 ? 'INSERT' : 'MODIFY',
+): DynamoDBRecord {
+  const image = marshall(groupRecordToItem(record)) as Image;
+  return streamRecordOf(groupKey(record.groupName), image, sequenceNumber, eventName);
+}
+
+function streamRecordOf(
+  key: string,
+  image: Image,
+  sequenceNumber: number,
+  eventName: EventName,
+): DynamoDBRecord {
   return {
     eventID: `event-${sequenceNumber}`,
     eventName,
@@ -45,8 +66,8 @@ export function streamRecord(
     awsRegion: BACKUP_REGION,
     eventSourceARN: 'arn:aws:dynamodb:ap-northeast-1:123456789012:table/users/stream/2026-01-01T00:00:00.000',
     dynamodb: {
-      Keys: { username: { S: record.username } },
-      SequenceNumber: String(sequenceNumber).padStart(21, '0'),
+      Keys: { username: { S: key } },
+      SequenceNumber: seq(sequenceNumber),
       StreamViewType: 'NEW_AND_OLD_IMAGES',
       ...(eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image }),
     },
@@ -67,27 +88,5 @@ export function groupRecord(overrides: Partial<GroupRecord> = {}): GroupRecord {
     origin: PRIMARY_REGION,
     poolId: 'us-east-1_primary',
     ...overrides,
-  };
-}
-
-/** A stream record of a group item, as Lambda delivers it. */
-export function groupStreamRecord(
-  record: GroupRecord,
-  sequenceNumber: number,
-  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = record.version === 1 ? 'INSERT' : 'MODIFY',
-): DynamoDBRecord {
-  const image = marshall(groupRecordToItem(record)) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
-  return {
-    eventID: `event-${sequenceNumber}`,
-    eventName,
-    eventSource: 'aws:dynamodb',
-    awsRegion: BACKUP_REGION,
-    eventSourceARN: 'arn:aws:dynamodb:ap-northeast-1:123456789012:table/users/stream/2026-01-01T00:00:00.000',
-    dynamodb: {
-      Keys: { username: { S: groupKey(record.groupName) } },
-      SequenceNumber: seq(sequenceNumber),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-      ...(eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image }),
-    },
   };
 }
