@@ -33,6 +33,7 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeoutException',
   'ConcurrentWriteError',
   'ConvergenceConflictError',
+  'DeadlineExceededError',
 ]);
 
 /** Socket-level failures Node reports in `code`: the request may never have reached the service. */

@@ -7,6 +7,14 @@ export {
   MissingImageError,
   type RecordChange,
 } from './apply-record';
+export {
+  CALL_MARGIN_MS,
+  type CallGovernor,
+  DeadlineExceededError,
+  governedCognitoClient,
+  type PacingSnapshot,
+  REQUEST_TIMEOUT_MS,
+} from './call-governor';
 export { createLimiter, type Limiter } from './concurrency';
 export {
   type DeadLetterEntry,
@@ -22,6 +30,7 @@ export {
   type BatchLogger,
   type BatchMetrics,
   DEFAULT_CONCURRENCY,
+  DEFAULT_STOP_MARGIN_MS,
   processStreamBatch,
   READ_CHUNK,
   type StreamBatchDeps,

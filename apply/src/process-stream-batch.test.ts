@@ -214,6 +214,25 @@ describe('processStreamBatch', () => {
     expect(total('RecordsFailed')).toBe(2);
   });
 
+  it('starts no user once the time left falls below the margin, and reports those records in order', async () => {
+    const { pool, deps, total } = setup();
+    let timeLeft = 60_000;
+    // Each create uses up 20 s of the invocation.
+    pool.beforeSend = (command) => {
+      if (command === 'AdminCreateUser') timeLeft -= 20_000;
+    };
+    const users = ['ann', 'ben', 'cat', 'dan', 'eve'].map((username) => userRecord({ username }));
+    const response = await processStreamBatch(
+      { Records: users.map((user, i) => streamRecord(user, i + 1)) },
+      { ...deps, concurrency: 1, timeLeftMs: () => timeLeft, stopMarginMs: 15_000 },
+    );
+    // ann (60 s left) and ben (40 s) start; cat starts with 20 s left; after it only 0 s remain.
+    expect([...pool.users.keys()].sort()).toEqual(['ann', 'ben', 'cat']);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([seq(4), seq(5)]);
+    expect(total('RecordsDeferred')).toBe(2);
+    expect(total('RecordsFailed')).toBe(0);
+  });
+
   it('applies only the newest record of a user and counts the older ones as skipped', async () => {
     const { pool, table, run, total } = setup();
     const v1 = userRecord();

@@ -38,16 +38,35 @@ export interface StreamBatchDeps {
   now: () => number;
   /** Users converged at the same time. */
   concurrency?: number;
+  /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). Absent: no deadline. */
+  timeLeftMs?: () => number;
+  /** No user is started with less time than this left; they are reported back to the stream instead. */
+  stopMarginMs?: number;
+  /** The call governor's current rates, for the batch's log line. */
+  pacing?: () => unknown;
 }
 
-/** Enough parallelism to hide latency, well under the backup pool's per-second quotas for admin calls. */
-export const DEFAULT_CONCURRENCY = 8;
+/**
+ * Enough parallelism to hide each call's latency (a SignUp waits for the pool's PreSignUp trigger). Keeping under
+ * the quotas is not this number's job: the Cognito client's governor paces every call.
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 type Fate =
   | { kind: 'applied'; result: ApplyResult }
   | { kind: 'skipped'; reason: string }
   | { kind: 'parked' }
-  | { kind: 'failed'; error: unknown };
+  | { kind: 'failed'; error: unknown }
+  /** Not started: too little time left in the invocation. Reported back, like a failure. */
+  | { kind: 'deferred' };
+
+/** Enough for the slowest user once started: a few calls, each with its bounded retries. */
+export const DEFAULT_STOP_MARGIN_MS = 10_000;
+
+/** A user that was not started because the invocation was running out of time. */
+class NotStartedError extends Error {
+  override readonly name = 'NotStartedError';
+}
 
 /** Thrown for each record reported back to the stream; carries only the original error's name. */
 class RetryLaterError extends Error {
@@ -94,23 +113,26 @@ export async function processStreamBatch(
     async (record: DynamoDBRecord) => {
       const fate = await fateOf(record);
       if (fate.kind === 'failed') throw new RetryLaterError(errorName(fate.error) ?? 'Error');
+      if (fate.kind === 'deferred') throw new NotStartedError('not started before the deadline');
     },
     new BatchProcessor(EventType.DynamoDBStreams),
     // A batch in which every user was throttled is routine, not a crash: answer with the list, do not throw.
     { throwOnFullBatchFailure: false },
   );
 
-  const counts = { applied: 0, skipped: 0, parked: 0, failed: 0 };
+  const counts = { applied: 0, skipped: 0, parked: 0, failed: 0, deferred: 0 };
   for (const fate of fates.values()) counts[fate.kind]++;
   deps.metrics.addMetric('RecordsApplied', MetricUnit.Count, counts.applied);
   deps.metrics.addMetric('RecordsSkipped', MetricUnit.Count, counts.skipped);
   deps.metrics.addMetric('RecordsParked', MetricUnit.Count, counts.parked);
   deps.metrics.addMetric('RecordsFailed', MetricUnit.Count, counts.failed);
+  deps.metrics.addMetric('RecordsDeferred', MetricUnit.Count, counts.deferred);
   deps.logger.info('batch processed', {
     records: event.Records.length,
     users: groups.size,
     ...counts,
     durationMs: deps.now() - started,
+    ...(deps.pacing ? { pacing: deps.pacing() } : {}),
   });
   return response;
 }
@@ -177,6 +199,11 @@ async function settleUser(
   deps: StreamBatchDeps,
 ): Promise<Map<DynamoDBRecord, Fate>> {
   const fates = new Map<DynamoDBRecord, Fate>();
+  const margin = deps.stopMarginMs ?? DEFAULT_STOP_MARGIN_MS;
+  if (deps.timeLeftMs && deps.timeLeftMs() < margin) {
+    // Starting now could run past the deadline, and Lambda would then fail the whole batch.
+    return new Map(records.map((record) => [record, { kind: 'deferred' }]));
+  }
   // The newest snapshot covers the older ones; a REMOVE is only chosen when there is nothing else.
   const chosen =
     records.filter((record) => record.eventName !== 'REMOVE').at(-1) ?? (records.at(-1) as DynamoDBRecord);

@@ -21,15 +21,20 @@ export interface ClientOptions {
   retryStrategy?: CognitoIdentityProviderClientConfig['retryStrategy'];
   /** Only for the local stack's fixed credentials; everywhere else the SDK's own provider chain decides. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Gives up on a request that has not answered in this time (the SDK's default is to wait forever). */
+  requestTimeoutMs?: number;
 }
 
 /** Cognito invokes triggers with a 5 s budget: retry briefly, never past it. */
 export const TRIGGER_SAFE: ClientOptions = { maxAttempts: 3 };
 
-const configOf = ({ endpoint, retryStrategy, ...options }: ClientOptions) => ({
+const configOf = ({ endpoint, retryStrategy, requestTimeoutMs, ...options }: ClientOptions) => ({
   ...options,
   ...(endpoint ? { endpoint } : {}),
   ...(retryStrategy ? { retryStrategy } : { retryMode: 'adaptive' as const }),
+  ...(requestTimeoutMs
+    ? { requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: requestTimeoutMs } }
+    : {}),
 });
 
 export const cognitoClient = (options: ClientOptions = TRIGGER_SAFE): CognitoIdentityProviderClient =>

@@ -2,6 +2,12 @@
 export { type ClientOptions, cognitoClient, sqsClient, TRIGGER_SAFE, tableClient } from './aws-clients';
 export { type Clock, systemClock } from './clock';
 export {
+  COGNITO_QUOTAS,
+  type QuotaCategory,
+  type QuotaCategoryInfo,
+  quotaCategoryOf,
+} from './cognito-quotas';
+export {
   type ConvergeOperation,
   type ConvergeOperationType,
   desiredBackupAttributes,

@@ -6,15 +6,18 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import {
   type ApplyDeps,
   applyRecordChange,
+  CALL_MARGIN_MS,
   type DeadLetterSink,
   fileDeadLetterSink,
+  governedCognitoClient,
   noDeadLetterSink,
   processStreamBatch,
+  REQUEST_TIMEOUT_MS,
   sqsDeadLetterSink,
 } from '@cognito-dr/apply';
-import { cognitoClient, getRecords, sqsClient, tableClient } from '@cognito-dr/shared';
+import { getRecords, sqsClient, systemClock, tableClient } from '@cognito-dr/shared';
 import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { readReplicaConfig } from '../lib/config';
 
 const config = readReplicaConfig(process.env);
@@ -23,13 +26,22 @@ const config = readReplicaConfig(process.env);
 const logger = new Logger({ serviceName: 'replica' });
 const metrics = new Metrics({ namespace: 'CognitoDR', serviceName: 'replica' });
 
-// Adaptive retry backs off (with jitter) and paces calls when Cognito throttles, so throttles are absorbed here
-// first; whatever still fails is reported back to the stream, never dropped. No `endpoint` is passed, so the SDK's
-// own AWS_ENDPOINT_URL_* variables point these clients at the local emulators.
-const clientConfig = { region: config.region, maxAttempts: 6 };
+/** When the current invocation must have returned (epoch ms); set as each invocation starts. */
+let deadline = Number.POSITIVE_INFINITY;
+
+// Cognito calls are paced per quota category and retried by the governor, which knows the deadline: whatever
+// still fails is reported back to the stream, never dropped. No `endpoint` is passed, so the SDK's own
+// AWS_ENDPOINT_URL_* variables point these clients at the local emulators.
+const { cognito, governor } = governedCognitoClient({
+  region: config.region,
+  quotaShare: config.quotaShare,
+  cutoff: () => deadline - CALL_MARGIN_MS,
+  clock: systemClock,
+});
+const clientConfig = { region: config.region, maxAttempts: 6, requestTimeoutMs: REQUEST_TIMEOUT_MS };
 
 const applyDeps: ApplyDeps = {
-  cognito: cognitoClient(clientConfig),
+  cognito,
   table: tableClient(clientConfig),
   userPoolId: config.backupUserPoolId,
   tableName: config.tableName,
@@ -49,15 +61,19 @@ if (config.deadLetter.kind === 'none') {
   );
 }
 
-const onUserRecordChange = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
-  processStreamBatch(event, {
+const onUserRecordChange = (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+  deadline = Date.now() + context.getRemainingTimeInMillis();
+  return processStreamBatch(event, {
     apply: (change, known) => applyRecordChange(applyDeps, change, known),
     readRecords: (usernames) => getRecords(applyDeps.table, applyDeps.tableName, usernames),
     deadLetter,
     logger,
     metrics,
     now: Date.now,
+    timeLeftMs: () => deadline - Date.now(),
+    pacing: () => governor.snapshot(),
   });
+};
 
 export const handler = middy(onUserRecordChange)
   .use(injectLambdaContext(logger, { logEvent: false }))

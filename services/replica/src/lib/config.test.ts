@@ -9,6 +9,7 @@ describe('readReplicaConfig', () => {
       backupUserPoolId: 'ap-northeast-1_abc',
       tableName: 'users',
       region: 'ap-northeast-1',
+      quotaShare: 1,
       deadLetter: { kind: 'sqs', queueUrl: 'https://sqs/q' },
     });
   });
@@ -19,6 +20,11 @@ describe('readReplicaConfig', () => {
     ).toMatchObject({
       deadLetter: { kind: 'file', path: '/tmp/p.jsonl' },
     });
+  });
+
+  it('reads the share of the quotas to use, and refuses one that is not a positive number', () => {
+    expect(readReplicaConfig({ ...base, QUOTA_SHARE: '0.8' }).quotaShare).toBe(0.8);
+    expect(() => readReplicaConfig({ ...base, QUOTA_SHARE: '-1' })).toThrow(/QUOTA_SHARE/);
   });
 
   it('runs without a sink', () => {

@@ -5,11 +5,14 @@ export interface ReplicaConfig {
   backupUserPoolId: string;
   tableName: string;
   region: string;
+  /** Share of each default Cognito quota the consumer may use at most (QUOTA_SHARE, default 1). */
+  quotaShare: number;
   deadLetter: { kind: 'sqs'; queueUrl: string } | { kind: 'file'; path: string } | { kind: 'none' };
 }
 
 /**
- * BACKUP_USER_POOL_ID, TABLE_NAME and AWS_REGION are required. At most one of DEAD_LETTER_QUEUE_URL (AWS) and
+ * BACKUP_USER_POOL_ID, TABLE_NAME and AWS_REGION are required. QUOTA_SHARE scales the Cognito quotas the
+ * consumer paces itself to (0.8 leaves a fifth of each category to others in the account and region). At most one of DEAD_LETTER_QUEUE_URL (AWS) and
  * DEAD_LETTER_FILE (local stack) may be set; an empty value counts as unset, which is how serverless.yml leaves
  * the queue URL out locally.
  */
@@ -23,6 +26,7 @@ export function readReplicaConfig(vars: NodeJS.ProcessEnv): ReplicaConfig {
     backupUserPoolId: env.required('BACKUP_USER_POOL_ID'),
     tableName: env.required('TABLE_NAME'),
     region: env.required('AWS_REGION'),
+    quotaShare: env.positiveNumber('QUOTA_SHARE', 1),
     deadLetter: queueUrl ? { kind: 'sqs', queueUrl } : file ? { kind: 'file', path: file } : { kind: 'none' },
   };
 }
