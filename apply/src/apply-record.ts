@@ -10,6 +10,7 @@ import {
 } from '@cognito-dr/shared';
 import { ConvergenceConflictError } from './errors';
 import { randomPassword } from './password';
+import type { ReplicatorClient } from './replicator-client';
 import { executeOperation, readTargetUser } from './target-pool';
 
 export interface ApplyDeps {
@@ -23,6 +24,8 @@ export interface ApplyDeps {
   region: string;
   now: () => number;
   newPassword?: () => string;
+  /** The backup pool's replicator client: confirmed users are then created with one SignUp call. */
+  replicator?: ReplicatorClient;
 }
 
 export interface RecordChange {
@@ -93,12 +96,12 @@ async function converge(
   record: UserRecord,
   likelyAbsent: boolean,
 ): Promise<ConvergeOperationType[]> {
-  const pool = { cognito: deps.cognito, userPoolId: deps.userPoolId };
+  const pool = { cognito: deps.cognito, userPoolId: deps.userPoolId, replicator: deps.replicator };
   const newPassword = deps.newPassword ?? randomPassword;
   const done: ConvergeOperationType[] = [];
   for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
     const backup = round === 1 && likelyAbsent ? null : await readTargetUser(pool, record.username);
-    const plan = planConvergence(backup, record);
+    const plan = planConvergence(backup, record, { confirmedCreate: deps.replicator !== undefined });
     if (plan.length === 0) return done;
     try {
       for (const operation of plan) {

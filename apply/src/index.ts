@@ -35,4 +35,10 @@ export {
   READ_CHUNK,
   type StreamBatchDeps,
 } from './process-stream-batch';
+export {
+  type ReplicationSignUp,
+  ReplicatorClientError,
+  readReplicationMetadata,
+  replicatorClient,
+} from './replicator-client';
 export { executeOperation, readTargetUser, type TargetPool } from './target-pool';

@@ -12,12 +12,22 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type ConvergeOperation, isErrorNamed, readPoolUser, type TargetUserState } from '@cognito-dr/shared';
+import {
+  CONTACT_VERIFICATION_PAIRS,
+  type ConvergeOperation,
+  isErrorNamed,
+  readPoolUser,
+  type TargetUserState,
+} from '@cognito-dr/shared';
+import { type ReplicatorClient, replicationMetadata } from './replicator-client';
 
 export interface TargetPool {
   cognito: CognitoIdentityProviderClient;
   userPoolId: string;
+  /** Set: confirmed users are created with one SignUp through this client (see replicator-client.ts). */
+  replicator?: ReplicatorClient;
 }
 
 /**
@@ -53,6 +63,10 @@ export async function executeOperation(
   const user = { UserPoolId: pool.userPoolId, Username: username };
   switch (operation.type) {
     case 'createUser':
+      if (operation.confirmed) {
+        await signUp(pool, username, operation.attributes, newPassword);
+        return;
+      }
       // SUPPRESS: the backup pool must never send an invitation; users do not know it exists until failover.
       await pool.cognito.send(
         new AdminCreateUserCommand({
@@ -108,6 +122,41 @@ export async function executeOperation(
         if (!isErrorNamed(error, 'UserNotFoundException')) throw error;
       }
       return;
+  }
+}
+
+/**
+ * SignUp through the replicator client. The verification flags cannot be written by a sign-up: they go to the
+ * PreSignUp trigger in ClientMetadata, which confirms the user and verifies the contacts the record has verified.
+ */
+async function signUp(
+  pool: TargetPool,
+  username: string,
+  attributes: Record<string, string>,
+  newPassword: () => string,
+): Promise<void> {
+  const replicator = pool.replicator;
+  if (!replicator) throw new Error('a confirmed create needs the replicator client');
+  const flags = new Set(CONTACT_VERIFICATION_PAIRS.map(([, flag]) => flag));
+  const written = Object.fromEntries(Object.entries(attributes).filter(([name]) => !flags.has(name)));
+  try {
+    await pool.cognito.send(
+      new SignUpCommand({
+        ClientId: replicator.clientId,
+        SecretHash: await replicator.secretHash(username),
+        Username: username,
+        Password: newPassword(),
+        UserAttributes: toAttributeList(written),
+        ClientMetadata: replicationMetadata({
+          emailVerified: attributes.email_verified === 'true',
+          phoneNumberVerified: attributes.phone_number_verified === 'true',
+        }),
+      }),
+    );
+  } catch (error) {
+    // A secret Cognito no longer accepts (client replaced, secret rotated): read it again next time.
+    if (isErrorNamed(error, 'NotAuthorizedException')) replicator.forget();
+    throw error;
   }
 }
 

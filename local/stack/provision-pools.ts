@@ -9,6 +9,7 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  type ExplicitAuthFlowsType,
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
@@ -24,7 +25,7 @@ const isNamed = (name: string) => (error: unknown) => error instanceof Error && 
 
 export const ensurePool = async (
   cognito: CognitoIdentityProviderClient,
-  opts: { poolName: string; clientName: string; schema: SchemaAttributeType[] },
+  opts: { poolName: string; clientName: string; schema: SchemaAttributeType[]; writeAttributes: string[] },
 ): Promise<LocalPool> => {
   const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = UserPools?.find((p) => p.Name === opts.poolName)?.Id;
@@ -40,22 +41,44 @@ export const ensurePool = async (
     userPoolId = UserPool?.Id;
   }
   if (!userPoolId) throw new Error(`could not create user pool ${opts.poolName}`);
+  const clientId = await ensureClient(cognito, userPoolId, {
+    clientName: opts.clientName,
+    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    writeAttributes: opts.writeAttributes,
+  });
+  return { userPoolId, clientId };
+};
+
+/**
+ * Creates the app client unless the pool has one of that name; returns its id. The settings mirror the
+ * templates' (cognito-local keeps but does not enforce WriteAttributes).
+ */
+export const ensureClient = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  opts: {
+    clientName: string;
+    explicitAuthFlows: ExplicitAuthFlowsType[];
+    writeAttributes: string[];
+    generateSecret?: boolean;
+  },
+): Promise<string> => {
   const { UserPoolClients } = await cognito.send(
     new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
   );
-  let clientId = UserPoolClients?.find((c) => c.ClientName === opts.clientName)?.ClientId;
-  if (!clientId) {
-    const { UserPoolClient } = await cognito.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: userPoolId,
-        ClientName: opts.clientName,
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      }),
-    );
-    clientId = UserPoolClient?.ClientId;
-  }
-  if (!clientId) throw new Error(`could not create app client ${opts.clientName}`);
-  return { userPoolId, clientId };
+  const found = UserPoolClients?.find((c) => c.ClientName === opts.clientName)?.ClientId;
+  if (found) return found;
+  const { UserPoolClient } = await cognito.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: opts.clientName,
+      ExplicitAuthFlows: opts.explicitAuthFlows,
+      WriteAttributes: opts.writeAttributes,
+      GenerateSecret: opts.generateSecret ?? false,
+    }),
+  );
+  if (!UserPoolClient?.ClientId) throw new Error(`could not create app client ${opts.clientName}`);
+  return UserPoolClient.ClientId;
 };
 
 /**

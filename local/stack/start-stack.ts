@@ -28,7 +28,7 @@ import {
   Supervisor,
 } from '../lib/supervisor';
 import { httpAnswers, waitFor } from '../lib/wait-for';
-import { ensureAdmin, ensureGroup, ensurePool } from './provision-pools';
+import { ensureAdmin, ensureClient, ensureGroup, ensurePool } from './provision-pools';
 import type { StackInfo } from './stack-info';
 import { type LocalTableDefinition, readTableDefinition } from './table-definition';
 
@@ -76,7 +76,12 @@ const loadSchemas = (root: string) =>
   require(join(root, 'shared', 'pool-schema.cjs')) as {
     primarySchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
     backupSchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
+    appClientWriteAttributes: () => string[];
+    replicatorWriteAttributes: () => string[];
   };
+
+/** The backup pool's replicator client, as services/replica/serverless.yml names it. */
+const REPLICATOR_CLIENT_NAME = 'cognito-dr-replicator';
 
 const serverlessFunctionName = (service: string, fn: string) => `${service}-${STAGE}-${fn}`;
 
@@ -169,13 +174,15 @@ const bringUp = async (
     port: number,
     region: string,
     triggers: Record<string, string>,
+    lambdaPort: number,
     issuerPort = port,
   ) =>
     supervisor.start(
       tsx(name, 'local/emulators/cognito-local-server.ts', {
         COGNITO_LOCAL_DIR: ensureDir(join(dataDir, name)),
         COGNITO_LOCAL_CONFIG: JSON.stringify({
-          LambdaClient: { endpoint: url(ports.primaryLambda), region, credentials: LOCAL_CREDENTIALS },
+          // Each region's pool calls its own service's triggers.
+          LambdaClient: { endpoint: url(lambdaPort), region, credentials: LOCAL_CREDENTIALS },
           TriggerFunctions: triggers,
           UserPoolDefaults: { UsernameAttributes: [] },
           TokenConfig: { IssuerDomain: url(issuerPort) },
@@ -191,9 +198,16 @@ const bringUp = async (
     ports.cognitoPrimaryEmulator,
     PRIMARY_REGION,
     { PostConfirmation: primaryFunction },
+    ports.primaryLambda,
     ports.cognitoPrimary,
   );
-  const cognitoBackup = cognitoChild('cognito-backup', ports.cognitoBackup, BACKUP_REGION, {});
+  const cognitoBackup = cognitoChild(
+    'cognito-backup',
+    ports.cognitoBackup,
+    BACKUP_REGION,
+    { PreSignUp: serverlessFunctionName('cognito-dr-replica', 'onPreSignUp') },
+    ports.replicaLambda,
+  );
   const cognito = {
     primary: new CognitoIdentityProviderClient({
       ...localClientConfig(PRIMARY_REGION, url(ports.cognitoPrimaryEmulator)),
@@ -219,11 +233,19 @@ const bringUp = async (
     poolName: `cognito-dr-${STAGE}`,
     clientName: 'cognito-dr-admin',
     schema: schemas.primarySchema(),
+    writeAttributes: schemas.appClientWriteAttributes(),
   });
   const backupPool = await ensurePool(cognito.backup, {
     poolName: `cognito-dr-${STAGE}-backup`,
     clientName: 'cognito-dr-app',
     schema: schemas.backupSchema(),
+    writeAttributes: schemas.appClientWriteAttributes(),
+  });
+  const replicatorClientId = await ensureClient(cognito.backup, backupPool.userPoolId, {
+    clientName: REPLICATOR_CLIENT_NAME,
+    explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    writeAttributes: schemas.replicatorWriteAttributes(),
+    generateSecret: true,
   });
   const admin = loadOrCreateAdmin(dataDir);
   await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
@@ -321,6 +343,7 @@ const bringUp = async (
     AWS_REGION: BACKUP_REGION,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.backupFaultProxy),
     COGNITO_DR_BACKUP_USER_POOL_ID: backupPool.userPoolId,
+    COGNITO_DR_REPLICATOR_CLIENT_ID: replicatorClientId,
     DEAD_LETTER_FILE: deadLetters.replicaParked,
   });
   await Promise.all([
@@ -401,6 +424,7 @@ const bringUp = async (
       cognitoEndpoint: url(ports.cognitoBackup),
       userPoolId: backupPool.userPoolId,
       clientId: backupPool.clientId,
+      replicatorClientId,
       dynamodbEndpoint,
       tableName,
       controlTableName,

@@ -8,10 +8,12 @@ export {
   quotaCategoryOf,
 } from './cognito-quotas';
 export {
+  CONTACT_VERIFICATION_PAIRS,
   type ConvergeOperation,
   type ConvergeOperationType,
   desiredBackupAttributes,
   managedBackupAttributes,
+  type PlanOptions,
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';

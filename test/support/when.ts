@@ -60,6 +60,17 @@ export const when = {
     return (await response.json()) as { throttled: number; forwarded: number };
   },
 
+  /** What the fault proxy in front of the backup pool has counted so far, per operation. */
+  theFaultProxyCounts: async (): Promise<{
+    operations: Record<string, { forwarded: number; throttled: number }>;
+  }> => {
+    const response = await fetch(stack.faultInjection.backupCognito);
+    if (!response.ok) throw new Error('fault proxy did not answer');
+    return (await response.json()) as {
+      operations: Record<string, { forwarded: number; throttled: number }>;
+    };
+  },
+
   theGroupExistsInThePrimaryPool: async (group: string): Promise<void> => {
     const { Groups } = await primaryPool.send(
       new ListGroupsCommand({ UserPoolId: stack.primary.userPoolId }),

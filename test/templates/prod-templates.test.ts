@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
+import { attributeRule } from '../../services/primary/src/admin-api/attribute-rules';
 import {
   apiRoutes,
   asList,
@@ -518,6 +519,95 @@ describe('replica: the backup pool', () => {
       UserPoolId: ref('BackupUserPool'),
       GroupName: props(primary, 'AdminGroup').GroupName,
     });
+  });
+});
+
+describe('replica: one UserCreation call per new backup user', () => {
+  const writeAttributesOf = (template: Template) =>
+    new Map(
+      resourcesOfType(template, 'AWS::Cognito::UserPoolClient').map(([id, client]) => [
+        id,
+        client.Properties?.WriteAttributes as string[] | undefined,
+      ]),
+    );
+
+  it('has a replicator client with a secret, no sign-in flow, writing what replication writes', () => {
+    expect(props(replica, 'BackupReplicatorClient')).toMatchObject({
+      UserPoolId: ref('BackupUserPool'),
+      ClientName: 'cognito-dr-replicator',
+      GenerateSecret: true,
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    const writes = props(replica, 'BackupReplicatorClient').WriteAttributes as string[];
+    expect(writes).toContain('custom:source_sub');
+    for (const custom of poolSchema.customAttributes) expect(writes).toContain(`custom:${custom.Name}`);
+    expect(replica.Outputs?.BackupReplicatorClientId).toEqual({ Value: ref('BackupReplicatorClient') });
+  });
+
+  it('states the write attributes of every app client, and only the replicator may write custom:source_sub', () => {
+    // cognito-local does not enforce WriteAttributes: this is where the promise is kept.
+    for (const [name, template] of [
+      ['primary', primary],
+      ['replica', replica],
+    ] as const) {
+      for (const [id, writes] of writeAttributesOf(template)) {
+        expect({ name, id, stated: Array.isArray(writes) && writes.length > 0 }).toEqual({
+          name,
+          id,
+          stated: true,
+        });
+        expect({ id, flags: writes?.filter((a) => a.endsWith('_verified')) }).toEqual({ id, flags: [] });
+        const writesLink = writes?.includes('custom:source_sub') ?? false;
+        expect({ id, writesLink }).toEqual({ id, writesLink: id === 'BackupReplicatorClient' });
+      }
+    }
+  });
+
+  it('lets app clients write only attributes the admin API accepts', () => {
+    const writes = props(replica, 'BackupUserPoolClient').WriteAttributes as string[];
+    for (const name of writes) expect({ name, ok: attributeRule(name).ok }).toEqual({ name, ok: true });
+  });
+
+  it('runs onPreSignUp for the backup pool, which Cognito may invoke for this pool only', () => {
+    expect(props(replica, 'BackupUserPool').LambdaConfig).toEqual({
+      PreSignUp: getAtt('OnPreSignUpLambdaFunction', 'Arn'),
+    });
+    const permissions = resourcesOfType(replica, 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties?.Principal === 'cognito-idp.amazonaws.com',
+    );
+    expect(permissions.map(([, p]) => p.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt('OnPreSignUpLambdaFunction', 'Arn'),
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: getAtt('BackupUserPool', 'Arn'),
+      },
+    ]);
+    const env = (props(replica, 'OnPreSignUpLambdaFunction').Environment as { Variables: object }).Variables;
+    expect(env).toMatchObject({ REPLICATOR_CLIENT_NAME: 'cognito-dr-replicator' });
+  });
+
+  it('lets the trigger list the pool clients (to know the replicator), nothing else', () => {
+    const statements = functionStatements(replica, 'OnPreSignUpLambdaFunction').filter(
+      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cognito-idp:ListUserPoolClients'],
+        Resource: getAtt('BackupUserPool', 'Arn'),
+      },
+    ]);
+  });
+
+  it('lets the consumer read the replicator secret, and tells it the client', () => {
+    const statements = functionStatements(replica, 'OnUserRecordChangeLambdaFunction');
+    expect(actionsOn(statements, getAtt('BackupUserPool', 'Arn'))).toContain(
+      'cognito-idp:DescribeUserPoolClient',
+    );
+    const env = (props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: object })
+      .Variables;
+    expect(env).toMatchObject({ REPLICATOR_CLIENT_ID: ref('BackupReplicatorClient') });
   });
 });
 

@@ -1,11 +1,14 @@
 // In-memory user pool answering the Cognito admin commands cognito-dr uses, with throttling on demand, for unit tests.
+import { createHmac } from 'node:crypto';
 import {
-  type CognitoIdentityProviderClient,
+  CognitoIdentityProviderClient,
   GroupExistsException,
   InvalidParameterException,
   InvalidPasswordException,
+  NotAuthorizedException,
   ResourceNotFoundException,
   TooManyRequestsException,
+  UserLambdaValidationException,
   UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -43,6 +46,24 @@ function seededRandom(seed: number): () => number {
 
 const meta = { $metadata: {} };
 
+export interface FakeAppClient {
+  clientId: string;
+  name: string;
+  secret?: string;
+  /** What a SignUp through this client may write; absent: anything. */
+  writeAttributes?: string[];
+}
+
+/** The pool's PreSignUp trigger as the fake runs it: gets Cognito's event, returns its `response` or throws. */
+export type FakePreSignUp = (event: {
+  triggerSource: 'PreSignUp_SignUp';
+  userPoolId: string;
+  userName: string;
+  callerContext: { clientId: string };
+  request: { userAttributes: Record<string, string>; clientMetadata?: Record<string, string> };
+  response: { autoConfirmUser: boolean; autoVerifyEmail: boolean; autoVerifyPhone: boolean };
+}) => Promise<{ autoConfirmUser?: boolean; autoVerifyEmail?: boolean; autoVerifyPhone?: boolean }>;
+
 /**
  * Behaves like Cognito where cognito-dr depends on it: AdminCreateUser leaves FORCE_CHANGE_PASSWORD, writing a
  * contact attribute without its *_verified flag resets the flag to false, a flag without its contact attribute is
@@ -63,6 +84,10 @@ export class FakeUserPool {
   beforeSend: ((command: string, input: any) => void) | undefined;
   /** Page size of AdminListGroupsForUser, small by default so pagination is exercised. */
   groupsPageSize: number;
+  readonly appClients = new Map<string, FakeAppClient>();
+  /** Runs for SignUp, as the pool's PreSignUp trigger would. */
+  preSignUp: FakePreSignUp | undefined;
+  readonly userPoolId = 'ap-northeast-1_fake';
   private readonly random: () => number;
   private readonly injected: { command: string; error: Error }[] = [];
   private subCounter = 0;
@@ -75,6 +100,12 @@ export class FakeUserPool {
 
   get client(): CognitoIdentityProviderClient {
     return this as unknown as CognitoIdentityProviderClient;
+  }
+
+  /** The fake as an instance of the SDK client, for the SDK's paginators (they check `instanceof`). */
+  get paginatable(): CognitoIdentityProviderClient {
+    const send = (command: AnyCommand) => this.send(command);
+    return Object.setPrototypeOf({ send }, CognitoIdentityProviderClient.prototype);
   }
 
   /** Adds a user directly (no checks), e.g. the primary pool's state for a capture test. */
@@ -102,6 +133,10 @@ export class FakeUserPool {
       status: user.status,
       groups: this.groupsOf(username),
     };
+  }
+
+  addAppClient(client: FakeAppClient): void {
+    this.appClients.set(client.clientId, client);
   }
 
   /** The next call of `command` fails with `error`. */
@@ -158,6 +193,23 @@ export class FakeUserPool {
         });
         return { User: { Username: input.Username } };
       }
+      case 'SignUp':
+        return this.signUp(input);
+      case 'DescribeUserPoolClient': {
+        const client = this.appClients.get(input.ClientId);
+        if (!client)
+          throw new ResourceNotFoundException({ message: 'User pool client does not exist', ...meta });
+        return {
+          UserPoolClient: { ClientId: client.clientId, ClientName: client.name, ClientSecret: client.secret },
+        };
+      }
+      case 'ListUserPoolClients':
+        return {
+          UserPoolClients: [...this.appClients.values()].map((c) => ({
+            ClientId: c.clientId,
+            ClientName: c.name,
+          })),
+        };
       case 'AdminSetUserPassword': {
         const user = this.requireUser(input.Username);
         if (!strongEnough(input.Password)) {
@@ -231,6 +283,67 @@ export class FakeUserPool {
       default:
         throw new Error(`FakeUserPool does not implement ${name}`);
     }
+  }
+
+  /** SignUp as Cognito does it: client and SECRET_HASH checked, PreSignUp run, the user created from its answer. */
+  private async signUp(input: {
+    ClientId: string;
+    SecretHash?: string;
+    Username: string;
+    Password: string;
+    UserAttributes?: NameValue[];
+    ClientMetadata?: Record<string, string>;
+  }): Promise<unknown> {
+    const client = this.appClients.get(input.ClientId);
+    if (!client) throw new ResourceNotFoundException({ message: 'User pool client does not exist', ...meta });
+    if (client.secret !== undefined) {
+      const expected = createHmac('sha256', client.secret)
+        .update(`${input.Username}${input.ClientId}`)
+        .digest('base64');
+      if (input.SecretHash !== expected) {
+        throw new NotAuthorizedException({ message: 'Client secret hash does not match', ...meta });
+      }
+    }
+    if (this.users.has(input.Username)) {
+      throw new UsernameExistsException({ message: 'User already exists', ...meta });
+    }
+    const attributes = this.writable(input.UserAttributes ?? []);
+    const refused = Object.keys(attributes).find((name) => client.writeAttributes?.includes(name) === false);
+    if (refused) {
+      throw new NotAuthorizedException({
+        message: 'A client attempted to write unauthorized attribute',
+        ...meta,
+      });
+    }
+    let answer: Awaited<ReturnType<FakePreSignUp>> = {};
+    if (this.preSignUp) {
+      try {
+        answer = await this.preSignUp({
+          triggerSource: 'PreSignUp_SignUp',
+          userPoolId: this.userPoolId,
+          userName: input.Username,
+          callerContext: { clientId: input.ClientId },
+          request: { userAttributes: { ...attributes }, clientMetadata: input.ClientMetadata },
+          response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+        });
+      } catch (error) {
+        throw new UserLambdaValidationException({
+          message: `PreSignUp failed with error ${(error as Error).message}.`,
+          ...meta,
+        });
+      }
+    }
+    if (answer.autoVerifyEmail && attributes.email) attributes.email_verified = 'true';
+    if (answer.autoVerifyPhone && attributes.phone_number) attributes.phone_number_verified = 'true';
+    this.subCounter++;
+    this.users.set(input.Username, {
+      username: input.Username,
+      attributes: { sub: `backup-sub-${this.subCounter}`, ...dropEmpty(attributes) },
+      enabled: true,
+      status: answer.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
+      password: input.Password,
+    });
+    return { UserConfirmed: answer.autoConfirmUser === true, UserSub: `backup-sub-${this.subCounter}` };
   }
 
   private requireUser(username: string): FakeUser {

@@ -13,6 +13,7 @@ import {
   noDeadLetterSink,
   processStreamBatch,
   REQUEST_TIMEOUT_MS,
+  replicatorClient,
   sqsDeadLetterSink,
 } from '@cognito-dr/apply';
 import { getRecords, sqsClient, systemClock, tableClient } from '@cognito-dr/shared';
@@ -47,6 +48,9 @@ const applyDeps: ApplyDeps = {
   tableName: config.tableName,
   region: config.region,
   now: Date.now,
+  ...(config.replicatorClientId
+    ? { replicator: replicatorClient(cognito, config.backupUserPoolId, config.replicatorClientId) }
+    : {}),
 };
 
 const deadLetter: DeadLetterSink =

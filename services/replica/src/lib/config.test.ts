@@ -10,6 +10,7 @@ describe('readReplicaConfig', () => {
       tableName: 'users',
       region: 'ap-northeast-1',
       quotaShare: 1,
+      replicatorClientId: undefined,
       deadLetter: { kind: 'sqs', queueUrl: 'https://sqs/q' },
     });
   });

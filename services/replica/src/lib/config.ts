@@ -7,6 +7,8 @@ export interface ReplicaConfig {
   region: string;
   /** Share of each default Cognito quota the consumer may use at most (QUOTA_SHARE, default 1). */
   quotaShare: number;
+  /** The backup pool's replicator client (REPLICATOR_CLIENT_ID); absent: AdminCreateUser + AdminSetUserPassword. */
+  replicatorClientId?: string;
   deadLetter: { kind: 'sqs'; queueUrl: string } | { kind: 'file'; path: string } | { kind: 'none' };
 }
 
@@ -27,6 +29,7 @@ export function readReplicaConfig(vars: NodeJS.ProcessEnv): ReplicaConfig {
     tableName: env.required('TABLE_NAME'),
     region: env.required('AWS_REGION'),
     quotaShare: env.positiveNumber('QUOTA_SHARE', 1),
+    replicatorClientId: env.optional('REPLICATOR_CLIENT_ID'),
     deadLetter: queueUrl ? { kind: 'sqs', queueUrl } : file ? { kind: 'file', path: file } : { kind: 'none' },
   };
 }

@@ -1,0 +1,177 @@
+import { type ApplyDeps, applyRecordChange, replicatorClient } from '@cognito-dr/apply';
+import { planConvergence, RECORD_SCHEMA_VERSION, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
+import { type FakePreSignUp, FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import type { PreSignUpTriggerEvent } from 'aws-lambda';
+import { onPreSignUp, type PreSignUpDeps, replicatorClientByName, SignUpRefusedError } from './pre-sign-up';
+
+const REPLICATOR = 'cognito-dr-replicator';
+
+function event(overrides: {
+  clientId?: string;
+  triggerSource?: PreSignUpTriggerEvent['triggerSource'];
+  userAttributes?: Record<string, string>;
+  clientMetadata?: Record<string, string>;
+}): PreSignUpTriggerEvent {
+  return {
+    version: '1',
+    region: 'ap-northeast-1',
+    userPoolId: 'ap-northeast-1_pool',
+    userName: 'alice',
+    triggerSource: overrides.triggerSource ?? 'PreSignUp_SignUp',
+    callerContext: { awsSdkVersion: '3', clientId: overrides.clientId ?? 'app' },
+    request: {
+      userAttributes: overrides.userAttributes ?? { email: 'alice@example.com' },
+      ...(overrides.clientMetadata ? { clientMetadata: overrides.clientMetadata } : {}),
+    },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  } as PreSignUpTriggerEvent;
+}
+
+const metadata = (emailVerified: boolean, phoneNumberVerified: boolean) => ({
+  replication: 'cognito-dr/1',
+  emailVerified: String(emailVerified),
+  phoneNumberVerified: String(phoneNumberVerified),
+});
+
+function deps(standby: boolean): PreSignUpDeps {
+  return {
+    isReplicatorClient: async (_pool, clientId) => clientId === 'replicator',
+    isStandby: async () => standby,
+  };
+}
+
+describe('onPreSignUp', () => {
+  it("confirms the replicator's sign-up and verifies only what the record has verified", async () => {
+    const answer = await onPreSignUp(deps(true))(
+      event({
+        clientId: 'replicator',
+        userAttributes: { email: 'alice@example.com', phone_number: '+4412' },
+        clientMetadata: metadata(true, false),
+      }),
+    );
+    expect(answer.response).toEqual({ autoConfirmUser: true, autoVerifyEmail: true, autoVerifyPhone: false });
+  });
+
+  it('verifies no contact the user does not have', async () => {
+    const answer = await onPreSignUp(deps(true))(
+      event({ clientId: 'replicator', userAttributes: {}, clientMetadata: metadata(true, true) }),
+    );
+    expect(answer.response).toMatchObject({ autoVerifyEmail: false, autoVerifyPhone: false });
+  });
+
+  it('refuses a replicator sign-up without its metadata', async () => {
+    await expect(onPreSignUp(deps(true))(event({ clientId: 'replicator' }))).rejects.toThrow(
+      /clientMetadata.replication/,
+    );
+  });
+
+  it("refuses every other client's sign-up while the pool is on standby, saying where to sign up", async () => {
+    const refused: string[] = [];
+    const decide = onPreSignUp(deps(true), (outcome, reason) => {
+      if (outcome === 'refused') refused.push(reason ?? '');
+    });
+    await expect(decide(event({ clientMetadata: metadata(true, true) }))).rejects.toThrow(
+      new SignUpRefusedError(
+        'sign-up is closed: this user pool is the standby copy of another region; sign up in the active region',
+      ),
+    );
+    await expect(decide(event({ triggerSource: 'PreSignUp_ExternalProvider' }))).rejects.toThrow(
+      SignUpRefusedError,
+    );
+    expect(refused).toHaveLength(2);
+  });
+
+  it('lets the other clients sign users up, unconfirmed, once the pool is active, but never set the link', async () => {
+    const decide = onPreSignUp(deps(false));
+    const answer = await decide(event({ clientMetadata: metadata(true, true) }));
+    expect(answer.response).toEqual({
+      autoConfirmUser: false,
+      autoVerifyEmail: false,
+      autoVerifyPhone: false,
+    });
+    await expect(
+      decide(event({ userAttributes: { email: 'a@example.com', 'custom:source_sub': 'forged' } })),
+    ).rejects.toThrow(/custom:source_sub: only replication may set it/);
+  });
+
+  it('lets administrators create users on standby (AdminCreateUser needs IAM rights on the pool)', async () => {
+    const answer = await onPreSignUp(deps(true))(event({ triggerSource: 'PreSignUp_AdminCreateUser' }));
+    expect(answer.response.autoConfirmUser).toBe(false);
+  });
+});
+
+describe('replicatorClientByName', () => {
+  it('knows the replicator client by its name, listing the clients once', async () => {
+    const pool = new FakeUserPool();
+    pool.addAppClient({ clientId: 'app', name: 'cognito-dr-app' });
+    pool.addAppClient({ clientId: 'rep', name: REPLICATOR, secret: 's' });
+    const isReplicator = replicatorClientByName(pool.paginatable, REPLICATOR);
+    expect(await isReplicator(pool.userPoolId, 'rep')).toBe(true);
+    expect(await isReplicator(pool.userPoolId, 'app')).toBe(false);
+    expect(pool.calls).toEqual(['ListUserPoolClients']);
+  });
+
+  it('trusts neither of two clients with the name', async () => {
+    const pool = new FakeUserPool();
+    pool.addAppClient({ clientId: 'rep', name: REPLICATOR, secret: 's' });
+    pool.addAppClient({ clientId: 'impostor', name: REPLICATOR });
+    const isReplicator = replicatorClientByName(pool.paginatable, REPLICATOR);
+    expect(await isReplicator(pool.userPoolId, 'rep')).toBe(false);
+    expect(await isReplicator(pool.userPoolId, 'impostor')).toBe(false);
+  });
+
+  it('lists again, at most once a minute, when an unknown client signs up (a replaced replicator)', async () => {
+    const pool = new FakeUserPool();
+    pool.addAppClient({ clientId: 'old', name: REPLICATOR, secret: 's' });
+    let now = 0;
+    const isReplicator = replicatorClientByName(pool.paginatable, REPLICATOR, () => now);
+    expect(await isReplicator(pool.userPoolId, 'old')).toBe(true);
+    pool.appClients.delete('old');
+    pool.addAppClient({ clientId: 'new', name: REPLICATOR, secret: 's' });
+    expect(await isReplicator(pool.userPoolId, 'new')).toBe(false);
+    now = 60_000;
+    expect(await isReplicator(pool.userPoolId, 'new')).toBe(true);
+    expect(pool.calls).toEqual(['ListUserPoolClients', 'ListUserPoolClients']);
+  });
+});
+
+describe('a new backup user through the replicator client and this trigger', () => {
+  it('ends CONFIRMED with the record, after one SignUp, so ForgotPassword will work for it', async () => {
+    const pool = new FakeUserPool();
+    pool.addAppClient({ clientId: 'rep', name: REPLICATOR, secret: 'replicator-secret' });
+    const decide = onPreSignUp({
+      isReplicatorClient: replicatorClientByName(pool.paginatable, REPLICATOR),
+      isStandby: async () => true,
+    });
+    pool.preSignUp = (async (e) =>
+      (await decide(e as unknown as PreSignUpTriggerEvent)).response) as FakePreSignUp;
+    const table = new FakeTable();
+    const record: UserRecord = {
+      username: 'alice',
+      schemaVersion: RECORD_SCHEMA_VERSION,
+      sub: 'primary-sub',
+      attributes: { email: 'alice@example.com', email_verified: 'true', 'custom:tier': 'gold' },
+      enabled: true,
+      status: 'CONFIRMED',
+      groups: [],
+      updatedAt: 1,
+      version: 1,
+      origin: 'us-east-1',
+    };
+    table.put(recordToItem(record));
+    const applyDeps: ApplyDeps = {
+      cognito: pool.client,
+      table: table.client,
+      userPoolId: pool.userPoolId,
+      tableName: 'users',
+      region: 'ap-northeast-1',
+      now: () => 2,
+      replicator: replicatorClient(pool.client, pool.userPoolId, 'rep'),
+    };
+    await applyRecordChange(applyDeps, { username: 'alice', eventName: 'INSERT', newImage: record });
+    expect(pool.calls.filter((call) => call === 'SignUp' || call.startsWith('Admin'))).toEqual(['SignUp']);
+    expect(pool.state('alice')?.status).toBe('CONFIRMED');
+    expect(planConvergence(pool.state('alice'), record)).toEqual([]);
+  });
+});
