@@ -1,4 +1,7 @@
-import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  ResourceNotFoundException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import {
   getRecords,
   planConvergence,
@@ -167,6 +170,44 @@ describe('processStreamBatch', () => {
     expect(JSON.stringify(parked)).not.toContain('@example.com');
     expect(total('RecordsParked')).toBe(1);
     expect(total('RecordsFailed')).toBe(0);
+  });
+
+  it('holds back a record of a newer schema instead of parking it, and counts it for the alarm', async () => {
+    const { pool, run, parked, total, logs } = setup();
+    const alice = userRecord({ username: 'alice.smith' });
+    const future = streamRecord(userRecord({ username: 'bob.jones' }), 2);
+    (future.dynamodb as { NewImage: Record<string, unknown> }).NewImage.schemaVersion = { N: '999' };
+    const response = await run([
+      streamRecord(alice, 1),
+      future,
+      streamRecord(userRecord({ username: 'carol' }), 3),
+    ]);
+    expect(failures(response)).toEqual([seq(2)]);
+    expect(parked).toEqual([]);
+    expect(total('RecordsBlocked')).toBe(1);
+    expect(pool.users.has('alice.smith')).toBe(true);
+    expect(pool.users.has('carol')).toBe(true);
+    expect(logs).toContainEqual([
+      'error',
+      'blocked: a reader or configuration to fix, records reported for retry',
+      expect.objectContaining({ errorName: 'UnsupportedSchemaError', field: 'schemaVersion' }),
+    ]);
+  });
+
+  it('holds back, never parks, users the backup pool refuses for a permission or configuration error', async () => {
+    const { pool, run, parked, total } = setup();
+    pool.failNext(
+      'AdminCreateUser',
+      Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }),
+    );
+    pool.failNext('AdminCreateUser', new ResourceNotFoundException({ message: 'pool gone', $metadata: {} }));
+    const response = await run([
+      streamRecord(userRecord({ username: 'alice.smith' }), 1),
+      streamRecord(userRecord({ username: 'bob.jones' }), 2),
+    ]);
+    expect(failures(response)).toEqual([seq(1), seq(2)]);
+    expect(parked).toEqual([]);
+    expect(total('RecordsBlocked')).toBe(2);
   });
 
   it('reports the records of a user whose poison record could not be parked', async () => {

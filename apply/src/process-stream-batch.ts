@@ -57,6 +57,8 @@ type Fate =
   | { kind: 'skipped'; reason: string }
   | { kind: 'parked' }
   | { kind: 'failed'; error: unknown }
+  /** A newer schema, a permission or configuration error: reported back, never parked, and alarmed on. */
+  | { kind: 'blocked'; error: unknown }
   /** Not started: too little time left in the invocation. Reported back, like a failure. */
   | { kind: 'deferred' };
 
@@ -81,9 +83,11 @@ class RetryLaterError extends Error {
  * converge in parallel (bounded).
  *
  * A transient failure reports every record of that user: the stream resumes from the lowest reported sequence
- * number, so none of that user's later records can be applied ahead of the one that failed. A permanent
- * failure is parked in the dead-letter sink and not reported, so it never holds up the records behind it; if
- * parking fails too, the user's records are reported after all.
+ * number, so none of that user's later records can be applied ahead of the one that failed. A blocking failure
+ * (a newer schema, a permission or configuration error) is reported the same way and counted as RecordsBlocked,
+ * which alarms: the record is fine, the reader or its setup needs fixing. A permanent failure is parked in the
+ * dead-letter sink and not reported, so it never holds up the records behind it; if parking fails too, the user's
+ * records are reported after all.
  */
 export async function processStreamBatch(
   event: DynamoDBStreamEvent,
@@ -112,7 +116,9 @@ export async function processStreamBatch(
     event,
     async (record: DynamoDBRecord) => {
       const fate = await fateOf(record);
-      if (fate.kind === 'failed') throw new RetryLaterError(errorName(fate.error) ?? 'Error');
+      if (fate.kind === 'failed' || fate.kind === 'blocked') {
+        throw new RetryLaterError(errorName(fate.error) ?? 'Error');
+      }
       if (fate.kind === 'deferred') throw new NotStartedError('not started before the deadline');
     },
     new BatchProcessor(EventType.DynamoDBStreams),
@@ -120,13 +126,15 @@ export async function processStreamBatch(
     { throwOnFullBatchFailure: false },
   );
 
-  const counts = { applied: 0, skipped: 0, parked: 0, failed: 0, deferred: 0 };
+  const counts = { applied: 0, skipped: 0, parked: 0, failed: 0, blocked: 0, deferred: 0 };
   for (const fate of fates.values()) counts[fate.kind]++;
   deps.metrics.addMetric('RecordsApplied', MetricUnit.Count, counts.applied);
   deps.metrics.addMetric('RecordsSkipped', MetricUnit.Count, counts.skipped);
   deps.metrics.addMetric('RecordsParked', MetricUnit.Count, counts.parked);
   deps.metrics.addMetric('RecordsFailed', MetricUnit.Count, counts.failed);
   deps.metrics.addMetric('RecordsDeferred', MetricUnit.Count, counts.deferred);
+  // The replica's ApplyBlockedAlarm fires on any.
+  deps.metrics.addMetric('RecordsBlocked', MetricUnit.Count, counts.blocked);
   deps.logger.info('batch processed', {
     records: event.Records.length,
     users: groups.size,
@@ -240,6 +248,11 @@ async function settleUser(
     if (kind === 'transient') {
       deps.logger.warn('transient failure, records reported for retry', logged);
       return failAll(records, error);
+    }
+    if (kind === 'blocking') {
+      // Reported like a transient failure, so nothing of this user moves past it, and counted for the alarm.
+      deps.logger.error('blocked: a reader or configuration to fix, records reported for retry', logged);
+      return new Map(records.map((record) => [record, { kind: 'blocked', error }]));
     }
     try {
       await deps.deadLetter.park(deadLetterEntry(chosen, error, deps.now()));

@@ -18,7 +18,13 @@ export {
   type TargetUserState,
 } from './convergence-plan';
 export { ConfigError, type EnvReader, envReader } from './env';
-export { ConcurrentWriteError, errorName, isErrorNamed, RecordFormatError } from './errors';
+export {
+  ConcurrentWriteError,
+  errorName,
+  isErrorNamed,
+  RecordFormatError,
+  UnsupportedSchemaError,
+} from './errors';
 export { userRef } from './log-safe';
 export {
   attributesOf,

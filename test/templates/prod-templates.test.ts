@@ -631,6 +631,18 @@ describe('replica: alarms', () => {
       expect.objectContaining({ Dimensions: consumer }),
     ]);
   });
+
+  it('alarms on any record held back for a reader or configuration to fix (EMF namespace CognitoDR, service replica)', () => {
+    expect(props(replica, 'ApplyBlockedAlarm')).toMatchObject({
+      Namespace: 'CognitoDR',
+      MetricName: 'RecordsBlocked',
+      Dimensions: [{ Name: 'service', Value: 'replica' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [ref('AlarmTopic')],
+    });
+  });
 });
 
 describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
