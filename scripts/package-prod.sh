@@ -6,7 +6,8 @@
 # Compose cannot package the replica offline: its params are the primary stack's outputs, read from deployed
 # stacks. So each service is packaged on its own and the replica gets the same values compose would pass, read
 # from the primary's packaged stack. The one value only a deployed stack has, the backup pool's id, is a
-# placeholder (see services/primary/resources/backup-user-pool-id.cjs).
+# placeholder (see services/primary/resources/backup-user-pool-id.cjs), and so is the user-reference key secret's
+# ARN, whose random suffix CloudFormation picks at creation.
 #
 # Usage: scripts/package-prod.sh [out-dir]
 set -euo pipefail
@@ -39,6 +40,7 @@ read -r table_name control_table_name primary_region backup_region < <(node -e '
 echo "packaging services/replica (stage prod, $backup_region, table $table_name)"
 (cd "$root/services/replica" && "${offline[@]}" node "$serverless" package --stage prod \
   --package "$out/replica" --region "$backup_region" --param "tableName=$table_name" \
-  --param "controlTableName=$control_table_name" --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region")
+  --param "controlTableName=$control_table_name" --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region" \
+  --param "userRefKeySecretArn=arn:aws:secretsmanager:$primary_region:123456789012:secret:cognito-dr-prod-user-ref-key-AbCdEf")
 
 echo "packaged into $out"

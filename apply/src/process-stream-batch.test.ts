@@ -1,4 +1,5 @@
 import {
+  InvalidParameterException,
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -163,7 +164,7 @@ describe('processStreamBatch', () => {
         eventName: 'INSERT',
         eventSourceArn: expect.any(String),
         errorName: 'RecordFormatError',
-        errorMessage: 'status: not a known Cognito user status',
+        errorField: 'status',
         parkedAt: new Date(T0 + 400).toISOString(),
       },
     ]);
@@ -208,6 +209,20 @@ describe('processStreamBatch', () => {
     expect(failures(response)).toEqual([seq(1), seq(2)]);
     expect(parked).toEqual([]);
     expect(total('RecordsBlocked')).toBe(2);
+  });
+
+  it('parks the name of an error, never its message, which can echo what was sent', async () => {
+    const { pool, run, parked } = setup();
+    pool.failNext(
+      'AdminCreateUser',
+      new InvalidParameterException({
+        message: 'Invalid email address format: alice.smith@example.com',
+        $metadata: {},
+      }),
+    );
+    await run([streamRecord(userRecord({ username: 'alice.smith' }), 1)]);
+    expect(parked).toEqual([expect.objectContaining({ errorName: 'InvalidParameterException' })]);
+    expect(JSON.stringify(parked)).not.toContain('@example.com');
   });
 
   it('reports the records of a user whose poison record could not be parked', async () => {

@@ -313,8 +313,7 @@ function deadLetterEntry(record: DynamoDBRecord, error: unknown, now: number): D
     eventName: record.eventName,
     eventSourceArn: record.eventSourceARN,
     errorName: errorName(error) ?? 'Error',
-    // Capped: a pathological message should not blow the queue's 256 KiB limit.
-    errorMessage: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
+    ...(error instanceof RecordFormatError ? { errorField: error.field } : {}),
     parkedAt: new Date(now).toISOString(),
   };
 }

@@ -3,7 +3,7 @@
 // serverless offline for both services, then the local stand-ins for global table replication and for the
 // replica's event source mapping.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CognitoIdentityProviderClient,
@@ -103,7 +103,9 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
   try {
     const info = await bringUp(opts, supervisor, logs, died);
     const stackFile = join(opts.dataDir, 'stack.json');
-    writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
+    // It holds the admin's password: the owner's alone, also when an older copy was more open.
+    writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(stackFile, 0o600);
     return { info, stackFile, died, stop: () => supervisor.stopAll() };
   } catch (error) {
     await supervisor.stopAll();
@@ -291,6 +293,8 @@ const bringUp = async (
     replicaParked: join(dataDir, 'dead-letters', 'replica-parked.jsonl'),
   };
   const serverless = require.resolve('serverless/bin/serverless.js');
+  // Both services key their logs' user references with it, as both regions share one secret in AWS.
+  const userRefKeyFile = ensureUserRefKey(dataDir);
   const offline = (
     name: string,
     service: string,
@@ -324,6 +328,7 @@ const bringUp = async (
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        USER_REF_KEY_FILE: userRefKeyFile,
         NODE_NO_WARNINGS: '1',
         SLS_TELEMETRY_DISABLED: '1',
         ...env,
@@ -482,6 +487,16 @@ const ensureTable = async (client: DynamoDBClient, table: LocalTableDefinition) 
       }),
     );
   }
+};
+
+/**
+ * The key of the user references in the functions' logs: made once per data directory (a restarted stack's
+ * references stay comparable), readable by the owner only, never printed.
+ */
+const ensureUserRefKey = (dataDir: string): string => {
+  const file = join(dataDir, 'user-ref-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  return file;
 };
 
 /** The admin's password is made once per data directory, so a restarted stack keeps working tokens' user. */

@@ -5,6 +5,7 @@ import {
   type CognitoIdentityProviderClientConfig,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -46,3 +47,6 @@ export const tableClient = (options: ClientOptions = TRIGGER_SAFE): DynamoDBDocu
   });
 
 export const sqsClient = (options: ClientOptions): SQSClient => new SQSClient(configOf(options));
+
+export const secretsClient = (options: ClientOptions): SecretsManagerClient =>
+  new SecretsManagerClient(configOf(options));

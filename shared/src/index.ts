@@ -1,5 +1,11 @@
 // Public surface of @cognito-dr/shared: the user record, its one mapper, the table, pool reads and the convergence plan.
-export { type ClientOptions, cognitoClient, sqsClient, TRIGGER_SAFE, tableClient } from './aws-clients';
+export {
+  type ClientOptions,
+  cognitoClient,
+  sqsClient,
+  TRIGGER_SAFE,
+  tableClient,
+} from './aws-clients';
 export { type Clock, systemClock } from './clock';
 export {
   COGNITO_QUOTAS,
@@ -63,6 +69,7 @@ export {
   storeTombstone,
 } from './record-store';
 export * from './user-record';
+export { type UserRefKeyOutcome, userRefKeyLoader, userRefKeyStep } from './user-ref-key';
 
 import { RECORD_SCHEMA_VERSION } from './user-record';
 

@@ -611,6 +611,75 @@ describe('replica: one UserCreation call per new backup user', () => {
   });
 });
 
+describe('the key of the user references in logs', () => {
+  it('is generated in the primary region and replicated into the backup region', () => {
+    expect(props(primary, 'UserRefKeySecret')).toMatchObject({
+      Name: 'cognito-dr-prod-user-ref-key',
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      ReplicaRegions: [{ Region: 'ap-northeast-1' }],
+    });
+    expect(primary.Outputs?.UserRefKeySecretArn).toEqual({ Value: ref('UserRefKeySecret') });
+  });
+
+  it('is readable by every function that logs users, in its own region only, and named in its environment', () => {
+    // The replica's copy: the primary's secret name and suffix (compose passes its ARN), in this region.
+    expect(
+      (
+        props(replica, 'OnUserRecordChangeLambdaFunction').Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables.USER_REF_KEY_SECRET_ARN,
+    ).toEqual({
+      'Fn::Sub': [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+        'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${NameAndSuffix}',
+        {
+          NameAndSuffix: {
+            'Fn::Select': [
+              6,
+              {
+                'Fn::Split': [
+                  ':',
+                  'arn:aws:secretsmanager:us-east-1:123456789012:secret:cognito-dr-prod-user-ref-key-AbCdEf',
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const readers: [Template, string, unknown][] = [
+      ...[...apiRoutes(primary).values()].map(
+        ({ functionId }) =>
+          [primary, functionId ?? '', ref('UserRefKeySecret')] as [Template, string, unknown],
+      ),
+      [primary, 'OnPostConfirmationLambdaFunction', ref('UserRefKeySecret')],
+      [primary, 'OnCognitoApiCallLambdaFunction', ref('UserRefKeySecret')],
+      [
+        replica,
+        'OnUserRecordChangeLambdaFunction',
+        (
+          props(replica, 'OnUserRecordChangeLambdaFunction').Environment as {
+            Variables: Record<string, unknown>;
+          }
+        ).Variables.USER_REF_KEY_SECRET_ARN,
+      ],
+    ];
+    for (const [template, fn, secret] of readers) {
+      expect({ fn, actions: actionsOn(functionStatements(template, fn), secret) }).toEqual({
+        fn,
+        actions: ['secretsmanager:GetSecretValue'],
+      });
+      const env = (props(template, fn).Environment as { Variables: Record<string, unknown> } | undefined)
+        ?.Variables;
+      expect({ fn, env: env?.USER_REF_KEY_SECRET_ARN ?? (template.Resources[fn] && secret) }).toEqual({
+        fn,
+        env: secret,
+      });
+    }
+  });
+});
+
 describe('replica: alarms', () => {
   it('alarms on lag, a non-empty DLQ, errors and throttles, to the topic', () => {
     const consumer = [{ Name: 'FunctionName', Value: ref('OnUserRecordChangeLambdaFunction') }];

@@ -14,6 +14,8 @@ export interface HandlerOptions {
   verifier: TokenVerifier;
   adminGroup: string;
   logger: LogSink;
+  /** Runs before anything else of each request (puts the user-reference key in place for the access log). */
+  beforeEach?: () => Promise<void>;
 }
 
 /** Turns the route's result into the HTTP response, keeping its note for the access log. */
@@ -26,10 +28,12 @@ const routeResponse = () => {
   return { after: routeResponseMiddlewareAfter };
 };
 
-export function makeHandler(route: Route, { verifier, adminGroup, logger }: HandlerOptions) {
+export function makeHandler(route: Route, { verifier, adminGroup, logger, beforeEach }: HandlerOptions) {
   // `after` and `onError` run in reverse order of use: the route's result is shaped first, errors are mapped
   // before the access log writes the line with the final status.
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
+  if (beforeEach) handler.before(beforeEach);
+  return handler
     .use(accessLog({ logger }))
     .use(httpErrors())
     .use(httpHeaderNormalizer())

@@ -3,7 +3,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureUser } from '@cognito-dr/capture';
-import { cognitoClient, tableClient } from '@cognito-dr/shared';
+import { cognitoClient, tableClient, userRefKeyStep } from '@cognito-dr/shared';
 import { readAdminApiConfig, readBackupPoolConfig } from './config';
 import { makeHandler } from './make-handler';
 import { type BackupPool, cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
@@ -39,9 +39,11 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
       ),
   };
 
+  const beforeEach = userRefKeyStep((message, details) => logger.warn(message, details));
   return {
     deps,
-    makeHandler: (route: Route) => makeHandler(route, { verifier, adminGroup: config.adminGroup, logger }),
+    makeHandler: (route: Route) =>
+      makeHandler(route, { verifier, adminGroup: config.adminGroup, logger, beforeEach }),
   };
 }
 

@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type ApiCallOutcome, onCognitoApiCall } from '@cognito-dr/capture';
-import { cognitoClient, envReader, tableClient } from '@cognito-dr/shared';
+import { cognitoClient, envReader, tableClient, userRefKeyStep } from '@cognito-dr/shared';
 
 // Event logging stays off: CloudTrail events can hold attribute values Cognito did not redact.
 const logger = new Logger();
@@ -32,8 +32,11 @@ const capture = onCognitoApiCall(
   metrics,
 );
 
+const userRefKey = userRefKeyStep((message, details) => logger.warn(message, details));
+
 export const handler = async (event: unknown): Promise<ApiCallOutcome> => {
   try {
+    await userRefKey();
     return await capture(event);
   } finally {
     metrics.publishStoredMetrics();

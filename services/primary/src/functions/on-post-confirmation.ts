@@ -3,7 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { onPostConfirmation } from '@cognito-dr/capture';
-import { cognitoClient, envReader, tableClient } from '@cognito-dr/shared';
+import { cognitoClient, envReader, tableClient, userRefKeyStep } from '@cognito-dr/shared';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 
 const env = envReader();
@@ -23,8 +23,11 @@ const capture = onPostConfirmation(
   metrics,
 );
 
+const userRefKey = userRefKeyStep((message, details) => logger.warn(message, details));
+
 export const handler = async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {
   try {
+    await userRefKey();
     return await capture(event);
   } finally {
     metrics.publishStoredMetrics();

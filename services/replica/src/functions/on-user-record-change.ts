@@ -16,7 +16,7 @@ import {
   replicatorClient,
   sqsDeadLetterSink,
 } from '@cognito-dr/apply';
-import { getRecords, sqsClient, systemClock, tableClient } from '@cognito-dr/shared';
+import { getRecords, sqsClient, systemClock, tableClient, userRefKeyStep } from '@cognito-dr/shared';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { readReplicaConfig } from '../lib/config';
@@ -79,6 +79,9 @@ const onUserRecordChange = (event: DynamoDBStreamEvent, context: Context): Promi
   });
 };
 
+const userRefKey = userRefKeyStep((message, details) => logger.warn(message, details));
+
 export const handler = middy(onUserRecordChange)
   .use(injectLambdaContext(logger, { logEvent: false }))
+  .use({ before: userRefKey })
   .use(logMetrics(metrics, { captureColdStartMetric: true }));
