@@ -1,7 +1,7 @@
 // Parses the cognito-dr command line into a command and its options, and says what is wrong when it cannot.
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['status', 'backfill', 'reconcile', 'verify'] as const;
+export const COMMANDS = ['status', 'backfill', 'reconcile', 'verify', 'redrive'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface TargetOptions {
@@ -45,6 +45,9 @@ Commands:
   reconcile   repair every difference between the primary pool and the table: missing and stale records,
               records of users no longer in the pool (tombstoned)
   verify      compare the backup pool with the table user by user; exit code 1 on any drift
+  redrive     re-apply the users the replica's dead-letter queue names (parked records by name, batches the
+              stream gave up on by when their records changed, read from the table) and delete the messages
+              handled; needs --stack or --stage; --dry-run lists the users without applying anything
 
 Target (exactly one):
   --stack <file>              the local stack, e.g. .local/stack.json (endpoints come from the file)
@@ -96,10 +99,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   const [commandArg, ...extra] = positionals;
   const command = COMMANDS.find((name) => name === commandArg);
   if (values.help) return { help: true, command };
-  if (commandArg === undefined)
-    throw new UsageError('a command is required: status, backfill, reconcile or verify');
-  if (!command)
-    throw new UsageError(`unknown command "${commandArg}": use status, backfill, reconcile or verify`);
+  if (commandArg === undefined) throw new UsageError(`a command is required: ${COMMANDS.join(', ')}`);
+  if (!command) throw new UsageError(`unknown command "${commandArg}": use ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 
   const target: TargetOptions = {
@@ -134,8 +135,14 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     'user-list-rps',
     'user-read-rps',
   ] as const) {
-    if (!runs && values[flag] !== undefined)
-      throw new UsageError(`--${flag} only applies to backfill and reconcile`);
+    const allowed = runs || (command === 'redrive' && flag === 'dry-run');
+    if (!allowed && values[flag] !== undefined)
+      throw new UsageError(
+        `--${flag} only applies to backfill and reconcile${flag === 'dry-run' ? ' and redrive' : ''}`,
+      );
+  }
+  if (command === 'redrive' && !target.stack && !target.stage) {
+    throw new UsageError('redrive needs --stack or --stage: the dead-letter queue is found through them');
   }
   const concurrency = positiveNumber('concurrency', values.concurrency);
   if (concurrency !== undefined && !Number.isInteger(concurrency)) {

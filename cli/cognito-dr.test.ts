@@ -1,5 +1,5 @@
 // The CLI against fake pools and tables: parsing, targets, checkpoint files, and output that never shows a value.
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordFromCognitoUser } from '@cognito-dr/shared';
@@ -10,7 +10,8 @@ import { type CliOptions, parseCliArgs, UsageError } from './args';
 import { main } from './cognito-dr';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
 import { progressLine } from './progress';
-import { regionOfPoolId, resolveTarget, type Target, TargetError } from './targets';
+import { runRedrive } from './redrive';
+import { closeTarget, regionOfPoolId, resolveTarget, type Target, TargetError } from './targets';
 
 const options = (argv: string[]): CliOptions => {
   const parsed = parseCliArgs(argv);
@@ -43,6 +44,8 @@ describe('parseCliArgs', () => {
     [['backfill', '--stack', 'x', '--rate', '0'], /--rate: must be a positive number/],
     [['backfill', '--stack', 'x', '--concurrency', '2.5'], /whole number/],
     [['backfill', '--stack', 'x', '--colour'], /colour/],
+    [['redrive', '--table', 't', '--backup-pool-id', 'b'], /redrive needs --stack or --stage/],
+    [['redrive', '--stack', 'x', '--rate', '3'], /--rate only applies/],
   ])('refuses %j, saying why', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
@@ -87,6 +90,28 @@ describe('targets', () => {
     );
     expect(asked).toEqual(['us-east-1 cognito-dr-primary-prod', 'eu-north-1 cognito-dr-replica-prod']);
     expect(target.backupTable?.region).toBe('eu-north-1');
+  });
+
+  it("finds a stage's dead-letter queue and replicator client in the replica stack's outputs", async () => {
+    const target = await resolveTarget(
+      { stage: 'prod', backupRegion: 'eu-central-1' },
+      { backup: true, backupTable: true, deadLetters: true },
+      async (_region, stack): Promise<Record<string, string>> =>
+        stack.includes('primary')
+          ? { ReplicationTableName: 'users' }
+          : {
+              BackupUserPoolId: 'eu-central-1_B',
+              BackupReplicatorClientId: 'replicator',
+              ApplyDeadLetterQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/1/dlq',
+            },
+    );
+    expect(target.backup?.replicatorClientId).toBe('replicator');
+    expect(target.deadLetters).toMatchObject({
+      kind: 'sqs',
+      region: 'eu-central-1',
+      queueUrl: 'https://sqs.eu-central-1.amazonaws.com/1/dlq',
+    });
+    closeTarget(target);
   });
 
   it('names what is missing: an output, an explicit id, a stack file', async () => {
@@ -235,6 +260,50 @@ describe('commands on fake pools', () => {
     expect(w.output.err.join('\n')).toMatch(
       /user [0-9a-f]{16} not reconciled \(pool phase\): InternalServerError/,
     );
+  });
+
+  it('redrive re-applies the parked users, removes their messages, and names users only with --verbose', async () => {
+    const w = world();
+    const dir = mkdtempSync(join(tmpdir(), 'cognito-dr-redrive-'));
+    const parked = join(dir, 'parked.jsonl');
+    writeFileSync(
+      parked,
+      `${JSON.stringify({ kind: 'cognito-dr/parked-record', username: 'user-0003', errorName: 'InvalidParameterException' })}\n`,
+    );
+    await runEngineCommand(w.context(['backfill']));
+    w.target.deadLetters = { kind: 'files', paths: [parked, join(dir, 'batches.jsonl')] };
+
+    const dry = await runRedrive(w.context(['redrive', '--dry-run', '--json']));
+    expect(dry).toBe(EXIT.ok);
+    expect(JSON.parse(w.output.out.at(-1) as string)).toMatchObject({
+      messages: 1,
+      removed: 0,
+      users: { planned: 1 },
+    });
+    expect(w.backup.users.has('user-0003')).toBe(false);
+
+    const code = await runRedrive(w.context(['redrive', '--json']));
+    expect(code).toBe(EXIT.ok);
+    const report = JSON.parse(w.output.out.at(-1) as string);
+    expect(report).toMatchObject({
+      messages: 1,
+      handled: 1,
+      removed: 1,
+      kept: 0,
+      users: { applied: 1, failed: 0 },
+    });
+    expect(JSON.stringify(report)).not.toContain('user-0003');
+    expect(w.backup.users.get('user-0003')?.attributes['custom:tier']).toBe('secret-tier-value');
+    expect(readFileSync(parked, 'utf8')).toBe('');
+
+    writeFileSync(parked, `${JSON.stringify({ kind: 'cognito-dr/parked-record', username: 'user-0004' })}\n`);
+    w.backup.failNext(
+      'AdminCreateUser',
+      Object.assign(new Error('x'), { name: 'InvalidParameterException' }),
+    );
+    expect(await runRedrive(w.context(['redrive', '--verbose']))).toBe(EXIT.drift);
+    expect(w.output.out.join('\n')).toContain('failing    user-0004  (InvalidParameterException)');
+    expect(w.output.out.join('\n')).not.toContain('secret-tier-value');
   });
 
   it('status counts all three places and the drift between them, usernames only with --verbose', async () => {

@@ -3,6 +3,7 @@
 import { type Clock, errorName, systemClock } from '@cognito-dr/shared';
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
+import { runRedrive } from './redrive';
 import {
   closeTarget,
   type Needs,
@@ -29,6 +30,7 @@ const NEEDS: Record<CliOptions['command'], Needs> = {
   backfill: { primary: true, primaryTable: true },
   reconcile: { primary: true, primaryTable: true },
   verify: { backup: true, backupTable: true },
+  redrive: { backup: true, backupTable: true, deadLetters: true },
 };
 
 /** Runs one command line; resolves to the exit code. Never throws. */
@@ -91,7 +93,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         ? await runStatus(ctx)
         : command === 'verify'
           ? await runVerify(ctx)
-          : await runEngineCommand(ctx);
+          : command === 'redrive'
+            ? await runRedrive(ctx)
+            : await runEngineCommand(ctx);
     if (progressShown) io.stderr.write('\n');
     return code;
   } catch (error) {

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { cognitoClient, isErrorNamed, tableClient } from '@cognito-dr/shared';
+import { cognitoClient, isErrorNamed, sqsClient, tableClient } from '@cognito-dr/shared';
 import type { TargetOptions } from './args';
 
 /** The serverless.yml defaults, used when neither an option nor a pool id says otherwise. */
@@ -16,7 +17,14 @@ export interface PoolTarget {
   region: string;
   userPoolId: string;
   cognito: CognitoIdentityProviderClient;
+  /** The backup pool's replicator app client, when the target names one (redrive creates users through it). */
+  replicatorClientId?: string;
 }
+
+/** Where the replica's dead letters wait: the SQS queue of a stage, or the local stack's JSON-lines files. */
+export type DeadLetterTarget =
+  | { kind: 'sqs'; region: string; queueUrl: string; sqs: SQSClient }
+  | { kind: 'files'; paths: string[] };
 
 export interface TableTarget {
   region: string;
@@ -33,6 +41,7 @@ export interface Target {
   primaryTable?: TableTarget;
   /** Its replica in the backup region (what the replica function reads). */
   backupTable?: TableTarget;
+  deadLetters?: DeadLetterTarget;
 }
 
 export interface Needs {
@@ -40,6 +49,7 @@ export interface Needs {
   backup?: boolean;
   primaryTable?: boolean;
   backupTable?: boolean;
+  deadLetters?: boolean;
 }
 
 /** The target cannot be resolved (missing file, stack or id). Exit code 2. */
@@ -106,6 +116,7 @@ function fromExplicit(options: TargetOptions, needs: Needs): Target {
     const userPoolId = require(options.backupPoolId, '--backup-pool-id', 'to read the backup pool');
     target.backup = awsPool(backupRegion, userPoolId);
   }
+  if (needs.deadLetters) throw new TargetError('the dead-letter queue is found through --stack or --stage');
   if (needs.primaryTable || needs.backupTable) {
     const tableName = require(options.table, '--table', 'to read the replication table');
     if (needs.primaryTable) target.primaryTable = awsTable(primaryRegion, tableName);
@@ -132,9 +143,23 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   const target: Target = { label: `stage ${stage}` };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
-  if (needs.backup) {
+  if (needs.backup || needs.deadLetters) {
     const replicaOutputs = await stackOutputs(backupRegion, replicaStack);
-    target.backup = awsPool(backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
+    if (needs.backup) {
+      target.backup = {
+        ...awsPool(backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack)),
+        // Absent in stacks deployed before the replicator client: users are then created the two-call way.
+        replicatorClientId: replicaOutputs.BackupReplicatorClientId,
+      };
+    }
+    if (needs.deadLetters) {
+      target.deadLetters = {
+        kind: 'sqs',
+        region: backupRegion,
+        queueUrl: output(replicaOutputs, 'ApplyDeadLetterQueueUrl', replicaStack),
+        sqs: sqsClient({ region: backupRegion, ...AWS_CLIENT }),
+      };
+    }
   }
   if (needs.primaryTable) target.primaryTable = awsTable(primaryRegion, tableName);
   if (needs.backupTable) target.backupTable = awsTable(backupRegion, tableName);
@@ -159,6 +184,7 @@ interface StackRegion {
   userPoolId: string;
   dynamodbEndpoint: string;
   tableName: string;
+  replicatorClientId?: string;
 }
 
 /** The parts of .local/stack.json (local/stack/stack-info.ts) the CLI reads. */
@@ -166,6 +192,7 @@ export interface StackFile {
   primary: StackRegion;
   backup: StackRegion;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  deadLetters?: { replicaFailureDestination: string; replicaParked: string };
 }
 
 function fromStackFile(file: string, needs: Needs): Target {
@@ -209,10 +236,18 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
     tableName: side.tableName,
     table: tableClient({ region: side.region, endpoint: side.dynamodbEndpoint, credentials, maxAttempts: 5 }),
   });
+  const deadLetters = stack.deadLetters;
+  if (needs.deadLetters && !deadLetters) throw new TargetError(`${file}: deadLetters is missing`);
   return {
     label: `local stack ${file}`,
     primary: needs.primary ? pool(stack.primary) : undefined,
-    backup: needs.backup ? pool(stack.backup) : undefined,
+    backup: needs.backup
+      ? { ...pool(stack.backup), replicatorClientId: stack.backup.replicatorClientId }
+      : undefined,
+    deadLetters:
+      needs.deadLetters && deadLetters
+        ? { kind: 'files', paths: [deadLetters.replicaParked, deadLetters.replicaFailureDestination] }
+        : undefined,
     primaryTable: needs.primaryTable ? table(stack.primary) : undefined,
     backupTable: needs.backupTable ? table(stack.backup) : undefined,
   };
@@ -224,4 +259,5 @@ export function closeTarget(target: Target): void {
   target.backup?.cognito.destroy();
   target.primaryTable?.table.destroy();
   target.backupTable?.table.destroy();
+  if (target.deadLetters?.kind === 'sqs') target.deadLetters.sqs.destroy();
 }

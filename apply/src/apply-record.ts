@@ -91,6 +91,16 @@ export async function applyRecordChange(
   };
 }
 
+/**
+ * Converges the backup user to the user's table record, whatever stream record prompted it (a redrive: the
+ * stream has moved on, the table has not). Resolves undefined when the table has no record of the user.
+ */
+export async function reapplyUser(deps: ApplyDeps, username: string): Promise<ApplyResult | undefined> {
+  const record = await getRecord(deps.table, deps.tableName, username);
+  if (!record) return undefined;
+  return applyRecordChange(deps, { username, eventName: 'MODIFY', newImage: record }, record);
+}
+
 async function converge(
   deps: ApplyDeps,
   record: UserRecord,

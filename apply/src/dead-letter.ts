@@ -39,8 +39,9 @@ export function fileDeadLetterSink(path: string): DeadLetterSink {
   return {
     async park(entry) {
       await mkdir(dirname(path), { recursive: true });
-      // One write per line keeps concurrent appends from interleaving within an entry.
-      await appendFile(path, `${JSON.stringify(entry)}\n`, 'utf8');
+      // One write per line keeps concurrent appends from interleaving within an entry. Entries name users: the
+      // file is its owner's alone.
+      await appendFile(path, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', mode: 0o600 });
     },
   };
 }

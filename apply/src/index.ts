@@ -6,6 +6,7 @@ export {
   applyRecordChange,
   MissingImageError,
   type RecordChange,
+  reapplyUser,
 } from './apply-record';
 export {
   CALL_MARGIN_MS,
@@ -24,6 +25,7 @@ export {
   noDeadLetterSink,
   sqsDeadLetterSink,
 } from './dead-letter';
+export { fileDeadLetterSource, sqsDeadLetterSource } from './dead-letter-source';
 export { ConvergenceConflictError, classifyError, type FailureKind } from './errors';
 export { randomPassword } from './password';
 export {
@@ -35,6 +37,7 @@ export {
   READ_CHUNK,
   type StreamBatchDeps,
 } from './process-stream-batch';
+export { type DeadLetterSource, type RedriveReport, redrive } from './redrive';
 export {
   type ReplicationSignUp,
   ReplicatorClientError,
