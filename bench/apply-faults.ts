@@ -11,33 +11,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  CognitoIdentityProviderClient,
   CreateUserPoolCommand,
   DeleteUserPoolCommand,
   ListUsersCommand,
   type SchemaAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  COGNITO_QUOTAS,
-  recordFromCognitoUser,
-  recordToImage,
-  recordToItem,
-  type UserRecord,
-} from '@cognito-dr/shared';
+import { COGNITO_QUOTAS, recordToImage } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { readServerlessYml } from '../local/lib/cloudformation-yaml';
 import { ensureClient } from '../local/stack/provision-pools';
 import type { StackInfo } from '../local/stack/stack-info';
-import { readTableDefinition } from '../local/stack/table-definition';
 import {
   deliverBatch,
   type FailureDestinationEntry,
 } from '../local/standins/stream-event-source/deliver-batch';
 import { readStreamEventSettings } from '../local/standins/stream-event-source/stream-event-settings';
+import { backupClients, benchRecords, createRecordTable, lambdaContext } from './replica-fixtures';
 import { median } from './stats';
 
 const root = resolve(__dirname, '..');
@@ -46,7 +38,7 @@ const LATENCY_MS = 50;
 /** Enough concurrent sign-ups to start as many trigger workers as the handler will keep busy. */
 const WARM_UP_USERS = 64;
 
-export type FaultScenario = 'defaultQuotas' | 'quotaCutTo20' | 'randomThrottle30';
+type FaultScenario = 'defaultQuotas' | 'quotaCutTo20' | 'randomThrottle30';
 
 const FAULTS: Record<FaultScenario, { throttleRate: number; quotaScale: number | null }> = {
   defaultQuotas: { throttleRate: 0, quotaScale: 1 },
@@ -54,7 +46,7 @@ const FAULTS: Record<FaultScenario, { throttleRate: number; quotaScale: number |
   randomThrottle30: { throttleRate: 0.3, quotaScale: null },
 };
 
-export interface FaultRunResult {
+interface FaultRunResult {
   users: number;
   usersPerSecond: number;
   /** users/s ÷ what the quota allows for new users (UserCreation x scale); NaN without quotas. */
@@ -116,29 +108,8 @@ const setFaults = async (stack: StackInfo, settings: Record<string, unknown>) =>
   return (await response.json()) as { operations: Record<string, { forwarded: number; throttled: number }> };
 };
 
-const makeRecords = (count: number, run: string): UserRecord[] =>
-  Array.from({ length: count }, (_, i) => ({
-    ...recordFromCognitoUser({
-      user: {
-        Username: `faults-${run}-${i}`,
-        Enabled: true,
-        UserStatus: 'CONFIRMED',
-        Attributes: [
-          { Name: 'sub', Value: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
-          { Name: 'email', Value: `faults-${run}-${i}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-          { Name: 'custom:tier', Value: ['gold', 'silver', 'bronze'][i % 3] ?? 'gold' },
-        ],
-      },
-      groups: [],
-      origin: 'us-east-1',
-      now: Date.now(),
-    }),
-    version: 1,
-  }));
-
 /** One run of one scenario: a fresh pool with its replicator client, a table of `count` records, a cold handler. */
-export const measureApplyUnderFaults = async (
+const measureApplyUnderFaults = async (
   stack: StackInfo,
   scenario: FaultScenario,
   count: number,
@@ -146,16 +117,7 @@ export const measureApplyUnderFaults = async (
 ): Promise<FaultRunResult> => {
   const run = randomBytes(3).toString('hex');
   const region = stack.backup.region;
-  const cognito = new CognitoIdentityProviderClient({
-    region,
-    endpoint: stack.backup.cognitoEndpoint,
-    credentials: stack.credentials,
-  });
-  const dynamo = new DynamoDBClient({
-    region,
-    endpoint: stack.backup.dynamodbEndpoint,
-    credentials: stack.credentials,
-  });
+  const { cognito, dynamo } = backupClients(stack);
   const schemas = require(join(root, 'shared', 'pool-schema.cjs')) as {
     backupSchema: () => SchemaAttributeType[];
     replicatorWriteAttributes: () => string[];
@@ -186,27 +148,10 @@ export const measureApplyUnderFaults = async (
       generateSecret: true,
     });
 
-    const records = makeRecords(count, run);
+    const records = benchRecords(count, `faults-${run}`);
     const tableName = `cognito-dr-users-faults-${run}`;
-    const definition = readTableDefinition(
-      join(root, 'services', 'primary', 'serverless.yml'),
-      'local',
-      'ReplicationTable',
-      'tableName',
-    );
-    const { StreamSpecification: _unused, ...withoutStream } = definition.create;
-    await dynamo.send(new CreateTableCommand({ ...withoutStream, TableName: tableName }));
+    await createRecordTable(dynamo, tableName, records);
     created.table = tableName;
-    const documents = DynamoDBDocumentClient.from(dynamo);
-    for (let i = 0; i < records.length; i += 25) {
-      await documents.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [tableName]: records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: recordToItem(r) } })),
-          },
-        }),
-      );
-    }
 
     const proxy = new URL(stack.faultInjection.backupCognito).origin;
     Object.assign(process.env, {
@@ -248,17 +193,7 @@ export const measureApplyUnderFaults = async (
 
     const invoke = async (event: DynamoDBStreamEvent) => {
       const started = Date.now();
-      const context = {
-        functionName: 'bench-onUserRecordChange',
-        functionVersion: '$LATEST',
-        invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:bench`,
-        memoryLimitInMB: '512',
-        awsRequestId: randomBytes(8).toString('hex'),
-        logGroupName: 'bench',
-        logStreamName: 'bench',
-        callbackWaitsForEmptyEventLoop: false,
-        getRemainingTimeInMillis: () => Math.max(0, started + timeoutMs - Date.now()),
-      } as Context;
+      const context = lambdaContext(region, () => Math.max(0, started + timeoutMs - Date.now()));
       try {
         const payload = await handler(event, context);
         return { ok: true as const, payload };
@@ -335,14 +270,14 @@ export const measureApplyUnderFaults = async (
   }
 };
 
-export interface ApplyFaultsOptions {
+interface ApplyFaultsOptions {
   runs: number;
   users: Record<FaultScenario, number>;
   onRun?: (scenario: FaultScenario, run: number, result: FaultRunResult) => void;
 }
 
 /** Every scenario, `runs` times each, scenarios taking turns so all see the same background load. */
-export const benchApplyFaults = async (
+const benchApplyFaults = async (
   stack: StackInfo,
   options: ApplyFaultsOptions,
 ): Promise<Record<FaultScenario, FaultRunResult[]>> => {
@@ -365,7 +300,7 @@ export const benchApplyFaults = async (
   return results;
 };
 
-export interface FaultSummary {
+interface FaultSummary {
   runs: number;
   users: number;
   usersPerSecond: number;
@@ -379,7 +314,7 @@ export interface FaultSummary {
 }
 
 /** Medians per scenario, with the worst of the must-be-zero counts (one lost user in any run is a failure). */
-export const summarizeApplyFaults = (
+const summarizeApplyFaults = (
   results: Record<FaultScenario, FaultRunResult[]>,
 ): Record<FaultScenario, FaultSummary> => {
   const summarize = (runs: FaultRunResult[]): FaultSummary => ({

@@ -74,7 +74,8 @@ Output:
   --verbose                   also list the usernames concerned (never attribute values)
   -h, --help
 
-Exit codes: 0 done and in sync, 1 drift (verify) or users that failed (backfill, reconcile),
+Exit codes: 0 done and in sync, 1 drift (verify), users that failed (backfill, reconcile) or messages kept
+            (redrive),
             2 bad usage or configuration, 3 the run could not complete (its checkpoint is kept),
             130 stopped by Ctrl-C at a checkpoint.
 `;

@@ -3,24 +3,14 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { planConvergence, recordToItem, type UserRecord } from '@cognito-dr/shared';
-import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
-import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import type { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
 import { ConvergenceConflictError } from './errors';
 import { readReplicationMetadata, replicatorClient } from './replicator-client';
-import { BACKUP_REGION, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
+import { BACKUP_REGION, fakeBackup, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
 
 function setup() {
-  const pool = new FakeUserPool();
-  const table = new FakeTable();
-  const deps: ApplyDeps = {
-    cognito: pool.client,
-    table: table.client,
-    userPoolId: 'ap-northeast-1_backup',
-    tableName: 'users',
-    region: BACKUP_REGION,
-    now: () => T0 + 250,
-  };
+  const { pool, table, deps } = fakeBackup(T0 + 250);
   /** Stores the record in the table (the truth) and applies the matching stream record. */
   const publish = (record: UserRecord) => {
     table.put(recordToItem(record));

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { seededRandom } from '@cognito-dr/shared/src/testing/seeded-random';
 import {
   AdaptiveRate,
   CallGovernor,
@@ -17,18 +18,6 @@ import {
   quotaCeilings,
   SINGLE_ATTEMPT,
 } from './call-governor';
-
-/** Small seeded generator (mulberry32), so each simulated run is the same every time. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A minute of virtual time is thousands of simulated calls: CPU work, which a busy machine can slow down. */
 const SIMULATION_TIMEOUT_MS = 30_000;
@@ -43,7 +32,7 @@ function simulatedCategory(
   clock: FakeClock,
   options: { quotaRps?: number; noise?: number; latencyMs: number },
 ) {
-  const random = seeded(7);
+  const random = seededRandom(7);
   let tokens = options.quotaRps ?? 0;
   let refilled = clock.now();
   const stats = { calls: 0, ok: 0, throttled: 0 };
@@ -76,7 +65,7 @@ function governor(clock: FakeClock, overrides: Partial<GovernorSettings> = {}) {
     ceilings: quotaCeilings(),
     ...DEFAULT_GOVERNOR,
     cutoff: () => Number.POSITIVE_INFINITY,
-    random: seeded(3),
+    random: seededRandom(3),
     ...overrides,
   });
 }

@@ -27,7 +27,7 @@ const THROTTLE_NAMES = new Set([
   'RequestLimitExceeded',
 ]);
 
-export const isThrottle = (error: unknown): boolean => THROTTLE_NAMES.has(errorName(error) ?? '');
+const isThrottle = (error: unknown): boolean => THROTTLE_NAMES.has(errorName(error) ?? '');
 
 /**
  * A call was not started (or not retried) because it could not finish before the invocation's deadline.
@@ -73,7 +73,7 @@ export interface ThrottleModel {
  * quota binds and those it does not, the best noise is the pooled share of the second group (kept within what
  * the split allows), so each candidate costs one pass over the windows.
  */
-export function fitThrottleModel(windows: readonly Window[]): ThrottleModel {
+function fitThrottleModel(windows: readonly Window[]): ThrottleModel {
   const sorted = [...windows].sort((a, b) => a.sendRate - b.sendRate);
   const count = sorted.length;
   const callsBefore = [0];

@@ -8,14 +8,7 @@ export {
   type RecordChange,
   reapplyUser,
 } from './apply-record';
-export {
-  CALL_MARGIN_MS,
-  type CallGovernor,
-  DeadlineExceededError,
-  governedCognitoClient,
-  type PacingSnapshot,
-  REQUEST_TIMEOUT_MS,
-} from './call-governor';
+export { CALL_MARGIN_MS, governedCognitoClient, REQUEST_TIMEOUT_MS } from './call-governor';
 export { createLimiter, type Limiter } from './concurrency';
 export {
   type DeadLetterEntry,
@@ -32,16 +25,10 @@ export {
   type BatchLogger,
   type BatchMetrics,
   DEFAULT_CONCURRENCY,
-  DEFAULT_STOP_MARGIN_MS,
   processStreamBatch,
   READ_CHUNK,
   type StreamBatchDeps,
 } from './process-stream-batch';
-export { type DeadLetterSource, type RedriveReport, redrive } from './redrive';
-export {
-  type ReplicationSignUp,
-  ReplicatorClientError,
-  readReplicationMetadata,
-  replicatorClient,
-} from './replicator-client';
+export { type DeadLetterSource, redrive } from './redrive';
+export { readReplicationMetadata, replicatorClient } from './replicator-client';
 export { executeOperation, readTargetUser, type TargetPool } from './target-pool';

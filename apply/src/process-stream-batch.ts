@@ -63,7 +63,7 @@ type Fate =
   | { kind: 'deferred' };
 
 /** Enough for the slowest user once started: a few calls, each with its bounded retries. */
-export const DEFAULT_STOP_MARGIN_MS = 10_000;
+const DEFAULT_STOP_MARGIN_MS = 10_000;
 
 /** A user that was not started because the invocation was running out of time. */
 class NotStartedError extends Error {

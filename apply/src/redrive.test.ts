@@ -3,9 +3,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { planConvergence, recordToItem, type UserRecord } from '@cognito-dr/shared';
-import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
-import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
-import { type ApplyDeps, reapplyUser } from './apply-record';
+import { reapplyUser } from './apply-record';
 import {
   type DeadLetterMessage,
   type DeadLetterSource,
@@ -14,7 +12,7 @@ import {
   WINDOW_MARGIN_AFTER_MS,
   WINDOW_MARGIN_BEFORE_MS,
 } from './redrive';
-import { BACKUP_REGION, T0, userRecord } from './testing/stream-records';
+import { fakeBackup, T0, userRecord } from './testing/stream-records';
 
 const parked = (username?: string) =>
   JSON.stringify({ kind: 'cognito-dr/parked-record', username, errorName: 'InvalidParameterException' });
@@ -49,16 +47,7 @@ function memorySource(bodies: string[]): DeadLetterSource & { left: () => string
 }
 
 function setup() {
-  const pool = new FakeUserPool();
-  const table = new FakeTable();
-  const deps: ApplyDeps = {
-    cognito: pool.client,
-    table: table.client,
-    userPoolId: 'ap-northeast-1_backup',
-    tableName: 'users',
-    region: BACKUP_REGION,
-    now: () => T0,
-  };
+  const { pool, table, deps } = fakeBackup(T0);
   const records: UserRecord[] = [];
   const store = (record: UserRecord) => {
     records.push(record);

@@ -9,7 +9,7 @@ import { COGNITO_QUOTAS, type QuotaCategory, quotaCategoryOf } from '@cognito-dr
 
 export const CONTROL_PATH = '/__fault-injection';
 
-export interface FaultSettings {
+interface FaultSettings {
   /** Share (0..1) of calls rejected at random. */
   throttleRate: number;
   /** Added to every call, rejected or not. */
@@ -18,7 +18,7 @@ export interface FaultSettings {
   quotaScale: number | null;
 }
 
-export interface FaultCounts {
+interface FaultCounts {
   forwarded: number;
   /** Rejected at random. */
   throttled: number;

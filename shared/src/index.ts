@@ -10,7 +10,6 @@ export { type Clock, systemClock } from './clock';
 export {
   COGNITO_QUOTAS,
   type QuotaCategory,
-  type QuotaCategoryInfo,
   quotaCategoryOf,
 } from './cognito-quotas';
 export {
@@ -19,7 +18,6 @@ export {
   type ConvergeOperationType,
   desiredBackupAttributes,
   managedBackupAttributes,
-  type PlanOptions,
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
@@ -69,7 +67,7 @@ export {
   storeTombstone,
 } from './record-store';
 export * from './user-record';
-export { type UserRefKeyOutcome, userRefKeyLoader, userRefKeyStep } from './user-ref-key';
+export { userRefKeyStep } from './user-ref-key';
 
 import { RECORD_SCHEMA_VERSION } from './user-record';
 

@@ -8,7 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 let key: Buffer = randomBytes(32);
 
 /** The shortest key accepted: the generated secret is 64 characters; a short one would be guessable. */
-export const MIN_USER_REF_KEY_LENGTH = 32;
+const MIN_USER_REF_KEY_LENGTH = 32;
 
 /**
  * A short stable reference to a user: the first 12 hex characters of HMAC-SHA256(deployment key, username). The

@@ -1,6 +1,9 @@
-// Builds DynamoDB stream records and user records for the replica's unit tests.
+// Builds DynamoDB stream records, user records and a faked backup pool and table for the replica's unit tests.
 import { RECORD_SCHEMA_VERSION, recordToImage, type UserRecord } from '@cognito-dr/shared';
+import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
+import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { ApplyDeps } from '../apply-record';
 
 export const PRIMARY_REGION = 'us-east-1';
 export const BACKUP_REGION = 'ap-northeast-1';
@@ -46,3 +49,18 @@ export function streamRecord(
 }
 
 export const seq = (n: number) => String(n).padStart(21, '0');
+
+/** A fake backup pool and table, and the apply dependencies on them, with the clock standing at `now`. */
+export function fakeBackup(now: number) {
+  const pool = new FakeUserPool();
+  const table = new FakeTable();
+  const deps: ApplyDeps = {
+    cognito: pool.client,
+    table: table.client,
+    userPoolId: 'ap-northeast-1_backup',
+    tableName: 'users',
+    region: BACKUP_REGION,
+    now: () => now,
+  };
+  return { pool, table, deps };
+}

@@ -13,6 +13,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { TargetUserState } from '../convergence-plan';
+import { seededRandom } from './seeded-random';
 
 export interface FakeUser {
   username: string;
@@ -31,18 +32,6 @@ const CONTACT_FLAGS: Record<string, string> = {
   phone_number: 'phone_number_verified',
 };
 const READ_ONLY = (name: string) => name === 'sub' || name === 'identities' || name.startsWith('cognito:');
-
-/** Small seeded generator (mulberry32) so throttled runs are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const meta = { $metadata: {} };
 

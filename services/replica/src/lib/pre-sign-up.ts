@@ -19,7 +19,7 @@ export class SignUpRefusedError extends Error {
   override readonly name = 'SignUpRefusedError';
 }
 
-export type PreSignUpOutcome = 'replicated' | 'allowed' | 'refused';
+type PreSignUpOutcome = 'replicated' | 'allowed' | 'refused';
 
 export const onPreSignUp =
   (deps: PreSignUpDeps, report: (outcome: PreSignUpOutcome, reason?: string) => void = () => {}) =>
