@@ -387,9 +387,6 @@ export interface GovernedClientOptions {
   /** Epoch ms after which no call starts and no back-off ends. */
   cutoff: () => number;
   clock: Clock;
-  /** Only for the local stack: the SDK's AWS_ENDPOINT_URL_* settings decide everywhere else. */
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** A Cognito client whose calls are paced and retried by a new governor (returned too, for its snapshot). */
@@ -408,8 +405,6 @@ export function governedCognitoClient(options: GovernedClientOptions): {
     maxAttempts: 1,
     retryStrategy: SINGLE_ATTEMPT,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
   return { cognito: governClient(cognito, governor), governor };
 }
