@@ -35,8 +35,8 @@ import { median } from './stats';
 const root = resolve(__dirname, '..');
 const replicaYml = join(root, 'services', 'replica', 'serverless.yml');
 const LATENCY_MS = 50;
-/** Enough concurrent sign-ups to start as many trigger workers as the handler will keep busy. */
-const WARM_UP_USERS = 64;
+/** Enough concurrent sign-ups to start as many trigger workers as the handler keeps busy (32 users at a time). */
+const WARM_UP_USERS = 96;
 
 type FaultScenario = 'defaultQuotas' | 'quotaCutTo20' | 'randomThrottle30';
 

@@ -13,6 +13,7 @@ import {
   type SchemaAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_CONCURRENCY } from '@cognito-dr/apply';
 import { desiredBackupAttributes, recordToImage, type UserRecord } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StackInfo } from '../local/stack/stack-info';
@@ -21,7 +22,6 @@ import { pool } from './stats';
 
 const root = resolve(__dirname, '..');
 const BATCH_SIZE = 100;
-const CONCURRENCY = 8; // the replica's DEFAULT_CONCURRENCY
 /** Records per turn of each side: whole stream batches. */
 const ROUND = 2 * BATCH_SIZE;
 
@@ -96,7 +96,7 @@ const measure = async (
   };
   const raw = (confirmed: boolean) => async (slice: UserRecord[]) => {
     const UserPoolId = confirmed ? rawPools.confirmed : rawPools.create;
-    await pool(slice, CONCURRENCY, async (record) => {
+    await pool(slice, DEFAULT_CONCURRENCY, async (record) => {
       await cognito.send(
         new AdminCreateUserCommand({
           UserPoolId,

@@ -47,10 +47,11 @@ export interface StreamBatchDeps {
 }
 
 /**
- * Enough parallelism to hide each call's latency (a SignUp waits for the pool's PreSignUp trigger). Keeping under
- * the quotas is not this number's job: the Cognito client's governor paces every call.
+ * Enough parallelism to hide each call's latency: at 50 calls/s (UserCreation) and some 300 ms per SignUp, its
+ * PreSignUp trigger included, 15 users are in flight; twice that leaves room for slow calls and retries. Keeping
+ * under the quotas is not this number's job: the Cognito client's governor paces every call.
  */
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 32;
 
 type Fate =
   | { kind: 'applied'; result: ApplyResult }
