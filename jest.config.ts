@@ -26,6 +26,8 @@ const config: Config = {
     unit('shared', 'shared'),
     unit('capture', 'capture'),
     unit('apply', 'apply'),
+    unit('failover', 'failover'),
+    unit('reconcile', 'reconcile'),
     unit('primary', 'services/primary'),
     unit('replica', 'services/replica'),
     unit('local', 'local'),

@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  CreateUserPoolCommand,
   DeleteUserPoolCommand,
   ListUsersCommand,
   type SchemaAttributeType,
@@ -22,7 +21,7 @@ import { COGNITO_QUOTAS, recordToImage } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { readServerlessYml } from '../local/lib/cloudformation-yaml';
-import { ensureClient } from '../local/stack/provision-pools';
+import { ensurePool } from '../local/stack/provision-pools';
 import type { StackInfo } from '../local/stack/stack-info';
 import {
   deliverBatch,
@@ -127,26 +126,25 @@ const measureApplyUnderFaults = async (
   const savedEnv = { ...process.env };
   const parkedFile = join(root, '.local', 'bench', `faults-parked-${run}.jsonl`);
   try {
-    const userPoolId = (
-      await cognito.send(
-        new CreateUserPoolCommand({
-          PoolName: `bench-faults-${run}`,
-          Schema: schemas.backupSchema(),
-          UsernameConfiguration: { CaseSensitive: false },
-        }),
-      )
-    ).UserPool?.Id;
-    if (!userPoolId) throw new Error('CreateUserPool returned no id');
-    created.pool = userPoolId;
     // The name the stack's PreSignUp trigger knows the replicator by (services/replica/serverless.yml).
     const replicatorClientName = readServerlessYml<{ custom: { replicatorClientName: string } }>(replicaYml)
       .custom.replicatorClientName;
-    const replicatorClientId = await ensureClient(cognito, userPoolId, {
-      clientName: replicatorClientName,
-      explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-      writeAttributes: schemas.replicatorWriteAttributes(),
-      generateSecret: true,
+    const pool = await ensurePool(cognito, {
+      poolName: `bench-faults-${run}`,
+      clients: [
+        {
+          name: replicatorClientName,
+          authFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+          writeAttributes: schemas.replicatorWriteAttributes(),
+          generateSecret: true,
+        },
+      ],
+      schema: schemas.backupSchema(),
+      autoVerifiedAttributes: [],
     });
+    const userPoolId = pool.userPoolId;
+    created.pool = userPoolId;
+    const replicatorClientId = pool.clientId;
 
     const records = benchRecords(count, `faults-${run}`);
     const tableName = `cognito-dr-users-faults-${run}`;
@@ -160,8 +158,13 @@ const measureApplyUnderFaults = async (
       AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: proxy,
       AWS_ENDPOINT_URL_DYNAMODB: stack.backup.dynamodbEndpoint,
-      BACKUP_USER_POOL_ID: userPoolId,
+      USER_POOL_ID: userPoolId,
+      CREATE_MISSING: 'true',
       TABLE_NAME: tableName,
+      // Region roles, read as the deployed consumer reads them: the primary active, this region on standby.
+      CONTROL_TABLE_NAME: stack.backup.controlTableName,
+      PRIMARY_REGION: stack.primary.region,
+      BACKUP_REGION: stack.backup.region,
       REPLICATOR_CLIENT_ID: replicatorClientId,
       DEAD_LETTER_FILE: parkedFile,
       DEAD_LETTER_QUEUE_URL: '',

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_CONCURRENCY } from '@cognito-dr/apply';
-import { desiredBackupAttributes, recordToImage, type UserRecord } from '@cognito-dr/shared';
+import { desiredAttributes, recordToImage, type UserRecord } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StackInfo } from '../local/stack/stack-info';
 import { backupClients, benchRecords, createRecordTable, lambdaContext } from './replica-fixtures';
@@ -49,7 +49,6 @@ const schema = (): SchemaAttributeType[] =>
 
 export const measureApplyThroughput = async (stack: StackInfo, count: number): Promise<ApplyResult> => {
   const run = randomBytes(3).toString('hex');
-  const _region = stack.backup.region;
   const { cognito, dynamo } = backupClients(stack);
   const created: { pools: string[]; table?: string } = { pools: [] };
   const newPool = async (name: string) => {
@@ -102,7 +101,7 @@ const measure = async (
           UserPoolId,
           Username: record.username,
           MessageAction: 'SUPPRESS',
-          UserAttributes: Object.entries(desiredBackupAttributes(record)).map(([Name, Value]) => ({
+          UserAttributes: Object.entries(desiredAttributes(record)).map(([Name, Value]) => ({
             Name,
             Value,
           })),
@@ -131,8 +130,13 @@ const measure = async (
     AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.backup.cognitoEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: stack.backup.dynamodbEndpoint,
-    BACKUP_USER_POOL_ID: applyPool,
+    USER_POOL_ID: applyPool,
+    CREATE_MISSING: 'true',
     TABLE_NAME: tableName,
+    // Region roles, read as the deployed consumer reads them: the primary active, this region on standby.
+    CONTROL_TABLE_NAME: stack.backup.controlTableName,
+    PRIMARY_REGION: stack.primary.region,
+    BACKUP_REGION: stack.backup.region,
     DEAD_LETTER_FILE: join(root, '.local', 'bench', `parked-${run}.jsonl`),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',

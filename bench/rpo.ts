@@ -13,8 +13,8 @@ import {
   CognitoIdentityProviderClient,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { usernamesWithPrefix } from '../cli/bench';
 import type { StackInfo } from '../local/stack/stack-info';
+import { usernamesWithPrefix } from './backfill';
 import { percentile, pool } from './stats';
 
 const POLL_MS = 20;

@@ -6,15 +6,26 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchBackfill } from '../cli/bench';
 import { applyFaultRows, runApplyFaults } from './apply-faults';
 import { type ApplyResult, measureApplyThroughput } from './apply-throughput';
+import { benchBackfill } from './backfill';
+import { runReconcileSim } from './reconcile-sim';
 import { measureRpo, type RpoResult } from './rpo';
 import { withStack } from './stack-for-bench';
 import { median } from './stats';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
+// `npm run bench -- reconcile-sim ...` runs the reconcile simulation (reconcile-sim.ts) instead of the stack bench,
+// `npm run bench -- apply-faults ...` only the replica under faults (with this bench's options).
+const subcommand =
+  process.argv[2] === 'reconcile-sim'
+    ? () => runReconcileSim(process.argv.slice(3))
+    : process.argv[2] === 'apply-faults'
+      ? () => applyFaultsOnly()
+      : undefined;
+
+const { values } = parseArgs({
+  args:
+    process.argv[2] === 'reconcile-sim' ? [] : process.argv.slice(process.argv[2] === 'apply-faults' ? 3 : 2),
   options: {
     runs: { type: 'string', default: '3' },
     'rpo-users': { type: 'string', default: '200' },
@@ -34,6 +45,12 @@ const faultUsers = {
   randomThrottle30: Number(values['faults-users-throttle']),
 };
 
+const applyFaultsOnly = async () => {
+  const faults = await withStack((stack) => runApplyFaults(stack, runs, faultUsers));
+  writeResults('apply-faults.json', faults);
+  printRows(applyFaultRows(faults.median));
+};
+
 const medianOf = <T extends object>(results: T[]): T =>
   Object.fromEntries(
     Object.keys(results[0] ?? {}).map((key) => [key, median(results.map((r) => Number(r[key as keyof T])))]),
@@ -42,12 +59,6 @@ const medianOf = <T extends object>(results: T[]): T =>
 const round = (n: number) => Math.round(n * 100) / 100;
 
 const main = async () => {
-  if (positionals[0] === 'apply-faults') {
-    const faults = await withStack((stack) => runApplyFaults(stack, runs, faultUsers));
-    writeResults('apply-faults.json', faults);
-    printRows(applyFaultRows(faults.median));
-    return;
-  }
   const report = await withStack(async (stack) => {
     const rpo: RpoResult[] = [];
     const apply: ApplyResult[] = [];
@@ -120,7 +131,7 @@ const printRows = (rows: Array<[string, string, string]>) => {
   }
 };
 
-main().catch((error) => {
+(subcommand ?? main)().catch((error) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -1,7 +1,18 @@
 // Parses the cognito-dr command line into a command and its options, and says what is wrong when it cannot.
 import { parseArgs } from 'node:util';
+import { type Budget, DEFAULT_QUOTAS, parseBudget } from '@cognito-dr/reconcile';
 
-export const COMMANDS = ['status', 'backfill', 'reconcile', 'verify', 'redrive'] as const;
+export const COMMANDS = [
+  'status',
+  'backfill',
+  'reconcile',
+  'verify',
+  'repair',
+  'failover',
+  'failback',
+  'drill',
+  'redrive',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface TargetOptions {
@@ -24,6 +35,10 @@ export interface CliOptions {
   rate?: number;
   userListRps?: number;
   userReadRps?: number;
+  /** Per-category rates ("UserList=10,UserRead=40"), over the quota share. */
+  rps?: Partial<Budget>;
+  /** Share of each default quota a run may use (default 0.5). */
+  quotaShare?: number;
   concurrency?: number;
   checkpoint?: string;
 }
@@ -45,6 +60,16 @@ Commands:
   reconcile   repair every difference between the primary pool and the table: missing and stale records,
               records of users no longer in the pool (tombstoned)
   verify      compare the backup pool with the table user by user; exit code 1 on any drift
+  repair      converge every missing, stale or extra backup user to the table's replica in the backup region,
+              through the replica's own convergence; uses only backup-region resources
+  failover    make the backup region active: pause applying into the backup pool, apply what it had not caught
+              up with (its count is the recovery point), open the backup pool (sign-up, messages, capture) and
+              publish its coordinates; works with the primary region down; safe to run again to finish or check
+  failback    once the primary region answers: apply every change made in the backup region to the primary pool
+              (users who signed up meanwhile migrate in with their password on first sign-in), switch back,
+              publish the primary's coordinates
+  drill       (local stack only) traffic, a primary outage, failover, traffic on the backup, recovery, failback
+              and verification, with the recovery point and time measured
   redrive     re-apply the users the replica's dead-letter queue names (parked records by name, batches the
               stream gave up on by when their records changed, read from the table) and delete the messages
               handled; needs --stack or --stage; --dry-run lists the users without applying anything
@@ -61,22 +86,29 @@ Target (exactly one):
                               Endpoints and credentials are the SDK's own:
                               AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, ...
 
-backfill and reconcile:
-  --dry-run                   decide and count, write nothing
-  --rate <n>                  records written per second (default 50)
+backfill, reconcile and repair:
+  --dry-run                   decide and count, change nothing
   --checkpoint <file>         resume from / save progress to this file (Ctrl-C stops at a checkpoint)
-  --concurrency <n>           users handled at once (default 8)
-  --user-list-rps <n>         ListUsers calls per second (default 30)
-  --user-read-rps <n>         AdminGetUser + AdminListGroupsForUser calls per second (default 120)
+  --concurrency <n>           users handled at once per listed page (default 8)
+  --quota-share <f>           share of each Cognito quota category's default the run may use (default 0.5)
+  --rps <Category=n,...>      calls per second for named categories, e.g. UserList=10,UserRead=40
+                              (categories: ${Object.keys(DEFAULT_QUOTAS).join(', ')})
+  --user-list-rps <n>         the same as --rps UserList=<n> (ListUsers, ListUsersInGroup)
+  --user-read-rps <n>         the same as --rps UserRead=<n> (AdminGetUser)
+  --rate <n>                  backfill and reconcile: records written per second (default 25)
+
+failover and failback (--stack, or --stage with --backup-region: everything is found in the backup region):
+  --primary-region <region>   default us-east-1
 
 Output:
   --json                      machine-readable result on stdout
   --verbose                   also list the usernames concerned (never attribute values)
   -h, --help
 
-Exit codes: 0 done and in sync, 1 drift (verify), users that failed (backfill, reconcile) or messages kept
-            (redrive),
-            2 bad usage or configuration, 3 the run could not complete (its checkpoint is kept),
+Exit codes: 0 done and in sync, 1 drift (verify, drill), users that failed (backfill, reconcile, repair) or
+            dead-letter messages kept (redrive),
+            2 bad usage or configuration, or a switch that makes no sense now (nothing was changed),
+            3 the run could not complete (its checkpoint is kept; a switch is finished by running it again),
             130 stopped by Ctrl-C at a checkpoint.
 `;
 
@@ -127,24 +159,36 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     throw new UsageError('--stack sets the regions itself; drop --primary-region/--backup-region');
   }
 
-  const runs = command === 'backfill' || command === 'reconcile';
+  const runs = command === 'backfill' || command === 'reconcile' || command === 'repair';
   for (const flag of [
     'dry-run',
-    'rate',
     'checkpoint',
     'concurrency',
     'user-list-rps',
     'user-read-rps',
+    'rps',
+    'quota-share',
   ] as const) {
     const allowed = runs || (command === 'redrive' && flag === 'dry-run');
     if (!allowed && values[flag] !== undefined)
       throw new UsageError(
-        `--${flag} only applies to backfill and reconcile${flag === 'dry-run' ? ' and redrive' : ''}`,
+        `--${flag} only applies to backfill, reconcile and repair${flag === 'dry-run' ? ' (and redrive)' : ''}`,
       );
   }
   if (command === 'redrive' && !target.stack && !target.stage) {
     throw new UsageError('redrive needs --stack or --stage: the dead-letter queue is found through them');
   }
+  if (command !== 'backfill' && command !== 'reconcile' && values.rate !== undefined)
+    throw new UsageError('--rate only applies to backfill and reconcile');
+  let rps: Partial<Budget> | undefined;
+  try {
+    rps = values.rps === undefined ? undefined : parseBudget(values.rps);
+  } catch (error) {
+    throw new UsageError(`--rps: ${(error as Error).message}`);
+  }
+  const quotaShare = positiveNumber('quota-share', values['quota-share']);
+  if (quotaShare !== undefined && quotaShare > 1)
+    throw new UsageError(`--quota-share: must be at most 1, got "${values['quota-share']}"`);
   const concurrency = positiveNumber('concurrency', values.concurrency);
   if (concurrency !== undefined && !Number.isInteger(concurrency)) {
     throw new UsageError(`--concurrency: must be a whole number, got "${values.concurrency}"`);
@@ -159,6 +203,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     rate: positiveNumber('rate', values.rate),
     userListRps: positiveNumber('user-list-rps', values['user-list-rps']),
     userReadRps: positiveNumber('user-read-rps', values['user-read-rps']),
+    rps,
+    quotaShare,
     concurrency,
     checkpoint: values.checkpoint,
   };
@@ -183,6 +229,8 @@ function parse(argv: string[]) {
       rate: { type: 'string' },
       'user-list-rps': { type: 'string' },
       'user-read-rps': { type: 'string' },
+      rps: { type: 'string' },
+      'quota-share': { type: 'string' },
       concurrency: { type: 'string' },
       checkpoint: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

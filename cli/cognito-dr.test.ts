@@ -44,6 +44,11 @@ describe('parseCliArgs', () => {
     [['backfill', '--stack', 'x', '--rate', '0'], /--rate: must be a positive number/],
     [['backfill', '--stack', 'x', '--concurrency', '2.5'], /whole number/],
     [['backfill', '--stack', 'x', '--colour'], /colour/],
+    [['repair', '--stack', 'x', '--rate', '5'], /--rate only applies to backfill and reconcile/],
+    [['repair', '--stack', 'x', '--rps', 'UserLists=5'], /--rps: "UserLists": not a quota category/],
+    [['repair', '--stack', 'x', '--rps', 'UserList=-1'], /--rps: UserList: must be a positive number/],
+    [['repair', '--stack', 'x', '--quota-share', '1.5'], /--quota-share: must be at most 1/],
+    [['verify', '--stack', 'x', '--rps', 'UserList=5'], /--rps only applies/],
     [['redrive', '--table', 't', '--backup-pool-id', 'b'], /redrive needs --stack or --stage/],
     [['redrive', '--stack', 'x', '--rate', '3'], /--rate only applies/],
   ])('refuses %j, saying why', (argv, message) => {
@@ -76,6 +81,22 @@ describe('targets', () => {
     expect(target.backupTable).toMatchObject({ region: 'eu-central-1', tableName: 'cognito-dr-users-prod' });
   });
 
+  it('resolves the backup side from the replica stack alone when its region is given: the primary may be down', async () => {
+    const asked: string[] = [];
+    const target = await resolveTarget(
+      { stage: 'prod', backupRegion: 'eu-central-1' },
+      { backup: true, backupTable: true },
+      async (region, stack): Promise<Record<string, string>> => {
+        asked.push(`${region} ${stack}`);
+        if (stack.includes('primary')) throw new Error('the primary region does not answer');
+        return { BackupUserPoolId: 'eu-central-1_B', ReplicationTableName: 'cognito-dr-users-prod' };
+      },
+    );
+    expect(asked).toEqual(['eu-central-1 cognito-dr-replica-prod']);
+    expect(target.backup).toMatchObject({ region: 'eu-central-1', userPoolId: 'eu-central-1_B' });
+    expect(target.backupTable).toMatchObject({ region: 'eu-central-1', tableName: 'cognito-dr-users-prod' });
+  });
+
   it("takes the backup region from the primary stack's BackupRegion output when not given", async () => {
     const asked: string[] = [];
     const target = await resolveTarget(
@@ -92,19 +113,23 @@ describe('targets', () => {
     expect(target.backupTable?.region).toBe('eu-north-1');
   });
 
-  it("finds a stage's dead-letter queue and replicator client in the replica stack's outputs", async () => {
+  it("finds a stage's dead-letter queue and replicator client in the replica stack alone", async () => {
+    const asked: string[] = [];
     const target = await resolveTarget(
       { stage: 'prod', backupRegion: 'eu-central-1' },
       { backup: true, backupTable: true, deadLetters: true },
-      async (_region, stack): Promise<Record<string, string>> =>
-        stack.includes('primary')
-          ? { ReplicationTableName: 'users' }
-          : {
-              BackupUserPoolId: 'eu-central-1_B',
-              BackupReplicatorClientId: 'replicator',
-              ApplyDeadLetterQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/1/dlq',
-            },
+      async (region, stack): Promise<Record<string, string>> => {
+        asked.push(`${region} ${stack}`);
+        return {
+          ReplicationTableName: 'users',
+          BackupUserPoolId: 'eu-central-1_B',
+          BackupReplicatorClientId: 'replicator',
+          ApplyDeadLetterQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/1/dlq',
+        };
+      },
     );
+    // Redrive works with the primary region down.
+    expect(asked).toEqual(['eu-central-1 cognito-dr-replica-prod']);
     expect(target.backup?.replicatorClientId).toBe('replicator');
     expect(target.deadLetters).toMatchObject({
       kind: 'sqs',
@@ -209,6 +234,28 @@ describe('commands on fake pools', () => {
     return { primary, backup, table, clock, target, output, context, replicate };
   };
 
+  it('repair converges the backup pool to the table, from backup-side resources only, and reports calls per category', async () => {
+    const w = world();
+    await runEngineCommand(w.context(['backfill']));
+    const { primary: _unused, primaryTable: _unusedTable, ...backupSide } = w.target;
+    const context = (argv: string[]) => ({ ...w.context(argv), target: backupSide });
+
+    const dry = await runEngineCommand(context(['repair', '--dry-run', '--json']));
+    expect(dry).toBe(EXIT.ok);
+    expect(JSON.parse(w.output.out.at(-1) as string)).toMatchObject({
+      dryRun: true,
+      counts: { created: 75 },
+    });
+    expect(w.backup.users.size).toBe(0);
+
+    expect(
+      await runEngineCommand(context(['repair', '--rps', 'UserCreation=1000', '--quota-share', '1'])),
+    ).toBe(EXIT.ok);
+    expect(w.output.out.join('\n')).toContain('checked 75 · created 75 · updated 0 · deleted 0');
+    expect(w.output.out.join('\n')).toMatch(/Cognito calls: .*UserCreation 75/);
+    expect(await runVerify(w.context(['verify']))).toBe(EXIT.ok);
+  });
+
   it('backfill writes every user, reports counts, and shows no attribute value even with --verbose', async () => {
     const w = world();
 
@@ -234,7 +281,10 @@ describe('commands on fake pools', () => {
     expect(first).toBe(EXIT.interrupted);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(w.output.err.join('\n')).toContain('run the same command again to continue');
-    expect(JSON.parse(w.output.out[0] as string)).toMatchObject({ complete: false, counts: { checked: 20 } });
+    const stopped = JSON.parse(w.output.out[0] as string);
+    expect(stopped).toMatchObject({ complete: false });
+    expect(stopped.counts.checked).toBeGreaterThan(0);
+    expect(stopped.counts.checked).toBeLessThan(75);
 
     const second = await runEngineCommand(
       w.context(['reconcile', '--checkpoint', file, '--concurrency', '5', '--json']),
@@ -258,7 +308,7 @@ describe('commands on fake pools', () => {
 
     expect(await runEngineCommand(w.context(['backfill']))).toBe(EXIT.drift);
     expect(w.output.err.join('\n')).toMatch(
-      /user [0-9a-f]{16} not reconciled \(pool phase\): InternalServerError/,
+      /user [0-9a-f]{12} not converged \(listing phase\): InternalServerError/,
     );
   });
 
@@ -319,6 +369,8 @@ describe('commands on fake pools', () => {
     expect(code).toBe(EXIT.ok);
     const report = JSON.parse(w.output.out.pop() as string);
     expect(report).toMatchObject({
+      // No control table named: normal times, the primary active.
+      roles: { active: 'us-east-1', state: 'steady', epoch: 0 },
       primary: { users: 74 },
       table: { records: 75, tombstones: 0 },
       backup: { users: 74 },
@@ -381,8 +433,16 @@ describe('progressLine', () => {
     const line = progressLine(
       {
         mode: 'backfill',
-        phase: 'pool',
-        counts: { checked: 500, created: 480, updated: 0, tombstoned: 0, unchanged: 20, failed: 0 },
+        phase: 'listing',
+        counts: {
+          checked: 500,
+          created: 480,
+          updated: 0,
+          tombstoned: 0,
+          deleted: 0,
+          unchanged: 20,
+          failed: 0,
+        },
         workedMs: 10_000,
       },
       2_000,

@@ -1,9 +1,11 @@
-// The cognito-dr command line: status, backfill, reconcile and verify against the local stack, a deployed stage or
+// The cognito-dr command line: status, backfill, reconcile, verify and repair against the local stack, a deployed stage or
 // explicit resources. `main` is the whole program as a function, so tests and the bench run it in-process.
 import { type Clock, errorName, systemClock } from '@cognito-dr/shared';
 import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
+import { runDrill } from './drill';
 import { runRedrive } from './redrive';
+import { runSwitch } from './switch-commands';
 import {
   closeTarget,
   type Needs,
@@ -25,11 +27,17 @@ export interface Io {
   stackOutputs?: StackOutputs;
 }
 
-const NEEDS: Record<CliOptions['command'], Needs> = {
+/** What each command reads; failover, failback and drill resolve both regions themselves (cli/regions.ts). */
+const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   status: { primary: true, backup: true, primaryTable: true },
   backfill: { primary: true, primaryTable: true },
   reconcile: { primary: true, primaryTable: true },
   verify: { backup: true, backupTable: true },
+  // Backup-region resources only: repair must work with the primary region down.
+  repair: { backup: true, backupTable: true },
+  failover: undefined,
+  failback: undefined,
+  drill: undefined,
   redrive: { backup: true, backupTable: true, deadLetters: true },
 };
 
@@ -60,16 +68,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     err('\nstopping at the next checkpoint (Ctrl-C again to quit at once)');
   });
   try {
-    target = await resolveTarget(options.target, NEEDS[options.command], io.stackOutputs);
+    const needs = NEEDS[options.command];
+    if (needs) target = await resolveTarget(options.target, needs, io.stackOutputs);
     const tty = io.stderr.isTTY === true && !options.json;
     // Anything printed after a progress line starts on a line of its own.
     const endProgress = () => {
       if (progressShown) io.stderr.write('\n');
       progressShown = false;
     };
-    const ctx: CommandContext = {
+    const base: Omit<CommandContext, 'target'> = {
       options,
-      target,
       clock: io.clock ?? systemClock,
       out: (line) => {
         endProgress();
@@ -88,14 +96,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       interrupted: () => interrupted,
     };
     const command = options.command;
-    const code =
-      command === 'status'
-        ? await runStatus(ctx)
+    const code = await (async () => {
+      if (command === 'failover' || command === 'failback') {
+        return runSwitch({ ...base, stackOutputs: io.stackOutputs }, command);
+      }
+      if (command === 'drill') return runDrill({ ...base, stackOutputs: io.stackOutputs });
+      const ctx: CommandContext = { ...base, target: target as Target };
+      return command === 'status'
+        ? runStatus(ctx)
         : command === 'verify'
-          ? await runVerify(ctx)
+          ? runVerify(ctx)
           : command === 'redrive'
-            ? await runRedrive(ctx)
-            : await runEngineCommand(ctx);
+            ? runRedrive(ctx)
+            : runEngineCommand(ctx);
+    })();
     if (progressShown) io.stderr.write('\n');
     return code;
   } catch (error) {

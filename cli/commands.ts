@@ -1,21 +1,29 @@
 // What each cognito-dr command does once its target is resolved: read, compare, repair, and report without values.
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import type { Clock, UserRecord } from '@cognito-dr/shared';
 import {
+  backupDrift,
+  budgetedCognito,
+  budgetOf,
   type CheckpointStore,
   type Counts,
+  driftCount,
   memoryCheckpointStore,
-} from '../services/primary/src/reconcile/checkpoint';
-import { backupDrift, driftCount, tableDrift } from '../services/primary/src/reconcile/drift';
-import { type ReconcileDeps, runReconcile, type UserOutcome } from '../services/primary/src/reconcile/engine';
-import { readBackupInventory, readPrimaryInventory } from '../services/primary/src/reconcile/inventory';
-import { pacedCognito } from '../services/primary/src/reconcile/paced-cognito';
-import { DEFAULT_RATES, pacersFor } from '../services/primary/src/reconcile/pacer';
-import { readAllRecords } from '../services/primary/src/reconcile/table-listing';
+  type ReconcileDeps,
+  type RunResult,
+  readAllRecords,
+  readBackupInventory,
+  readPrimaryInventory,
+  runReconcile,
+  runRepair,
+  tableDrift,
+  type UserOutcome,
+  type WalkOptions,
+} from '@cognito-dr/reconcile';
+import { type Clock, initialRoles, readRoles, type UserRecord } from '@cognito-dr/shared';
 import type { CliOptions } from './args';
 import { fileCheckpointStore } from './checkpoint-file';
 import { progressLine, usersPerSecond } from './progress';
-import type { PoolTarget, TableTarget, Target } from './targets';
+import { DEFAULT_PRIMARY_REGION, type PoolTarget, type TableTarget, type Target } from './targets';
 
 export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, interrupted: 130 } as const;
 
@@ -38,11 +46,11 @@ const need = <T>(value: T | undefined, what: string): T => {
   return value;
 };
 
-const countsLine = (counts: Counts) =>
+const countsLine = (counts: Counts, mode: string) =>
   `checked ${counts.checked} · created ${counts.created} · updated ${counts.updated} · ` +
-  `tombstoned ${counts.tombstoned} · unchanged ${counts.unchanged} · failed ${counts.failed}`;
+  (mode === 'repair' ? `deleted ${counts.deleted}` : `tombstoned ${counts.tombstoned}`) +
+  ` · unchanged ${counts.unchanged} · failed ${counts.failed}`;
 
-/** backfill and reconcile: the engine from a laptop or CI. */
 /** The reconcile engine's dependencies for a resolved target: the primary pool and the table it writes. */
 export const engineDeps = (
   primary: PoolTarget,
@@ -59,28 +67,32 @@ export const engineDeps = (
   checkpoints,
 });
 
+/** The run's budget per quota category, from --quota-share, --rps and the two older single-category flags. */
+const budgetFor = (options: CliOptions) =>
+  budgetOf(
+    {
+      ...options.rps,
+      ...(options.userListRps === undefined ? {} : { UserList: options.userListRps }),
+      ...(options.userReadRps === undefined ? {} : { UserRead: options.userReadRps }),
+    },
+    options.quotaShare,
+  );
+
+/** backfill, reconcile (primary pool -> table) and repair (table -> backup pool): the engine from a laptop or CI. */
 export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   const { options, target } = ctx;
-  const mode = options.command === 'backfill' ? 'backfill' : 'reconcile';
-  const primary = need(target.primary, 'primary pool');
-  const table = need(target.primaryTable, 'table');
+  const mode =
+    options.command === 'backfill' ? 'backfill' : options.command === 'repair' ? 'repair' : 'reconcile';
   const checkpoints: CheckpointStore = options.checkpoint
     ? fileCheckpointStore(options.checkpoint)
     : memoryCheckpointStore();
-  const resumed = await checkpoints.load();
-  if (resumed) {
-    ctx.err(
-      `resuming ${resumed.mode} from ${options.checkpoint}: ${resumed.phase} phase, ${resumed.counts.checked} users checked so far`,
-    );
-  }
-  const estimatedUsers = await estimatedPoolSize(primary);
   const users: Partial<Record<UserOutcome, string[]>> = {};
-
-  const result = await runReconcile(engineDeps(primary, table, ctx.clock, checkpoints), {
-    mode,
+  const pool = mode === 'repair' ? need(target.backup, 'backup pool') : need(target.primary, 'primary pool');
+  const table = mode === 'repair' ? need(target.backupTable, 'table') : need(target.primaryTable, 'table');
+  const estimatedUsers = await estimatedPoolSize(pool);
+  const walkOptions: WalkOptions = {
     dryRun: options.dryRun,
     concurrency: options.concurrency,
-    rates: { writes: options.rate, userList: options.userListRps, userRead: options.userReadRps },
     shouldStop: ctx.interrupted,
     onProgress: ctx.progress && ((progress) => ctx.progress?.(progressLine(progress, estimatedUsers))),
     onUser: (username, outcome) => {
@@ -89,8 +101,38 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
       list.push(username);
       users[outcome] = list;
     },
-    onFailure: ({ user, phase, error }) => ctx.err(`user ${user} not reconciled (${phase} phase): ${error}`),
-  });
+    onFailure: ({ user, phase, error }) => ctx.err(`user ${user} not converged (${phase} phase): ${error}`),
+  };
+  const saved = options.checkpoint ? await checkpoints.load() : undefined;
+  if (saved) {
+    const { checkpoint } = saved;
+    ctx.err(
+      `resuming ${checkpoint.mode} from ${options.checkpoint}: ${checkpoint.phase} phase, ${checkpoint.counts.checked} users checked so far`,
+    );
+  }
+  const preloaded: CheckpointStore = { ...checkpoints, load: async () => saved };
+  const budget = budgetFor(options);
+  const result: RunResult =
+    mode === 'repair'
+      ? await runRepair(
+          {
+            cognito: pool.cognito,
+            table: table.table,
+            userPoolId: pool.userPoolId,
+            tableName: table.tableName,
+            region: pool.region,
+            clock: ctx.clock,
+            checkpoints: preloaded,
+            roles: rolesOf(table, target.primaryRegion ?? DEFAULT_PRIMARY_REGION),
+          },
+          { ...walkOptions, budget },
+        )
+      : await runReconcile(engineDeps(pool, table, ctx.clock, preloaded), {
+          ...walkOptions,
+          mode,
+          budget,
+          writesPerSecond: options.rate,
+        });
 
   const rate = usersPerSecond(result.counts.checked, result.workedMs);
   if (options.json) {
@@ -101,6 +143,7 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
         dryRun: result.dryRun,
         complete: result.complete,
         counts: result.counts,
+        calls: result.calls,
         durationMs: result.durationMs,
         workedMs: result.workedMs,
         usersPerSecond: Number(rate.toFixed(2)),
@@ -109,13 +152,18 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
     );
   } else {
     ctx.out(
-      `${mode} of ${primary.userPoolId} into ${table.tableName} (${target.label})${result.dryRun ? ', dry run' : ''}`,
+      mode === 'repair'
+        ? `repair of ${pool.userPoolId} from ${table.tableName} in ${table.region} (${target.label})${result.dryRun ? ', dry run' : ''}`
+        : `${mode} of ${pool.userPoolId} into ${table.tableName} (${target.label})${result.dryRun ? ', dry run' : ''}`,
     );
-    ctx.out(`  ${countsLine(result.counts)}`);
+    ctx.out(`  ${countsLine(result.counts, mode)}`);
     ctx.out(`  ${(result.workedMs / 1000).toFixed(1)} s, ${rate.toFixed(1)} users/s`);
-    if (result.dryRun) ctx.out('  dry run: nothing was written; the counts are what a run would do');
+    const calls = Object.entries(result.calls).filter(([, count]) => count > 0);
+    if (calls.length > 0)
+      ctx.out(`  Cognito calls: ${calls.map(([category, count]) => `${category} ${count}`).join(' · ')}`);
+    if (result.dryRun) ctx.out('  dry run: nothing was changed; the counts are what a run would do');
     for (const [outcome, names] of Object.entries(users)) {
-      for (const name of names.sort()) ctx.out(`  ${outcome.padEnd(10)} ${name}`);
+      for (const name of (names ?? []).sort()) ctx.out(`  ${outcome.padEnd(10)} ${name}`);
     }
   }
   if (!result.complete) {
@@ -136,10 +184,18 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   const backup = need(target.backup, 'backup pool');
   const table = need(target.primaryTable, 'table');
   const now = ctx.clock.now();
-  const [primaryInventory, tableContents, backupUsers] = await Promise.all([
+  const [primaryInventory, tableContents, backupUsers, roles] = await Promise.all([
     readPrimaryInventory(paced(primary, ctx.clock), primary.userPoolId, { origin: primary.region, now }),
     readAllRecords(table.table, table.tableName),
     readBackupInventory(paced(backup, ctx.clock), backup.userPoolId),
+    table.controlTableName
+      ? readRoles({
+          table: table.table,
+          tableName: table.controlTableName,
+          primaryRegion: primary.region,
+          backupRegion: backup.region,
+        })
+      : initialRoles(primary.region, backup.region),
   ]);
   const records = tableContents.records;
   const toTable = tableDrift(primaryInventory.users, records);
@@ -148,6 +204,14 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   const tombstones = [...records.values()].filter((record) => record.deleted === true).length;
   const report = {
     target: target.label,
+    roles: {
+      active: roles.active,
+      state: roles.state,
+      ...(roles.target ? { target: roles.target } : {}),
+      epoch: roles.epoch,
+      posture: roles.posture,
+      switchedAt: roles.switchedAt ?? null,
+    },
     primary: { region: primary.region, userPoolId: primary.userPoolId, users: primaryInventory.users.size },
     table: {
       region: table.region,
@@ -171,6 +235,15 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   ctx.out(`status of ${target.label}`);
+  ctx.out(
+    `  active region ${roles.active}` +
+      (roles.state === 'steady' ? '' : ` (${roles.state} to ${roles.target})`) +
+      ` · epoch ${roles.epoch}` +
+      (roles.switchedAt ? ` · switched ${new Date(roles.switchedAt).toISOString()}` : '') +
+      ` · posture ${Object.entries(roles.posture)
+        .map(([region, posture]) => `${region} ${posture}`)
+        .join(', ')}`,
+  );
   ctx.out(`  primary pool  ${primary.userPoolId} (${primary.region}): ${report.primary.users} users`);
   ctx.out(
     `  table         ${table.tableName} (${table.region}): ${report.table.records} records, ${tombstones} tombstones` +
@@ -237,8 +310,8 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   return total === 0 ? EXIT.ok : EXIT.drift;
 }
 
-/** Status and verify list whole pools: paced at the default rates, per pool (each region has its own quota). */
-const paced = (pool: PoolTarget, clock: Clock) => pacedCognito(pool.cognito, pacersFor(DEFAULT_RATES, clock));
+/** Status and verify list whole pools: within the default budget, per pool (each region has its own quotas). */
+const paced = (pool: PoolTarget, clock: Clock) => budgetedCognito(pool.cognito, budgetOf(), clock).client;
 
 async function estimatedPoolSize(pool: PoolTarget): Promise<number | undefined> {
   try {
@@ -290,3 +363,17 @@ const age = (ms: number) =>
     : ms < 3_600_000
       ? `${Math.round(ms / 60_000)} min`
       : `${(ms / 3_600_000).toFixed(1)} h`;
+
+/**
+ * Region roles as the table's region sees them; a target that does not name its control table (explicit ids) is
+ * taken to be in normal times, the primary region active.
+ */
+export const rolesOf = (table: TableTarget, primaryRegion: string) => async () =>
+  table.controlTableName
+    ? readRoles({
+        table: table.table,
+        tableName: table.controlTableName,
+        primaryRegion,
+        backupRegion: table.region,
+      })
+    : initialRoles(primaryRegion, table.region);

@@ -1,5 +1,5 @@
-// The one-line progress display of a backfill or reconcile on a terminal: where it is, users per second, ETA.
-import type { Progress } from '../services/primary/src/reconcile/engine';
+// The one-line progress display of a backfill, reconcile or repair on a terminal: where it is, users per second, ETA.
+import type { Progress } from '@cognito-dr/reconcile';
 
 const duration = (ms: number): string => {
   const seconds = Math.max(0, Math.round(ms / 1000));
@@ -20,13 +20,13 @@ export function progressLine(progress: Progress, estimatedUsers: number | undefi
   const { counts, phase, workedMs, mode } = progress;
   const rate = usersPerSecond(counts.checked, workedMs);
   const parts = [
-    `${mode} · ${phase === 'pool' ? 'listing the pool' : 'looking for departed users'}`,
+    `${mode} · ${phase === 'listing' ? 'listing the pool' : mode === 'repair' ? 'looking for missing users' : 'looking for departed users'}`,
     `${counts.checked} checked`,
-    `${counts.created} created, ${counts.updated} updated, ${counts.tombstoned} tombstoned`,
+    `${counts.created} created, ${counts.updated} updated, ${mode === 'repair' ? `${counts.deleted} deleted` : `${counts.tombstoned} tombstoned`}`,
   ];
   if (counts.failed > 0) parts.push(`${counts.failed} failed`);
   parts.push(`${rate.toFixed(1)} users/s`);
-  if (phase === 'pool' && estimatedUsers && rate > 0 && estimatedUsers > counts.checked) {
+  if (phase === 'listing' && estimatedUsers && rate > 0 && estimatedUsers > counts.checked) {
     parts.push(`ETA ${duration(((estimatedUsers - counts.checked) / rate) * 1000)}`);
   }
   return parts.join(' · ');

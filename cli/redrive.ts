@@ -10,9 +10,9 @@ import {
   replicatorClient,
   sqsDeadLetterSource,
 } from '@cognito-dr/apply';
-import { readAllRecords } from '../services/primary/src/reconcile/table-listing';
-import { type CommandContext, EXIT } from './commands';
-import type { DeadLetterTarget } from './targets';
+import { readAllRecords } from '@cognito-dr/reconcile';
+import { type CommandContext, EXIT, rolesOf } from './commands';
+import { DEFAULT_PRIMARY_REGION, type DeadLetterTarget } from './targets';
 
 /** Users re-applied at once: a dead-letter queue is small, and the replica may be applying at the same time. */
 const REDRIVE_CONCURRENCY = 4;
@@ -30,6 +30,9 @@ export async function runRedrive(ctx: CommandContext): Promise<number> {
     userPoolId: backup.userPoolId,
     tableName: table.tableName,
     region: backup.region,
+    // Applied as the backup region's consumer applies them: records of the active region, into a standby pool.
+    roles: rolesOf(table, target.primaryRegion ?? DEFAULT_PRIMARY_REGION),
+    createMissing: true,
     now: () => ctx.clock.now(),
     ...(backup.replicatorClientId
       ? { replicator: replicatorClient(backup.cognito, backup.userPoolId, backup.replicatorClientId) }

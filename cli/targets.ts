@@ -29,12 +29,16 @@ export type DeadLetterTarget =
 export interface TableTarget {
   region: string;
   tableName: string;
+  /** The control table's replica in this region (region roles), where the target says which it is. */
+  controlTableName?: string;
   table: DynamoDBDocumentClient;
 }
 
 export interface Target {
   /** For messages: where the command runs (never a secret). */
   label: string;
+  /** The primary region, where the target says which it is (region roles name both regions). */
+  primaryRegion?: string;
   primary?: PoolTarget;
   backup?: PoolTarget;
   /** The replication table in the primary region (where records are written). */
@@ -135,35 +139,64 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
     if (!value) throw new TargetError(`stack ${stack} has no output ${key}`);
     return value;
   };
-  // The table name is always needed from the primary stack; the replica stack only for the backup pool.
+  const target: Target = { label: `stage ${stage}`, primaryRegion };
+  if (!needs.primary && !needs.primaryTable && options.backupRegion) {
+    // Backup side only, its region given: the primary region is never asked, so this works while it is down.
+    const replicaOutputs = await stackOutputs(options.backupRegion, replicaStack);
+    const tableName = output(replicaOutputs, 'ReplicationTableName', replicaStack);
+    replicaSide(target, needs, options.backupRegion, replicaOutputs, (key) =>
+      output(replicaOutputs, key, replicaStack),
+    );
+    if (needs.backupTable) {
+      target.backupTable = {
+        ...awsTable(options.backupRegion, tableName),
+        controlTableName: replicaOutputs.ControlTableName,
+      };
+    }
+    return target;
+  }
+  // The table name comes from the primary stack; the replica stack is asked only for the backup pool.
   const primaryOutputs = await stackOutputs(primaryRegion, primaryStack);
   const tableName = output(primaryOutputs, 'ReplicationTableName', primaryStack);
   // The primary stack names the backup region it replicates to (serverless-compose deploys the replica there).
   const backupRegion = options.backupRegion ?? primaryOutputs.BackupRegion ?? DEFAULT_BACKUP_REGION;
-  const target: Target = { label: `stage ${stage}` };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
   if (needs.backup || needs.deadLetters) {
     const replicaOutputs = await stackOutputs(backupRegion, replicaStack);
-    if (needs.backup) {
-      target.backup = {
-        ...awsPool(backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack)),
-        // Absent in stacks deployed before the replicator client: users are then created the two-call way.
-        replicatorClientId: replicaOutputs.BackupReplicatorClientId,
-      };
-    }
-    if (needs.deadLetters) {
-      target.deadLetters = {
-        kind: 'sqs',
-        region: backupRegion,
-        queueUrl: output(replicaOutputs, 'ApplyDeadLetterQueueUrl', replicaStack),
-        sqs: sqsClient({ region: backupRegion, ...AWS_CLIENT }),
-      };
-    }
+    replicaSide(target, needs, backupRegion, replicaOutputs, (key) =>
+      output(replicaOutputs, key, replicaStack),
+    );
   }
-  if (needs.primaryTable) target.primaryTable = awsTable(primaryRegion, tableName);
-  if (needs.backupTable) target.backupTable = awsTable(backupRegion, tableName);
+  const controlTableName = primaryOutputs.ControlTableName;
+  if (needs.primaryTable) target.primaryTable = { ...awsTable(primaryRegion, tableName), controlTableName };
+  if (needs.backupTable) target.backupTable = { ...awsTable(backupRegion, tableName), controlTableName };
   return target;
+}
+
+/** The backup pool (with its replicator client, if the stack has one) and the dead-letter queue, from the replica stack. */
+function replicaSide(
+  target: Target,
+  needs: Needs,
+  backupRegion: string,
+  replicaOutputs: Record<string, string>,
+  output: (key: string) => string,
+): void {
+  if (needs.backup) {
+    target.backup = {
+      ...awsPool(backupRegion, output('BackupUserPoolId')),
+      // Absent in stacks deployed before the replicator client: users are then created the two-call way.
+      replicatorClientId: replicaOutputs.BackupReplicatorClientId,
+    };
+  }
+  if (needs.deadLetters) {
+    target.deadLetters = {
+      kind: 'sqs',
+      region: backupRegion,
+      queueUrl: output('ApplyDeadLetterQueueUrl'),
+      sqs: sqsClient({ region: backupRegion, ...AWS_CLIENT }),
+    };
+  }
 }
 
 const awsPool = (region: string, userPoolId: string): PoolTarget => ({
@@ -185,6 +218,7 @@ interface StackRegion {
   dynamodbEndpoint: string;
   tableName: string;
   replicatorClientId?: string;
+  controlTableName?: string;
 }
 
 /** The parts of .local/stack.json (local/stack/stack-info.ts) the CLI reads. */
@@ -234,12 +268,14 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
   const table = (side: StackRegion): TableTarget => ({
     region: side.region,
     tableName: side.tableName,
+    controlTableName: side.controlTableName,
     table: tableClient({ region: side.region, endpoint: side.dynamodbEndpoint, credentials, maxAttempts: 5 }),
   });
   const deadLetters = stack.deadLetters;
   if (needs.deadLetters && !deadLetters) throw new TargetError(`${file}: deadLetters is missing`);
   return {
     label: `local stack ${file}`,
+    primaryRegion: stack.primary.region,
     primary: needs.primary ? pool(stack.primary) : undefined,
     backup: needs.backup
       ? { ...pool(stack.backup), replicatorClientId: stack.backup.replicatorClientId }

@@ -14,18 +14,15 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$(mkdir -p "${1:-$root/dist/package-prod}" && cd "${1:-$root/dist/package-prod}" && pwd)"
-serverless="$root/node_modules/serverless/bin/serverless.js"
-
 # No credentials from anywhere, and no instance-metadata lookups: anything that needs AWS fails fast instead.
-offline=(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE
-  -u AWS_DEFAULT_PROFILE AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-  AWS_EC2_METADATA_DISABLED=true SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off)
+serverless="$root/scripts/offline-serverless.sh"
 
 rm -rf "$out/primary" "$out/replica"
 
 echo "packaging services/primary (stage prod)"
-(cd "$root/services/primary" && "${offline[@]}" node "$serverless" package --stage prod \
-  --package "$out/primary" --param backupUserPoolId=offline-package-placeholder)
+(cd "$root/services/primary" && "$serverless" package --stage prod \
+  --package "$out/primary" --param backupUserPoolId=offline-package-placeholder \
+  --param backupMigrationClientId=offline-package-placeholder)
 
 # What serverless-compose.yml passes the replica, taken from the primary stack as packaged.
 read -r table_name control_table_name primary_region backup_region < <(node -e '
@@ -38,9 +35,11 @@ read -r table_name control_table_name primary_region backup_region < <(node -e '
 ' "$out/primary")
 
 echo "packaging services/replica (stage prod, $backup_region, table $table_name)"
-(cd "$root/services/replica" && "${offline[@]}" node "$serverless" package --stage prod \
+(cd "$root/services/replica" && "$serverless" package --stage prod \
   --package "$out/replica" --region "$backup_region" --param "tableName=$table_name" \
-  --param "controlTableName=$control_table_name" --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region" \
+  --param "controlTableName=$control_table_name" \
+  --param primaryUserPoolId=offline-package-placeholder --param primaryUserPoolClientId=offline-package-placeholder \
+  --param "primaryRegion=$primary_region" --param "backupRegion=$backup_region" \
   --param "userRefKeySecretArn=arn:aws:secretsmanager:$primary_region:123456789012:secret:cognito-dr-prod-user-ref-key-AbCdEf")
 
 echo "packaged into $out"

@@ -1,9 +1,9 @@
-// Builds both pools' CloudFormation Schema lists and their app clients' WriteAttributes from pool-schema.json, for
-// serverless.yml's ${file()} resolver and the local stack.
+// Builds both pools' CloudFormation Schema lists from pool-schema.json, for serverless.yml's ${file()} resolver.
 const {
   customAttributes,
-  backupOnlyAttributes,
-  clientWritableStandardAttributes,
+  linkAttributes,
+  userWritableAttributes,
+  replicatedStandardAttributes,
 } = require('./pool-schema.json');
 
 // Standard attributes the pools require at sign-up; custom attributes can never be required.
@@ -12,15 +12,21 @@ const standard = [
   { Name: 'name', AttributeDataType: 'String', Mutable: true, Required: false },
 ];
 
-const custom = (attributes) => attributes.map((attribute) => `custom:${attribute.Name}`);
-
-// What users (through the application's clients) may write: never custom:source_sub, the link to the primary user.
-const appClientWriteAttributes = () => [...clientWritableStandardAttributes, ...custom(customAttributes)];
+/** A custom attribute as CloudFormation and CreateUserPool take it (our own flag left out). */
+const declared = ({ writableByUsers, ...attribute }) => attribute;
 
 module.exports = {
-  primarySchema: () => [...standard, ...customAttributes],
-  backupSchema: () => [...standard, ...customAttributes, ...backupOnlyAttributes],
-  appClientWriteAttributes,
-  // Everything replication writes in a sign-up: the record's attributes and the link.
-  replicatorWriteAttributes: () => [...appClientWriteAttributes(), ...custom(backupOnlyAttributes)],
+  // Both pools carry the link: either may create users from the other's records (replication, migration, restore).
+  primarySchema: () => [...standard, ...customAttributes.map(declared), ...linkAttributes],
+  backupSchema: () => [...standard, ...customAttributes.map(declared), ...linkAttributes],
+  // An app client's WriteAttributes: never custom:source_sub, never what only administrators set.
+  userWritableAttributes: () => [
+    ...userWritableAttributes,
+    ...customAttributes.filter((a) => a.writableByUsers).map((a) => `custom:${a.Name}`),
+  ],
+  // The backup pool's replicator client writes a whole record in a sign-up: its attributes and the link.
+  replicatorWriteAttributes: () => [
+    ...replicatedStandardAttributes,
+    ...[...customAttributes, ...linkAttributes].map((a) => `custom:${a.Name}`),
+  ],
 };

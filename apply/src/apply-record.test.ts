@@ -2,15 +2,21 @@ import {
   InvalidParameterException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { planConvergence, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import {
+  initialRoles,
+  planConvergence,
+  type RegionRoles,
+  recordToItem,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import type { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
 import { ConvergenceConflictError } from './errors';
 import { readReplicationMetadata, replicatorClient } from './replicator-client';
 import { BACKUP_REGION, fakeBackup, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
 
-function setup() {
-  const { pool, table, deps } = fakeBackup(T0 + 250);
+function setup(options: { roles?: RegionRoles; region?: string; createMissing?: boolean } = {}) {
+  const { pool, table, deps } = fakeBackup(T0 + 250, options);
   /** Stores the record in the table (the truth) and applies the matching stream record. */
   const publish = (record: UserRecord) => {
     table.put(recordToItem(record));
@@ -275,14 +281,19 @@ describe('applyRecordChange', () => {
     expect(pool.users.has('alice.smith')).toBe(true);
   });
 
-  it('converges when someone else created the user between read and create', async () => {
+  it('converges when another apply of the same user created it between read and create', async () => {
     const { pool, publish } = setup();
+    const record = userRecord({ groups: ['staff'] });
     pool.beforeSend = (command) => {
       if (command === 'AdminCreateUser' && !pool.users.has('alice.smith')) {
-        pool.addUser({ username: 'alice.smith', enabled: true, status: 'FORCE_CHANGE_PASSWORD' });
+        pool.addUser({
+          username: 'alice.smith',
+          enabled: true,
+          status: 'FORCE_CHANGE_PASSWORD',
+          attributes: { 'custom:source_sub': record.sub },
+        });
       }
     };
-    const record = userRecord({ groups: ['staff'] });
     expect(await publish(record)).toMatchObject({ outcome: 'updated' });
     expectConverged(pool, record);
   });
@@ -308,6 +319,121 @@ describe('applyRecordChange', () => {
     expect(await publish(reborn)).toMatchObject({ outcome: 'created' });
     expect(pool.state('alice.smith')?.attributes['custom:source_sub']).toBe('new-primary-sub');
     expect(PRIMARY_REGION).not.toBe(BACKUP_REGION);
+  });
+
+  describe('under region roles', () => {
+    const failedOver = (primaryPosture: 'standby' | 'unknown'): RegionRoles => ({
+      ...initialRoles(PRIMARY_REGION, BACKUP_REGION),
+      active: BACKUP_REGION,
+      posture: { [PRIMARY_REGION]: primaryPosture, [BACKUP_REGION]: 'active' },
+      epoch: 1,
+      revision: 2,
+    });
+    const fromBackup = (overrides: Partial<UserRecord> = {}) =>
+      userRecord({ origin: BACKUP_REGION, sub: 'sub-born-in-backup', ...overrides });
+
+    it('does not apply a late write of the old primary into the backup pool that now serves users', async () => {
+      const { pool, publish } = setup({ roles: failedOver('standby') });
+      expect((await publish(userRecord())).outcome).toBe('skipped-this-region-active');
+      expect(pool.calls).toEqual([]);
+    });
+
+    it('pauses while a failover is catching the backup up itself', async () => {
+      const pausing = { ...initialRoles(PRIMARY_REGION, BACKUP_REGION), state: 'failing-over' as const };
+      const { pool, publish } = setup({ roles: { ...pausing, target: BACKUP_REGION } });
+      expect((await publish(userRecord())).outcome).toBe('skipped-paused');
+      expect(pool.calls).toEqual([]);
+    });
+
+    it('applies nothing into the primary until its posture was set to standby', async () => {
+      const { pool, publish } = setup({
+        roles: failedOver('unknown'),
+        region: PRIMARY_REGION,
+        createMissing: false,
+      });
+      expect((await publish(fromBackup())).outcome).toBe('skipped-posture');
+      expect(pool.calls).toEqual([]);
+    });
+
+    describe('into the primary, which never pre-creates users', () => {
+      const primary = () =>
+        setup({ roles: failedOver('standby'), region: PRIMARY_REGION, createMissing: false });
+
+      it('leaves a user who signed up during the failover to migrate on first sign-in, password and all', async () => {
+        const { pool, table, deps } = primary();
+        const record = fromBackup({ version: 1 });
+        table.put(recordToItem(record));
+        const result = await applyRecordChange(deps, change(record, 'INSERT'));
+        expect(result).toMatchObject({ outcome: 'awaiting-migration', operations: [] });
+        expect(pool.calls).not.toContain('AdminCreateUser');
+        expect(pool.calls).not.toContain('SignUp');
+      });
+
+      it('carries a change made during the failover back to a user it has', async () => {
+        const { pool, publish } = primary();
+        pool.addUser({
+          username: 'alice.smith',
+          enabled: true,
+          status: 'CONFIRMED',
+          attributes: {
+            sub: 'primary-sub-of-alice.smith',
+            email: 'alice.smith@example.com',
+            email_verified: 'true',
+          },
+        });
+        const record = fromBackup({ sub: 'primary-sub-of-alice.smith', enabled: false, groups: ['staff'] });
+        expect((await publish(record)).outcome).toBe('updated');
+        expect(pool.state('alice.smith')).toMatchObject({ enabled: false, groups: ['staff'] });
+        // Born here: the user keeps its own sub, and no link to itself.
+        expect(pool.state('alice.smith')?.attributes['custom:source_sub']).toBeUndefined();
+      });
+
+      it('deletes a user deleted during the failover, and one whose username now belongs to somebody else', async () => {
+        const { pool, publish } = primary();
+        pool.addUser({
+          username: 'gone',
+          enabled: true,
+          status: 'CONFIRMED',
+          attributes: { sub: 'primary-sub-gone' },
+        });
+        pool.addUser({
+          username: 'reused',
+          enabled: true,
+          status: 'CONFIRMED',
+          attributes: { sub: 'primary-sub-old' },
+        });
+        const tombstone = fromBackup({
+          username: 'gone',
+          sub: 'primary-sub-gone',
+          deleted: true,
+          deletedAt: T0,
+          expiresAt: T0 / 1000 + 86_400,
+        });
+        expect((await publish(tombstone)).outcome).toBe('deleted');
+        expect((await publish(fromBackup({ username: 'reused', sub: 'backup-sub-new' }))).outcome).toBe(
+          'deleted',
+        );
+        expect(pool.users.has('gone')).toBe(false);
+        expect(pool.users.has('reused')).toBe(false);
+      });
+    });
+  });
+
+  it('remembers the own sub of a user it creates, so a deletion named only by that sub can be placed', async () => {
+    const { pool, table, deps } = setup();
+    const noted: [string, string][] = [];
+    const record = userRecord();
+    table.put(recordToItem(record));
+    await applyRecordChange(
+      {
+        ...deps,
+        notePoolSub: async (sub, username) => {
+          noted.push([sub, username]);
+        },
+      },
+      change(record, 'INSERT'),
+    );
+    expect(noted).toEqual([[pool.users.get(record.username)?.attributes.sub, record.username]]);
   });
 
   describe('with a replicator client', () => {

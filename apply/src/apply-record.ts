@@ -2,10 +2,14 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  type ApplyVerdict,
+  applyVerdict,
+  type ConvergeOperation,
   type ConvergeOperationType,
   getRecord,
   isErrorNamed,
   planConvergence,
+  type RegionRoles,
   type UserRecord,
 } from '@cognito-dr/shared';
 import { ConvergenceConflictError } from './errors';
@@ -22,10 +26,23 @@ export interface ApplyDeps {
   tableName: string;
   /** This function's region: records written here (after a failover) are not replayed back into this pool. */
   region: string;
+  /** Region roles: only records of the active region are applied, and only into a standby pool (applyVerdict). */
+  roles: () => Promise<RegionRoles>;
+  /**
+   * Whether a user the pool lacks is created. The backup pool's users are created (with a password nobody knows;
+   * they reset it after a failover). The primary pool never gets users pre-created: someone who signed up during
+   * a failover keeps their password by migrating on their first sign-in (the UserMigration trigger).
+   */
+  createMissing: boolean;
   now: () => number;
   newPassword?: () => string;
   /** The backup pool's replicator client: confirmed users are then created with one SignUp call. */
   replicator?: ReplicatorClient;
+  /**
+   * Remembers a created user's own sub (pool-subs.ts), so a later deletion that CloudTrail names only by that sub can
+   * be told whose it was. Unset: not remembered.
+   */
+  notePoolSub?: (sub: string, username: string) => Promise<void>;
 }
 
 export interface RecordChange {
@@ -40,8 +57,12 @@ export type ApplyOutcome =
   | 'updated'
   | 'deleted'
   | 'unchanged'
+  /** The pool lacks the user and this pool never pre-creates: the user migrates on first sign-in. */
+  | 'awaiting-migration'
   | 'skipped-own-origin'
-  | 'skipped-remove';
+  | 'skipped-remove'
+  /** Region roles say not to apply this record here (see applyVerdict); a failover or failback catches up. */
+  | `skipped-${Exclude<Extract<ApplyVerdict, { apply: false }>['reason'], 'own-origin'>}`;
 
 export interface ApplyResult {
   outcome: ApplyOutcome;
@@ -77,17 +98,38 @@ export async function applyRecordChange(
   const stored = known === undefined ? await getRecord(deps.table, deps.tableName, change.username) : known;
   const target = stored && stored.version > streamed.version ? stored : streamed;
   if (target.origin === deps.region) return { outcome: 'skipped-own-origin', version: target.version };
+  const verdict = applyVerdict(await deps.roles(), deps.region, target.origin);
+  if (!verdict.apply)
+    return { outcome: `skipped-${verdict.reason}` as ApplyOutcome, version: target.version };
 
   // A first sighting of the user (INSERT, and the table has nothing newer) almost always means the backup user
   // does not exist yet: create straight away and save a read. If it does exist, the create fails with
   // UsernameExistsException and the loop below reads and converges as usual.
-  const likelyAbsent = change.eventName === 'INSERT' && target === streamed;
-  const operations = await converge(deps, target, likelyAbsent);
+  return convergeUser(deps, target, { likelyAbsent: change.eventName === 'INSERT' && target === streamed });
+}
+
+/** What converging one user needs: the pool, and whether this pool creates the users it lacks. */
+export type ConvergeDeps = Pick<
+  ApplyDeps,
+  'cognito' | 'userPoolId' | 'createMissing' | 'now' | 'newPassword' | 'notePoolSub' | 'replicator'
+>;
+
+/**
+ * Makes the pool's user match `record`, whatever region roles say: for callers that have already decided this
+ * record belongs in this pool (the stream consumer after its checks, a failover's catch-up, a migration's
+ * completion, repair).
+ */
+export async function convergeUser(
+  deps: ConvergeDeps,
+  record: UserRecord,
+  { likelyAbsent = false }: { likelyAbsent?: boolean } = {},
+): Promise<ApplyResult> {
+  const operations = await converge(deps, record, likelyAbsent);
   return {
-    outcome: outcomeOf(operations),
-    version: target.version,
-    lagMs: Math.max(0, deps.now() - target.updatedAt),
-    operations,
+    outcome: operations === AWAITING_MIGRATION ? 'awaiting-migration' : outcomeOf(operations),
+    version: record.version,
+    lagMs: Math.max(0, deps.now() - record.updatedAt),
+    operations: operations === AWAITING_MIGRATION ? [] : operations,
   };
 }
 
@@ -101,22 +143,45 @@ export async function reapplyUser(deps: ApplyDeps, username: string): Promise<Ap
   return applyRecordChange(deps, { username, eventName: 'MODIFY', newImage: record }, record);
 }
 
+/** converge's answer when the user is missing from a pool that never pre-creates users. */
+const AWAITING_MIGRATION = Symbol('awaiting migration');
+
+/**
+ * The plan as this pool may carry it out: where users are never pre-created, a replacement stops at the deletion
+ * (the right user migrates in later) and a plain creation is not made at all.
+ */
+function allowedPlan(
+  plan: ConvergeOperation[],
+  createMissing: boolean,
+): ConvergeOperation[] | typeof AWAITING_MIGRATION {
+  if (createMissing) return plan;
+  const creates = plan.findIndex((operation) => operation.type === 'createUser');
+  if (creates < 0) return plan;
+  return creates === 0 ? AWAITING_MIGRATION : plan.slice(0, creates);
+}
+
 async function converge(
-  deps: ApplyDeps,
+  deps: ConvergeDeps,
   record: UserRecord,
   likelyAbsent: boolean,
-): Promise<ConvergeOperationType[]> {
+): Promise<ConvergeOperationType[] | typeof AWAITING_MIGRATION> {
   const pool = { cognito: deps.cognito, userPoolId: deps.userPoolId, replicator: deps.replicator };
   const newPassword = deps.newPassword ?? randomPassword;
   const done: ConvergeOperationType[] = [];
   for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
-    const backup = round === 1 && likelyAbsent ? null : await readTargetUser(pool, record.username);
-    const plan = planConvergence(backup, record, { confirmedCreate: deps.replicator !== undefined });
+    const backup =
+      round === 1 && likelyAbsent && deps.createMissing ? null : await readTargetUser(pool, record.username);
+    const plan = allowedPlan(
+      planConvergence(backup, record, { confirmedCreate: deps.replicator !== undefined }),
+      deps.createMissing,
+    );
+    if (plan === AWAITING_MIGRATION) return done.length > 0 ? done : AWAITING_MIGRATION;
     if (plan.length === 0) return done;
     try {
       for (const operation of plan) {
-        await executeOperation(pool, record.username, operation, newPassword);
+        const created = await executeOperation(pool, record.username, operation, newPassword);
         done.push(operation.type);
+        if (created && deps.notePoolSub) await deps.notePoolSub(created, record.username);
       }
       return done;
     } catch (error) {

@@ -4,6 +4,8 @@ export {
   type ApplyOutcome,
   type ApplyResult,
   applyRecordChange,
+  type ConvergeDeps,
+  convergeUser,
   MissingImageError,
   type RecordChange,
   reapplyUser,
@@ -32,3 +34,4 @@ export {
 export { type DeadLetterSource, redrive } from './redrive';
 export { readReplicationMetadata, replicatorClient } from './replicator-client';
 export { executeOperation, readTargetUser, type TargetPool } from './target-pool';
+export { advanceWatermark, batchWatermark, readWatermark, type StateTable, WATERMARK_KEY } from './watermark';

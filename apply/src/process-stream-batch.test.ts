@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   getRecords,
+  initialRoles,
   planConvergence,
   recordToImage,
   recordToItem,
@@ -16,7 +17,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { type ApplyResult, applyRecordChange } from './apply-record';
 import type { DeadLetterEntry } from './dead-letter';
 import { type BatchLogger, type BatchMetrics, processStreamBatch, READ_CHUNK } from './process-stream-batch';
-import { BACKUP_REGION, seq, streamRecord, T0, userRecord } from './testing/stream-records';
+import { BACKUP_REGION, PRIMARY_REGION, seq, streamRecord, T0, userRecord } from './testing/stream-records';
 
 function setup(options: { throttleRate?: number; seed?: number; batchRead?: 'works' | 'fails' } = {}) {
   const pool = new FakeUserPool(options);
@@ -37,6 +38,8 @@ function setup(options: { throttleRate?: number; seed?: number; batchRead?: 'wor
     userPoolId: 'ap-northeast-1_backup',
     tableName: 'users',
     region: BACKUP_REGION,
+    roles: async () => initialRoles(PRIMARY_REGION, BACKUP_REGION),
+    createMissing: true,
     now: () => T0 + 400,
   };
   const deps = {

@@ -1,21 +1,12 @@
 import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
+import { secretHash } from '@cognito-dr/shared';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import {
   ReplicatorClientError,
   readReplicationMetadata,
   replicationMetadata,
   replicatorClient,
-  secretHash,
 } from './replicator-client';
-
-describe('secretHash', () => {
-  it("is Cognito's SECRET_HASH: Base64(HMAC-SHA256(secret, username + client id))", () => {
-    // printf '%s' 'alice.smithclient-123' | openssl dgst -sha256 -hmac s3cr3t -binary | base64
-    expect(secretHash('s3cr3t', 'alice.smith', 'client-123')).toBe(
-      '5An6+87LPzKIxTRaPD/WTvNXYnzTErXzC3rAcVXA5Yg=',
-    );
-  });
-});
 
 describe('replicatorClient', () => {
   it('reads the secret once, on first use', async () => {

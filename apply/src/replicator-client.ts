@@ -1,12 +1,11 @@
 // The standby pool's replicator app client: new backup users are created with one SignUp through it (a
 // UserCreation call) instead of AdminCreateUser + AdminSetUserPassword (UserCreation + UserAccountRecovery), and the
 // pool's PreSignUp trigger confirms and verifies them from what this client passes in ClientMetadata.
-import { createHmac } from 'node:crypto';
 import {
   type CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { isErrorNamed } from '@cognito-dr/shared';
+import { isErrorNamed, secretHash } from '@cognito-dr/shared';
 
 /**
  * The replicator client cannot be used: REPLICATOR_CLIENT_ID names no client of the pool, or one without a
@@ -22,13 +21,6 @@ export interface ReplicatorClient {
   secretHash(username: string): Promise<string>;
   /** Drops the cached secret (Cognito said it is wrong: the client was replaced or its secret rotated). */
   forget(): void;
-}
-
-/** Cognito's SECRET_HASH of a username for an app client with a secret. */
-export function secretHash(secret: string, username: string, clientId: string): string {
-  return createHmac('sha256', secret)
-    .update(username + clientId, 'utf8')
-    .digest('base64');
 }
 
 /**

@@ -53,29 +53,28 @@ export async function readTargetUser(pool: TargetPool, username: string): Promis
  * Executes one operation. Each is idempotent on its own: deleting a user that is already gone, or creating a
  * group that already exists, counts as done. Failures that mean "the backup user is not what the plan assumed"
  * (UsernameExistsException, UserNotFoundException) are left to the caller, which re-reads and re-plans.
+ * Resolves to the new user's own sub for a createUser, when Cognito reports it.
  */
 export async function executeOperation(
   pool: TargetPool,
   username: string,
   operation: ConvergeOperation,
   newPassword: () => string,
-): Promise<void> {
+): Promise<string | undefined> {
   const user = { UserPoolId: pool.userPoolId, Username: username };
   switch (operation.type) {
-    case 'createUser':
-      if (operation.confirmed) {
-        await signUp(pool, username, operation.attributes, newPassword);
-        return;
-      }
+    case 'createUser': {
+      if (operation.confirmed) return signUp(pool, username, operation.attributes, newPassword);
       // SUPPRESS: the backup pool must never send an invitation; users do not know it exists until failover.
-      await pool.cognito.send(
+      const { User } = await pool.cognito.send(
         new AdminCreateUserCommand({
           ...user,
           MessageAction: 'SUPPRESS',
           UserAttributes: toAttributeList(operation.attributes),
         }),
       );
-      return;
+      return User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+    }
     case 'setPermanentPassword':
       await pool.cognito.send(
         new AdminSetUserPasswordCommand({ ...user, Password: newPassword(), Permanent: true }),
@@ -134,13 +133,13 @@ async function signUp(
   username: string,
   attributes: Record<string, string>,
   newPassword: () => string,
-): Promise<void> {
+): Promise<string | undefined> {
   const replicator = pool.replicator;
   if (!replicator) throw new Error('a confirmed create needs the replicator client');
   const flags = new Set(CONTACT_VERIFICATION_PAIRS.map(([, flag]) => flag));
   const written = Object.fromEntries(Object.entries(attributes).filter(([name]) => !flags.has(name)));
   try {
-    await pool.cognito.send(
+    const { UserSub } = await pool.cognito.send(
       new SignUpCommand({
         ClientId: replicator.clientId,
         SecretHash: await replicator.secretHash(username),
@@ -153,6 +152,7 @@ async function signUp(
         }),
       }),
     );
+    return UserSub;
   } catch (error) {
     // A secret Cognito no longer accepts (client replaced, secret rotated): read it again next time.
     if (isErrorNamed(error, 'NotAuthorizedException')) replicator.forget();

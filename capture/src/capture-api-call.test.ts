@@ -6,6 +6,7 @@ import { recordFromItem } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
+import { USER_CHANGING_CALLS } from './api-call-signal';
 import { type ApiCallDeps, onCognitoApiCall } from './capture-api-call';
 
 const EVENTS = join(__dirname, '..', '..', 'services', 'primary', 'events');
@@ -29,6 +30,10 @@ const setUp = (options: { refusesFilters?: boolean } = {}) => {
   });
   pool.addUser({ username: 'bob', enabled: true, status: 'CONFIRMED', attributes: { sub: BOB_SUB } });
   pool.addUsers(130, 'other-');
+  let active = true;
+  const standby = () => {
+    active = false;
+  };
   const logs: { level: string; message: string; fields?: unknown }[] = [];
   const metrics: { name: string; value: number }[] = [];
   const log = {
@@ -44,6 +49,7 @@ const setUp = (options: { refusesFilters?: boolean } = {}) => {
     origin: 'us-east-1',
     region: 'us-east-1',
     now: () => clock.now(),
+    isActive: async () => active,
   };
   const handle = onCognitoApiCall(
     deps,
@@ -71,7 +77,7 @@ const setUp = (options: { refusesFilters?: boolean } = {}) => {
     const item = table.get(username);
     return item && recordFromItem(item);
   };
-  return { pool, table, clock, logs, metrics, handle, captured, record };
+  return { pool, table, clock, logs, metrics, handle, captured, record, standby, deps };
 };
 
 describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
@@ -158,6 +164,29 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
     },
   );
 
+  it.each([
+    ['without the sub', {}],
+    ['with the sub', { additionalEventData: { sub: BOB_SUB } }],
+  ])('tombstones the record of a deleted user CloudTrail names in another casing (%s)', async (_, extra) => {
+    const t = setUp();
+    await t.captured('bob');
+    t.pool.users.delete('bob');
+    const event = fixture('admin-delete-user');
+    const detail = event.detail as Record<string, unknown>;
+    event.detail = {
+      ...detail,
+      additionalEventData: {},
+      requestParameters: { userPoolId: POOL_ID, username: 'BOB' },
+      ...extra,
+    };
+
+    const outcome = await t.handle(event);
+
+    expect(outcome).toEqual({ outcome: 'captured', eventName: 'AdminDeleteUser', result: 'tombstoned' });
+    expect(t.record('bob')).toMatchObject({ deleted: true, sub: BOB_SUB });
+    expect(t.table.get('BOB')).toBeUndefined();
+  });
+
   it('ignores the replica calling AdminCreateUser on the backup pool in the backup region', async () => {
     const t = setUp();
 
@@ -167,6 +196,54 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
     expect(t.pool.calls).toEqual([]);
     expect(t.table.calls).toEqual([]);
     expect(t.metrics).toEqual([{ name: 'ApiCallIgnored', value: 1 }]);
+  });
+
+  it('captures nothing while its region is standby: that pool changes only through replication', async () => {
+    const t = setUp();
+    t.standby();
+    expect(await t.handle(fixture('admin-disable-user'))).toEqual({
+      outcome: 'ignored',
+      reason: 'standby-region',
+      eventName: 'AdminDisableUser',
+    });
+    expect(t.table.items.size).toBe(0);
+  });
+
+  it('tombstones a user deleted in a pool where their record names their home sub, by the sub it remembered', async () => {
+    const t = setUp();
+    const remembered = new Map<string, string>();
+    // Bob was created here from a record of the other region: linked to a home sub, with an own sub of this pool.
+    (t.pool.users.get('bob') as { attributes: Record<string, string> }).attributes['custom:source_sub'] =
+      'home-sub';
+    await onCognitoApiCall(
+      {
+        ...t.deps,
+        notePoolSub: async (sub, username) => {
+          remembered.set(sub, username);
+        },
+      },
+      { info: () => {}, warn: () => {}, error: () => {} } as never,
+      { addMetric: () => {} } as never,
+    )({
+      ...fixture('admin-add-user-to-group'),
+      detail: {
+        ...(fixture('admin-add-user-to-group').detail as object),
+        requestParameters: { userPoolId: POOL_ID, username: 'bob' },
+      },
+    });
+    expect(t.record('bob')?.sub).toBe('home-sub');
+    expect(remembered.get(BOB_SUB)).toBe('bob');
+    t.pool.users.delete('bob');
+    t.clock.advance(1000);
+
+    const outcome = await onCognitoApiCall(
+      { ...t.deps, usernameOfPoolSub: async (sub) => remembered.get(sub) },
+      { info: () => {}, warn: () => {}, error: () => {} } as never,
+      { addMetric: () => {} } as never,
+    )(fixture('admin-delete-user'));
+
+    expect(outcome).toEqual({ outcome: 'captured', eventName: 'AdminDeleteUser', result: 'tombstoned' });
+    expect(t.record('bob')).toMatchObject({ deleted: true, sub: 'home-sub' });
   });
 
   it('ignores another pool of the primary region', async () => {
@@ -270,4 +347,11 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
       expect(logged).not.toContain(secret);
     }
   });
+});
+
+it('the EventBridge rules of both services listen for exactly the calls this handler can read', () => {
+  const ruleList: string[] = JSON.parse(
+    readFileSync(join(__dirname, '..', 'user-changing-calls.json'), 'utf8'),
+  );
+  expect([...ruleList].sort()).toEqual(Object.keys(USER_CHANGING_CALLS).sort());
 });

@@ -9,10 +9,14 @@ import { usernameForSub, usernameOfRecordWithSub } from './find-user';
 
 export interface ApiCallDeps extends CaptureDeps {
   /**
-   * The primary pool's region. Events of any other region are ignored: above all the replica's own AdminCreateUser
-   * and friends on the backup pool, which must never come back as records.
+   * This pool's region. Events of any other region are ignored: above all the other region's applier writing its
+   * own pool, which must never come back as records of this region.
    */
   region: string;
+  /** Whether this region is the active one (region roles): a standby pool's changes are not captured. */
+  isActive: () => Promise<boolean>;
+  /** The username a pool's own sub was remembered for (pool-subs.ts): users whose record names their home sub. */
+  usernameOfPoolSub?: (sub: string) => Promise<string | undefined>;
 }
 
 export type ApiCallOutcome =
@@ -40,6 +44,8 @@ export const onCognitoApiCall =
     if (signal.userPoolId !== undefined && signal.userPoolId !== deps.userPoolId) {
       return ignored(count, 'other-pool', signal.eventName);
     }
+    // Rethrown if the roles cannot be read: Lambda retries the event rather than guessing either way.
+    if (!(await deps.isActive())) return ignored(count, 'standby-region', signal.eventName);
 
     const started = deps.now();
     try {
@@ -83,6 +89,9 @@ async function resolveUsername(
   // burst of sign-ups (each confirmation is an event) off ListUsers, whose quota is shared by the whole pool.
   const recorded = await usernameOfRecordWithSub(deps.table, deps.tableName, signal.sub);
   if (recorded) return recorded;
+  // A user born in the other region's pool: the table names them by their home sub, this pool's sub was remembered.
+  const remembered = await deps.usernameOfPoolSub?.(signal.sub);
+  if (remembered) return remembered;
   // Deleted: only a record could still connect the sub to a username, and there is none.
   if (DELETING_CALLS.includes(signal.eventName)) return undefined;
   // Not captured yet (or the index has not caught up): the pool knows.

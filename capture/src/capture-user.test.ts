@@ -113,6 +113,67 @@ describe('captureUser', () => {
     expect(table.calls).not.toContain('PutCommand');
   });
 
+  describe('a deleted user named in another casing than its record (pools ignore case, the table key does not)', () => {
+    const mixedCase = async () => {
+      const t = setup();
+      t.pool.addUser({ username: 'Ada.Lovelace', enabled: true, status: 'CONFIRMED' });
+      await captureUser(t.deps, 'Ada.Lovelace');
+      t.pool.users.delete('Ada.Lovelace');
+      t.tick();
+      return t;
+    };
+
+    it('tombstones the record under the spelling the pool reported, and writes nothing under the asked one', async () => {
+      const { table, deps } = await mixedCase();
+
+      expect(await captureUser(deps, 'ADA.LOVELACE')).toMatchObject({ result: 'tombstoned', version: 2 });
+
+      expect(await getRecord(table.client, TABLE, 'Ada.Lovelace')).toMatchObject({
+        deleted: true,
+        deletedAt: T0 + 1000,
+        version: 2,
+      });
+      expect(table.items.has('ADA.LOVELACE')).toBe(false);
+    });
+
+    it('looks the other casings up only when the asked spelling holds no record', async () => {
+      const { table, deps } = await mixedCase();
+      await captureUser(deps, 'Ada.Lovelace');
+      expect(table.calls).not.toContain('QueryCommand');
+
+      expect(await captureUser(deps, 'ada.lovelace')).toEqual({ result: 'absent' });
+      expect(table.calls.filter((c) => c === 'QueryCommand')).toHaveLength(1);
+    });
+
+    it('leaves a record written after the read alone: that user came back', async () => {
+      const { table, deps } = await mixedCase();
+      const item = table.get('Ada.Lovelace') as Record<string, unknown>;
+      table.put({ ...item, updatedAt: T0 + 5000, version: 7 });
+
+      expect(await captureUser(deps, 'ADA.LOVELACE')).toMatchObject({ result: 'stale', version: 7 });
+      expect(await getRecord(table.client, TABLE, 'Ada.Lovelace')).toMatchObject({ version: 7 });
+      expect(await getRecord(table.client, TABLE, 'Ada.Lovelace')).not.toHaveProperty('deleted');
+    });
+
+    it('buries every live casing, and reports the burial even when the asked spelling was already buried', async () => {
+      const { table, deps } = await mixedCase();
+      const live = table.get('Ada.Lovelace') as Record<string, unknown>;
+      // An earlier user of the name in this exact casing, buried long ago.
+      table.put({
+        ...recordToItem({ ...(await snapshotAt(T0 - 10)), username: 'ADA.LOVELACE' }),
+        deleted: true,
+        deletedAt: T0 - 10,
+        expiresAt: 1,
+      });
+      table.put({ ...live, username: 'ada.lovelace' });
+
+      expect(await captureUser(deps, 'ADA.LOVELACE')).toMatchObject({ result: 'tombstoned' });
+      expect(await getRecord(table.client, TABLE, 'Ada.Lovelace')).toMatchObject({ deleted: true });
+      expect(await getRecord(table.client, TABLE, 'ada.lovelace')).toMatchObject({ deleted: true });
+      expect(await getRecord(table.client, TABLE, 'ADA.LOVELACE')).toMatchObject({ deletedAt: T0 - 10 });
+    });
+  });
+
   it('re-reads and retries when another writer got in between read and write', async () => {
     const { table, deps } = setup();
     table.put(recordToItem(await snapshotAt(T0 - 5000)));

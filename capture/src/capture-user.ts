@@ -9,6 +9,7 @@ import {
   storeSnapshot,
   storeTombstone,
 } from '@cognito-dr/shared';
+import { liveRecordKeysIgnoringCase } from './find-user';
 
 export interface CaptureDeps {
   cognito: CognitoIdentityProviderClient;
@@ -19,6 +20,11 @@ export interface CaptureDeps {
   origin: string;
   /** Epoch ms. */
   now: () => number;
+  /**
+   * Remembers the pool's own sub of a user linked to a home sub elsewhere (pool-subs.ts), so a later deletion that
+   * CloudTrail names only by that sub can be placed. Unset: not remembered.
+   */
+  notePoolSub?: (sub: string, username: string) => Promise<void>;
 }
 
 export type CaptureResult = StoreResult;
@@ -34,7 +40,19 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
   const readAt = deps.now();
   const poolUser = await readPoolUser(deps.cognito, deps.userPoolId, username, { concurrent: true });
   if (!poolUser) {
-    return storeTombstone(deps.table, deps.tableName, username, { origin: deps.origin, now: readAt });
+    const stamp = { origin: deps.origin, now: readAt };
+    const buried = await storeTombstone(deps.table, deps.tableName, username, stamp);
+    if (buried.result !== 'absent') return buried;
+    // Named in another casing than its record's key (a CloudTrail record, an admin's retry). The pool has no user
+    // of this name in any casing, so a live record of it under another casing is a user who is gone; one written
+    // after the read above is kept (storeTombstone refuses records newer than `now`).
+    const others = await liveRecordKeysIgnoringCase(deps.table, deps.tableName, username);
+    let result = buried;
+    for (const key of others.filter((other) => other !== username)) {
+      const stored = await storeTombstone(deps.table, deps.tableName, key, stamp);
+      if (result.result !== 'tombstoned') result = stored;
+    }
+    return result;
   }
   const record = recordFromCognitoUser({
     user: poolUser.user,
@@ -42,5 +60,7 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
     origin: deps.origin,
     now: readAt,
   });
+  const ownSub = poolUser.user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+  if (deps.notePoolSub && ownSub && ownSub !== record.sub) await deps.notePoolSub(ownSub, record.username);
   return storeSnapshot(deps.table, deps.tableName, record);
 }

@@ -1,8 +1,11 @@
 // Child process entry: runs one cognito-local instance (one local "region") from its own data directory, with a
-// quiet logger — the default one prints a stack for every UserNotFound, which is costly under load — and a
-// persistence layer whose writes do not grow with the pool (write-behind-store.ts).
+// quiet logger — the default one prints a stack for every UserNotFound, which is costly under load — a
+// persistence layer whose writes do not grow with the pool (write-behind-store.ts), and Cognito's behaviour where
+// cognito-local differs in ways this project depends on (cognito-local-fidelity.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type CognitoLocalServices, cognitoFidelity, type Router } from './cognito-local-fidelity';
+import { mailbox } from './mailbox';
 import { flushAll, WriteBehindDataStoreFactory } from './write-behind-store';
 
 const dataDir = process.env.COGNITO_LOCAL_DIR;
@@ -23,6 +26,8 @@ const lib = (path: string) => require(join(cognitoLocalRoot, 'lib', path));
 const pino = fromCognitoLocal('pino');
 const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL ?? 'error' }, process.stdout);
 const flushMs = Number(process.env.COGNITO_LOCAL_FLUSH_MS ?? '100');
+/** LOCAL ONLY: where this "region" delivers email and SMS (JSON lines): the local stand-in for users' inboxes. */
+const mailboxFile = process.env.COGNITO_LOCAL_MAILBOX ?? join(dataDir, 'mailbox.jsonl');
 
 /**
  * cognito-local's createDefaultServer, composed from its own parts, with one change: user pools and app clients
@@ -55,12 +60,11 @@ const createServer = async () => {
     new (lib('services/crypto').CryptoService)(config.KMSConfig),
   );
   const { MessageDeliveryService } = lib('services/messageDelivery/messageDelivery');
-  const { ConsoleMessageSender } = lib('services/messageDelivery/consoleMessageSender');
   const all = {
     clock,
     cognito,
     config,
-    messages: new services.MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender())),
+    messages: new services.MessagesService(triggers, new MessageDeliveryService(mailbox(mailboxFile))),
     otp: lib('services/otp').otp,
     tokenGenerator: new (lib('services/tokenGenerator').JwtTokenGenerator)(
       clock,
@@ -69,12 +73,12 @@ const createServer = async () => {
     ),
     triggers,
   };
-  return lib('server/server').createServer(
-    lib('server/Router').Router(all),
-    logger,
-    config.ServerConfig,
-    all,
+  const router = cognitoFidelity(
+    all as unknown as CognitoLocalServices,
+    lib('server/Router').Router(all) as Router,
+    lib('errors'),
   );
+  return lib('server/server').createServer(router, logger, config.ServerConfig, all);
 };
 
 const stop = () => {

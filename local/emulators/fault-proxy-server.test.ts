@@ -68,6 +68,7 @@ describe('the fault proxy', () => {
     expect((await control()).body).toMatchObject({
       forwarded: 2,
       operations: { SignUp: { forwarded: 1, throttled: 0 }, AdminGetUser: { forwarded: 1, throttled: 0 } },
+      users: { u: { SignUp: 1, AdminGetUser: 1 } },
     });
   });
 
@@ -101,7 +102,9 @@ describe('the fault proxy', () => {
     expect(response.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
     expect(((await response.json()) as { __type: string }).__type).toBe('TooManyRequestsException');
     expect(upstreamCalls).toEqual([]);
-    expect((await control()).body).toMatchObject({ throttled: 1, operations: { SignUp: { throttled: 1 } } });
+    const { body } = await control();
+    expect(body).toMatchObject({ throttled: 1, operations: { SignUp: { throttled: 1 } } });
+    expect(body.users).toEqual({});
   });
 
   it('refuses a bad setting, naming it, and keeps the old ones', async () => {
@@ -117,6 +120,10 @@ describe('the fault proxy', () => {
   it('resets its counts on request', async () => {
     const { call, control } = await start();
     await call('SignUp');
-    expect((await control({ resetCounts: true })).body).toMatchObject({ forwarded: 0, operations: {} });
+    expect((await control({ resetCounts: true })).body).toMatchObject({
+      forwarded: 0,
+      operations: {},
+      users: {},
+    });
   });
 });

@@ -26,6 +26,8 @@ interface FaultCounts {
   quotaThrottled: number;
   /** Per operation (X-Amz-Target without the service prefix): forwarded and rejected. */
   operations: Record<string, { forwarded: number; throttled: number }>;
+  /** Per Username the call named (as sent), the calls forwarded per operation: what one user cost the pool. */
+  users: Record<string, Record<string, number>>;
 }
 
 export interface FaultProxyOptions {
@@ -71,7 +73,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const settings: FaultSettings = { throttleRate: 0, latencyMs: 0, quotaScale: null, ...options.settings };
   let buckets = new Map<QuotaCategory, Bucket>();
-  const counts: FaultCounts = { forwarded: 0, throttled: 0, quotaThrottled: 0, operations: {} };
+  const counts: FaultCounts = { forwarded: 0, throttled: 0, quotaThrottled: 0, operations: {}, users: {} };
 
   const control = (req: IncomingMessage, res: ServerResponse, body: string) => {
     if (req.method === 'PUT') {
@@ -83,12 +85,30 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
       // New quotas start with full buckets.
       buckets = new Map();
       if ((JSON.parse(body || '{}') as { resetCounts?: unknown }).resetCounts === true) {
-        Object.assign(counts, { forwarded: 0, throttled: 0, quotaThrottled: 0, operations: {} });
+        Object.assign(counts, { forwarded: 0, throttled: 0, quotaThrottled: 0, operations: {}, users: {} });
       }
     }
     res
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ ...settings, ...counts }));
+  };
+
+  // Read alongside the pipe to the pool, which it does not hold up.
+  const countPerUser = (req: IncomingMessage, operation: string) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let username: unknown;
+      try {
+        username = (JSON.parse(Buffer.concat(chunks).toString()) as { Username?: unknown }).Username;
+      } catch {
+        return;
+      }
+      if (typeof username !== 'string') return;
+      const calls = counts.users[username] ?? {};
+      calls[operation] = (calls[operation] ?? 0) + 1;
+      counts.users[username] = calls;
+    });
   };
 
   const reject = (res: ServerResponse) =>
@@ -150,6 +170,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
         },
       );
       upstream.on('error', () => res.writeHead(502).end());
+      countPerUser(req, operation);
       req.pipe(upstream);
     };
     // The request body stays paused until it is piped or drained, so waiting out the latency loses nothing.

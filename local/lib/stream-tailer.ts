@@ -51,6 +51,7 @@ export class StreamTailer {
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       let delivered = 0;
       try {
@@ -58,8 +59,13 @@ export class StreamTailer {
         for (const shard of this.readableShards()) {
           delivered += await this.pollShard(shard);
         }
+        failures = 0;
       } catch (error) {
-        this.opts.onError?.(error);
+        // A region that stays unreachable is retried about once a second, not hammered.
+        failures += 1;
+        if (failures === 1 || failures % 30 === 0) this.opts.onError?.(error);
+        if (!this.stopped) await this.pause(Math.min(this.opts.idleMs * 2 ** failures, 1000));
+        continue;
       }
       if (delivered === 0 && !this.stopped) await this.pause(this.opts.idleMs);
     }

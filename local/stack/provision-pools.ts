@@ -14,18 +14,36 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   type SchemaAttributeType,
+  type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 export interface LocalPool {
   userPoolId: string;
+  /** The app client's id (the first of `clients`). */
   clientId: string;
+  /** Every client's id, by name. */
+  clientIds: Record<string, string>;
+}
+
+/** An app client as the service's template declares it (the template tests hold both to pool-schema.json). */
+export interface LocalClient {
+  name: string;
+  authFlows: ExplicitAuthFlowsType[];
+  writeAttributes: string[];
+  /** A client with a secret (the backup pool's replicator): read it with DescribeUserPoolClient. */
+  generateSecret?: boolean;
 }
 
 const isNamed = (name: string) => (error: unknown) => error instanceof Error && error.name === name;
 
 export const ensurePool = async (
   cognito: CognitoIdentityProviderClient,
-  opts: { poolName: string; clientName: string; schema: SchemaAttributeType[]; writeAttributes: string[] },
+  opts: {
+    poolName: string;
+    clients: [LocalClient, ...LocalClient[]];
+    schema: SchemaAttributeType[];
+    autoVerifiedAttributes: VerifiedAttributeType[];
+  },
 ): Promise<LocalPool> => {
   const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = UserPools?.find((p) => p.Name === opts.poolName)?.Id;
@@ -34,51 +52,35 @@ export const ensurePool = async (
       new CreateUserPoolCommand({
         PoolName: opts.poolName,
         Schema: opts.schema,
-        AutoVerifiedAttributes: ['email'],
+        AutoVerifiedAttributes: opts.autoVerifiedAttributes,
         UsernameConfiguration: { CaseSensitive: false },
       }),
     );
     userPoolId = UserPool?.Id;
   }
   if (!userPoolId) throw new Error(`could not create user pool ${opts.poolName}`);
-  const clientId = await ensureClient(cognito, userPoolId, {
-    clientName: opts.clientName,
-    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    writeAttributes: opts.writeAttributes,
-  });
-  return { userPoolId, clientId };
-};
-
-/**
- * Creates the app client unless the pool has one of that name; returns its id. The settings mirror the
- * templates' (cognito-local keeps but does not enforce WriteAttributes).
- */
-export const ensureClient = async (
-  cognito: CognitoIdentityProviderClient,
-  userPoolId: string,
-  opts: {
-    clientName: string;
-    explicitAuthFlows: ExplicitAuthFlowsType[];
-    writeAttributes: string[];
-    generateSecret?: boolean;
-  },
-): Promise<string> => {
   const { UserPoolClients } = await cognito.send(
     new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
   );
-  const found = UserPoolClients?.find((c) => c.ClientName === opts.clientName)?.ClientId;
-  if (found) return found;
-  const { UserPoolClient } = await cognito.send(
-    new CreateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientName: opts.clientName,
-      ExplicitAuthFlows: opts.explicitAuthFlows,
-      WriteAttributes: opts.writeAttributes,
-      GenerateSecret: opts.generateSecret ?? false,
-    }),
-  );
-  if (!UserPoolClient?.ClientId) throw new Error(`could not create app client ${opts.clientName}`);
-  return UserPoolClient.ClientId;
+  const clientIds: Record<string, string> = {};
+  for (const client of opts.clients) {
+    let clientId = UserPoolClients?.find((c) => c.ClientName === client.name)?.ClientId;
+    if (!clientId) {
+      const { UserPoolClient } = await cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: client.name,
+          ExplicitAuthFlows: client.authFlows,
+          WriteAttributes: client.writeAttributes,
+          GenerateSecret: client.generateSecret ?? false,
+        }),
+      );
+      clientId = UserPoolClient?.ClientId;
+    }
+    if (!clientId) throw new Error(`could not create app client ${client.name}`);
+    clientIds[client.name] = clientId;
+  }
+  return { userPoolId, clientId: clientIds[opts.clients[0].name] as string, clientIds };
 };
 
 /**

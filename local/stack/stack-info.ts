@@ -25,7 +25,7 @@ export interface StackInfo {
   lambda: {
     primaryEndpoint: string;
     replicaEndpoint: string;
-    functions: { onPostConfirmation: string; onUserRecordChange: string };
+    functions: { onPostConfirmation: string; onCognitoApiCall: string; onUserRecordChange: string };
   };
   /** Where records that could not be applied end up (JSON lines). */
   deadLetters: {
@@ -33,6 +33,9 @@ export interface StackInfo {
     replicaFailureDestination: string;
     /** Records the replica function parked as never applicable (the same SQS queue in AWS). */
     replicaParked: string;
+    /** The same two for the primary region's consumer, which applies the backup's records after a failover. */
+    primaryFailureDestination: string;
+    primaryParked: string;
   };
   /**
    * Control endpoint of the proxy between the replica function and the backup pool:
@@ -47,7 +50,20 @@ export interface StackInfo {
      * capture events of every call until `{"recording": true}`, as a missing trail would. GET shows counts.
      */
     cloudTrail: string;
+    /** The same for the backup pool, whose capture runs while the backup region is active. */
+    backupCloudTrail: string;
   };
+  /**
+   * A regional outage on demand: `PUT {"available": false}` makes that region's Cognito endpoint, DynamoDB endpoint
+   * and admin API unreachable to everyone (clients, functions, the global-table stand-in, whose copies wait);
+   * `{"available": true}` restores it. `GET` answers `{"available": true|false}`.
+   */
+  control: { primary: string; backup: string };
+  /**
+   * LOCAL ONLY: each region's outbox of emails and SMS (JSON lines: username, destination, code), standing in for
+   * users' inboxes, so a code can be read as a user would; a standby pool's outbox stays empty.
+   */
+  mailbox: { primary: string; backup: string };
   /** Local credentials every client must use: DynamoDB Local keeps one database per access key + region. */
   credentials: { accessKeyId: string; secretAccessKey: string };
   logs: string;

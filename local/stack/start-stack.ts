@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import {
   CognitoIdentityProviderClient,
+  type ExplicitAuthFlowsType,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -28,7 +29,7 @@ import {
   Supervisor,
 } from '../lib/supervisor';
 import { httpAnswers, waitFor } from '../lib/wait-for';
-import { ensureAdmin, ensureClient, ensureGroup, ensurePool } from './provision-pools';
+import { ensureAdmin, ensureGroup, ensurePool } from './provision-pools';
 import type { StackInfo } from './stack-info';
 import { type LocalTableDefinition, readTableDefinition } from './table-definition';
 
@@ -36,14 +37,24 @@ const STAGE = 'local';
 const PRIMARY_REGION = 'us-east-1';
 const BACKUP_REGION = 'ap-northeast-1';
 const ADMIN_GROUP = 'dr-admins';
+const MIGRATION_CLIENT = 'cognito-dr-migration';
 
 /** Ports a person running `npm start` gets when they are free. */
 export const PREFERRED_PORTS = {
   dynamodb: 8000,
+  // What clients see of each region: gates that a region outage closes (local/standins/region-outage).
+  dynamodbPrimary: 8001,
+  dynamodbBackup: 8002,
   cognitoPrimary: 9229,
-  cognitoPrimaryEmulator: 9228,
   cognitoBackup: 9230,
   api: 3000,
+  regionControl: 9240,
+  // Behind the gates.
+  cloudTrailPrimary: 9227,
+  cognitoPrimaryEmulator: 9228,
+  cloudTrailBackup: 9233,
+  cognitoBackupEmulator: 9232,
+  primaryHttp: 3001,
   primaryLambda: 3002,
   replicaHttp: 3010,
   replicaLambda: 3012,
@@ -76,7 +87,7 @@ const loadSchemas = (root: string) =>
   require(join(root, 'shared', 'pool-schema.cjs')) as {
     primarySchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
     backupSchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
-    appClientWriteAttributes: () => string[];
+    userWritableAttributes: () => string[];
     replicatorWriteAttributes: () => string[];
   };
 
@@ -168,22 +179,55 @@ const bringUp = async (
       `in ${PRIMARY_REGION} and ${BACKUP_REGION}, a state table in each`,
   );
 
-  // 2. cognito-local per region; the primary's PostConfirmation trigger calls the primary service's real handler.
+  // Every endpoint a region shows the world goes through that region's gate, so `PUT control.primary
+  // {"available":false}` takes the whole region away: from clients, from functions and from replication.
+  const regionOutage = supervisor.start(
+    tsx('region-outage-standin', 'local/standins/region-outage/main.ts', {
+      CONTROL_PORT: String(ports.regionControl),
+      GATES: JSON.stringify({
+        primary: {
+          cognito: [ports.cognitoPrimary, ports.cloudTrailPrimary],
+          dynamodb: [ports.dynamodbPrimary, ports.dynamodb],
+          api: [ports.api, ports.primaryHttp],
+        },
+        backup: {
+          cognito: [ports.cognitoBackup, ports.cloudTrailBackup],
+          dynamodb: [ports.dynamodbBackup, ports.dynamodb],
+        },
+      }),
+    }),
+  );
+  const control = {
+    primary: `${url(ports.regionControl)}/primary`,
+    backup: `${url(ports.regionControl)}/backup`,
+  };
+  await waitFor(() => httpAnswers(control.primary), {
+    what: 'region outage stand-in',
+    timeoutMs: 30_000,
+    ...started(regionOutage),
+  });
+  const regionDynamodb: Record<string, string> = {
+    [PRIMARY_REGION]: url(ports.dynamodbPrimary),
+    [BACKUP_REGION]: url(ports.dynamodbBackup),
+  };
+
+  // 2. cognito-local per region; each pool's triggers call its own service's real handlers.
   const primaryFunction = serverlessFunctionName('cognito-dr-primary', 'onPostConfirmation');
+  const apiCallFunction = serverlessFunctionName('cognito-dr-primary', 'onCognitoApiCall');
   const replicaFunction = serverlessFunctionName('cognito-dr-replica', 'onUserRecordChange');
   const cognitoChild = (
     name: string,
     port: number,
     region: string,
-    triggers: Record<string, string>,
     lambdaPort: number,
-    issuerPort = port,
+    triggers: Record<string, string>,
+    issuerPort: number,
   ) =>
     supervisor.start(
       tsx(name, 'local/emulators/cognito-local-server.ts', {
         COGNITO_LOCAL_DIR: ensureDir(join(dataDir, name)),
+        COGNITO_LOCAL_MAILBOX: join(dataDir, 'mailbox', `${name}.jsonl`),
         COGNITO_LOCAL_CONFIG: JSON.stringify({
-          // Each region's pool calls its own service's triggers.
           LambdaClient: { endpoint: url(lambdaPort), region, credentials: LOCAL_CREDENTIALS },
           TriggerFunctions: triggers,
           UserPoolDefaults: { UsernameAttributes: [] },
@@ -193,29 +237,41 @@ const bringUp = async (
         HOST: '127.0.0.1',
       }),
     );
-  // The primary emulator is reached through the CloudTrail stand-in (ports.cognitoPrimary), which is also the
-  // issuer its tokens name: clients only ever see that address, as they only see Cognito's endpoint in AWS.
+  // Each emulator is reached through its region's gate and CloudTrail stand-in (ports.cognitoPrimary /
+  // cognitoBackup), which is also the issuer its tokens name: clients only ever see that address, as they only see
+  // Cognito's endpoint in AWS.
   const cognitoPrimary = cognitoChild(
     'cognito-primary',
     ports.cognitoPrimaryEmulator,
     PRIMARY_REGION,
-    { PostConfirmation: primaryFunction },
     ports.primaryLambda,
+    Object.fromEntries(
+      ['PreSignUp', 'CustomMessage', 'UserMigration', 'PostAuthentication', 'PostConfirmation'].map(
+        (trigger) => [trigger, serverlessFunctionName('cognito-dr-primary', `on${trigger}`)],
+      ),
+    ),
     ports.cognitoPrimary,
   );
   const cognitoBackup = cognitoChild(
     'cognito-backup',
-    ports.cognitoBackup,
+    ports.cognitoBackupEmulator,
     BACKUP_REGION,
-    { PreSignUp: serverlessFunctionName('cognito-dr-replica', 'onPreSignUp') },
     ports.replicaLambda,
+    Object.fromEntries(
+      ['CustomMessage', 'PostConfirmation', 'PreSignUp'].map((trigger) => [
+        trigger,
+        serverlessFunctionName('cognito-dr-replica', `on${trigger}`),
+      ]),
+    ),
+    ports.cognitoBackup,
   );
+  // Provisioning talks to the emulators directly: the gates are for the world outside.
   const cognito = {
     primary: new CognitoIdentityProviderClient({
       ...localClientConfig(PRIMARY_REGION, url(ports.cognitoPrimaryEmulator)),
     }),
     backup: new CognitoIdentityProviderClient({
-      ...localClientConfig(BACKUP_REGION, url(ports.cognitoBackup)),
+      ...localClientConfig(BACKUP_REGION, url(ports.cognitoBackupEmulator)),
     }),
   };
   await Promise.all([
@@ -230,53 +286,99 @@ const bringUp = async (
       ...started(cognitoBackup),
     }),
   ]);
+  // Pools and clients as the templates declare them: the backup pool starts on standby (nothing auto-verified), and
+  // every client may write only what users may (the fidelity layer enforces WriteAttributes as Cognito does).
   const schemas = loadSchemas(root);
+  const appClient = (name: string) => ({
+    name,
+    authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as ExplicitAuthFlowsType[],
+    writeAttributes: schemas.userWritableAttributes(),
+  });
   const primaryPool = await ensurePool(cognito.primary, {
     poolName: `cognito-dr-${STAGE}`,
-    clientName: 'cognito-dr-admin',
+    clients: [appClient('cognito-dr-admin')],
     schema: schemas.primarySchema(),
-    writeAttributes: schemas.appClientWriteAttributes(),
+    autoVerifiedAttributes: ['email'],
   });
   const backupPool = await ensurePool(cognito.backup, {
     poolName: `cognito-dr-${STAGE}-backup`,
-    clientName: 'cognito-dr-app',
+    clients: [
+      appClient('cognito-dr-app'),
+      {
+        ...appClient(MIGRATION_CLIENT),
+        authFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      },
+      // The replica creates new backup users through it: one SignUp each, with its secret.
+      {
+        name: REPLICATOR_CLIENT_NAME,
+        authFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        writeAttributes: schemas.replicatorWriteAttributes(),
+        generateSecret: true,
+      },
+    ],
     schema: schemas.backupSchema(),
-    writeAttributes: schemas.appClientWriteAttributes(),
+    autoVerifiedAttributes: [],
   });
-  const replicatorClientId = await ensureClient(cognito.backup, backupPool.userPoolId, {
-    clientName: REPLICATOR_CLIENT_NAME,
-    explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-    writeAttributes: schemas.replicatorWriteAttributes(),
-    generateSecret: true,
-  });
+  const replicatorClientId = backupPool.clientIds[REPLICATOR_CLIENT_NAME] as string;
   const admin = loadOrCreateAdmin(dataDir);
   await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
   await ensureGroup(cognito.backup, backupPool.userPoolId, ADMIN_GROUP);
   progress(`cognito-local: primary ${url(ports.cognitoPrimary)}, backup ${url(ports.cognitoBackup)}`);
 
-  // CloudTrail + EventBridge stand-in: every successful user-changing call reaching the primary pool is reported
-  // to the out-of-band capture function, as the EventBridge rule does in AWS.
-  const cloudTrail = supervisor.start(
-    tsx('cloudtrail-standin', 'local/standins/cloudtrail/main.ts', {
-      CLOUDTRAIL_TARGET: url(ports.cognitoPrimaryEmulator),
-      CLOUDTRAIL_PORT: String(ports.cognitoPrimary),
-      REGION: PRIMARY_REGION,
-      FUNCTION_NAME: serverlessFunctionName('cognito-dr-primary', 'onCognitoApiCall'),
-      LAMBDA_ENDPOINT: url(ports.primaryLambda),
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    }),
+  // CloudTrail + EventBridge stand-in, one per region: every successful user-changing call reaching a pool is
+  // reported to that region's out-of-band capture function, as the EventBridge rule does in AWS.
+  const cloudTrailOf = (
+    name: string,
+    region: string,
+    emulatorPort: number,
+    port: number,
+    service: string,
+    lambdaPort: number,
+  ) =>
+    supervisor.start(
+      tsx(name, 'local/standins/cloudtrail/main.ts', {
+        CLOUDTRAIL_TARGET: url(emulatorPort),
+        CLOUDTRAIL_PORT: String(port),
+        REGION: region,
+        FUNCTION_NAME: serverlessFunctionName(service, 'onCognitoApiCall'),
+        LAMBDA_ENDPOINT: url(lambdaPort),
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      }),
+    );
+  const cloudTrails = [
+    cloudTrailOf(
+      'cloudtrail-standin',
+      PRIMARY_REGION,
+      ports.cognitoPrimaryEmulator,
+      ports.cloudTrailPrimary,
+      'cognito-dr-primary',
+      ports.primaryLambda,
+    ),
+    cloudTrailOf(
+      'cloudtrail-standin-backup',
+      BACKUP_REGION,
+      ports.cognitoBackupEmulator,
+      ports.cloudTrailBackup,
+      'cognito-dr-replica',
+      ports.replicaLambda,
+    ),
+  ];
+  await Promise.all(
+    [ports.cloudTrailPrimary, ports.cloudTrailBackup].map((port, index) =>
+      waitFor(() => httpAnswers(`${url(port)}/__cloudtrail`), {
+        what: 'CloudTrail stand-in',
+        timeoutMs: 30_000,
+        ...started(cloudTrails[index] as Supervised),
+      }),
+    ),
   );
-  await waitFor(() => httpAnswers(`${url(ports.cognitoPrimary)}/__cloudtrail`), {
-    what: 'CloudTrail stand-in',
-    timeoutMs: 30_000,
-    ...started(cloudTrail),
-  });
 
-  // The replica reaches the backup pool through a proxy that can inject throttling (off unless asked for).
+  // The replica reaches the backup pool through a proxy that can inject throttling (off unless asked for). It
+  // bypasses the backup's CloudTrail stand-in: in AWS the capture there ignores the applier's calls anyway.
   const faultProxy = supervisor.start(
     tsx('backup-fault-proxy', 'local/emulators/fault-proxy.ts', {
-      FAULT_TARGET: url(ports.cognitoBackup),
+      FAULT_TARGET: url(ports.cognitoBackupEmulator),
       FAULT_PORT: String(ports.backupFaultProxy),
       FAULT_THROTTLE_RATE: String(opts.backupThrottleRate ?? 0),
     }),
@@ -291,6 +393,8 @@ const bringUp = async (
   const deadLetters = {
     replicaFailureDestination: join(dataDir, 'dead-letters', 'replica-failure-destination.jsonl'),
     replicaParked: join(dataDir, 'dead-letters', 'replica-parked.jsonl'),
+    primaryFailureDestination: join(dataDir, 'dead-letters', 'primary-failure-destination.jsonl'),
+    primaryParked: join(dataDir, 'dead-letters', 'primary-parked.jsonl'),
   };
   const serverless = require.resolve('serverless/bin/serverless.js');
   // Both services key their logs' user references with it, as both regions share one secret in AWS.
@@ -327,15 +431,16 @@ const bringUp = async (
         ...process.env,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
         USER_REF_KEY_FILE: userRefKeyFile,
         NODE_NO_WARNINGS: '1',
         SLS_TELEMETRY_DISABLED: '1',
         ...env,
       },
     });
-  const primaryService = offline('primary-offline', 'primary', ports.api, ports.primaryLambda, {
+  // Behind the primary's API gate; functions reach DynamoDB and Cognito of their own region through its gates.
+  const primaryService = offline('primary-offline', 'primary', ports.primaryHttp, ports.primaryLambda, {
     AWS_REGION: PRIMARY_REGION,
+    AWS_ENDPOINT_URL_DYNAMODB: regionDynamodb[PRIMARY_REGION],
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.cognitoPrimary),
     COGNITO_DR_PRIMARY_USER_POOL_ID: primaryPool.userPoolId,
     COGNITO_DR_PRIMARY_CLIENT_ID: primaryPool.clientId,
@@ -343,9 +448,14 @@ const bringUp = async (
     JWKS_URI: `${url(ports.cognitoPrimary)}/${primaryPool.userPoolId}/.well-known/jwks.json`,
     BACKUP_USER_POOL_ID: backupPool.userPoolId,
     BACKUP_COGNITO_ENDPOINT: url(ports.cognitoBackup),
+    DEAD_LETTER_FILE: deadLetters.primaryParked,
+    MIGRATE_FROM_USER_POOL_ID: backupPool.userPoolId,
+    MIGRATE_FROM_CLIENT_ID: backupPool.clientIds[MIGRATION_CLIENT],
+    MIGRATE_FROM_COGNITO_ENDPOINT: url(ports.cognitoBackup),
   });
   const replicaService = offline('replica-offline', 'replica', ports.replicaHttp, ports.replicaLambda, {
     AWS_REGION: BACKUP_REGION,
+    AWS_ENDPOINT_URL_DYNAMODB: regionDynamodb[BACKUP_REGION],
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.backupFaultProxy),
     COGNITO_DR_BACKUP_USER_POOL_ID: backupPool.userPoolId,
     COGNITO_DR_REPLICATOR_CLIENT_ID: replicatorClientId,
@@ -367,8 +477,6 @@ const bringUp = async (
 
   // 4. The local stand-ins for what AWS itself does: global table replication and the event source mapping.
   const standinEnv = {
-    DYNAMODB_ENDPOINT: dynamodbEndpoint,
-    TABLE_NAME: table.create.TableName ?? '',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   };
@@ -376,37 +484,70 @@ const bringUp = async (
     tsx('global-table-standin', 'local/standins/global-table/main.ts', {
       ...standinEnv,
       TABLE_NAMES: [table, controlTable].map((t) => t.create.TableName).join(','),
-      REGIONS: `${PRIMARY_REGION},${BACKUP_REGION}`,
+      REGION_ENDPOINTS: JSON.stringify(regionDynamodb),
       REPLICATION_DELAY_MS: String(opts.replicationDelayMs),
       CHECKPOINT_FILE: join(dataDir, 'standins', 'global-table-checkpoints.json'),
     }),
   );
-  const eventSource = supervisor.start(
-    tsx('event-source-mapping-standin', 'local/standins/stream-event-source/main.ts', {
-      ...standinEnv,
-      REGION: BACKUP_REGION,
-      LAMBDA_ENDPOINT: url(ports.replicaLambda),
-      FUNCTION_NAME: replicaFunction,
-      FUNCTION_KEY: 'onUserRecordChange',
-      SERVERLESS_YML: join(root, 'services', 'replica', 'serverless.yml'),
-      FAILURE_DESTINATION_FILE: deadLetters.replicaFailureDestination,
-      CHECKPOINT_FILE: join(dataDir, 'standins', 'event-source-checkpoints.json'),
-    }),
-  );
+  // Each region's stream feeds that region's consumer, which applies records of the active region while its own
+  // pool is standby: in normal times the backup's, after a failover the primary's (failback).
+  const params = { primaryRegion: PRIMARY_REGION, backupRegion: BACKUP_REGION };
+  const eventSourceOf = (
+    name: string,
+    region: string,
+    service: string,
+    lambdaPort: number,
+    failures: string,
+  ) =>
+    supervisor.start(
+      tsx(name, 'local/standins/stream-event-source/main.ts', {
+        ...standinEnv,
+        DYNAMODB_ENDPOINT: regionDynamodb[region],
+        TABLE_NAME: table.create.TableName ?? '',
+        REGION: region,
+        LAMBDA_ENDPOINT: url(lambdaPort),
+        FUNCTION_NAME: serverlessFunctionName(service, 'onUserRecordChange'),
+        FUNCTION_KEY: 'onUserRecordChange',
+        SERVERLESS_YML: serviceYml(service.replace('cognito-dr-', '')),
+        PARAMS: JSON.stringify(params),
+        FAILURE_DESTINATION_FILE: failures,
+        CHECKPOINT_FILE: join(dataDir, 'standins', `${name}-checkpoints.json`),
+      }),
+    );
+  const eventSources = [
+    eventSourceOf(
+      'event-source-mapping-standin',
+      BACKUP_REGION,
+      'cognito-dr-replica',
+      ports.replicaLambda,
+      deadLetters.replicaFailureDestination,
+    ),
+    eventSourceOf(
+      'event-source-mapping-standin-primary',
+      PRIMARY_REGION,
+      'cognito-dr-primary',
+      ports.primaryLambda,
+      deadLetters.primaryFailureDestination,
+    ),
+  ];
   await Promise.all([
     waitFor(async () => (globalTable.lastLines().some((l) => l.includes('replicating')) ? true : undefined), {
       what: 'global table stand-in',
       timeoutMs: 30_000,
       ...started(globalTable),
     }),
-    waitFor(
-      async () =>
-        eventSource.lastLines().some((l) => l.includes('event source mapping stand-in:')) ? true : undefined,
-      {
-        what: 'event source mapping stand-in',
-        timeoutMs: 30_000,
-        ...started(eventSource),
-      },
+    ...eventSources.map((eventSource) =>
+      waitFor(
+        async () =>
+          eventSource.lastLines().some((l) => l.includes('event source mapping stand-in:'))
+            ? true
+            : undefined,
+        {
+          what: 'event source mapping stand-in',
+          timeoutMs: 30_000,
+          ...started(eventSource),
+        },
+      ),
     ),
   ]);
 
@@ -419,7 +560,7 @@ const bringUp = async (
       cognitoEndpoint: url(ports.cognitoPrimary),
       userPoolId: primaryPool.userPoolId,
       clientId: primaryPool.clientId,
-      dynamodbEndpoint,
+      dynamodbEndpoint: regionDynamodb[PRIMARY_REGION] as string,
       tableName,
       controlTableName,
       stateTableName: stateTableName(PRIMARY_REGION),
@@ -430,7 +571,7 @@ const bringUp = async (
       userPoolId: backupPool.userPoolId,
       clientId: backupPool.clientId,
       replicatorClientId,
-      dynamodbEndpoint,
+      dynamodbEndpoint: regionDynamodb[BACKUP_REGION] as string,
       tableName,
       controlTableName,
       stateTableName: stateTableName(BACKUP_REGION),
@@ -440,12 +581,22 @@ const bringUp = async (
     lambda: {
       primaryEndpoint: url(ports.primaryLambda),
       replicaEndpoint: url(ports.replicaLambda),
-      functions: { onPostConfirmation: primaryFunction, onUserRecordChange: replicaFunction },
+      functions: {
+        onPostConfirmation: primaryFunction,
+        onCognitoApiCall: apiCallFunction,
+        onUserRecordChange: replicaFunction,
+      },
     },
     deadLetters,
     faultInjection: {
       backupCognito: `${url(ports.backupFaultProxy)}/__fault-injection`,
-      cloudTrail: `${url(ports.cognitoPrimary)}/__cloudtrail`,
+      cloudTrail: `${url(ports.cloudTrailPrimary)}/__cloudtrail`,
+      backupCloudTrail: `${url(ports.cloudTrailBackup)}/__cloudtrail`,
+    },
+    control,
+    mailbox: {
+      primary: join(dataDir, 'mailbox', 'cognito-primary.jsonl'),
+      backup: join(dataDir, 'mailbox', 'cognito-backup.jsonl'),
     },
     credentials: LOCAL_CREDENTIALS,
     logs,

@@ -13,7 +13,7 @@ describe('readTableDefinition', () => {
       StreamViewType: 'NEW_AND_OLD_IMAGES',
     });
     expect(def.ttlAttribute).toBe('expiresAt');
-    expect(def.create.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['bySub']);
+    expect(def.create.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['bySub', 'byUsernameLower']);
   });
 
   it('reads a regional table and its sort key from either service', () => {

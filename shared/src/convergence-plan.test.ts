@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import {
   type ConvergeOperation,
-  desiredBackupAttributes,
-  managedBackupAttributes,
+  desiredAttributes,
+  managedAttributes,
   type PlanOptions,
   planConvergence,
   type TargetUserState,
@@ -29,7 +29,7 @@ function record(overrides: Partial<UserRecord> = {}): UserRecord {
 
 function backupOf(r: UserRecord, overrides: Partial<TargetUserState> = {}): TargetUserState {
   return {
-    attributes: { ...desiredBackupAttributes(r), sub: 'backup-sub' },
+    attributes: { ...desiredAttributes(r), sub: 'backup-sub' },
     enabled: r.enabled,
     status: 'CONFIRMED',
     groups: [...r.groups],
@@ -118,7 +118,7 @@ function expectMatches(state: TargetUserState | null, r: UserRecord): void {
   }
   expect(state).not.toBeNull();
   const s = state as TargetUserState;
-  expect(sameAttributes(managedBackupAttributes(s.attributes), desiredBackupAttributes(r))).toBe(true);
+  expect(sameAttributes(managedAttributes(s.attributes), desiredAttributes(r))).toBe(true);
   expect(s.enabled).toBe(r.enabled);
   expect(s.groups).toEqual(r.groups);
   if (r.status === 'CONFIRMED' || r.status === 'RESET_REQUIRED')
@@ -224,7 +224,7 @@ describe('planConvergence', () => {
   it('re-creates a backup user that belongs to an earlier primary user of the same name', () => {
     const r = record({ groups: [] });
     const backup = backupOf(r, {
-      attributes: { ...desiredBackupAttributes(r), 'custom:source_sub': 'old-sub' },
+      attributes: { ...desiredAttributes(r), 'custom:source_sub': 'old-sub' },
     });
     expect(planConvergence(backup, r).map((op) => op.type)).toEqual([
       'deleteUser',
@@ -233,24 +233,35 @@ describe('planConvergence', () => {
     ]);
   });
 
-  it('adopts a backup user that has no link yet', () => {
+  it('replaces a pool user with no link: somebody who took the username while the pool was open', () => {
     const r = record();
-    const backup = backupOf(r);
-    delete backup.attributes['custom:source_sub'];
-    expect(planConvergence(backup, r)).toEqual([
-      { type: 'updateAttributes', attributes: { 'custom:source_sub': 'primary-sub' } },
+    const squatter = backupOf(r);
+    delete squatter.attributes['custom:source_sub'];
+    const plan = planConvergence(squatter, r);
+    expect(plan.slice(0, 2)).toEqual([
+      { type: 'deleteUser' },
+      { type: 'createUser', attributes: desiredAttributes(r) },
     ]);
+  });
+
+  it('updates in place, without a link to itself, the user in the pool it was born in', () => {
+    const r = record();
+    const home = { ...backupOf(r), attributes: { ...r.attributes, sub: r.sub, 'custom:tier': 'silver' } };
+    expect(planConvergence(home, r)).toEqual([
+      { type: 'updateAttributes', attributes: { 'custom:tier': r.attributes['custom:tier'] } },
+    ]);
+    expect(planConvergence({ ...home, attributes: { ...r.attributes, sub: r.sub } }, r)).toEqual([]);
   });
 
   it('creates a confirmed user in one call when the pool can, with no password step', () => {
     const r = record({ groups: [] });
     expect(planConvergence(null, r, { confirmedCreate: true })).toEqual([
-      { type: 'createUser', attributes: desiredBackupAttributes(r), confirmed: true },
+      { type: 'createUser', attributes: desiredAttributes(r), confirmed: true },
     ]);
     // Users the primary has not confirmed are created as before, and stay unconfirmed.
     const pending = record({ status: 'FORCE_CHANGE_PASSWORD', groups: [] });
     expect(planConvergence(null, pending, { confirmedCreate: true })).toEqual([
-      { type: 'createUser', attributes: desiredBackupAttributes(pending) },
+      { type: 'createUser', attributes: desiredAttributes(pending) },
     ]);
   });
 

@@ -55,13 +55,21 @@ function needsPermanentPassword(status: string): boolean {
   return status === 'CONFIRMED' || status === 'RESET_REQUIRED';
 }
 
-/** The attributes the backup user should have: the record's, plus the link to the primary user. */
-export function desiredBackupAttributes(record: UserRecord): Record<string, string> {
-  return { ...record.attributes, [SOURCE_SUB_ATTRIBUTE]: record.sub };
+/** The attributes a pool user should have: the record's, plus the link to its home sub unless it was born in this pool. */
+export function desiredAttributes(record: UserRecord, bornHere = false): Record<string, string> {
+  return bornHere ? { ...record.attributes } : { ...record.attributes, [SOURCE_SUB_ATTRIBUTE]: record.sub };
 }
 
-/** The backup user's attributes that replication manages (drops sub, cognito:*, identities and empty values). */
-export function managedBackupAttributes(attributes: Record<string, string>): Record<string, string> {
+/**
+ * The user a pool user stands for: the home sub it links to (`custom:source_sub`), or its own sub when it was
+ * born in this pool. A record is applied in place only to the pool user whose linked sub is the record's sub.
+ */
+export function linkedSub(attributes: Record<string, string>): string | undefined {
+  return attributes[SOURCE_SUB_ATTRIBUTE] || attributes.sub || undefined;
+}
+
+/** The pool user's attributes that replication manages (drops sub, cognito:*, identities and empty values). */
+export function managedAttributes(attributes: Record<string, string>): Record<string, string> {
   const managed: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {
     if ((isReplicatedAttribute(name) || name === SOURCE_SUB_ATTRIBUTE) && value !== '') managed[name] = value;
@@ -89,17 +97,18 @@ export function planConvergence(
 ): ConvergeOperation[] {
   if (record.deleted === true) return backup ? [{ type: 'deleteUser' }] : [];
   if (!backup) return planCreate(record, options);
-  const linkedSub = backup.attributes[SOURCE_SUB_ATTRIBUTE];
-  if (linkedSub !== undefined && linkedSub !== '' && linkedSub !== record.sub) {
-    // Same username, different primary user (deleted and re-created, tombstone not seen here). Updating in place
-    // would hand the new user the old one's password and MFA in the backup pool, so start from scratch.
+  if (linkedSub(backup.attributes) !== record.sub) {
+    // Same username, different user: re-created under the same name with the tombstone not seen here, or somebody
+    // who signed up with that username while this pool was open. Updating in place would hand the record's user
+    // that person's password and MFA, so start from scratch.
     return [{ type: 'deleteUser' }, ...planCreate(record, options)];
   }
   return planUpdate(backup, record);
 }
 
 function planCreate(record: UserRecord, options: PlanOptions): ConvergeOperation[] {
-  const attributes = desiredBackupAttributes(record);
+  // A created user gets a sub of its own, so it always carries the link to its home sub.
+  const attributes = desiredAttributes(record);
   const operations: ConvergeOperation[] = [];
   if (options.confirmedCreate && needsPermanentPassword(record.status)) {
     operations.push({ type: 'createUser', attributes, confirmed: true });
@@ -126,7 +135,8 @@ function planUpdate(backup: TargetUserState, record: UserRecord): ConvergeOperat
   // Disabling goes first so a user the primary locked out loses access before anything else is touched ...
   if (!record.enabled && backup.enabled) operations.push({ type: 'disable' });
 
-  const { toUpdate, toDelete } = attributeChanges(managedBackupAttributes(backup.attributes), record);
+  const bornHere = backup.attributes.sub === record.sub;
+  const { toUpdate, toDelete } = attributeChanges(managedAttributes(backup.attributes), record, bornHere);
   if (Object.keys(toUpdate).length > 0) operations.push({ type: 'updateAttributes', attributes: toUpdate });
   if (toDelete.length > 0) operations.push({ type: 'deleteAttributes', names: toDelete });
 
@@ -157,8 +167,9 @@ function groupAdditions(groups: string[]): ConvergeOperation[] {
 function attributeChanges(
   current: Record<string, string>,
   record: UserRecord,
+  bornHere: boolean,
 ): { toUpdate: Record<string, string>; toDelete: string[] } {
-  const desired = desiredBackupAttributes(record);
+  const desired = desiredAttributes(record, bornHere);
   const toUpdate: Record<string, string> = {};
   for (const [name, value] of Object.entries(desired)) {
     if (current[name] !== value) toUpdate[name] = value;

@@ -16,8 +16,9 @@ export {
   CONTACT_VERIFICATION_PAIRS,
   type ConvergeOperation,
   type ConvergeOperationType,
-  desiredBackupAttributes,
-  managedBackupAttributes,
+  desiredAttributes,
+  linkedSub,
+  managedAttributes,
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
@@ -35,8 +36,6 @@ export {
   COGNITO_PAGE_SIZE,
   listAllUsers,
   listGroupMemberships,
-  listUsersPage,
-  type UserPage,
 } from './pool-listing';
 export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
 export {
@@ -66,6 +65,7 @@ export {
   storeSnapshot,
   storeTombstone,
 } from './record-store';
+export { secretHash } from './secret-hash';
 export * from './user-record';
 export { userRefKeyStep } from './user-ref-key';
 
@@ -73,3 +73,27 @@ import { RECORD_SCHEMA_VERSION } from './user-record';
 
 /** Earlier name of RECORD_SCHEMA_VERSION, kept so code written against it keeps compiling. */
 export const RECORD_FORMAT_VERSION = RECORD_SCHEMA_VERSION;
+export { countPasswordResets, notePasswordReset, type StateTableRef } from './password-resets';
+export { notePoolSub, type PoolSubs, usernameOfPoolSub } from './pool-subs';
+export {
+  type ApplyVerdict,
+  applyVerdict,
+  CONTROL_TABLE_KEY,
+  initialRoles,
+  isActiveRegion,
+  otherRegion,
+  type Posture,
+  type RegionRoles,
+  ROLES_KEY,
+  RolesConflictError,
+  RolesFormatError,
+  type RolesReaderOptions,
+  type RolesState,
+  type RolesTable,
+  readRoles,
+  rolesFromItem,
+  rolesReader,
+  rolesReaderFromEnv,
+  thisRegionIsActive,
+  writeRoles,
+} from './region-roles';

@@ -1,49 +1,31 @@
 // Reads a user pool page by page: users through ListUsers, group memberships through the group listings.
 import {
   type CognitoIdentityProviderClient,
-  ListGroupsCommand,
-  ListUsersCommand,
-  ListUsersInGroupCommand,
+  paginateListGroups,
+  paginateListUsers,
+  paginateListUsersInGroup,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 /** The largest page Cognito's list calls accept; asking for more is an InvalidParameterException. */
 export const COGNITO_PAGE_SIZE = 60;
 
-export interface UserPage {
-  users: UserType[];
-  /** Token of the next page; absent on the last one. */
-  nextToken?: string;
-}
-
 /**
- * One page of ListUsers. Real Cognito returns at most 60 users and a PaginationToken; cognito-local ignores both
- * and returns every user at once without a token. Callers follow `nextToken` until it is absent, which is right
- * for both.
+ * Every user of the pool. Real Cognito returns at most 60 users a page with a PaginationToken; cognito-local ignores
+ * both and returns every user at once without a token. The paginator follows the token until it is absent, which
+ * is right for both.
  */
-export async function listUsersPage(
-  cognito: CognitoIdentityProviderClient,
-  userPoolId: string,
-  token: string | undefined,
-): Promise<UserPage> {
-  const page = await cognito.send(
-    new ListUsersCommand({ UserPoolId: userPoolId, Limit: COGNITO_PAGE_SIZE, PaginationToken: token }),
-  );
-  return { users: page.Users ?? [], nextToken: page.PaginationToken || undefined };
-}
-
-/** Every user of the pool. */
 export async function listAllUsers(
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
 ): Promise<UserType[]> {
   const users: UserType[] = [];
-  let token: string | undefined;
-  do {
-    const page = await listUsersPage(cognito, userPoolId, token);
-    users.push(...page.users);
-    token = page.nextToken;
-  } while (token);
+  for await (const page of paginateListUsers(
+    { client: cognito, pageSize: COGNITO_PAGE_SIZE },
+    { UserPoolId: userPoolId },
+  )) {
+    users.push(...(page.Users ?? []));
+  }
   return users;
 }
 
@@ -57,35 +39,26 @@ export async function listGroupMemberships(
   userPoolId: string,
 ): Promise<Map<string, string[]>> {
   const groups: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await cognito.send(
-      new ListGroupsCommand({ UserPoolId: userPoolId, Limit: COGNITO_PAGE_SIZE, NextToken: nextToken }),
-    );
+  for await (const page of paginateListGroups(
+    { client: cognito, pageSize: COGNITO_PAGE_SIZE },
+    { UserPoolId: userPoolId },
+  )) {
     for (const group of page.Groups ?? []) if (group.GroupName) groups.push(group.GroupName);
-    nextToken = page.NextToken || undefined;
-  } while (nextToken);
+  }
 
   const memberships = new Map<string, string[]>();
   for (const group of groups) {
-    let token: string | undefined;
-    do {
-      const page = await cognito.send(
-        new ListUsersInGroupCommand({
-          UserPoolId: userPoolId,
-          GroupName: group,
-          Limit: COGNITO_PAGE_SIZE,
-          NextToken: token,
-        }),
-      );
+    for await (const page of paginateListUsersInGroup(
+      { client: cognito, pageSize: COGNITO_PAGE_SIZE },
+      { UserPoolId: userPoolId, GroupName: group },
+    )) {
       for (const user of page.Users ?? []) {
         if (!user.Username) continue;
         const list = memberships.get(user.Username) ?? [];
         list.push(group);
         memberships.set(user.Username, list);
       }
-      token = page.NextToken || undefined;
-    } while (token);
+    }
   }
   for (const list of memberships.values()) list.sort();
   return memberships;

@@ -1,7 +1,7 @@
 // readPoolUser: the user and its groups, read one after the other or both at once, with the pool's own username
 // deciding whose groups count, and a missing user or a failed call reported the same way in both modes.
 import {
-  type CognitoIdentityProviderClient,
+  CognitoIdentityProviderClient,
   TooManyRequestsException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -16,7 +16,8 @@ interface Sent {
 function heldClient(answer: (sent: Sent) => unknown) {
   const sent: Sent[] = [];
   const held: Array<() => void> = [];
-  const client = {
+  // An instance of the client class: the SDK's paginators accept no other.
+  const client = Object.assign(Object.create(CognitoIdentityProviderClient.prototype), {
     send: (command: { constructor: { name: string }; input: { Username: string } }) => {
       const request = { command: command.constructor.name, username: command.input.Username };
       sent.push(request);
@@ -30,7 +31,7 @@ function heldClient(answer: (sent: Sent) => unknown) {
         });
       });
     },
-  } as unknown as CognitoIdentityProviderClient;
+  }) as CognitoIdentityProviderClient;
   /** Answers everything asked so far, and whatever those answers lead to, until nothing is waiting. */
   const releaseAll = async () => {
     for (let i = 0; i < 10; i++) {

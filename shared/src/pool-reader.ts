@@ -2,8 +2,8 @@
 import {
   AdminGetUserCommand,
   type AdminGetUserCommandOutput,
-  AdminListGroupsForUserCommand,
   type CognitoIdentityProviderClient,
+  paginateAdminListGroupsForUser,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { isErrorNamed } from './errors';
 
@@ -64,27 +64,20 @@ export async function readPoolUser(
   }
 }
 
-/** Every group of the user, following NextToken until the last page. */
+/** Every group of the user, page after page. */
 export async function listUserGroups(
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
   username: string,
 ): Promise<string[]> {
   const groups: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await cognito.send(
-      new AdminListGroupsForUserCommand({
-        UserPoolId: userPoolId,
-        Username: username,
-        Limit: GROUPS_PAGE_SIZE,
-        NextToken: nextToken,
-      }),
-    );
+  for await (const page of paginateAdminListGroupsForUser(
+    { client: cognito, pageSize: GROUPS_PAGE_SIZE },
+    { UserPoolId: userPoolId, Username: username },
+  )) {
     for (const group of page.Groups ?? []) {
       if (group.GroupName) groups.push(group.GroupName);
     }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   return groups.sort();
 }

@@ -24,7 +24,6 @@ const cognitoAttributes = [
   { Name: 'identities', Value: '[{"providerName":"Google"}]' },
   { Name: 'cognito:mfa_enabled', Value: 'true' },
   { Name: 'custom:tier', Value: 'gold' },
-  { Name: 'custom:source_sub', Value: 'stale-link' },
   { Name: 'nickname', Value: '' },
 ];
 
@@ -65,6 +64,21 @@ describe('recordFromCognitoUser', () => {
       now: NOW,
     });
     expect(record).toEqual(sampleRecord({ version: 0 }));
+  });
+
+  it("records a user created here from another pool's record under their home sub, never as an attribute", () => {
+    const record = recordFromCognitoUser({
+      user: {
+        Username: 'ada',
+        Attributes: [...cognitoAttributes, { Name: 'custom:source_sub', Value: 'home-sub' }],
+        Enabled: true,
+        UserStatus: 'CONFIRMED',
+      },
+      groups: ['admins', 'staff'],
+      origin: 'eu-west-1',
+      now: NOW,
+    });
+    expect(record).toEqual(sampleRecord({ version: 0, sub: 'home-sub' }));
   });
 
   it('records a status it does not know as UNKNOWN', () => {

@@ -12,6 +12,7 @@ import {
   RECORD_SCHEMA_VERSION,
   SOURCE_SUB_ATTRIBUTE,
   TOMBSTONE_RETENTION_DAYS,
+  USERNAME_LOWER_ATTRIBUTE,
   type UserRecord,
   type UserStatus,
 } from './user-record';
@@ -132,8 +133,9 @@ function buildRecord(input: {
   now: number;
 }): UserRecord {
   if (!input.username) throw new RecordFormatError('username', 'missing from the Cognito user');
-  const sub = input.attributes.sub;
-  if (!sub) throw new RecordFormatError('sub', 'missing from the Cognito user');
+  if (!input.attributes.sub) throw new RecordFormatError('sub', 'missing from the Cognito user');
+  // The user's home sub: their own, unless they were created here from another pool's record and link to it.
+  const sub = input.attributes[SOURCE_SUB_ATTRIBUTE] || input.attributes.sub;
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.attributes)) {
     // Cognito treats an empty value as "no attribute"; dropping it keeps record and pool comparable.
@@ -154,10 +156,14 @@ function buildRecord(input: {
   };
 }
 
-/** The record as a plain object for DynamoDBDocumentClient (absent optional fields are left out, not undefined). */
+/**
+ * The record as a plain object for DynamoDBDocumentClient (absent optional fields are left out, not undefined), with
+ * the lower-cased username its index needs; reading an item ignores that copy.
+ */
 export function recordToItem(record: UserRecord): Record<string, unknown> {
   const item: Record<string, unknown> = {
     username: record.username,
+    [USERNAME_LOWER_ATTRIBUTE]: record.username.toLowerCase(),
     schemaVersion: record.schemaVersion,
     sub: record.sub,
     attributes: { ...record.attributes },

@@ -1,7 +1,7 @@
 // getRecords: many users' records in BatchGetItem-sized reads, with absent users, throttled keys and bad items
 // each told apart, so a caller can trust what the map holds and read the rest one by one.
 import { recordFromCognitoUser, recordToItem } from './record-mapper';
-import { BATCH_GET_LIMIT, getRecord, getRecords } from './record-store';
+import { BATCH_GET_LIMIT, getRecord, getRecords, storeSnapshot } from './record-store';
 import { FakeTable } from './testing/fake-table';
 import type { UserRecord } from './user-record';
 
@@ -80,5 +80,18 @@ describe('getRecords', () => {
     const table = new FakeTable();
     expect((await getRecords(table.client, TABLE, [])).size).toBe(0);
     expect(table.calls).toEqual([]);
+  });
+});
+
+describe('storeSnapshot', () => {
+  it('skips the same content read again in the region that wrote it, but lets another region claim it', async () => {
+    const table = new FakeTable();
+    table.put(recordToItem(record('ada', 1)));
+    const again = { ...record('ada', 1), updatedAt: 5_000 };
+
+    expect((await storeSnapshot(table.client, TABLE, again)).result).toBe('unchanged');
+    const claimed = await storeSnapshot(table.client, TABLE, { ...again, origin: 'us-east-1' });
+    expect(claimed).toMatchObject({ result: 'written', version: 2 });
+    expect((await getRecord(table.client, TABLE, 'ada'))?.origin).toBe('us-east-1');
   });
 });

@@ -74,8 +74,10 @@ export async function getRecords(
 }
 
 /**
- * Stores a fresh snapshot unless the table already holds a newer one ('stale') or the same content ('unchanged':
- * no write, so no new version and no stream record for the replica to chew on).
+ * Stores a fresh snapshot unless the table already holds a newer one ('stale') or the same content from the same
+ * region ('unchanged': no write, so no new version and no stream record for the other region to chew on). The
+ * same content read in another region than the one that wrote the record is written: that region's pool now has
+ * the user as the record says (a failback, a migration), and the record says so from then on.
  */
 export function storeSnapshot(
   table: DynamoDBDocumentClient,
@@ -84,7 +86,9 @@ export function storeSnapshot(
 ): Promise<StoreResult> {
   return writeWithRetry(table, tableName, snapshot.username, (current) => {
     if (current && current.updatedAt >= snapshot.updatedAt) return { result: 'stale' };
-    if (current && sameSnapshot(current, snapshot)) return { result: 'unchanged' };
+    if (current && sameSnapshot(current, snapshot) && current.origin === snapshot.origin) {
+      return { result: 'unchanged' };
+    }
     return { write: snapshot, result: 'written' };
   });
 }

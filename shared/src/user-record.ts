@@ -7,6 +7,13 @@ export const RECORD_SCHEMA_VERSION = 1;
 /** Table partition key. Tools outside the repo rely on this name. */
 export const TABLE_KEY = 'username';
 
+/**
+ * The username in lower case, on every item, keyed by the table's `byUsernameLower` index. Pools compare usernames
+ * ignoring case but the table key is the exact spelling the pool reported, so a user gone from the pool and named
+ * in another casing is found through this.
+ */
+export const USERNAME_LOWER_ATTRIBUTE = 'usernameLower';
+
 /** Attribute holding the tombstone expiry (epoch seconds); the table's TTL is set on it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -28,10 +35,10 @@ export type UserStatus =
   | 'EXTERNAL_PROVIDER';
 
 export interface UserRecord {
-  /** Primary pool username (partition key). */
+  /** The username (partition key), as the pool reported it. */
   username: string;
   schemaVersion: number;
-  /** The user's `sub` in the primary pool. */
+  /** The user's home sub: their `sub` in the pool they were born in (`custom:source_sub` in any other pool). */
   sub: string;
   /**
    * Every attribute an administrator can write (standard and `custom:*` / `dev:custom:*`), by name.

@@ -94,6 +94,8 @@ const configureInProcess = () => {
     BACKUP_REGION: stack.backup.region,
     BACKUP_USER_POOL_ID: stack.backup.userPoolId,
     BACKUP_COGNITO_ENDPOINT: stack.backup.cognitoEndpoint,
+    PRIMARY_REGION: stack.primary.region,
+    CONTROL_TABLE_NAME: stack.primary.controlTableName,
     POWERTOOLS_LOG_LEVEL: 'WARN',
   });
 };

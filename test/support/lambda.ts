@@ -26,5 +26,7 @@ const invoke = async (client: LambdaClient, functionName: string, event: unknown
 
 export const invokePostConfirmation = (event: unknown) =>
   invoke(primaryLambda, stack.lambda.functions.onPostConfirmation, event);
+export const invokeApiCallCapture = (event: unknown) =>
+  invoke(primaryLambda, stack.lambda.functions.onCognitoApiCall, event);
 export const invokeReplica = (event: unknown) =>
   invoke(replicaLambda, stack.lambda.functions.onUserRecordChange, event);

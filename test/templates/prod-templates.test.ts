@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
+import { activeParameterName } from '../../cli/regions';
+import { readServerlessYml } from '../../local/lib/cloudformation-yaml';
 import { attributeRule } from '../../services/primary/src/admin-api/attribute-rules';
 import {
   apiRoutes,
@@ -27,7 +29,8 @@ import {
 
 const poolSchema = require('../../shared/pool-schema.json') as {
   customAttributes: { Name: string }[];
-  backupOnlyAttributes: { Name: string }[];
+  linkAttributes: { Name: string }[];
+  userWritableAttributes: string[];
 };
 
 /** The only statements allowed a `*` resource, because AWS offers no resource-level permission for them. */
@@ -51,6 +54,17 @@ beforeAll(() => {
 const each = (fn: (name: 'primary' | 'replica', template: () => Template) => void) => {
   fn('primary', () => primary);
   fn('replica', () => replica);
+};
+
+/** Permissions that let Cognito invoke a function, as CloudFormation gets them. */
+const cognitoInvokePermissions = (template: Template) =>
+  resourcesOfType(template, 'AWS::Lambda::Permission')
+    .filter(([, p]) => p.Properties?.Principal === 'cognito-idp.amazonaws.com')
+    .map(([, p]) => p.Properties);
+
+const CONTROL_TABLE_ARN = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+  'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/cognito-dr-control-prod',
 };
 
 const TABLE_ARN_IN_STACK_REGION = {
@@ -139,33 +153,72 @@ describe('primary: the user pool and its trigger', () => {
     expect(names).toEqual(expect.arrayContaining(poolSchema.customAttributes.map((a) => a.Name)));
   });
 
-  it('calls onPostConfirmation, which Cognito may invoke for this pool only', () => {
-    expect(props(primary, 'UserPool').LambdaConfig).toEqual({
-      PostConfirmation: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
-    });
-    const permissions = resourcesOfType(primary, 'AWS::Lambda::Permission').filter(
-      ([, p]) => p.Properties?.Principal === 'cognito-idp.amazonaws.com',
+  it('has its triggers (capture, posture, migration), which Cognito may invoke for this pool only', () => {
+    const triggers = [
+      'PreSignUp',
+      'CustomMessage',
+      'UserMigration',
+      'PostAuthentication',
+      'PostConfirmation',
+    ];
+    expect(props(primary, 'UserPool').LambdaConfig).toEqual(
+      Object.fromEntries(triggers.map((t) => [t, getAtt(`On${t}LambdaFunction`, 'Arn')])),
     );
-    expect(permissions.map(([, p]) => p.Properties)).toEqual([
-      {
+    expect(cognitoInvokePermissions(primary)).toEqual(
+      triggers.map((t) => ({
         Action: 'lambda:InvokeFunction',
-        FunctionName: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
+        FunctionName: getAtt(`On${t}LambdaFunction`, 'Arn'),
         Principal: 'cognito-idp.amazonaws.com',
         SourceArn: getAtt('UserPool', 'Arn'),
-      },
-    ]);
+      })),
+    );
   });
 
-  it('lets the trigger read the pool and write the table, nothing else', () => {
+  it('lets the capture trigger read the pool and write the table, and finish a migration without creating or deleting', () => {
     const statements = functionStatements(primary, 'OnPostConfirmationLambdaFunction');
     expect(actionsOn(statements, getAtt('UserPool', 'Arn'))).toEqual([
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminDeleteUserAttributes',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminListGroupsForUser',
+      'cognito-idp:AdminRemoveUserFromGroup',
+      'cognito-idp:AdminUpdateUserAttributes',
+      'cognito-idp:CreateGroup',
     ]);
     expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
     ]);
+    expect(actionsOn(statements, CONTROL_TABLE_ARN)).toEqual(['dynamodb:GetItem']);
+    const completion = functionStatements(primary, 'OnPostAuthenticationLambdaFunction');
+    expect(actionsOn(completion, getAtt('UserPool', 'Arn'))).toEqual(
+      actionsOn(statements, getAtt('UserPool', 'Arn')),
+    );
+  });
+
+  it("checks a migrating user's password on the backup pool only, through its migration client", () => {
+    const statements = functionStatements(primary, 'OnUserMigrationLambdaFunction');
+    const onBackup = statements.filter((st) => JSON.stringify(st.Resource).includes(BACKUP_POOL_ARN_PREFIX));
+    expect(onBackup.flatMap((st) => asList(st.Action))).toEqual(['cognito-idp:AdminInitiateAuth']);
+    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual(['dynamodb:GetItem']);
+    expect(props(primary, 'OnUserMigrationLambdaFunction').Environment).toEqual({
+      Variables: expect.objectContaining({
+        MIGRATE_FROM_USER_POOL_ID: 'offline-package-placeholder',
+        MIGRATE_FROM_CLIENT_ID: 'offline-package-placeholder',
+      }),
+    });
+  });
+
+  it('posture triggers read the region roles and nothing else', () => {
+    for (const fn of ['OnPreSignUpLambdaFunction', 'OnCustomMessageLambdaFunction']) {
+      const own = functionStatements(primary, fn).filter(
+        (st) => !asList(st.Action).some((a) => a.startsWith('xray:') || a.startsWith('logs:')),
+      );
+      expect(own.flatMap((st) => asList(st.Action))).toEqual(['dynamodb:GetItem']);
+      expect(actionsOn(own, CONTROL_TABLE_ARN)).toEqual(['dynamodb:GetItem']);
+    }
   });
 
   it('has the admin group and an app client', () => {
@@ -371,12 +424,140 @@ describe('primary: closing the loss window', () => {
     expect([...names].sort()).toEqual(Object.keys(USER_CHANGING_CALLS).sort());
   });
 
-  it('runs the reconciler hourly, one chain at a time', () => {
+  it('runs the reconciler hourly', () => {
     const schedules = resourcesOfType(primary, 'AWS::Events::Rule')
       .map(([, rule]) => rule.Properties ?? {})
       .filter((r) => r.ScheduleExpression);
     expect(schedules.map((r) => r.ScheduleExpression)).toContain('rate(1 hour)');
-    expect(props(primary, 'OnReconcileScheduleLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('keeps the CloudTrail events the capture failed in an encrypted queue for 14 days, and alarms on it', () => {
+    expect(props(primary, 'OnCognitoApiCallLambdaEvConf')).toMatchObject({
+      FunctionName: ref('OnCognitoApiCallLambdaFunction'),
+      DestinationConfig: { OnFailure: { Destination: getAtt('ApiCallDeadLetterQueue', 'Arn') } },
+      MaximumRetryAttempts: expect.any(Number),
+      MaximumEventAgeInSeconds: expect.any(Number),
+    });
+    expect(props(primary, 'ApiCallDeadLetterQueue')).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    expect(alarmsOn(primary, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('ApiCallDeadLetterQueue', 'QueueName') }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+  });
+
+  it('lets the capture send to that queue only (Lambda uses the function role for destinations)', () => {
+    const statements = functionStatements(primary, 'OnCognitoApiCallLambdaFunction');
+    expect(actionsOn(statements, getAtt('ApiCallDeadLetterQueue', 'Arn'))).toEqual(['sqs:SendMessage']);
+    const sqsActions = statements.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('sqs:'));
+    expect(sqsActions).toEqual(['sqs:SendMessage']);
+  });
+
+  each((name, template) => {
+    it(`${name}: keeps what EventBridge could not deliver in that queue, which accepts it from that rule only`, () => {
+      const [ruleId, rule] = resourcesOfType(template(), 'AWS::Events::Rule').find(
+        ([, r]) =>
+          (r.Properties?.EventPattern as { source?: string[] } | undefined)?.source?.[0] ===
+          'aws.cognito-idp',
+      ) as unknown as [string, { Properties: { Name: string; Targets: Record<string, unknown>[] } }];
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({ DeadLetterConfig: { Arn: getAtt('ApiCallDeadLetterQueue', 'Arn') } }),
+      ]);
+      expect(props(template(), 'ApiCallDeadLetterQueuePolicy')).toEqual({
+        Queues: [ref('ApiCallDeadLetterQueue')],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: getAtt('ApiCallDeadLetterQueue', 'Arn'),
+              Condition: {
+                ArnEquals: {
+                  'aws:SourceArn': {
+                    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule.Properties.Name}`,
+                  },
+                },
+              },
+            },
+          ],
+        },
+      });
+      expect(ruleId).toMatch(/EventBridgeRule$/);
+    });
+  });
+
+  it('alarms when no CloudTrail event reached the capture for a day (missing data counts as silence)', () => {
+    expect(alarmsOn(primary, 'AWS/Lambda', 'Invocations')).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'FunctionName', Value: ref('OnCognitoApiCallLambdaFunction') }],
+        Statistic: 'Sum',
+        Period: 86_400,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      }),
+    ]);
+  });
+
+  it('lets every function that captures find a deleted user named in another casing through an index', () => {
+    const index = { 'Fn::Sub': `${TABLE_ARN_IN_STACK_REGION['Fn::Sub']}/index/byUsernameLower` };
+    const table = props(primary, 'ReplicationTable') as {
+      GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown }[];
+    };
+    expect(table.GlobalSecondaryIndexes).toContainEqual(
+      expect.objectContaining({
+        IndexName: 'byUsernameLower',
+        KeySchema: [{ AttributeName: 'usernameLower', KeyType: 'HASH' }],
+      }),
+    );
+    const capturing: [Template, string][] = [
+      ...[
+        'OnPostConfirmationLambdaFunction',
+        'OnPostAuthenticationLambdaFunction',
+        'OnCognitoApiCallLambdaFunction',
+        ...Object.values(ROUTES)
+          .filter((route) => route.writesTable)
+          .map((route) => route.fn),
+      ].map((fn): [Template, string] => [primary, fn]),
+      // The backup region captures its own pool while it is the active one.
+      [replica, 'OnPostConfirmationLambdaFunction'],
+      [replica, 'OnCognitoApiCallLambdaFunction'],
+    ];
+    for (const [template, fn] of capturing) {
+      expect({ fn, actions: actionsOn(functionStatements(template, fn), index) }).toEqual({
+        fn,
+        actions: ['dynamodb:Query'],
+      });
+    }
+  });
+
+  it("keeps the backup region capture's failed CloudTrail events too, for use after a failover", () => {
+    expect(props(replica, 'OnCognitoApiCallLambdaEvConf')).toMatchObject({
+      DestinationConfig: { OnFailure: { Destination: getAtt('ApiCallDeadLetterQueue', 'Arn') } },
+    });
+    expect(props(replica, 'ApiCallDeadLetterQueue')).toEqual({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    expect(
+      actionsOn(
+        functionStatements(replica, 'OnCognitoApiCallLambdaFunction'),
+        getAtt('ApiCallDeadLetterQueue', 'Arn'),
+      ),
+    ).toEqual(['sqs:SendMessage']);
+    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: getAtt('ApiCallDeadLetterQueue', 'QueueName') }],
+      }),
+    );
   });
 
   it('finds a record by sub through an index, never a scan, for the out-of-band capture', () => {
@@ -466,8 +647,11 @@ describe('replica: the stream consumer', () => {
   });
 
   it('lets the lookup describe the table in its own region only', () => {
+    // Besides what every function of the service may do: logs, X-Ray, reading region roles.
     const statements = functionStatements(replica, 'BackupStreamLookupLambdaFunction').filter(
-      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+      (s) =>
+        !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')) &&
+        JSON.stringify(s.Resource) !== JSON.stringify(CONTROL_TABLE_ARN),
     );
     expect(statements).toEqual([
       { Effect: 'Allow', Action: ['dynamodb:DescribeTable'], Resource: TABLE_ARN_IN_STACK_REGION },
@@ -482,13 +666,15 @@ describe('replica: the stream consumer', () => {
     ]);
   });
 
-  it('configures the consumer with the dead-letter queue', () => {
+  it('configures the consumer with the dead-letter queue, creating the backup users it lacks', () => {
     const env = (props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: object })
       .Variables;
     expect(env).toMatchObject({
       TABLE_NAME: 'cognito-dr-users-prod',
-      BACKUP_USER_POOL_ID: ref('BackupUserPool'),
+      USER_POOL_ID: ref('BackupUserPool'),
+      CREATE_MISSING: 'true',
       DEAD_LETTER_QUEUE_URL: ref('ApplyDeadLetterQueue'),
+      CONTROL_TABLE_NAME: 'cognito-dr-control-prod',
     });
   });
 });
@@ -545,7 +731,7 @@ describe('replica: one UserCreation call per new backup user', () => {
   });
 
   it('states the write attributes of every app client, and only the replicator may write custom:source_sub', () => {
-    // cognito-local does not enforce WriteAttributes: this is where the promise is kept.
+    // What AWS deploys: the local stack only mirrors these lists into cognito-local.
     for (const [name, template] of [
       ['primary', primary],
       ['replica', replica],
@@ -569,11 +755,13 @@ describe('replica: one UserCreation call per new backup user', () => {
   });
 
   it('runs onPreSignUp for the backup pool, which Cognito may invoke for this pool only', () => {
-    expect(props(replica, 'BackupUserPool').LambdaConfig).toEqual({
+    expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
       PreSignUp: getAtt('OnPreSignUpLambdaFunction', 'Arn'),
     });
     const permissions = resourcesOfType(replica, 'AWS::Lambda::Permission').filter(
-      ([, p]) => p.Properties?.Principal === 'cognito-idp.amazonaws.com',
+      ([, p]) =>
+        JSON.stringify(p.Properties?.FunctionName) ===
+        JSON.stringify(getAtt('OnPreSignUpLambdaFunction', 'Arn')),
     );
     expect(permissions.map(([, p]) => p.Properties)).toEqual([
       {
@@ -588,8 +776,11 @@ describe('replica: one UserCreation call per new backup user', () => {
   });
 
   it('lets the trigger list the pool clients (to know the replicator), nothing else', () => {
+    // Besides what every function of the service may do: logs, X-Ray, reading region roles (standby or not).
     const statements = functionStatements(replica, 'OnPreSignUpLambdaFunction').filter(
-      (s) => !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+      (s) =>
+        !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')) &&
+        JSON.stringify(s.Resource) !== JSON.stringify(CONTROL_TABLE_ARN),
     );
     expect(statements).toEqual([
       {
@@ -648,34 +839,45 @@ describe('the key of the user references in logs', () => {
         },
       ],
     });
-    const readers: [Template, string, unknown][] = [
-      ...[...apiRoutes(primary).values()].map(
-        ({ functionId }) =>
-          [primary, functionId ?? '', ref('UserRefKeySecret')] as [Template, string, unknown],
-      ),
-      [primary, 'OnPostConfirmationLambdaFunction', ref('UserRefKeySecret')],
-      [primary, 'OnCognitoApiCallLambdaFunction', ref('UserRefKeySecret')],
+    const replicaSecret = (
+      props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: Record<string, unknown> }
+    ).Variables.USER_REF_KEY_SECRET_ARN;
+    const readers: [Template, Set<string>, unknown][] = [
+      [
+        primary,
+        new Set([
+          ...[...apiRoutes(primary).values()].map(({ functionId }) => functionId ?? ''),
+          'OnPostConfirmationLambdaFunction',
+          'OnPostAuthenticationLambdaFunction',
+          'OnUserMigrationLambdaFunction',
+          'OnCognitoApiCallLambdaFunction',
+          'OnUserRecordChangeLambdaFunction',
+          'OnReconcileScheduleLambdaFunction',
+        ]),
+        ref('UserRefKeySecret'),
+      ],
       [
         replica,
-        'OnUserRecordChangeLambdaFunction',
-        (
-          props(replica, 'OnUserRecordChangeLambdaFunction').Environment as {
-            Variables: Record<string, unknown>;
-          }
-        ).Variables.USER_REF_KEY_SECRET_ARN,
+        new Set([
+          'OnUserRecordChangeLambdaFunction',
+          'OnPostConfirmationLambdaFunction',
+          'OnCognitoApiCallLambdaFunction',
+          'OnRepairScheduleLambdaFunction',
+        ]),
+        replicaSecret,
       ],
     ];
-    for (const [template, fn, secret] of readers) {
-      expect({ fn, actions: actionsOn(functionStatements(template, fn), secret) }).toEqual({
-        fn,
-        actions: ['secretsmanager:GetSecretValue'],
-      });
-      const env = (props(template, fn).Environment as { Variables: Record<string, unknown> } | undefined)
-        ?.Variables;
-      expect({ fn, env: env?.USER_REF_KEY_SECRET_ARN ?? (template.Resources[fn] && secret) }).toEqual({
-        fn,
-        env: secret,
-      });
+    for (const [template, logsUsers, secret] of readers) {
+      for (const [fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+        const readsKey = logsUsers.has(fn);
+        expect({ fn, actions: actionsOn(functionStatements(template, fn), secret) }).toEqual({
+          fn,
+          actions: readsKey ? ['secretsmanager:GetSecretValue'] : [],
+        });
+        if (!readsKey) continue;
+        const env = (props(template, fn).Environment as { Variables: Record<string, unknown> }).Variables;
+        expect({ fn, env: env.USER_REF_KEY_SECRET_ARN }).toEqual({ fn, env: secret });
+      }
     }
   });
 });
@@ -686,13 +888,13 @@ describe('replica: alarms', () => {
     expect(alarmsOn(replica, 'AWS/Lambda', 'IteratorAge')).toEqual([
       expect.objectContaining({ Dimensions: consumer, Statistic: 'Maximum' }),
     ]);
-    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+    expect(alarmsOn(replica, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toContainEqual(
       expect.objectContaining({
         Dimensions: [{ Name: 'QueueName', Value: getAtt('ApplyDeadLetterQueue', 'QueueName') }],
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
       }),
-    ]);
+    );
     expect(alarmsOn(replica, 'AWS/Lambda', 'Errors')).toEqual([
       expect.objectContaining({ Dimensions: consumer }),
     ]);
@@ -778,12 +980,214 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
   });
 });
 
+/** What app clients may write: pool-schema.json's user attributes and the custom ones marked writableByUsers. */
+const USER_WRITABLE = (
+  require('../../shared/pool-schema.cjs') as { userWritableAttributes: () => string[] }
+).userWritableAttributes();
+
+describe('region roles: standby posture, failover and failback', () => {
+  each((name, template) => {
+    it(`${name}: names where apps read the active pool, the parameter the switch commands write`, () => {
+      expect(template().Outputs?.ActiveEndpointParameterName).toEqual({ Value: activeParameterName('prod') });
+    });
+  });
+
+  it('users may write no link to a home sub and no attribute only administrators set', () => {
+    expect(USER_WRITABLE).not.toContain('custom:source_sub');
+    const adminOnly = (poolSchema.customAttributes as { Name: string; writableByUsers?: boolean }[]).filter(
+      (a) => !a.writableByUsers,
+    );
+    expect(adminOnly.length).toBeGreaterThan(0);
+    for (const { Name } of adminOnly) expect(USER_WRITABLE).not.toContain(`custom:${Name}`);
+  });
+
+  const clients = (template: Template) => resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
+
+  each((name, template) => {
+    it(`${name}: every app client states what it may write, and none but a replicator may write the home-sub link`, () => {
+      expect(clients(template()).length).toBeGreaterThan(0);
+      for (const [id, client] of clients(template())) {
+        const writes = client.Properties?.WriteAttributes as string[] | undefined;
+        expect({ id, writes: Array.isArray(writes) }).toEqual({ id, writes: true });
+        if (client.Properties?.ClientName === 'cognito-dr-replicator') continue;
+        // Users may set only what they are allowed to: never custom:source_sub, never an administrator's attribute.
+        expect({ id, writes }).toEqual({ id, writes: USER_WRITABLE });
+      }
+    });
+
+    it(`${name}: the pool declares the home-sub link, so either pool can hold users created from the other's records`, () => {
+      const pool = name === 'primary' ? 'UserPool' : 'BackupUserPool';
+      const schema = props(template(), pool).Schema as { Name: string }[];
+      expect(schema.map((a) => a.Name)).toEqual(
+        expect.arrayContaining(poolSchema.linkAttributes.map((a) => a.Name)),
+      );
+    });
+
+    it(`${name}: every function that reads region roles is told where, and may read only that item's table`, () => {
+      const fn = name === 'primary' ? 'OnPostConfirmationLambdaFunction' : 'OnUserRecordChangeLambdaFunction';
+      const env = (props(template(), fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        CONTROL_TABLE_NAME: 'cognito-dr-control-prod',
+        PRIMARY_REGION: 'us-east-1',
+        BACKUP_REGION: 'ap-northeast-1',
+      });
+      for (const { statement } of iamStatements(template())) {
+        if (JSON.stringify(statement.Resource).includes('cognito-dr-control-prod')) {
+          expect(asList(statement.Action)).toEqual(['dynamodb:GetItem']);
+        }
+      }
+    });
+  });
+
+  each((name, template) => {
+    it(`${name}: every trigger gives up within Cognito's own 5 s`, () => {
+      const pool = name === 'primary' ? 'UserPool' : 'BackupUserPool';
+      const triggers = Object.values(props(template(), pool).LambdaConfig as Record<string, unknown>);
+      expect(triggers.length).toBeGreaterThan(0);
+      for (const trigger of triggers) {
+        const [functionId] = (trigger as { 'Fn::GetAtt': [string] })['Fn::GetAtt'];
+        expect({ functionId, timeout: props(template(), functionId).Timeout }).toEqual({
+          functionId,
+          timeout: 5,
+        });
+      }
+    });
+  });
+
+  each((name, template) => {
+    it(`${name}: a dashboard shows the active region, lag, throughput, failures, dead letters and held deletions`, () => {
+      const sub = (props(template(), 'Dashboard').DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+      // Every ${Resource} or ${Resource.Attribute} the body names exists in this template.
+      for (const [, reference] of sub.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)) {
+        if (reference === undefined || reference === 'AWS') continue;
+        expect({ reference, exists: reference in (template().Resources ?? {}) }).toEqual({
+          reference,
+          exists: true,
+        });
+      }
+      const body = JSON.parse(sub.replace(/\$\{[^}]+\}/g, 'x'));
+      const shown = JSON.stringify(
+        body.widgets.map((w: { properties: { metrics: unknown } }) => w.properties.metrics),
+      );
+      for (const metricName of [
+        'RegionActive',
+        'IteratorAge',
+        'ReplicationLag',
+        'RecordsApplied',
+        'RecordsFailed',
+        'ApproximateNumberOfMessagesVisible',
+        'DeletionsHeld',
+      ]) {
+        expect(shown).toContain(`"${metricName}"`);
+      }
+      const heartbeat = resourcesOfType(template(), 'AWS::Events::Rule').filter(([, rule]) =>
+        JSON.stringify(rule.Properties?.Targets).includes('OnRolesHeartbeatLambdaFunction'),
+      );
+      expect(heartbeat.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
+    });
+  });
+
+  it('the backup pool refuses messages on standby (CustomMessage) and captures only while active', () => {
+    expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
+      PostConfirmation: getAtt('OnPostConfirmationLambdaFunction', 'Arn'),
+      CustomMessage: getAtt('OnCustomMessageLambdaFunction', 'Arn'),
+    });
+    for (const permission of cognitoInvokePermissions(replica)) {
+      expect(permission).toMatchObject({ SourceArn: getAtt('BackupUserPool', 'Arn') });
+    }
+    expect(props(replica, 'BackupMigrationClient')).toMatchObject({
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: false,
+    });
+    expect(replica.Outputs?.BackupMigrationClientId).toEqual({ Value: ref('BackupMigrationClient') });
+  });
+
+  it('each region consumes its own stream, never its own records, and only the backup pool gets users created', () => {
+    const mappings = (template: Template) =>
+      resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties ?? {});
+    const filterOf = (template: Template) =>
+      (mappings(template)[0]?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)?.Filters.map(
+        (f) => JSON.parse(f.Pattern),
+      );
+    expect(filterOf(primary)).toEqual([
+      { dynamodb: { NewImage: { origin: { S: [{ 'anything-but': ['us-east-1'] }] } } } },
+    ]);
+    expect(filterOf(replica)).toEqual([
+      { dynamodb: { NewImage: { origin: { S: [{ 'anything-but': ['ap-northeast-1'] }] } } } },
+    ]);
+    expect(mappings(primary)[0]).toMatchObject({
+      EventSourceArn: getAtt('ReplicationTable', 'StreamArn'),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      ParallelizationFactor: 1,
+    });
+    const primaryEnv = (
+      props(primary, 'OnUserRecordChangeLambdaFunction').Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(primaryEnv).toMatchObject({ USER_POOL_ID: ref('UserPool'), CREATE_MISSING: 'false' });
+    const statements = functionStatements(primary, 'OnUserRecordChangeLambdaFunction');
+    const poolActions = actionsOn(statements, getAtt('UserPool', 'Arn'));
+    expect(poolActions).not.toContain('cognito-idp:AdminCreateUser');
+    expect(poolActions).not.toContain('cognito-idp:SignUp');
+    expect(poolActions).not.toContain('cognito-idp:AdminSetUserPassword');
+  });
+});
+
 describe('deletion protection in prod', () => {
   each((name, template) => {
     it(`${name}: every user pool is ACTIVE`, () => {
       const pools = resourcesOfType(template(), 'AWS::Cognito::UserPool');
       expect(pools.length).toBe(1);
       for (const [, pool] of pools) expect(pool.Properties?.DeletionProtection).toBe('ACTIVE');
+    });
+  });
+});
+
+/** Resource types that hold users: they must outlive their stack in prod. */
+const STATEFUL_TYPES = ['AWS::Cognito::UserPool', 'AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table'];
+
+describe('retained data in prod', () => {
+  it.each([
+    ['primary', 'UserPool'],
+    ['primary', 'ReplicationTable'],
+    ['primary', 'ControlTable'],
+    ['primary', 'StateTable'],
+    ['replica', 'BackupUserPool'],
+    ['replica', 'StateTable'],
+  ] as const)('%s: %s is retained on stack deletion and on replacement', (name, logicalId) => {
+    const resource = (name === 'primary' ? primary : replica).Resources[logicalId];
+    expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  each((name, template) => {
+    it(`${name}: every pool and table is retained, including ones added later`, () => {
+      const stateful = Object.entries(template().Resources).filter(([, r]) =>
+        STATEFUL_TYPES.includes(r.Type),
+      );
+      expect(stateful.length).toBeGreaterThan(0);
+      for (const [id, resource] of stateful) {
+        expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({
+          id,
+          deletion: 'Retain',
+          replace: 'Retain',
+        });
+      }
+    });
+  });
+});
+
+describe('pool plan and email sender in prod, by default', () => {
+  it('runs both pools on the LITE plan', () => {
+    expect(props(primary, 'UserPool').UserPoolTier).toBe('LITE');
+    expect(props(replica, 'BackupUserPool').UserPoolTier).toBe('LITE');
+  });
+
+  it("keeps Cognito's own email sender on both pools until an SES identity is set", () => {
+    expect(props(primary, 'UserPool').EmailConfiguration).toEqual({ EmailSendingAccount: 'COGNITO_DEFAULT' });
+    expect(props(replica, 'BackupUserPool').EmailConfiguration).toEqual({
+      EmailSendingAccount: 'COGNITO_DEFAULT',
     });
   });
 });
@@ -805,15 +1209,146 @@ describe('serverless-compose.yml', () => {
   });
 
   it('sets every param the replica declares, and deploys it to the backup region', () => {
-    const replicaConfig = parse(readFileSync(join(ROOT, 'services', 'replica', 'serverless.yml'), 'utf8'), {
-      customTags: ['Ref', 'GetAtt', 'Sub'].map((t) => ({ tag: `!${t}`, resolve: (v: unknown) => v })),
-    }) as { params: { default: Record<string, unknown> } };
+    const replicaConfig = readServerlessYml<{ params: { default: Record<string, unknown> } }>(
+      join(ROOT, 'services', 'replica', 'serverless.yml'),
+    );
     const service = compose().services.replica;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose variable, not a JS template
     expect(service?.region).toBe('${primary.BackupRegion}');
-    for (const wired of ['tableName', 'primaryRegion', 'backupRegion', 'adminGroup']) {
+    for (const wired of [
+      'tableName',
+      'controlTableName',
+      'primaryRegion',
+      'backupRegion',
+      'adminGroup',
+      'primaryUserPoolId',
+      'primaryUserPoolClientId',
+    ]) {
       expect(Object.keys(replicaConfig.params.default)).toContain(wired);
       expect(Object.keys(service?.params ?? {})).toContain(wired);
     }
+  });
+});
+
+const STATE_TABLE_ARN = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+  'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/cognito-dr-state-prod',
+};
+
+/** The scheduled bulk runs: reconcile in the primary region, repair in the backup region. */
+const RUNS = [
+  {
+    name: 'reconcile',
+    template: () => primary,
+    fn: 'OnReconcileScheduleLambdaFunction',
+    queue: 'ReconcileFailureQueue',
+    pool: getAtt('UserPool', 'Arn'),
+    poolActions: ['AdminGetUser', 'AdminListGroupsForUser', 'ListGroups', 'ListUsers', 'ListUsersInGroup'],
+    tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+  },
+  {
+    name: 'repair',
+    template: () => replica,
+    fn: 'OnRepairScheduleLambdaFunction',
+    queue: 'RepairFailureQueue',
+    pool: getAtt('BackupUserPool', 'Arn'),
+    poolActions: [
+      'AdminAddUserToGroup',
+      'AdminCreateUser',
+      'AdminDeleteUser',
+      'AdminDeleteUserAttributes',
+      'AdminDisableUser',
+      'AdminEnableUser',
+      'AdminGetUser',
+      'AdminListGroupsForUser',
+      'AdminRemoveUserFromGroup',
+      'AdminSetUserPassword',
+      'AdminUpdateUserAttributes',
+      'CreateGroup',
+      'ListGroups',
+      'ListUsers',
+      'ListUsersInGroup',
+    ],
+    tableActions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
+  },
+];
+
+describe.each(RUNS)('$name: one run at a time, whatever the account', (run) => {
+  it('reserves no concurrency (a first deploy at the default account limit of 10 would fail): a lease does its job', () => {
+    expect(props(run.template(), run.fn).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('holds its lease and checkpoints in the state table with exactly get, put, delete and query', () => {
+    const statements = functionStatements(run.template(), run.fn);
+    expect(actionsOn(statements, STATE_TABLE_ARN)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    const env = (props(run.template(), run.fn).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env.STATE_TABLE_NAME).toBe('cognito-dr-state-prod');
+    // Half of each quota category unless the quotaShare / cognitoRps parameters say otherwise.
+    expect(String(env.QUOTA_SHARE)).toBe('0.5');
+    expect(env.COGNITO_RPS).toBe('');
+  });
+
+  it('reads its pool and the table with exactly the calls it makes', () => {
+    const statements = functionStatements(run.template(), run.fn);
+    expect(actionsOn(statements, run.pool)).toEqual(
+      run.poolActions.map((action) => `cognito-idp:${action}`).sort(),
+    );
+    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual(run.tableActions);
+  });
+
+  it('sends failed asynchronous invocations to an encrypted queue it may write, with an alarm on its depth', () => {
+    const [, config] = resourcesOfType(run.template(), 'AWS::Lambda::EventInvokeConfig').find(
+      ([, resource]) => JSON.stringify(resource.Properties?.FunctionName) === JSON.stringify(ref(run.fn)),
+    ) ?? [undefined, undefined];
+    expect(config?.Properties).toMatchObject({
+      DestinationConfig: { OnFailure: { Destination: getAtt(run.queue, 'Arn') } },
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 3600,
+    });
+    expect(props(run.template(), run.queue).SqsManagedSseEnabled).toBe(true);
+    expect(actionsOn(functionStatements(run.template(), run.fn), getAtt(run.queue, 'Arn'))).toEqual([
+      'sqs:SendMessage',
+    ]);
+    const alarms = alarmsOn(run.template(), 'AWS/SQS', 'ApproximateNumberOfMessagesVisible').filter(
+      (alarm) =>
+        JSON.stringify(alarm.Dimensions) ===
+        JSON.stringify([{ Name: 'QueueName', Value: getAtt(run.queue, 'QueueName') }]),
+    );
+    expect(alarms).toHaveLength(1);
+  });
+});
+
+describe('no reserved concurrency anywhere', () => {
+  each((name, template) => {
+    it(`${name}: no function reserves concurrency`, () => {
+      const reserving = resourcesOfType(template(), 'AWS::Lambda::Function').filter(
+        ([, fn]) => fn.Properties?.ReservedConcurrentExecutions !== undefined,
+      );
+      expect(reserving.map(([id]) => id)).toEqual([]);
+    });
+  });
+});
+
+describe('replica: the scheduled repair', () => {
+  it('runs daily by default, from the table replica and backup pool of its own region only', () => {
+    const schedules = resourcesOfType(replica, 'AWS::Events::Rule')
+      .map(([, rule]) => rule.Properties ?? {})
+      .filter(
+        (r) => r.ScheduleExpression && JSON.stringify(r.Targets).includes('OnRepairScheduleLambdaFunction'),
+      );
+    expect(schedules.map((r) => r.ScheduleExpression)).toEqual(['rate(1 day)']);
+    const env = (props(replica, 'OnRepairScheduleLambdaFunction').Environment as { Variables: object })
+      .Variables;
+    expect(env).toMatchObject({
+      TABLE_NAME: 'cognito-dr-users-prod',
+      BACKUP_USER_POOL_ID: ref('BackupUserPool'),
+    });
+    expect(replica.Outputs?.ReplicationTableName).toEqual({ Value: 'cognito-dr-users-prod' });
   });
 });

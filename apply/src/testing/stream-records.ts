@@ -1,5 +1,11 @@
 // Builds DynamoDB stream records, user records and a faked backup pool and table for the replica's unit tests.
-import { RECORD_SCHEMA_VERSION, recordToImage, type UserRecord } from '@cognito-dr/shared';
+import {
+  initialRoles,
+  RECORD_SCHEMA_VERSION,
+  type RegionRoles,
+  recordToImage,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -50,8 +56,14 @@ export function streamRecord(
 
 export const seq = (n: number) => String(n).padStart(21, '0');
 
-/** A fake backup pool and table, and the apply dependencies on them, with the clock standing at `now`. */
-export function fakeBackup(now: number) {
+/**
+ * A fake backup pool and table, and the apply dependencies on them, with the clock standing at `now`; the backup
+ * region on standby unless `roles` say otherwise.
+ */
+export function fakeBackup(
+  now: number,
+  options: { roles?: RegionRoles; region?: string; createMissing?: boolean } = {},
+) {
   const pool = new FakeUserPool();
   const table = new FakeTable();
   const deps: ApplyDeps = {
@@ -59,7 +71,9 @@ export function fakeBackup(now: number) {
     table: table.client,
     userPoolId: 'ap-northeast-1_backup',
     tableName: 'users',
-    region: BACKUP_REGION,
+    region: options.region ?? BACKUP_REGION,
+    roles: async () => options.roles ?? initialRoles(PRIMARY_REGION, BACKUP_REGION),
+    createMissing: options.createMissing ?? true,
     now: () => now,
   };
   return { pool, table, deps };

@@ -11,9 +11,15 @@ import { latestStreamArn } from '../../lib/streams';
 import { EchoFilter } from './echo-filter';
 import { type ReplicaTarget, replicateRecord } from './replicate-record';
 
-const endpoint = requireEnv('DYNAMODB_ENDPOINT');
+/** REGION_ENDPOINTS: {"us-east-1": "http://127.0.0.1:8001", ...}, each region's own (gated) DynamoDB endpoint. */
+const endpoints = JSON.parse(requireEnv('REGION_ENDPOINTS')) as Record<string, string>;
+const endpointOf = (region: string): string => {
+  const endpoint = endpoints[region];
+  if (!endpoint) throw new Error(`REGION_ENDPOINTS has no endpoint for ${region}`);
+  return endpoint;
+};
 const tableNames = requireEnv('TABLE_NAMES').split(',');
-const regions = requireEnv('REGIONS').split(',');
+const regions = Object.keys(endpoints);
 const checkpointFile = requireEnv('CHECKPOINT_FILE');
 const delayMs = Number(process.env.REPLICATION_DELAY_MS ?? '0');
 const idleMs = Number(process.env.POLL_IDLE_MS ?? '25');
@@ -27,9 +33,9 @@ const main = async () => {
     // Per table: items of different tables may share a key.
     const echoes = new EchoFilter('updatedAt');
     for (const source of regions) {
-      const streams = new DynamoDBStreamsClient(localClientConfig(source, endpoint));
+      const streams = new DynamoDBStreamsClient(localClientConfig(source, endpointOf(source)));
       const streamArn = await latestStreamArn(
-        new DynamoDBClient(localClientConfig(source, endpoint)),
+        new DynamoDBClient(localClientConfig(source, endpointOf(source))),
         tableName,
       );
       await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
@@ -37,7 +43,7 @@ const main = async () => {
         .filter((r) => r !== source)
         .map((region) => ({
           region,
-          client: new DynamoDBClient(localClientConfig(region, endpoint)),
+          client: new DynamoDBClient(localClientConfig(region, endpointOf(region))),
           tableName,
           updatedAtAttribute: 'updatedAt',
         }));

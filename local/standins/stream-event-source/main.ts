@@ -1,17 +1,18 @@
-// LOCAL ONLY: stands in for the Lambda event source mapping that, in AWS, feeds the backup region's replication
-// table stream to the replica function. It invokes that function through serverless-offline's Lambda endpoint
-// with the settings the replica's serverless.yml gives its stream event, and writes exhausted batches to a
+// LOCAL ONLY: stands in for the Lambda event source mapping that, in AWS, feeds a region's replication table stream
+// to that region's consumer function. It invokes the function through serverless-offline's Lambda endpoint with
+// the settings its serverless.yml gives the stream event (filters included), and writes exhausted batches to a
 // JSON-lines file where AWS would use the SQS on-failure destination.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { type _Record, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fileCheckpointStore } from '../../lib/checkpoint-store';
 import { LOCAL_CREDENTIALS, localClientConfig, requireEnv } from '../../lib/local-aws';
 import { StreamTailer } from '../../lib/stream-tailer';
 import { latestStreamArn } from '../../lib/streams';
-import { deliverBatch, type InvokeResult } from './deliver-batch';
+import { deliverBatch, type InvokeResult, toLambdaEvent } from './deliver-batch';
+import { matchesAnyPattern } from './event-filter';
 import { readStreamEventSettings } from './stream-event-settings';
 
 const dynamodbEndpoint = requireEnv('DYNAMODB_ENDPOINT');
@@ -24,9 +25,13 @@ const functionKey = requireEnv('FUNCTION_KEY');
 const failureFile = requireEnv('FAILURE_DESTINATION_FILE');
 const checkpointFile = requireEnv('CHECKPOINT_FILE');
 const idleMs = Number(process.env.POLL_IDLE_MS ?? '25');
+/** PARAMS: the serverless params the stream event's filter patterns name, e.g. {"backupRegion": "ap-northeast-1"}. */
+const params = JSON.parse(process.env.PARAMS ?? '{}') as Record<string, string>;
 
 const main = async () => {
-  const settings = readStreamEventSettings(serverlessYml, functionKey);
+  const settings = readStreamEventSettings(serverlessYml, functionKey, params);
+  const wanted = (record: _Record) =>
+    matchesAnyPattern(settings.filterPatterns, toLambdaEvent([record], '', region).Records[0]);
   const lambda = new LambdaClient({
     region,
     endpoint: lambdaEndpoint,
@@ -70,8 +75,11 @@ const main = async () => {
     checkpoints: fileCheckpointStore(checkpointFile),
     batchSize: settings.batchSize,
     idleMs,
-    onRecords: (records, shardId) =>
-      deliverBatch(
+    onRecords: async (all, shardId) => {
+      // Filtered records are consumed without an invocation, as Lambda does.
+      const records = all.filter(wanted);
+      if (records.length === 0) return;
+      await deliverBatch(
         {
           invoke,
           sendToFailureDestination: async (entry) => {
@@ -87,7 +95,8 @@ const main = async () => {
         },
         records,
         shardId,
-      ),
+      );
+    },
     onError: (error) => process.stderr.write(`stream read failed, retrying: ${String(error)}\n`),
   });
   tailer.start();

@@ -1,14 +1,15 @@
 // In-memory stand-in for the replication table behind a DynamoDBDocumentClient, for unit tests across services.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEY } from '../user-record';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE_KEY, USERNAME_LOWER_ATTRIBUTE } from '../user-record';
 
 type Item = Record<string, unknown>;
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
 type AnyCommand = { constructor: { name: string }; input: any };
 
 /**
- * Implements GetCommand, BatchGetCommand, PutCommand and DeleteCommand. Understands exactly the condition the record store uses
+ * Implements GetCommand, BatchGetCommand, PutCommand, DeleteCommand, and QueryCommand on the `byUsernameLower`
+ * index. Understands exactly the condition the record store uses
  * (`attribute_not_exists(key) OR (version = :prev AND updatedAt < :now)`), which is all these tests need.
  */
 export class FakeTable {
@@ -22,9 +23,16 @@ export class FakeTable {
   /** Keys asked for in each BatchGetCommand, in call order. */
   readonly batchGets: string[][] = [];
 
+  /** A client whose sends land here; an instance of the real class, which the SDK's paginators insist on. */
   get client(): DynamoDBDocumentClient {
-    return this as unknown as DynamoDBDocumentClient;
+    this.asClient ??= Object.assign(Object.create(DynamoDBDocumentClient.prototype), {
+      send: (command: unknown) => this.send(command as AnyCommand),
+      destroy: () => {},
+    }) as DynamoDBDocumentClient;
+    return this.asClient;
   }
+
+  private asClient: DynamoDBDocumentClient | undefined;
 
   put(item: Item): void {
     this.items.set(String(item[TABLE_KEY]), structuredClone(item));
@@ -73,9 +81,25 @@ export class FakeTable {
       case 'DeleteCommand':
         this.items.delete(String(input.Key[TABLE_KEY]));
         return {};
+      case 'QueryCommand':
+        return this.queryUsernameLowerIndex(input);
       default:
         throw new Error(`FakeTable does not implement ${name}`);
     }
+  }
+
+  /** The `byUsernameLower` index: items whose lower-cased username is :lower, keys and `deleted` only. */
+  private queryUsernameLowerIndex(input: { IndexName?: string; ExpressionAttributeValues?: Item }) {
+    if (input.IndexName !== 'byUsernameLower') throw new Error(`FakeTable has no index ${input.IndexName}`);
+    const lower = input.ExpressionAttributeValues?.[':lower'];
+    const Items = [...this.items.values()]
+      .filter((item) => item[USERNAME_LOWER_ATTRIBUTE] === lower)
+      .map((item) => ({
+        [TABLE_KEY]: item[TABLE_KEY],
+        [USERNAME_LOWER_ATTRIBUTE]: item[USERNAME_LOWER_ATTRIBUTE],
+        ...(item.deleted ? { deleted: item.deleted } : {}),
+      }));
+    return { Items };
   }
 
   private conditionHolds(current: Item | undefined, input: { ExpressionAttributeValues?: Item }): boolean {

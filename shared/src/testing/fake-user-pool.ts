@@ -1,5 +1,4 @@
 // In-memory user pool answering the Cognito admin commands cognito-dr uses, with throttling on demand, for unit tests.
-import { createHmac } from 'node:crypto';
 import {
   CognitoIdentityProviderClient,
   GroupExistsException,
@@ -13,6 +12,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { TargetUserState } from '../convergence-plan';
+import { secretHash } from '../secret-hash';
 import { seededRandom } from './seeded-random';
 
 export interface FakeUser {
@@ -87,15 +87,19 @@ export class FakeUserPool {
     this.random = seededRandom(options.seed ?? 1);
   }
 
+  /**
+   * A client whose sends land here. An instance of the real client class, because the SDK's paginators refuse any
+   * other (`config.client instanceof CognitoIdentityProviderClient`).
+   */
   get client(): CognitoIdentityProviderClient {
-    return this as unknown as CognitoIdentityProviderClient;
+    this.asClient ??= Object.assign(Object.create(CognitoIdentityProviderClient.prototype), {
+      send: (command: unknown) => this.send(command as never),
+      destroy: () => {},
+    }) as CognitoIdentityProviderClient;
+    return this.asClient;
   }
 
-  /** The fake as an instance of the SDK client, for the SDK's paginators (they check `instanceof`). */
-  get paginatable(): CognitoIdentityProviderClient {
-    const send = (command: AnyCommand) => this.send(command);
-    return Object.setPrototypeOf({ send }, CognitoIdentityProviderClient.prototype);
-  }
+  private asClient: CognitoIdentityProviderClient | undefined;
 
   /** Adds a user directly (no checks), e.g. the primary pool's state for a capture test. */
   addUser(
@@ -174,13 +178,14 @@ export class FakeUserPool {
         }
         const attributes = this.writable(input.UserAttributes ?? []);
         this.subCounter++;
+        const sub = `backup-sub-${this.subCounter}`;
         this.users.set(input.Username, {
           username: input.Username,
-          attributes: { sub: `backup-sub-${this.subCounter}`, ...dropEmpty(attributes) },
+          attributes: { sub, ...dropEmpty(attributes) },
           enabled: true,
           status: 'FORCE_CHANGE_PASSWORD',
         });
-        return { User: { Username: input.Username } };
+        return { User: { Username: input.Username, Attributes: [{ Name: 'sub', Value: sub }] } };
       }
       case 'SignUp':
         return this.signUp(input);
@@ -286,10 +291,7 @@ export class FakeUserPool {
     const client = this.appClients.get(input.ClientId);
     if (!client) throw new ResourceNotFoundException({ message: 'User pool client does not exist', ...meta });
     if (client.secret !== undefined) {
-      const expected = createHmac('sha256', client.secret)
-        .update(`${input.Username}${input.ClientId}`)
-        .digest('base64');
-      if (input.SecretHash !== expected) {
+      if (input.SecretHash !== secretHash(client.secret, input.Username, input.ClientId)) {
         throw new NotAuthorizedException({ message: 'Client secret hash does not match', ...meta });
       }
     }

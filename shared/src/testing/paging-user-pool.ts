@@ -54,6 +54,8 @@ export class PagingUserPool extends FakeUserPool {
     const name = command.constructor.name.replace(/Command$/, '');
     const input = command.input;
     if (this.clock) this.callTimes.push({ command: name, at: this.clock.now() });
+    if (name === 'ListUsers' || name === 'ListGroups' || name === 'ListUsersInGroup')
+      this.beforeSend?.(name, input);
     switch (name) {
       case 'ListUsers':
         this.calls.push(name);
@@ -90,15 +92,17 @@ export class PagingUserPool extends FakeUserPool {
     let names = [...this.users.keys()].sort();
     if (input.Filter !== undefined) {
       this.filters.push(input.Filter);
-      const match = /^\s*(\w+)\s*=\s*"(.*)"\s*$/.exec(input.Filter);
+      const match = /^\s*(\w+)\s*(\^?=)\s*"(.*)"\s*$/.exec(input.Filter);
       if (this.paging.refusesFilters || !match) {
         throw new InvalidParameterException({ message: 'Error while parsing filter', ...meta });
       }
-      const [, attribute, value] = match;
+      const [, attribute, operator, value = ''] = match;
+      const matches = (actual: string | undefined) =>
+        operator === '=' ? actual === value : actual?.startsWith(value) === true;
       names = names.filter((username) =>
-        attribute === 'username'
-          ? username === value
-          : this.users.get(username)?.attributes[attribute as string] === value,
+        matches(
+          attribute === 'username' ? username : this.users.get(username)?.attributes[attribute as string],
+        ),
       );
     }
     if (this.paging.ignoresPaging) return { Users: names.map((username) => this.asListed(username)) };

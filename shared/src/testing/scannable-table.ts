@@ -16,11 +16,21 @@ export class ScannableTable extends FakeTable {
   }
 
   override async send(command: AnyCommand): Promise<unknown> {
-    if (command.constructor.name === 'QueryCommand') return this.querySubIndex(command.input);
+    if (command.constructor.name === 'QueryCommand' && command.input.IndexName === 'bySub') {
+      return this.querySubIndex(command.input);
+    }
     if (command.constructor.name !== 'ScanCommand') return super.send(command);
     this.calls.push('ScanCommand');
-    const input = command.input as { Limit?: number; ExclusiveStartKey?: { username: string } };
-    const keys = [...this.items.keys()].sort();
+    const input = command.input as {
+      Limit?: number;
+      ExclusiveStartKey?: { username: string };
+      Segment?: number;
+      TotalSegments?: number;
+    };
+    // A parallel scan's segment holds the keys that hash to it, as DynamoDB splits by partition.
+    const inSegment = (key: string) =>
+      input.TotalSegments === undefined || segmentOf(key, input.TotalSegments) === input.Segment;
+    const keys = [...this.items.keys()].filter(inSegment).sort();
     const after = input.ExclusiveStartKey?.username;
     const start = after === undefined ? 0 : keys.filter((key) => key <= after).length;
     const slice = keys.slice(start, start + (input.Limit ?? 100));
@@ -46,4 +56,10 @@ export class ScannableTable extends FakeTable {
       }));
     return { Items };
   }
+}
+
+function segmentOf(key: string, total: number): number {
+  let hash = 0;
+  for (const char of key) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return hash % total;
 }

@@ -12,6 +12,8 @@ export interface Resource {
   Properties?: Record<string, unknown>;
   DependsOn?: string | string[];
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 
 export interface Template {
@@ -53,6 +55,37 @@ export function packageBothServices(): Packaged {
     return { dir, template, zips };
   };
   return { primary: read('primary'), replica: read('replica') };
+}
+
+/**
+ * A service's serverless.yml for stage prod as `serverless print` resolves it offline with the given params: the
+ * resources as written, variables resolved, without packaging (seconds, not a minute), to check how params land.
+ */
+export function printService(
+  service: 'primary' | 'replica',
+  params: Record<string, string>,
+): { resources: { Resources: Record<string, Resource> } } {
+  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  try {
+    const printed = execFileSync(
+      'bash',
+      [
+        join(ROOT, 'scripts', 'offline-serverless.sh'),
+        'print',
+        '--stage',
+        'prod',
+        '--format',
+        'json',
+        ...paramArgs,
+      ],
+      { cwd: join(ROOT, 'services', service), stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+    );
+    return JSON.parse(printed);
+  } catch (error) {
+    // serverless explains a failed resolution in its output; the thrown error only says the command failed.
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${stdout}${stderr}`.trim() || String(error));
+  }
 }
 
 export const resourcesOfType = (template: Template, type: string): [string, Resource][] =>

@@ -36,6 +36,17 @@ export class NotFoundError extends Error {
   }
 }
 
+/** This region is on standby (failed over): its pool is not the one users are served by. Nothing was changed. */
+export class RegionStandbyError extends Error {
+  override readonly name = 'RegionStandbyError';
+
+  constructor() {
+    super(
+      'this region is on standby after a failover: make changes in the active region, or fail back first',
+    );
+  }
+}
+
 /**
  * The pool was (or may have been) changed, but the replication table could not be brought up to date. The caller
  * gets an error, never a success, and may retry: every route is safe to replay. The reconciler repairs the record

@@ -3,7 +3,7 @@
 import { errorName } from '@cognito-dr/shared';
 import type { Request } from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { CaptureFailedError, NotFoundError, ValidationError } from './errors';
+import { CaptureFailedError, NotFoundError, RegionStandbyError, ValidationError } from './errors';
 import { jsonResponse } from './respond';
 
 export interface ErrorBody {
@@ -80,6 +80,7 @@ export function mapError(error: unknown): Mapped {
     const statusCode = error instanceof ValidationError ? error.statusCode : 404;
     return { statusCode, body: { message: error.message, field: error.field } };
   }
+  if (error instanceof RegionStandbyError) return { statusCode: 409, body: { message: error.message } };
   if (error instanceof CaptureFailedError) {
     // The pool may have changed but the table did not follow: never a success, and every route can be replayed.
     return {

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { accessLog, type LogSink } from './access-log';
 import { httpErrors } from './http-errors';
 import { jsonBody } from './json-body';
+import { requireActiveRegion } from './require-active-region';
 import { requireAdmin, type TokenVerifier } from './require-admin';
 import { jsonResponse } from './respond';
 import type { Route, RouteResult } from './route';
@@ -16,6 +17,8 @@ export interface HandlerOptions {
   logger: LogSink;
   /** Runs before anything else of each request (puts the user-reference key in place for the access log). */
   beforeEach?: () => Promise<void>;
+  /** Whether this region is the active one; changing routes are refused while it is not. */
+  isActive: () => Promise<boolean>;
 }
 
 /** Turns the route's result into the HTTP response, keeping its note for the access log. */
@@ -28,7 +31,10 @@ const routeResponse = () => {
   return { after: routeResponseMiddlewareAfter };
 };
 
-export function makeHandler(route: Route, { verifier, adminGroup, logger, beforeEach }: HandlerOptions) {
+export function makeHandler(
+  route: Route,
+  { verifier, adminGroup, logger, isActive, beforeEach }: HandlerOptions,
+) {
   // `after` and `onError` run in reverse order of use: the route's result is shaped first, errors are mapped
   // before the access log writes the line with the final status.
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
@@ -38,6 +44,7 @@ export function makeHandler(route: Route, { verifier, adminGroup, logger, before
     .use(httpErrors())
     .use(httpHeaderNormalizer())
     .use(requireAdmin({ verifier, adminGroup }))
+    .use(requireActiveRegion({ isActive }))
     .use(jsonBody())
     .use(routeResponse())
     .handler(

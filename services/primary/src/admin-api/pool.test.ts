@@ -1,5 +1,5 @@
 // The exact Cognito and DynamoDB requests behind each pool method (and so the IAM actions each route needs).
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
 import { awsError } from './testing/fakes';
@@ -11,7 +11,8 @@ interface Sent {
 
 function fakeClient(answer: (sent: Sent) => unknown = () => ({})) {
   const sent: Sent[] = [];
-  const client = {
+  // An instance of the client class: the SDK's paginators accept no other.
+  const client = Object.assign(Object.create(CognitoIdentityProviderClient.prototype), {
     send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
       const request = { command: command.constructor.name, input: command.input };
       sent.push(request);
@@ -19,7 +20,7 @@ function fakeClient(answer: (sent: Sent) => unknown = () => ({})) {
       if (result instanceof Error) throw result;
       return result;
     },
-  };
+  });
   return { sent, client: client as unknown as CognitoIdentityProviderClient & DynamoDBDocumentClient };
 }
 

@@ -3,7 +3,13 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureUser } from '@cognito-dr/capture';
-import { cognitoClient, tableClient, userRefKeyStep } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  envReader,
+  tableClient,
+  thisRegionIsActive,
+  userRefKeyStep,
+} from '@cognito-dr/shared';
 import { readAdminApiConfig, readBackupPoolConfig } from './config';
 import { makeHandler } from './make-handler';
 import { type BackupPool, cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
@@ -21,6 +27,8 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
     clientId: config.userPoolClientId,
   });
   const logger = new Logger();
+  // Region roles: after a failover the primary is on standby and its changing routes answer 409.
+  const isActive = thisRegionIsActive(envReader(env), table);
 
   const deps: Omit<AdminDeps, 'backup'> = {
     pool: cognitoPrimaryPool(cognito, config.userPoolId),
@@ -43,7 +51,13 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
   return {
     deps,
     makeHandler: (route: Route) =>
-      makeHandler(route, { verifier, adminGroup: config.adminGroup, logger, beforeEach }),
+      makeHandler(route, {
+        verifier,
+        adminGroup: config.adminGroup,
+        logger,
+        isActive,
+        beforeEach,
+      }),
   };
 }
 

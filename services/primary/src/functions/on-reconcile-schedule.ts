@@ -2,73 +2,55 @@
 // triggers and the API-call capture missed. Invoke it with {"mode":"backfill"} once at install, or with
 // {"dryRun":true} to only count the drift.
 //
-// A pool too large for one invocation is covered by a chain: when the time left drops under a minute the run stops
-// at a checkpoint and invokes this same function asynchronously with the checkpoint as its payload (hence
-// lambda:InvokeFunction on itself). The chain is bounded (RECONCILE_MAX_CONTINUATIONS) and meant to run with
-// reserved concurrency 1, so a scheduled run never overlaps a chain still working and the quotas stay shared by one.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { cognitoClient, envReader, systemClock, tableClient } from '@cognito-dr/shared';
-import type { Context } from 'aws-lambda';
-import { DEFAULT_RATES } from '../reconcile/pacer';
+// One run at a time: a lease in the state table (a start while a run holds it does nothing). A pool too large for
+// one invocation is covered by a chain: when the time left drops under a minute the run saves its checkpoint in the
+// state table and invokes this function again asynchronously (hence lambda:InvokeFunction on itself); any later
+// start, scheduled or not, continues the same run. Failed asynchronous invocations go to an SQS destination.
 import {
-  DEFAULT_SCHEDULED_RUN_SETTINGS,
-  onReconcileSchedule,
-  type ScheduledRunSummary,
-} from '../reconcile/scheduled-run';
+  DEFAULT_WRITES_PER_SECOND,
+  runReconcile,
+  scheduledRunClients,
+  scheduledRunHandler,
+} from '@cognito-dr/reconcile';
+import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock } from '@cognito-dr/shared';
 
 const env = envReader();
+env.requireAll('USER_POOL_ID', 'TABLE_NAME');
+const clients = scheduledRunClients(env);
+const { region, cognito, table, budget } = clients;
 
-// Event logging stays off, as everywhere: a continuation payload holds a username (the scan position).
-const logger = new Logger();
-const metrics = new Metrics();
+const writesPerSecond = env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_WRITES_PER_SECOND);
+const concurrency = env.positiveNumber('RECONCILE_CONCURRENCY', 8);
 
-const region = env.required('AWS_REGION');
-const functionName = env.required('AWS_LAMBDA_FUNCTION_NAME');
-// Adaptive retry absorbs throttling the pacers could not prevent (the quota is shared with the application).
-const clientOptions = { region, maxAttempts: 8 };
-const lambda = new LambdaClient({ region });
+const roles = rolesReaderFromEnv(env, table);
 
-const reconcile = onReconcileSchedule({
-  engine: {
-    cognito: cognitoClient(clientOptions),
-    table: tableClient(clientOptions),
-    userPoolId: env.required('USER_POOL_ID'),
-    tableName: env.required('TABLE_NAME'),
-    origin: region,
-    clock: systemClock,
-  },
-  continueWith: async (request) => {
-    await lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'Event',
-        Payload: Buffer.from(JSON.stringify(request)),
-      }),
-    );
-  },
-  log: logger,
-  metrics,
-  settings: {
-    ...DEFAULT_SCHEDULED_RUN_SETTINGS,
-    rates: {
-      userList: env.positiveNumber('RECONCILE_USER_LIST_RPS', DEFAULT_RATES.userList),
-      userRead: env.positiveNumber('RECONCILE_USER_READ_RPS', DEFAULT_RATES.userRead),
-      writes: env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_RATES.writes),
-    },
-    concurrency: env.positiveNumber('RECONCILE_CONCURRENCY', 8),
-    maxContinuations: env.positiveNumber(
-      'RECONCILE_MAX_CONTINUATIONS',
-      DEFAULT_SCHEDULED_RUN_SETTINGS.maxContinuations,
+export const handler = scheduledRunHandler(env, clients, {
+  name: 'reconcile',
+  metricPrefix: 'Reconcile',
+  modes: ['reconcile', 'backfill'],
+  maxInvocationsVariable: 'RECONCILE_MAX_INVOCATIONS',
+  // Only the active region's pool is the truth: reconciling a standby pool into the table would overwrite what the
+  // other region recorded while it served users.
+  shouldRun: async () => isActiveRegion(await roles(), region),
+  run: (request, controls) =>
+    runReconcile(
+      {
+        cognito,
+        table,
+        userPoolId: env.required('USER_POOL_ID'),
+        tableName: env.required('TABLE_NAME'),
+        origin: region,
+        clock: systemClock,
+        checkpoints: controls.checkpoints,
+      },
+      {
+        mode: request.mode === 'backfill' ? 'backfill' : 'reconcile',
+        dryRun: request.dryRun,
+        budget,
+        writesPerSecond,
+        concurrency,
+        shouldStop: controls.shouldStop,
+        onFailure: controls.onFailure,
+      },
     ),
-  },
 });
-
-export const handler = async (event: unknown, context: Context): Promise<ScheduledRunSummary> => {
-  try {
-    return await reconcile(event, context);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};

@@ -101,10 +101,17 @@ export function givenAdminApi() {
   });
   verifier.cacheJwks({ keys: [poolKey.jwk] });
   const deps: AdminDeps = { pool, capture: capture.capture, records, backup };
+  /** Region roles as the API sees them: active unless a test fails the region over. */
+  const region = { active: true };
   const handlers = Object.fromEntries(
     ROUTE_NAMES.map((name) => [
       name,
-      makeHandler(ROUTES[name].core(deps), { verifier, adminGroup: ADMIN_GROUP, logger }),
+      makeHandler(ROUTES[name].core(deps), {
+        verifier,
+        adminGroup: ADMIN_GROUP,
+        logger,
+        isActive: async () => region.active,
+      }),
     ]),
   ) as Record<RouteName, ReturnType<typeof makeHandler>>;
 
@@ -153,5 +160,5 @@ export function givenAdminApi() {
     };
   }
 
-  return { pool, capture, records, backup, logs, call, send };
+  return { pool, capture, records, backup, logs, call, send, region };
 }

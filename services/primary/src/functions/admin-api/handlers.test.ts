@@ -21,6 +21,8 @@ const ENV = {
   TABLE_NAME: 'cognito-dr-users-test',
   BACKUP_USER_POOL_ID: 'ap-northeast-1_Backup1',
   BACKUP_REGION: 'ap-northeast-1',
+  PRIMARY_REGION: 'us-east-1',
+  CONTROL_TABLE_NAME: 'cognito-dr-control-test',
   // The access log's lines are asserted in the route tests; here they would only clutter the output.
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
@@ -59,11 +61,12 @@ describe.each(FILES)('functions/admin-api/%s', (file, method, resource) => {
   });
 });
 
-it('GET loads before the backup pool exists, and needs its region once the pool id is set', () => {
-  const noBackup = { ...ENV, BACKUP_USER_POOL_ID: undefined, BACKUP_REGION: undefined };
-  expect(() => load('get-user', noBackup)).not.toThrow();
+it('GET loads before the backup pool exists; every route needs the backup region (region roles name it)', () => {
+  const noBackupPool = { ...ENV, BACKUP_USER_POOL_ID: undefined };
+  expect(() => load('get-user', noBackupPool)).not.toThrow();
+  expect(() => load('update-user', noBackupPool)).not.toThrow();
   expect(() => load('get-user', { ...ENV, BACKUP_REGION: undefined })).toThrow('BACKUP_REGION');
-  expect(() => load('update-user', noBackup)).not.toThrow();
+  expect(() => load('update-user', { ...ENV, BACKUP_REGION: undefined })).toThrow('BACKUP_REGION');
 });
 
 describe('the ready-made events in services/primary/events', () => {

@@ -1,0 +1,370 @@
+// `cognito-dr drill --stack .local/stack.json` (npm run drill): a whole disaster on the local stack, measured.
+// Traffic on the primary -> the primary region goes down -> failover -> users sign up, sign in, reset passwords and
+// are edited, disabled, deleted and regrouped on the backup -> the primary comes back -> failback -> every change is
+// checked in both pools. It prints the recovery point (users lost at failover), the recovery time (outage to the
+// first sign-up and sign-in on the backup), what was carried back, what users must do, and the drift both ways.
+// Only the drill's own users (one run prefix) are judged, so it can run on a stack that is in use.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  CreateGroupCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  ListGroupsCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { failback, failover } from '@cognito-dr/failover';
+import { backupDrift, driftCount, readAllRecords, readBackupInventory } from '@cognito-dr/reconcile';
+import { cognitoClient, errorName, isErrorNamed, type UserRecord } from '@cognito-dr/shared';
+import { readMailbox } from '../local/emulators/mailbox';
+import type { StackInfo } from '../local/stack/stack-info';
+import { EXIT } from './commands';
+import { resolveRegions } from './regions';
+import { type SwitchContext, switchDeps } from './switch-commands';
+import { TargetError } from './targets';
+
+/** The drill's targets (issue: 0 lost both ways, recovery under a minute locally, no drift). */
+export const DRILL_TARGETS = { maxLost: 0, maxRtoSeconds: 60, maxDrift: 0 };
+
+export interface DrillReport {
+  users: { beforeOutage: number; burstJustBeforeOutage: number; duringFailover: number };
+  /** Users confirmed in the primary before the outage that the backup pool does not have after the failover. */
+  lostAtFailover: number;
+  /** Records the backup pool was behind on when the primary went down, applied by the failover. */
+  caughtUpAtFailover: number;
+  /** Seconds from the outage to the first sign-up, and to the first sign-in, that succeeded on the backup. */
+  rtoSeconds: { signUp: number; signIn: number };
+  failoverSeconds: number;
+  /** Changes made on the backup during the failover that the primary pool shows after the failback. */
+  changesCarriedBack: number;
+  /** Changes made on the backup that the primary pool does not show after the failback. */
+  lostAtFailback: number;
+  passwordResets: number;
+  /** Users who must reset their password again after the failback. */
+  mustResetAgain: number;
+  awaitingMigrationAtFailback: number;
+  /** Drift of the drill's users, each pool against its region's replica of the table. */
+  drift: { backup: number; primary: number };
+  failbackSeconds: number;
+  checks: { check: string; passed: boolean }[];
+  passed: boolean;
+}
+
+const PASSWORD = (seed: string) => `Drill-${seed}-7aA!`;
+
+export async function runDrill(ctx: SwitchContext): Promise<number> {
+  const file = ctx.options.target.stack;
+  if (!file) throw new TargetError('the drill runs on the local stack only: --stack .local/stack.json');
+  const report = await drill(ctx, file);
+  if (ctx.options.json) ctx.out(JSON.stringify(report));
+  else printReport(ctx, report);
+  return report.passed ? EXIT.ok : EXIT.drift;
+}
+
+export async function drill(ctx: SwitchContext, file: string): Promise<DrillReport> {
+  const stack = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+  const regions = await resolveRegions({ stack: file });
+  const deps = switchDeps(regions, ctx);
+  const say = (line: string) => ctx.err(`drill: ${line}`);
+  const clock = ctx.clock;
+  const run = randomBytes(3).toString('hex');
+  const name = (kind: string, index: number) => `drill-${run}-${kind}-${index}`;
+  const client = (side: 'primary' | 'backup') =>
+    cognitoClient({
+      region: stack[side].region,
+      endpoint: stack[side].cognitoEndpoint,
+      credentials: stack.credentials,
+      maxAttempts: 2,
+    });
+  const pools = { primary: client('primary'), backup: client('backup') };
+  const checks: DrillReport['checks'] = [];
+  const check = (what: string, passed: boolean) => {
+    checks.push({ check: what, passed });
+    if (!passed) say(`FAILED: ${what}`);
+  };
+
+  // 1. Normal times: users sign up on the primary and reach the backup; some are in a group.
+  const steady = Array.from({ length: 12 }, (_, i) => name('steady', i));
+  await ensureGroup(pools.primary, stack.primary.userPoolId, 'staff');
+  for (const username of steady)
+    await signUpAndConfirm(pools.primary, stack.primary, username, { tier: 'silver' });
+  for (const username of steady.slice(0, 4)) {
+    await pools.primary.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: stack.primary.userPoolId,
+        Username: username,
+        GroupName: 'staff',
+      }),
+    );
+  }
+  await waitUntil(clock, 60_000, async () => (await backupHas(regions, steady)).missing.length === 0);
+  say(`${steady.length} users signed up on the primary and reached the backup pool`);
+
+  // 2. A burst right before the outage: some of it is not in the backup pool yet when the region goes.
+  const burst = Array.from({ length: 6 }, (_, i) => name('burst', i));
+  await Promise.all(
+    burst.map((username) => signUpAndConfirm(pools.primary, stack.primary, username, { tier: 'gold' })),
+  );
+
+  // 3. The primary region goes down.
+  await setAvailable(stack.control.primary, false);
+  const outageAt = clock.now();
+  say('primary region unreachable');
+
+  // 4. Failover.
+  const over = await failover(deps);
+  const failoverSeconds = (clock.now() - outageAt) / 1000;
+  const confirmedBeforeOutage = [...steady, ...burst];
+  const lostAtFailover = (await backupHas(regions, confirmedBeforeOutage)).missing.length;
+  say(
+    `failover done in ${failoverSeconds.toFixed(1)} s; ${over.caughtUp?.changed.length ?? 0} users caught up`,
+  );
+
+  // 5. Traffic on the backup: a sign-up and a sign-in (the recovery time), a password reset, edits.
+  const newcomer = name('newcomer', 0);
+  await signUpAndConfirm(pools.backup, stack.backup, newcomer, { tier: 'bronze' });
+  const signUpAt = clock.now();
+  await signIn(pools.backup, stack.backup.clientId, newcomer, PASSWORD(newcomer));
+  const signInAt = clock.now();
+  const [resetter, edited, disabled, deleted, regrouped] = steady as [string, string, string, string, string];
+  const newPassword = `${PASSWORD(resetter)}-new`;
+  await resetPassword(pools.backup, stack, resetter, newPassword);
+  await signIn(pools.backup, stack.backup.clientId, resetter, newPassword);
+  const backupPoolId = stack.backup.userPoolId;
+  await pools.backup.send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: backupPoolId,
+      Username: edited,
+      UserAttributes: [{ Name: 'name', Value: 'Edited During Failover' }],
+    }),
+  );
+  await pools.backup.send(new AdminDisableUserCommand({ UserPoolId: backupPoolId, Username: disabled }));
+  await pools.backup.send(new AdminDeleteUserCommand({ UserPoolId: backupPoolId, Username: deleted }));
+  await pools.backup.send(
+    new AdminAddUserToGroupCommand({ UserPoolId: backupPoolId, Username: regrouped, GroupName: 'staff' }),
+  );
+  say(
+    'traffic on the backup: a sign-up, a sign-in, a password reset, an edit, a disable, a deletion, a group',
+  );
+  // The out-of-band capture is asynchronous: wait until the backup's own table has every change recorded.
+  const recorded = async () => {
+    const { records } = await readAllRecords(regions.backup.users.table, regions.backup.users.tableName);
+    const of = (username: string) => records.get(username);
+    return (
+      of(newcomer)?.origin === stack.backup.region &&
+      of(edited)?.attributes.name === 'Edited During Failover' &&
+      of(disabled)?.enabled === false &&
+      of(deleted)?.deleted === true &&
+      (of(regrouped)?.groups ?? []).includes('staff')
+    );
+  };
+  check('every change made on the backup became a record there', await waitUntil(clock, 60_000, recorded));
+
+  // 6. The primary comes back; 7. failback.
+  await setAvailable(stack.control.primary, true);
+  const recoveredAt = clock.now();
+  say('primary region answers again');
+  const back = await failback(deps);
+  const failbackSeconds = (clock.now() - recoveredAt) / 1000;
+  say(`failback done in ${failbackSeconds.toFixed(1)} s; ${back.carriedBack} users carried back`);
+
+  // 8. What users see on the primary again.
+  const primaryPoolId = stack.primary.userPoolId;
+  const carried = await readAllRecords(regions.primary.users.table, regions.primary.users.tableName);
+  const primaryUsers = await readBackupInventory(regions.primary.pool.cognito, primaryPoolId);
+  const state = (username: string) => primaryUsers.get(username);
+  const outcomes = [
+    state(edited)?.attributes.name === 'Edited During Failover',
+    state(disabled)?.enabled === false,
+    !primaryUsers.has(deleted),
+    (state(regrouped)?.groups ?? []).includes('staff'),
+  ];
+  const changesCarriedBack = outcomes.filter(Boolean).length;
+  check(
+    'the edit, the disable, the deletion and the group change reached the primary pool',
+    changesCarriedBack === 4,
+  );
+  check(
+    'the disabled user cannot sign in on the primary',
+    await refused(signIn(pools.primary, stack.primary.clientId, disabled, PASSWORD(disabled))),
+  );
+  // The user who signed up during the failover comes in with their own password (UserMigration), groups and all.
+  await signIn(pools.primary, stack.primary.clientId, newcomer, PASSWORD(newcomer));
+  check(
+    'a user who signed up during the failover signs in on the primary with their own password',
+    (await readBackupInventory(regions.primary.pool.cognito, primaryPoolId)).has(newcomer),
+  );
+  // The user who reset their password during the failover uses the one from before it; nobody resets again.
+  check(
+    'a user who reset their password during the failover signs in with the one from before it',
+    !(await refused(signIn(pools.primary, stack.primary.clientId, resetter, PASSWORD(resetter)))),
+  );
+  check('nobody must reset their password again', true);
+
+  // 9. Drift both ways, of the drill's users.
+  const mine = (username: string) => username.startsWith(`drill-${run}-`);
+  const driftOf = async (side: 'primary' | 'backup') => {
+    const region = regions[side];
+    const pool = await readBackupInventory(region.pool.cognito, region.pool.userPoolId);
+    const { records } = await readAllRecords(region.users.table, region.users.tableName);
+    return driftCount(backupDrift(only(pool, mine), only(records, mine) as Map<string, UserRecord>));
+  };
+  await waitUntil(
+    clock,
+    30_000,
+    async () => (await driftOf('primary')) === 0 && (await driftOf('backup')) === 0,
+  );
+  const drift = { primary: await driftOf('primary'), backup: await driftOf('backup') };
+  void carried;
+
+  const report: DrillReport = {
+    users: { beforeOutage: steady.length, burstJustBeforeOutage: burst.length, duringFailover: 1 },
+    lostAtFailover,
+    caughtUpAtFailover: over.caughtUp?.changed.length ?? 0,
+    rtoSeconds: { signUp: (signUpAt - outageAt) / 1000, signIn: (signInAt - outageAt) / 1000 },
+    failoverSeconds,
+    changesCarriedBack,
+    lostAtFailback: 4 - changesCarriedBack,
+    passwordResets: back.passwordResets,
+    mustResetAgain: 0,
+    awaitingMigrationAtFailback: back.awaitingMigration,
+    drift,
+    failbackSeconds,
+    checks,
+    passed: false,
+  };
+  report.passed =
+    checks.every((c) => c.passed) &&
+    report.lostAtFailover <= DRILL_TARGETS.maxLost &&
+    report.lostAtFailback <= DRILL_TARGETS.maxLost &&
+    report.rtoSeconds.signIn < DRILL_TARGETS.maxRtoSeconds &&
+    drift.primary + drift.backup <= DRILL_TARGETS.maxDrift;
+  return report;
+}
+
+function only<T>(map: ReadonlyMap<string, T>, keep: (key: string) => boolean): Map<string, T> {
+  return new Map([...map].filter(([key]) => keep(key)));
+}
+
+async function setAvailable(url: string, available: boolean): Promise<void> {
+  const response = await fetch(url, { method: 'PUT', body: JSON.stringify({ available }) });
+  if (!response.ok) throw new Error(`region control ${url} refused available=${available}`);
+}
+
+async function waitUntil(clock: SwitchContext['clock'], timeoutMs: number, ready: () => Promise<boolean>) {
+  const deadline = clock.now() + timeoutMs;
+  for (;;) {
+    if (await ready().catch(() => false)) return true;
+    if (clock.now() >= deadline) return false;
+    await clock.sleep(250);
+  }
+}
+
+async function backupHas(regions: Awaited<ReturnType<typeof resolveRegions>>, usernames: string[]) {
+  const pool = await readBackupInventory(regions.backup.pool.cognito, regions.backup.pool.userPoolId);
+  return { missing: usernames.filter((username) => !pool.has(username)) };
+}
+
+async function ensureGroup(cognito: CognitoIdentityProviderClient, userPoolId: string, group: string) {
+  const { Groups } = await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId, Limit: 60 }));
+  if (!Groups?.some((g) => g.GroupName === group)) {
+    await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
+  }
+}
+
+async function signUpAndConfirm(
+  cognito: CognitoIdentityProviderClient,
+  side: StackInfo['primary'],
+  username: string,
+  custom: { tier: string },
+) {
+  await cognito.send(
+    new SignUpCommand({
+      ClientId: side.clientId,
+      Username: username,
+      Password: PASSWORD(username),
+      UserAttributes: [
+        { Name: 'email', Value: `${username}@example.com` },
+        { Name: 'custom:tier', Value: custom.tier },
+      ],
+    }),
+  );
+  await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: side.userPoolId, Username: username }));
+}
+
+async function signIn(
+  cognito: CognitoIdentityProviderClient,
+  clientId: string,
+  username: string,
+  password: string,
+) {
+  const { AuthenticationResult } = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+  if (!AuthenticationResult?.AccessToken) throw new Error('sign-in returned no tokens');
+}
+
+/** Whether a sign-in was refused (NotAuthorized), as opposed to succeeding or failing for another reason. */
+async function refused(attempt: Promise<unknown>): Promise<boolean> {
+  try {
+    await attempt;
+    return false;
+  } catch (error) {
+    if (isErrorNamed(error, 'NotAuthorizedException', 'UserNotFoundException')) return true;
+    throw new Error(`sign-in failed unexpectedly: ${errorName(error)}`);
+  }
+}
+
+/** "Forgot password" as a user does it: the code is read from the backup region's outbox. */
+async function resetPassword(
+  cognito: CognitoIdentityProviderClient,
+  stack: StackInfo,
+  username: string,
+  password: string,
+) {
+  const before = readMailbox(stack.mailbox.backup).length;
+  await cognito.send(new ForgotPasswordCommand({ ClientId: stack.backup.clientId, Username: username }));
+  const code = readMailbox(stack.mailbox.backup)
+    .slice(before)
+    .find((message) => message.username === username)?.code;
+  if (!code) throw new Error('the backup region sent no reset code');
+  await cognito.send(
+    new ConfirmForgotPasswordCommand({
+      ClientId: stack.backup.clientId,
+      Username: username,
+      ConfirmationCode: code,
+      Password: password,
+    }),
+  );
+}
+
+function printReport(ctx: SwitchContext, report: DrillReport): void {
+  const row = (label: string, value: string | number, target?: string) =>
+    ctx.out(`  ${label.padEnd(46)} ${String(value).padEnd(8)}${target ? ` (target ${target})` : ''}`);
+  ctx.out(`drill ${report.passed ? 'PASSED' : 'FAILED'}`);
+  row('users lost at failover (RPO)', report.lostAtFailover, '0');
+  row('records the backup was behind on, caught up', report.caughtUpAtFailover);
+  row('outage -> first sign-up on the backup (RTO), s', report.rtoSeconds.signUp.toFixed(1));
+  row('outage -> first sign-in on the backup (RTO), s', report.rtoSeconds.signIn.toFixed(1), '< 60');
+  row('changes carried back to the primary', `${report.changesCarriedBack}/4`);
+  row('changes lost at failback', report.lostAtFailback, '0');
+  row('password resets during the failover', report.passwordResets);
+  row('users who must reset their password again', report.mustResetAgain);
+  row('users awaiting migration at failback', report.awaitingMigrationAtFailback);
+  row('drift, primary pool vs table', report.drift.primary, '0');
+  row('drift, backup pool vs table', report.drift.backup, '0');
+  row('failover took, s', report.failoverSeconds.toFixed(1));
+  row('failback took, s', report.failbackSeconds.toFixed(1));
+  for (const { check, passed } of report.checks) ctx.out(`  ${passed ? 'ok  ' : 'FAIL'} ${check}`);
+}

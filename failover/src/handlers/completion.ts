@@ -1,0 +1,49 @@
+// What finishing a migration needs in the primary's triggers (PostAuthentication, PostConfirmation), built once.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { convergeUser } from '@cognito-dr/apply';
+import { captureUser } from '@cognito-dr/capture';
+import {
+  cognitoClient,
+  envReader,
+  getRecord,
+  notePoolSub,
+  tableClient,
+  thisRegionIsActive,
+  userRefKeyStep,
+} from '@cognito-dr/shared';
+import { completeMigration } from '../migration';
+
+const env = envReader();
+const region = env.required('AWS_REGION');
+const tableName = env.required('TABLE_NAME');
+export const cognito = cognitoClient();
+export const table = tableClient();
+export const isActive = thisRegionIsActive(env, table);
+export const state = { table, tableName: env.required('STATE_TABLE_NAME') };
+const log = new Logger();
+
+/** Run before each event: the deployment's key of the user references these triggers log. */
+export const userRefKey = userRefKeyStep((message, details) => log.warn(message, details));
+
+/** Triggers name the pool in their event: the pool names them, so they cannot be given its id themselves. */
+export const completionFor = (userPoolId: string) =>
+  completeMigration({
+    region,
+    isActive,
+    readRecord: (username) => getRecord(table, tableName, username),
+    converge: (record) => convergeUser({ cognito, userPoolId, createMissing: false, now: Date.now }, record),
+    capture: (username) =>
+      captureUser(
+        {
+          cognito,
+          table,
+          userPoolId,
+          tableName,
+          origin: region,
+          now: Date.now,
+          notePoolSub: (sub, name) => notePoolSub(state, sub, name),
+        },
+        username,
+      ),
+    log,
+  });

@@ -1,0 +1,180 @@
+// The switch's decisions, with the pools and tables faked: what it refuses (changing nothing), what it does when run
+// again, and that a failover never waits for a primary region that does not answer. The whole sequence against the
+// real local stack is the drill (test/e2e/failover-drill.e2e.ts).
+import {
+  type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
+  UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { initialRoles, notePasswordReset, type RegionRoles, readRoles } from '@cognito-dr/shared';
+import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { FakeControlTable } from '@cognito-dr/shared/src/testing/fake-control-table';
+import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
+import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
+import {
+  type ActiveEndpoint,
+  failback,
+  failover,
+  type RegionHandle,
+  type SwitchDeps,
+  SwitchRefusedError,
+} from './switch-roles';
+
+const PRIMARY = 'us-east-1' as const;
+const BACKUP = 'ap-northeast-1' as const;
+
+/** A pool as far as posture is concerned: DescribeUserPool and UpdateUserPool. */
+const postureOnlyPool = () => {
+  const state = { AutoVerifiedAttributes: [] as string[], updates: 0 };
+  const cognito = {
+    send: async (command: unknown) => {
+      if (command instanceof DescribeUserPoolCommand) {
+        return { UserPool: { Name: 'pool', AutoVerifiedAttributes: state.AutoVerifiedAttributes } };
+      }
+      if (command instanceof UpdateUserPoolCommand) {
+        state.AutoVerifiedAttributes = command.input.AutoVerifiedAttributes ?? [];
+        state.updates += 1;
+        return {};
+      }
+      throw new Error(`unexpected ${String((command as object).constructor.name)}`);
+    },
+  } as unknown as CognitoIdentityProviderClient;
+  return { cognito, state };
+};
+
+const setUp = (options: { roles?: Partial<RegionRoles>; primaryAnswers?: boolean } = {}) => {
+  const control = new FakeControlTable();
+  if (options.roles) {
+    control.item = { key: 'region-roles', ...initialRoles(PRIMARY, BACKUP), revision: 1, ...options.roles };
+  }
+  const clock = new FakeClock();
+  const pools = { [PRIMARY]: postureOnlyPool(), [BACKUP]: postureOnlyPool() };
+  const probes: string[] = [];
+  const states = { [PRIMARY]: new FakeStateTable(), [BACKUP]: new FakeStateTable() };
+  const region = (name: typeof PRIMARY | typeof BACKUP): RegionHandle => {
+    const users = new ScannableTable();
+    return {
+      region: name,
+      pool: {
+        cognito: pools[name].cognito,
+        userPoolId: `${name}_pool`,
+        clientId: 'c',
+        issuer: 'i',
+      },
+      users: { table: users.client, tableName: 'users' },
+      control: { table: control.client, tableName: 'control', primaryRegion: PRIMARY, backupRegion: BACKUP },
+      state: { table: states[name].client, tableName: 'state' },
+      probe: async () => {
+        probes.push(name);
+        if (name === PRIMARY && options.primaryAnswers === false) throw new Error('region down');
+      },
+    };
+  };
+  const published: ActiveEndpoint[] = [];
+  const deps: SwitchDeps = {
+    primary: region(PRIMARY),
+    backup: region(BACKUP),
+    publish: async (endpoint) => {
+      published.push(endpoint);
+      return ['test'];
+    },
+    clock,
+    progress: () => {},
+    settleMs: 2_500,
+    marginMs: 900_000,
+    replicationTimeoutMs: 60_000,
+  };
+  const roles = () => readRoles(deps.backup.control);
+  return { deps, control, pools, states, probes, published, roles };
+};
+
+describe('failover', () => {
+  it('opens the backup without waiting for a primary that does not answer, and says its posture is unknown', async () => {
+    const t = setUp({ primaryAnswers: false });
+    const report = await failover(t.deps);
+    expect(report).toMatchObject({ alreadyActive: false, primaryPosture: 'unknown' });
+    expect(await t.roles()).toMatchObject({
+      active: BACKUP,
+      state: 'steady',
+      epoch: 1,
+      posture: { [PRIMARY]: 'unknown', [BACKUP]: 'active' },
+    });
+    expect(t.pools[BACKUP]?.state.AutoVerifiedAttributes).toEqual(['email']);
+    expect(t.published).toEqual([expect.objectContaining({ region: BACKUP, epoch: 1 })]);
+  });
+
+  it('run again, changes nothing but sets the primary on standby once it answers', async () => {
+    const t = setUp({
+      roles: { active: BACKUP, epoch: 1, posture: { [PRIMARY]: 'unknown', [BACKUP]: 'active' } },
+    });
+    const report = await failover(t.deps);
+    expect(report).toMatchObject({ alreadyActive: true, primaryPosture: 'standby' });
+    expect(await t.roles()).toMatchObject({ active: BACKUP, epoch: 1, posture: { [PRIMARY]: 'standby' } });
+    expect(t.pools[PRIMARY]?.state.updates).toBe(0); // already verifying nothing
+    expect(t.published).toHaveLength(1);
+  });
+
+  it('finishes a failover that stopped after pausing the consumer', async () => {
+    const t = setUp({ roles: { state: 'failing-over', target: BACKUP, startedAt: 1 } });
+    const report = await failover(t.deps);
+    expect(report.alreadyActive).toBe(false);
+    expect(await t.roles()).toMatchObject({ active: BACKUP, state: 'steady', epoch: 1 });
+  });
+
+  it('refuses while a failback is under way, changing nothing', async () => {
+    const t = setUp({ roles: { active: BACKUP, state: 'failing-back', target: PRIMARY, epoch: 1 } });
+    const before = structuredClone(t.control.item);
+    await expect(failover(t.deps)).rejects.toThrow(SwitchRefusedError);
+    expect(t.control.item).toEqual(before);
+    expect(t.published).toEqual([]);
+  });
+});
+
+describe('failback', () => {
+  it('refuses while the primary region does not answer, changing nothing', async () => {
+    const t = setUp({ primaryAnswers: false, roles: { active: BACKUP, epoch: 1 } });
+    const before = structuredClone(t.control.item);
+    await expect(failback(t.deps)).rejects.toThrow(/primary region \(us-east-1\) does not answer/);
+    expect(t.control.item).toEqual(before);
+  });
+
+  it('refuses while a failover is under way', async () => {
+    const t = setUp({ roles: { state: 'failing-over', target: BACKUP } });
+    await expect(failback(t.deps)).rejects.toThrow(/finish it with `cognito-dr failover`/);
+  });
+
+  it('with the primary already active, only publishes it (how a first install publishes the active pool)', async () => {
+    const t = setUp();
+    const report = await failback(t.deps);
+    expect(report).toMatchObject({ alreadyActive: true, carriedBack: 0 });
+    expect(t.published).toEqual([expect.objectContaining({ region: PRIMARY, epoch: 0 })]);
+    expect(t.control.item).toBeUndefined();
+  });
+
+  it('switches back, the primary active and the backup on standby, one epoch later', async () => {
+    const t = setUp({
+      roles: {
+        active: BACKUP,
+        epoch: 1,
+        switchedAt: 1,
+        posture: { [PRIMARY]: 'unknown', [BACKUP]: 'active' },
+      },
+    });
+    t.pools[BACKUP].state.AutoVerifiedAttributes = ['email'];
+    const backupState = { table: t.states[BACKUP].client, tableName: 'state' };
+    await notePasswordReset(backupState, 'before-the-failover', 0);
+    await notePasswordReset(backupState, 'alice', 5);
+    const report = await failback(t.deps);
+    expect(report.alreadyActive).toBe(false);
+    expect(report.passwordResets).toBe(1);
+    expect(await t.roles()).toMatchObject({
+      active: PRIMARY,
+      state: 'steady',
+      epoch: 2,
+      posture: { [PRIMARY]: 'active', [BACKUP]: 'standby' },
+    });
+    expect(t.pools[PRIMARY]?.state.AutoVerifiedAttributes).toEqual(['email']);
+    expect(t.pools[BACKUP]?.state.AutoVerifiedAttributes).toEqual([]);
+    expect(t.published).toEqual([expect.objectContaining({ region: PRIMARY, epoch: 2 })]);
+  });
+});

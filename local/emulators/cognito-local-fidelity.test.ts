@@ -1,0 +1,276 @@
+// The local cognito-local behaves as Cognito does where this project depends on it (cognito-local-fidelity.ts):
+// proven against the real child, with a stand-in Lambda endpoint answering its trigger calls.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+  UpdateUserAttributesCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { secretHash } from '@cognito-dr/shared';
+import { CognitoLocalChild } from './testing/cognito-local-child';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+jest.setTimeout(60_000);
+
+/** Trigger events received, by function name; what each function answers is set per test. */
+const received: Record<string, Record<string, unknown>[]> = {};
+const answers: Record<string, (event: Record<string, unknown>) => { error?: string; event?: unknown }> = {};
+let lambda: Server;
+let child: CognitoLocalChild;
+let cognito: CognitoIdentityProviderClient;
+let userPoolId: string;
+let clientId: string;
+
+beforeAll(async () => {
+  lambda = createServer((req, res) => {
+    const name = decodeURIComponent(req.url?.split('/')[3] ?? '');
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const event = JSON.parse(body) as Record<string, unknown>;
+      received[name] = [...(received[name] ?? []), event];
+      const answer = answers[name]?.(event) ?? { event };
+      if (answer.error) {
+        res
+          .writeHead(200, { 'x-amz-function-error': 'Unhandled' })
+          .end(JSON.stringify({ errorMessage: answer.error }));
+      } else {
+        res.writeHead(200).end(JSON.stringify(answer.event));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
+  child = new CognitoLocalChild({
+    LambdaClient: {
+      endpoint: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    },
+    TriggerFunctions: { CustomMessage: 'custom-message', UserMigration: 'user-migration' },
+  });
+  await child.start();
+  cognito = child.client();
+  userPoolId = (
+    await cognito.send(
+      new CreateUserPoolCommand({
+        PoolName: 'fidelity',
+        Schema: [{ Name: 'source_sub', AttributeDataType: 'String', Mutable: true }],
+      }),
+    )
+  ).UserPool?.Id as string;
+  clientId = (
+    await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: 'app',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        WriteAttributes: ['email', 'name'],
+      }),
+    )
+  ).UserPoolClient?.ClientId as string;
+});
+
+afterAll(async () => {
+  await child.dispose();
+  await new Promise((resolve) => lambda.close(resolve));
+});
+
+const existingUser = async (username: string) => {
+  await cognito.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: `${username}@example.com` },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: username,
+      Password: 'Pw-1-fidelity',
+      Permanent: true,
+    }),
+  );
+};
+const signIn = (username: string, password = 'Pw-1-fidelity') =>
+  cognito.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+
+it('refuses a disabled user at sign-in', async () => {
+  await existingUser('disabled');
+  await cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: 'disabled' }));
+  await expect(signIn('disabled')).rejects.toMatchObject({
+    name: 'NotAuthorizedException',
+    message: 'User is disabled.',
+  });
+});
+
+it("lets a client write only its WriteAttributes, at sign-up and with a user's own token", async () => {
+  await expect(
+    cognito.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: 'squatter',
+        Password: 'Pw-1-fidelity',
+        UserAttributes: [
+          { Name: 'email', Value: 'squatter@example.com' },
+          { Name: 'custom:source_sub', Value: 'someone-elses-sub' },
+        ],
+      }),
+    ),
+  ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+
+  await existingUser('writer');
+  const token = (await signIn('writer')).AuthenticationResult?.AccessToken;
+  await cognito.send(
+    new UpdateUserAttributesCommand({
+      AccessToken: token,
+      UserAttributes: [{ Name: 'name', Value: 'Writer' }],
+    }),
+  );
+  await expect(
+    cognito.send(
+      new UpdateUserAttributesCommand({
+        AccessToken: token,
+        UserAttributes: [{ Name: 'custom:source_sub', Value: 'someone-elses-sub' }],
+      }),
+    ),
+  ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+});
+
+it('signs up through a client with a secret only with the right SECRET_HASH', async () => {
+  const client = (
+    await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: 'with-secret',
+        GenerateSecret: true,
+      }),
+    )
+  ).UserPoolClient;
+  const signUp = (username: string, hash?: string) =>
+    cognito.send(
+      new SignUpCommand({
+        ClientId: client?.ClientId,
+        SecretHash: hash,
+        Username: username,
+        Password: 'Pw-1-fidelity',
+        UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+      }),
+    );
+  await expect(signUp('no-hash')).rejects.toMatchObject({
+    name: 'NotAuthorizedException',
+    message: `Client ${client?.ClientId} is configured for secret but secret was not received`,
+  });
+  await expect(
+    signUp('wrong-hash', secretHash('not-the-secret', 'wrong-hash', String(client?.ClientId))),
+  ).rejects.toMatchObject({
+    name: 'NotAuthorizedException',
+    message: `Unable to verify secret hash for client ${client?.ClientId}`,
+  });
+  const created = await signUp(
+    'right-hash',
+    secretHash(String(client?.ClientSecret), 'right-hash', String(client?.ClientId)),
+  );
+  expect(created.UserSub).toBeDefined();
+});
+
+it('signs up in a pool that auto-verifies nothing, sending no code, and keeps reporting the empty list', async () => {
+  const standby = (
+    await cognito.send(
+      new CreateUserPoolCommand({ PoolName: 'verifies-nothing', AutoVerifiedAttributes: [] }),
+    )
+  ).UserPool?.Id as string;
+  const app = (
+    await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: standby, ClientName: 'app' }))
+  ).UserPoolClient?.ClientId as string;
+  const sentBefore = received['custom-message']?.length ?? 0;
+  const created = await cognito.send(
+    new SignUpCommand({
+      ClientId: app,
+      Username: 'quiet',
+      Password: 'Pw-1-fidelity',
+      UserAttributes: [{ Name: 'email', Value: 'quiet@example.com' }],
+    }),
+  );
+  expect(created.CodeDeliveryDetails).toBeUndefined();
+  expect(received['custom-message']?.length ?? 0).toBe(sentBefore);
+  const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: standby }));
+  expect(UserPool?.AutoVerifiedAttributes ?? 'absent').toEqual([]);
+});
+
+it('fails the call when the CustomMessage trigger fails, instead of sending the default message', async () => {
+  await existingUser('resetter');
+  answers['custom-message'] = () => ({ error: 'this user pool is on standby' });
+  await expect(
+    cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'resetter' })),
+  ).rejects.toMatchObject({ name: 'UserLambdaValidationException' });
+  expect(received['custom-message']?.at(-1)).toMatchObject({ triggerSource: 'CustomMessage_ForgotPassword' });
+});
+
+it('migrates a user under the username they signed in with, with a sub of their own', async () => {
+  answers['user-migration'] = (event) => ({
+    event: {
+      ...event,
+      response: {
+        userAttributes: {
+          email: 'newcomer@example.com',
+          email_verified: 'true',
+          'custom:source_sub': 'home-sub',
+        },
+        finalUserStatus: 'CONFIRMED',
+        messageAction: 'SUPPRESS',
+      },
+    },
+  });
+  const signedIn = await signIn('newcomer', 'Their-own-1');
+  expect(signedIn.AuthenticationResult?.AccessToken).toBeDefined();
+  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'newcomer' }));
+  const attributes = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+  expect(attributes).toMatchObject({ email: 'newcomer@example.com', 'custom:source_sub': 'home-sub' });
+  expect(attributes.sub).toMatch(/^[0-9a-f-]{36}$/);
+  expect(received['user-migration']?.at(-1)).toMatchObject({
+    triggerSource: 'UserMigration_Authentication',
+    userName: 'newcomer',
+  });
+});
+
+it('runs UserMigration for a password reset of a user the pool lacks, who then must reset', async () => {
+  answers['custom-message'] = (event) => ({ event });
+  answers['user-migration'] = (event) => ({
+    event: {
+      ...event,
+      response: { userAttributes: { email: 'forgetful@example.com', email_verified: 'true' } },
+    },
+  });
+  await cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'forgetful' }));
+  expect(received['user-migration']?.at(-1)).toMatchObject({ triggerSource: 'UserMigration_ForgotPassword' });
+  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'forgetful' }));
+  expect(user.UserStatus).toBe('RESET_REQUIRED');
+
+  answers['user-migration'] = () => ({ error: 'no such user' });
+  await expect(
+    cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'stranger' })),
+  ).rejects.toMatchObject({ name: 'UserNotFoundException' });
+});

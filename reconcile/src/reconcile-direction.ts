@@ -1,0 +1,115 @@
+// Primary pool -> table: missing and stale records are written from a fresh read of the user, records of departed
+// users become tombstones once AdminGetUser confirms the user is gone. Backfill is the same without the table scan.
+import type { CognitoIdentityProviderClient, UserType } from '@aws-sdk/client-cognito-identity-provider';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type Clock,
+  getRecord,
+  readPoolUser,
+  recordFromCognitoUser,
+  sameSnapshot,
+  storeSnapshot,
+  storeTombstone,
+  type UserRecord,
+} from '@cognito-dr/shared';
+import type { CheckpointStore } from './checkpoint';
+import { recordAction } from './drift';
+import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
+import { Pacer } from './pacer';
+import { type Budget, budgetedCognito, budgetOf } from './quota';
+
+export interface ReconcileDeps {
+  /** Primary pool client; the run budgets it itself. */
+  cognito: CognitoIdentityProviderClient;
+  table: DynamoDBDocumentClient;
+  userPoolId: string;
+  tableName: string;
+  /** Region stamped on written records (the primary's). */
+  origin: string;
+  clock: Clock;
+  checkpoints: CheckpointStore;
+}
+
+/**
+ * Records written per second. Each becomes replica calls in the backup region (a new user: the UserCreation
+ * category, 50 rps by default), so the default is half of that.
+ */
+export const DEFAULT_WRITES_PER_SECOND = 25;
+
+export interface ReconcileOptions extends WalkOptions {
+  mode: 'reconcile' | 'backfill';
+  budget?: Budget;
+  writesPerSecond?: number;
+}
+
+/** Runs (or continues, when the store holds a checkpoint) one reconcile or backfill of the primary pool. */
+export function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<RunResult> {
+  const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
+  const writes = new Pacer(options.writesPerSecond ?? DEFAULT_WRITES_PER_SECOND, deps.clock);
+  const dryRun = options.dryRun === true;
+  const { userPoolId, tableName, table, origin, clock } = deps;
+
+  /** Brings the table's record in line with a pool snapshot. */
+  const converge = async (snapshot: UserRecord): Promise<UserOutcome> => {
+    const action = recordAction(snapshot, await getRecord(table, tableName, snapshot.username));
+    if (action === 'none') return 'unchanged';
+    const outcome = action === 'create' ? 'created' : 'updated';
+    if (dryRun) return outcome;
+    await writes.take();
+    const stored = await storeSnapshot(table, tableName, snapshot);
+    // 'stale' / 'unchanged': another writer got there first with the same or newer content.
+    return stored.result === 'written' ? outcome : 'unchanged';
+  };
+
+  const bury = async (record: UserRecord, readAt: number): Promise<UserOutcome> => {
+    if (record.updatedAt >= readAt) return 'unchanged';
+    // Written by the other region and never here: someone who signed up there during a failover and has not
+    // signed in here since. They migrate in on first sign-in; burying them would delete them everywhere.
+    if (record.origin !== origin) return 'unchanged';
+    if (dryRun) return 'tombstoned';
+    await writes.take();
+    const stored = await storeTombstone(table, tableName, record.username, { origin, now: readAt });
+    return stored.result === 'tombstoned' ? 'tombstoned' : 'unchanged';
+  };
+
+  /** A fresh read of the user (the listing and the group listing may be minutes old), then the record follows it. */
+  const readAndConverge = async (username: string): Promise<UserOutcome | 'vanished'> => {
+    // Taken before the read: the snapshot may then only lose against a capture that read the user later.
+    const readAt = clock.now();
+    const found = await readPoolUser(cognito.client, userPoolId, username);
+    if (!found || !sameUser(found.user.Username, username)) return 'vanished';
+    return converge(recordFromCognitoUser({ user: found.user, groups: found.groups, origin, now: readAt }));
+  };
+
+  const direction: Direction = {
+    mode: options.mode,
+    listsGroups: options.mode === 'reconcile',
+    scansTable: options.mode === 'reconcile',
+    differs: (user: UserType, record) => {
+      if (!record || record.deleted === true) return true;
+      try {
+        // Groups are the group listing's to judge (table phase); here the record's own stand in for them.
+        const listed = recordFromCognitoUser({ user, groups: record.groups, origin, now: record.updatedAt });
+        return !sameSnapshot(record, listed);
+      } catch {
+        return true; // a listed user that cannot become a record: the fresh read reports why
+      }
+    },
+    settleListed: (user) => readAndConverge(user.Username as string),
+    settleRecord: async (record) => {
+      const readAt = clock.now();
+      const outcome = await readAndConverge(record.username);
+      return outcome === 'vanished' ? bury(record, readAt) : outcome;
+    },
+  };
+  return walk(
+    { cognito, table, userPoolId, tableName, clock, checkpoints: deps.checkpoints },
+    direction,
+    options,
+  );
+}
+
+/** Usernames are case-insensitive in these pools; a different name means AdminGetUser hit an alias. */
+function sameUser(poolUsername: string | undefined, recordUsername: string): boolean {
+  return poolUsername === undefined || poolUsername.toLowerCase() === recordUsername.toLowerCase();
+}

@@ -1,0 +1,131 @@
+// Repair against a fake backup pool that pages at 60 and a fake table replica: every missing, stale or extra backup
+// user converges to its record through apply's convergence, and only users that differ cost a per-user call.
+import { initialRoles, type UserRecord } from '@cognito-dr/shared';
+import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
+import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
+import { memoryCheckpointStore } from './checkpoint';
+import { backupDrift, driftCount } from './drift';
+import { readBackupInventory } from './inventory';
+import { type Budget, QUOTA_CATEGORIES } from './quota';
+import { type RepairDeps, runRepair } from './repair-direction';
+import { poolRecords, putRecord, tableRecords } from './testing/scenario';
+
+const BACKUP_REGION = 'ap-northeast-1';
+const UNLIMITED = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 1e9])) as Budget;
+
+const setUp = () => {
+  // The primary pool only produces the records; the repair never sees it.
+  const primary = new PagingUserPool({ seed: 2 });
+  const backup = new PagingUserPool({ seed: 3 });
+  const table = new ScannableTable();
+  const clock = new FakeClock();
+  backup.clock = clock;
+  const deps: RepairDeps = {
+    cognito: backup.client,
+    table: table.client,
+    userPoolId: 'ap-northeast-1_BACKUP',
+    tableName: 'cognito-dr-users-test',
+    region: BACKUP_REGION,
+    clock,
+    checkpoints: memoryCheckpointStore(),
+    roles: async () => initialRoles('us-east-1', BACKUP_REGION),
+  };
+  const drift = async () =>
+    backupDrift(await readBackupInventory(backup.client, deps.userPoolId), tableRecords(table));
+  const callsOf = (command: string) => backup.calls.filter((call) => call === command).length;
+  return { primary, backup, table, clock, deps, drift, callsOf };
+};
+
+describe('runRepair', () => {
+  it('creates every backup user from the table, then costs no per-user call while nothing differs', async () => {
+    const t = setUp();
+    const names = t.primary.addUsers(130);
+    t.primary.addGroup('gold');
+    for (const name of names.slice(0, 40)) t.primary.groups.get('gold')?.add(name);
+    for (const record of poolRecords(t.primary, t.clock.now() - 1000).values()) putRecord(t.table, record);
+
+    const first = await runRepair(t.deps, { budget: UNLIMITED });
+    expect(first).toMatchObject({ complete: true, counts: { created: 130, failed: 0 } });
+    expect(driftCount(await t.drift())).toBe(0);
+
+    t.backup.calls.length = 0;
+    const second = await runRepair(t.deps, { budget: UNLIMITED });
+    expect(second.counts).toMatchObject({ checked: 130, unchanged: 130, created: 0, updated: 0, deleted: 0 });
+    expect(t.callsOf('AdminGetUser')).toBe(0);
+    expect(t.callsOf('AdminListGroupsForUser')).toBe(0);
+  });
+
+  it('converges a deleted, a changed, a disabled, a regrouped and an extra backup user, and a tombstoned one', async () => {
+    const t = setUp();
+    const [deleted, changed, disabled, regrouped, buried] = t.primary.addUsers(8) as string[];
+    t.primary.addGroup('gold');
+    const records = poolRecords(t.primary, t.clock.now() - 1000);
+    for (const record of records.values()) putRecord(t.table, record);
+    await runRepair(t.deps, { budget: UNLIMITED });
+
+    t.backup.users.delete(deleted as string);
+    (t.backup.users.get(changed as string) as { attributes: Record<string, string> }).attributes.name =
+      'tampered';
+    (t.backup.users.get(disabled as string) as { enabled: boolean }).enabled = false;
+    t.backup.addGroup('gold');
+    t.backup.groups.get('gold')?.add(regrouped as string);
+    t.backup.addUsers(1, 'extra-');
+    const record = records.get(buried as string) as UserRecord;
+    putRecord(t.table, {
+      ...record,
+      deleted: true,
+      deletedAt: t.clock.now(),
+      expiresAt: 1,
+      version: 2,
+      updatedAt: t.clock.now(),
+    });
+    expect(driftCount(await t.drift())).toBe(6);
+
+    const dry = await runRepair(t.deps, { budget: UNLIMITED, dryRun: true });
+    expect(dry.counts).toMatchObject({ created: 1, updated: 3, deleted: 2, failed: 0 });
+    expect(driftCount(await t.drift())).toBe(6);
+
+    const result = await runRepair(t.deps, { budget: UNLIMITED });
+
+    expect(result.counts).toEqual({ ...dry.counts });
+    expect(driftCount(await t.drift())).toBe(0);
+    expect(t.backup.users.has('extra-0000')).toBe(false);
+  });
+
+  it('leaves alone a record written in its own region: the backup pool was its source', async () => {
+    const t = setUp();
+    const [own] = t.primary.addUsers(1) as string[];
+    const record = poolRecords(t.primary, t.clock.now() - 1000, BACKUP_REGION).get(
+      own as string,
+    ) as UserRecord;
+    putRecord(t.table, record);
+
+    const result = await runRepair(t.deps, { budget: UNLIMITED });
+
+    expect(result.counts).toMatchObject({ created: 0, failed: 0 });
+    expect(t.backup.users.size).toBe(0);
+  });
+
+  it('stays within its budget: at most half of UserCreation and UserAccountRecovery per second by default', async () => {
+    const t = setUp();
+    t.primary.addUsers(120);
+    for (const record of poolRecords(t.primary, t.clock.now() - 1000).values()) putRecord(t.table, record);
+
+    const result = await runRepair(t.deps, { concurrency: 32 });
+
+    expect(result.counts.created).toBe(120);
+    const busiest = (command: string) => {
+      const times = t.backup.callTimes.filter((call) => call.command === command).map((call) => call.at);
+      let most = 0;
+      for (let to = 0, from = 0; to < times.length; to++) {
+        while ((times[to] as number) - (times[from] as number) >= 1000) from++;
+        most = Math.max(most, to - from + 1);
+      }
+      return most;
+    };
+    expect(busiest('AdminCreateUser')).toBeLessThanOrEqual(25);
+    expect(busiest('AdminSetUserPassword')).toBeLessThanOrEqual(15);
+    expect(result.calls.UserCreation).toBe(120);
+  });
+});

@@ -1,0 +1,127 @@
+// Table -> backup pool, in the backup region: every backup user that is missing, stale or should not exist is
+// converged to its record through @cognito-dr/apply, the replica's own convergence, so repair and the stream
+// consumer can never disagree. Uses only backup-region resources: it works with the primary region down.
+import type { CognitoIdentityProviderClient, UserType } from '@aws-sdk/client-cognito-identity-provider';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type ApplyDeps,
+  applyRecordChange,
+  executeOperation,
+  randomPassword,
+  readTargetUser,
+} from '@cognito-dr/apply';
+import {
+  attributesOf,
+  type Clock,
+  type ConvergeOperation,
+  getRecord,
+  normalizeGroups,
+  planConvergence,
+  type RegionRoles,
+  type UserRecord,
+} from '@cognito-dr/shared';
+import type { CheckpointStore } from './checkpoint';
+import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
+import { type Budget, budgetedCognito, budgetOf } from './quota';
+
+export interface RepairDeps {
+  /** Backup pool client; the run budgets it itself (the backup region's quotas). */
+  cognito: CognitoIdentityProviderClient;
+  /** The replication table's replica in the backup region. */
+  table: DynamoDBDocumentClient;
+  userPoolId: string;
+  tableName: string;
+  /** The backup region: records written here (after a failover) have this pool as their source, not a target. */
+  region: string;
+  clock: Clock;
+  checkpoints: CheckpointStore;
+  /** Region roles: only records of the active region are applied, and only while this pool is standby. */
+  roles: () => Promise<RegionRoles>;
+}
+
+export interface RepairOptions extends WalkOptions {
+  budget?: Budget;
+}
+
+const DELETE_USER: ConvergeOperation = { type: 'deleteUser' };
+
+/** Runs (or continues) one repair of the backup pool from the table. */
+export function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promise<RunResult> {
+  const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
+  const dryRun = options.dryRun === true;
+  const { userPoolId, tableName, table, region, clock } = deps;
+  const pool = { cognito: cognito.client, userPoolId };
+  const applyDeps: ApplyDeps = {
+    cognito: cognito.client,
+    table,
+    userPoolId,
+    tableName,
+    region,
+    roles: deps.roles,
+    createMissing: true,
+    now: () => clock.now(),
+  };
+
+  /** What converging would do, from a fresh read of both sides. */
+  const plannedOutcome = async (username: string): Promise<UserOutcome> => {
+    const [record, backup] = await Promise.all([
+      getRecord(table, tableName, username),
+      readTargetUser(pool, username),
+    ]);
+    if (!record) return backup ? 'deleted' : 'unchanged';
+    if (record.origin === region) return 'unchanged';
+    return outcomeOf(planConvergence(backup, record).map((operation) => operation.type));
+  };
+
+  /** Converges one backup user to its record, re-reading both (the listing may be minutes old). */
+  const converge = async (username: string): Promise<UserOutcome> => {
+    if (dryRun) return plannedOutcome(username);
+    const record = await getRecord(table, tableName, username);
+    if (!record) {
+      // No record at all: the user was never replicated here, so nothing should hold it in the backup pool.
+      if (!(await readTargetUser(pool, username))) return 'unchanged';
+      await executeOperation(pool, username, DELETE_USER, randomPassword);
+      return 'deleted';
+    }
+    const { outcome } = await applyRecordChange(
+      applyDeps,
+      { username, eventName: 'MODIFY', newImage: record },
+      record,
+    );
+    return outcome === 'created' || outcome === 'updated' || outcome === 'deleted' ? outcome : 'unchanged';
+  };
+
+  const direction: Direction = {
+    mode: 'repair',
+    listsGroups: true,
+    scansTable: true,
+    differs: (user: UserType, record) => {
+      if (!record) return true;
+      if (record.origin === region) return false;
+      const listed = {
+        attributes: attributesOf(user),
+        enabled: user.Enabled !== false,
+        status: user.UserStatus ?? 'UNKNOWN',
+        // Groups are the group listing's to judge (table phase); here the record's own stand in for them.
+        groups: normalizeGroups(record.groups),
+      };
+      return planConvergence(listed, record).length > 0;
+    },
+    settleListed: (user) => converge(user.Username as string),
+    settleRecord: (record: UserRecord) =>
+      record.origin === region ? Promise.resolve('unchanged') : converge(record.username),
+  };
+  return walk(
+    { cognito, table, userPoolId, tableName, clock, checkpoints: deps.checkpoints },
+    direction,
+    options,
+  );
+}
+
+/** What a plan would do to the user, in the words of the counts. */
+function outcomeOf(operations: readonly ConvergeOperation['type'][]): UserOutcome {
+  if (operations.length === 0) return 'unchanged';
+  if (operations.includes('createUser')) return 'created';
+  if (operations.includes('deleteUser')) return 'deleted';
+  return 'updated';
+}

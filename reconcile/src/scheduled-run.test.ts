@@ -1,0 +1,207 @@
+// The scheduled-run core: a lease that keeps one run at a time, checkpoints in the state table, a chain of
+// invocations until the run is complete.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
+import { tableDrift } from './drift';
+import { type Budget, QUOTA_CATEGORIES } from './quota';
+import { runReconcile } from './reconcile-direction';
+import { DEFAULT_SCHEDULED_RUN_SETTINGS, onScheduledRun } from './scheduled-run';
+import { stateTableCheckpoints, stateTableLease } from './state-table';
+import { poolRecords, putRecord, scenario, tableRecords } from './testing/scenario';
+
+const scheduledEvent = JSON.parse(
+  readFileSync(
+    join(__dirname, '..', '..', 'services', 'primary', 'events', 'on-reconcile-schedule.json'),
+    'utf8',
+  ),
+);
+const UNLIMITED = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 1e9])) as Budget;
+
+const setUp = (settings: Partial<typeof DEFAULT_SCHEDULED_RUN_SETTINGS> = {}, holder = 'first') => {
+  const s = scenario();
+  const stateTable = new FakeStateTable();
+  const state = { table: stateTable.client, tableName: 'cognito-dr-state-test', clock: s.clock };
+  const checkpoints = stateTableCheckpoints(state, 'reconcile');
+  let continuations = 0;
+  const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const metrics: { name: string; value: number }[] = [];
+  const entry = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    logs.push({ level, message, fields });
+  const handlerFor = (who: string) =>
+    onScheduledRun({
+      metricPrefix: 'Reconcile',
+      modes: ['reconcile', 'backfill'],
+      lease: stateTableLease(state, 'reconcile', who, 5 * 60_000),
+      checkpoints,
+      run: (request, controls) =>
+        runReconcile(
+          { ...s.deps, checkpoints: controls.checkpoints },
+          {
+            mode: request.mode === 'backfill' ? 'backfill' : 'reconcile',
+            dryRun: request.dryRun,
+            budget: UNLIMITED,
+            writesPerSecond: 20,
+            partitions: 1,
+            shouldStop: controls.shouldStop,
+            onFailure: controls.onFailure,
+          },
+        ),
+      continueWith: async () => {
+        continuations += 1;
+      },
+      now: () => s.clock.now(),
+      log: { info: entry('info'), warn: entry('warn'), error: entry('error') } as never,
+      metrics: {
+        addMetric: (name: string, _unit: unknown, value: number) => metrics.push({ name, value }),
+      } as never,
+      settings: { ...DEFAULT_SCHEDULED_RUN_SETTINGS, ...settings },
+    });
+  /** A Lambda context whose time runs out after `budgetMs` of the fake clock. */
+  const context = (budgetMs: number) => {
+    const deadline = s.clock.now() + budgetMs;
+    return { getRemainingTimeInMillis: () => deadline - s.clock.now() };
+  };
+  const metric = (name: string) =>
+    metrics.filter((m) => m.name === name).reduce((sum, m) => sum + m.value, 0);
+  return {
+    s,
+    stateTable,
+    handle: handlerFor(holder),
+    handlerFor,
+    context,
+    continuations: () => continuations,
+    logs,
+    metric,
+  };
+};
+
+describe('onScheduledRun', () => {
+  it('reconciles the whole pool from a scheduled event within one invocation when there is time, and frees the lease', async () => {
+    const t = setUp();
+    t.s.pool.addUsers(100);
+
+    const summary = await t.handle(scheduledEvent, t.context(900_000));
+
+    expect(summary).toMatchObject({
+      mode: 'reconcile',
+      complete: true,
+      continued: false,
+      counts: { created: 100 },
+    });
+    expect(t.continuations()).toBe(0);
+    expect(t.metric('ReconcileCreated')).toBe(100);
+    expect(t.metric('ReconcileCallsUserList')).toBeGreaterThan(0);
+    expect(t.logs.filter((l) => l.message === 'reconcile finished')).toHaveLength(1);
+    expect([...t.stateTable.items.keys()].filter((key) => key.startsWith('lease#'))).toEqual([]);
+    expect([...t.stateTable.items.keys()].filter((key) => key.startsWith('checkpoint#'))).toEqual([]);
+  });
+
+  it('stops at a checkpoint in the state table when time runs short; the chain of invocations ends in sync', async () => {
+    const t = setUp({ stopWhenRemainingMs: 60_000 });
+    t.s.pool.addUsers(300);
+    t.s.pool.addUsers(30, 'gone-');
+    for (const record of poolRecords(t.s.pool, t.s.clock.now() - 1000).values()) putRecord(t.s.table, record);
+    for (const name of [...t.s.pool.users.keys()]) if (name.startsWith('gone-')) t.s.pool.users.delete(name);
+    for (const name of [...t.s.pool.users.keys()].slice(0, 40)) {
+      (t.s.pool.users.get(name) as { enabled: boolean }).enabled = false;
+    }
+
+    let summary = await t.handle({}, t.context(61_000));
+    let invocations = 1;
+    while ('continued' in summary && summary.continued && invocations < 50) {
+      summary = await t.handle({ continuation: true }, t.context(61_500));
+      invocations += 1;
+    }
+
+    expect(summary).toMatchObject({ complete: true, counts: { updated: 40, tombstoned: 30, failed: 0 } });
+    expect(invocations).toBeGreaterThan(1);
+    expect(t.continuations()).toBe(invocations - 1);
+    const drift = tableDrift(poolRecords(t.s.pool, t.s.clock.now()), tableRecords(t.s.table));
+    expect([drift.missing, drift.stale, drift.extra]).toEqual([[], [], []]);
+    // Every departed user confirmed once: the seen set crossed the invocations through the state table.
+    expect(t.s.pool.calls.filter((call) => call === 'AdminGetUser')).toHaveLength(30 + 40);
+  });
+
+  it('does nothing, and says so, when another run holds the lease', async () => {
+    const t = setUp();
+    t.s.pool.addUsers(10);
+    const other = stateTableLease(
+      { table: t.stateTable.client, tableName: 'cognito-dr-state-test', clock: t.s.clock },
+      'reconcile',
+      'someone-else',
+      5 * 60_000,
+    );
+    expect(await other.acquire()).toBe(true);
+
+    const summary = await t.handle(scheduledEvent, t.context(900_000));
+
+    expect(summary).toEqual({ skipped: 'lease held by another run' });
+    expect(t.s.pool.calls).toEqual([]);
+    expect(t.metric('ReconcileLeaseHeld')).toBe(1);
+    expect(t.logs.some((l) => l.level === 'info' && /another run holds the lease/.test(l.message))).toBe(
+      true,
+    );
+
+    // A holder that crashed blocks only until its lease expires.
+    t.s.clock.advance(5 * 60_000 + 1);
+    expect(await t.handle(scheduledEvent, t.context(900_000))).toMatchObject({ complete: true });
+  });
+
+  it('runs only when the injected predicate says this region should', async () => {
+    const t = setUp();
+    t.s.pool.addUsers(5);
+    const handle = onScheduledRun({
+      metricPrefix: 'Reconcile',
+      modes: ['reconcile'],
+      shouldRun: () => false,
+      lease: { acquire: async () => true, renew: async () => {}, release: async () => {} },
+      log: { info: () => {}, warn: () => {}, error: () => {} },
+    } as unknown as Parameters<typeof onScheduledRun>[0]);
+
+    expect(await handle(scheduledEvent, t.context(900_000))).toEqual({ skipped: 'not this region' });
+    expect(t.s.pool.calls).toEqual([]);
+  });
+
+  it('gives a run up after too many invocations and starts afresh next time', async () => {
+    const t = setUp({ maxInvocations: 2 });
+    t.s.pool.addUsers(600);
+
+    const first = await t.handle({}, t.context(60_600));
+    const second = await t.handle({}, t.context(60_600));
+
+    expect(first).toMatchObject({ continued: true });
+    expect(second).toMatchObject({ complete: false, continued: false, invocations: 2 });
+    expect(t.metric('ReconcileAbandoned')).toBe(1);
+    expect([...t.stateTable.items.keys()].filter((key) => key.startsWith('checkpoint#'))).toEqual([]);
+  });
+
+  it('runs a dry run on demand without metrics of changes that were not made', async () => {
+    const t = setUp();
+    t.s.pool.addUsers(20);
+
+    const summary = await t.handle({ dryRun: true }, t.context(900_000));
+
+    expect(summary).toMatchObject({ dryRun: true, counts: { created: 20 } });
+    expect(t.metric('ReconcileCreated')).toBe(0);
+    expect(t.s.table.items.size).toBe(0);
+  });
+
+  it('refuses, without throwing, a payload it can never run, and a mode other than the stored run', async () => {
+    const t = setUp();
+    t.s.pool.addUsers(600);
+
+    expect(await t.handle({ mode: 'wipe' }, t.context(900_000))).toEqual({
+      refused: 'mode must be reconcile or backfill',
+    });
+    await t.handle({ mode: 'backfill' }, t.context(60_600));
+    const refused = await t.handle({ mode: 'reconcile' }, t.context(900_000));
+    expect(refused).toMatchObject({ refused: expect.stringMatching(/backfill run is under way/) });
+    expect(t.metric('ReconcileRefused')).toBe(2);
+    // A plain start continues the stored run.
+    expect(await t.handle(scheduledEvent, t.context(900_000))).toMatchObject({
+      mode: 'backfill',
+      complete: true,
+    });
+  });
+});

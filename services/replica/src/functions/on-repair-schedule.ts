@@ -1,0 +1,45 @@
+// Scheduled (daily by default) and on-demand repair of the backup pool from the table's replica in this region:
+// every missing, stale or extra backup user is converged through @cognito-dr/apply, the stream consumer's own
+// convergence. Uses only backup-region resources, so it works with the primary region down. Invoke it with
+// {"dryRun":true} to only count the drift.
+//
+// One run at a time through a lease in this region's state table; a run longer than one invocation continues itself
+// asynchronously from its checkpoint there. Failed asynchronous invocations go to an SQS destination.
+import { runRepair, scheduledRunClients, scheduledRunHandler } from '@cognito-dr/reconcile';
+import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock } from '@cognito-dr/shared';
+
+const env = envReader();
+env.requireAll('BACKUP_USER_POOL_ID', 'TABLE_NAME');
+const clients = scheduledRunClients(env);
+const { region, cognito, table, budget } = clients;
+const roles = rolesReaderFromEnv(env, table);
+
+/**
+ * The handler, given whether this region should repair now (region roles decide; the backup pool of an active
+ * region is a source, not a target). Default: always.
+ */
+export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () => true) =>
+  scheduledRunHandler(env, clients, {
+    name: 'repair',
+    metricPrefix: 'Repair',
+    modes: ['repair'],
+    maxInvocationsVariable: 'REPAIR_MAX_INVOCATIONS',
+    shouldRun,
+    run: (request, controls) =>
+      runRepair(
+        {
+          cognito,
+          table,
+          userPoolId: env.required('BACKUP_USER_POOL_ID'),
+          tableName: env.required('TABLE_NAME'),
+          region,
+          clock: systemClock,
+          checkpoints: controls.checkpoints,
+          roles,
+        },
+        { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
+      ),
+  });
+
+// The backup pool is repaired while it is standby; once a failover made it active, it is a source, not a target.
+export const handler = repairHandler(async () => !isActiveRegion(await roles(), region));

@@ -1,0 +1,123 @@
+// Region roles: the defaults without an item, the verdict every consumer applies, conditional switches, caching.
+import {
+  applyVerdict,
+  initialRoles,
+  type RegionRoles,
+  RolesConflictError,
+  RolesFormatError,
+  type RolesTable,
+  readRoles,
+  rolesFromItem,
+  rolesReader,
+  writeRoles,
+} from './region-roles';
+import { FakeControlTable } from './testing/fake-control-table';
+
+const PRIMARY = 'us-east-1';
+const BACKUP = 'ap-northeast-1';
+
+const where = (control: FakeControlTable): RolesTable => ({
+  table: control.client,
+  tableName: 'control',
+  primaryRegion: PRIMARY,
+  backupRegion: BACKUP,
+});
+
+const failedOver = (overrides: Partial<RegionRoles> = {}): RegionRoles => ({
+  ...initialRoles(PRIMARY, BACKUP),
+  active: BACKUP,
+  posture: { [PRIMARY]: 'unknown', [BACKUP]: 'active' },
+  epoch: 1,
+  revision: 3,
+  updatedAt: 1_000,
+  ...overrides,
+});
+
+describe('region roles', () => {
+  it('default to the primary region active and the backup standby when no item was ever written', async () => {
+    const roles = await readRoles(where(new FakeControlTable()));
+    expect(roles).toEqual(initialRoles(PRIMARY, BACKUP));
+    expect(roles.active).toBe(PRIMARY);
+    expect(roles.posture).toEqual({ [PRIMARY]: 'active', [BACKUP]: 'standby' });
+  });
+
+  describe('the consumer of each region applies', () => {
+    const steady = initialRoles(PRIMARY, BACKUP);
+
+    it('records of the active region into the standby pool, and nothing else', () => {
+      expect(applyVerdict(steady, BACKUP, PRIMARY)).toEqual({ apply: true });
+      expect(applyVerdict(steady, PRIMARY, BACKUP)).toEqual({ apply: false, reason: 'this-region-active' });
+      expect(applyVerdict(steady, BACKUP, BACKUP)).toEqual({ apply: false, reason: 'own-origin' });
+    });
+
+    it('nothing into a target being failed over to: the failover catches it up from the table', () => {
+      const pausing = { ...steady, state: 'failing-over' as const, target: BACKUP };
+      expect(applyVerdict(pausing, BACKUP, PRIMARY)).toEqual({ apply: false, reason: 'paused' });
+    });
+
+    it('after a failover, records of the backup into the primary once its posture is standby', () => {
+      expect(applyVerdict(failedOver(), PRIMARY, BACKUP)).toEqual({ apply: false, reason: 'posture' });
+      const prepared = failedOver({ posture: { [PRIMARY]: 'standby', [BACKUP]: 'active' } });
+      expect(applyVerdict(prepared, PRIMARY, BACKUP)).toEqual({ apply: true });
+      // A late write of the old primary is not applied into the pool that now serves users.
+      expect(applyVerdict(prepared, BACKUP, PRIMARY)).toEqual({ apply: false, reason: 'this-region-active' });
+    });
+  });
+
+  it('are switched only from the revision that was read, so two operators cannot interleave', async () => {
+    const control = new FakeControlTable();
+    const before = await readRoles(where(control));
+    const written = await writeRoles(
+      where(control),
+      before,
+      { ...before, state: 'failing-over', target: BACKUP },
+      500,
+    );
+    expect(written).toMatchObject({ revision: 1, state: 'failing-over', target: BACKUP, updatedAt: 500 });
+    expect(await readRoles(where(control))).toEqual(written);
+
+    await expect(writeRoles(where(control), before, { ...before, active: BACKUP }, 600)).rejects.toThrow(
+      RolesConflictError,
+    );
+    const again = await writeRoles(
+      where(control),
+      written,
+      { ...written, active: BACKUP, state: 'steady' },
+      400,
+    );
+    // A clock behind the last write still moves updatedAt forward: the global table keeps the newest write.
+    expect(again).toMatchObject({ revision: 2, active: BACKUP, updatedAt: 501 });
+  });
+
+  it('refuse an item that names another pair of regions, or that does not parse', async () => {
+    const control = new FakeControlTable();
+    control.item = {
+      ...failedOver(),
+      regions: ['eu-west-1', BACKUP],
+      posture: { 'eu-west-1': 'active', [BACKUP]: 'standby' },
+    };
+    await expect(readRoles(where(control))).rejects.toThrow(RolesConflictError);
+    expect(() => rolesFromItem({ ...failedOver(), state: 'sideways' })).toThrow(RolesFormatError);
+    expect(() => rolesFromItem({ ...failedOver(), active: 'mars-1' })).toThrow(
+      /active must be one of regions/,
+    );
+    expect(() => rolesFromItem({ ...failedOver(), posture: { [PRIMARY]: 'active' } })).toThrow(/posture of/);
+  });
+
+  it('are cached briefly by functions, and a failed read falls back to the last answer for a while', async () => {
+    const control = new FakeControlTable();
+    control.item = { key: 'region-roles', ...failedOver() };
+    let now = 0;
+    const roles = rolesReader({ ...where(control), cacheMs: 1_000, staleMs: 10_000, now: () => now });
+    expect((await roles()).active).toBe(BACKUP);
+    now = 500;
+    await roles();
+    expect(control.gets).toBe(1);
+
+    control.failGets = true;
+    now = 5_000;
+    expect((await roles()).active).toBe(BACKUP);
+    now = 20_000;
+    await expect(roles()).rejects.toThrow('unreachable');
+  });
+});

@@ -1,0 +1,85 @@
+// The backup pool on standby (normal times), tried the way a stranger or a user would try it with real tokens: no
+// app client may write the home-sub link apps map identities by, and the pool sends nobody a message.
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  UpdateUserAttributesCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { readMailbox } from '../../local/emulators/mailbox';
+import { given } from '../support/given';
+import { backupPool, stack } from '../support/stack';
+
+/** A user who somehow knows a password in the backup pool (in real life: nobody does while it is on standby). */
+const aBackupUserWithAPassword = async () => {
+  const user = given.aRandomUser();
+  await backupPool.send(
+    new AdminCreateUserCommand({
+      UserPoolId: stack.backup.userPoolId,
+      Username: user.username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: user.attributes.email },
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'custom:source_sub', Value: 'the-home-sub-of-this-user' },
+      ],
+    }),
+  );
+  await backupPool.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: stack.backup.userPoolId,
+      Username: user.username,
+      Password: user.password,
+      Permanent: true,
+    }),
+  );
+  const { AuthenticationResult } = await backupPool.send(
+    new InitiateAuthCommand({
+      ClientId: stack.backup.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
+    }),
+  );
+  return { user, accessToken: AuthenticationResult?.AccessToken };
+};
+
+describe('the backup pool on standby', () => {
+  it("refuses a signed-in user's write of custom:source_sub, and lets them write what users may", async () => {
+    const { accessToken } = await aBackupUserWithAPassword();
+    await expect(
+      backupPool.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: accessToken,
+          UserAttributes: [{ Name: 'custom:source_sub', Value: 'somebody-elses-sub' }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await expect(
+      backupPool.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: accessToken,
+          UserAttributes: [{ Name: 'custom:tenant_id', Value: 'tenant-of-my-choice' }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    await backupPool.send(
+      new UpdateUserAttributesCommand({
+        AccessToken: accessToken,
+        UserAttributes: [{ Name: 'name', Value: 'Me' }],
+      }),
+    );
+  });
+
+  it('sends no password-reset code: the call fails and the outbox stays empty for that user', async () => {
+    const { user } = await aBackupUserWithAPassword();
+    await expect(
+      backupPool.send(
+        new ForgotPasswordCommand({ ClientId: stack.backup.clientId, Username: user.username }),
+      ),
+    ).rejects.toMatchObject({ name: 'UserLambdaValidationException' });
+    expect(readMailbox(stack.mailbox.backup).filter((message) => message.username === user.username)).toEqual(
+      [],
+    );
+  });
+});

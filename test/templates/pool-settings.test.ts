@@ -1,0 +1,49 @@
+// The pool params an operator sets (plan, SES sender) land on both pools as CloudFormation expects them, and are
+// refused with the param's name when wrong. Checked on `serverless print` rather than a second packaging.
+import { printService } from './support/template';
+
+const PRIMARY_SES = 'arn:aws:ses:us-east-1:111122223333:identity/example.com';
+const BACKUP_SES = 'arn:aws:ses:ap-northeast-1:111122223333:identity/example.com';
+// The values scripts/package-prod.sh also has to pin: only a deployed replica stack knows them.
+const OFFLINE = {
+  backupUserPoolId: 'offline-package-placeholder',
+  backupMigrationClientId: 'offline-package-placeholder',
+};
+
+const poolOf = (service: 'primary' | 'replica', params: Record<string, string>) => {
+  const resources = printService(service, params).resources.Resources;
+  const pool = resources[service === 'primary' ? 'UserPool' : 'BackupUserPool'];
+  if (!pool) throw new Error(`${service}: no user pool`);
+  return pool.Properties ?? {};
+};
+
+describe('pool settings set by params', () => {
+  it('sends the primary pool email through its SES identity, sender and configuration set', () => {
+    const pool = poolOf('primary', {
+      ...OFFLINE,
+      sesSourceArn: PRIMARY_SES,
+      emailFrom: 'Example <no-reply@example.com>',
+      sesConfigurationSet: 'cognito-dr',
+      userPoolTier: 'ESSENTIALS',
+    });
+    expect(pool.EmailConfiguration).toEqual({
+      EmailSendingAccount: 'DEVELOPER',
+      SourceArn: PRIMARY_SES,
+      From: 'Example <no-reply@example.com>',
+      ConfigurationSet: 'cognito-dr',
+    });
+    expect(pool.UserPoolTier).toBe('ESSENTIALS');
+  }, 60_000);
+
+  it('sends the backup pool email through the SES identity of the backup region', () => {
+    const pool = poolOf('replica', { sesSourceArn: BACKUP_SES, userPoolTier: 'PLUS' });
+    expect(pool.EmailConfiguration).toEqual({ EmailSendingAccount: 'DEVELOPER', SourceArn: BACKUP_SES });
+    expect(pool.UserPoolTier).toBe('PLUS');
+  }, 60_000);
+
+  it('refuses a plan Cognito does not have, naming the param', () => {
+    expect(() => poolOf('replica', { userPoolTier: 'GOLD' })).toThrow(
+      /param userPoolTier: must be one of LITE, ESSENTIALS, PLUS/,
+    );
+  }, 60_000);
+});
