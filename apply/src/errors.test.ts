@@ -5,6 +5,7 @@ import {
   NotAuthorizedException,
   ResourceNotFoundException,
   TooManyRequestsException,
+  UnexpectedLambdaException,
   UserLambdaValidationException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -32,6 +33,7 @@ describe('classifyError', () => {
     ['a timeout', Object.assign(new Error('x'), { name: 'TimeoutError' })],
     ['a lost write race', new ConcurrentWriteError(5)],
     ['a convergence conflict', new ConvergenceConflictError(3)],
+    ['a trigger that timed out', new UnexpectedLambdaException({ message: 'x', ...meta })],
   ])('treats %s as transient', (_label, error) => {
     expect(classifyError(error)).toBe('transient');
   });

@@ -35,6 +35,9 @@ const TRANSIENT_NAMES = new Set([
   'ConcurrentWriteError',
   'ConvergenceConflictError',
   'DeadlineExceededError',
+  // A trigger of the pool (the backup pool's PreSignUp, run by every SignUp of the replicator) timed out or could
+  // not be invoked: Lambda was throttled or slow to start, not the record wrong.
+  'UnexpectedLambdaException',
 ]);
 
 /**

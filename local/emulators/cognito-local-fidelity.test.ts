@@ -24,7 +24,10 @@ jest.setTimeout(60_000);
 
 /** Trigger events received, by function name; what each function answers is set per test. */
 const received: Record<string, Record<string, unknown>[]> = {};
-const answers: Record<string, (event: Record<string, unknown>) => { error?: string; event?: unknown }> = {};
+const answers: Record<
+  string,
+  (event: Record<string, unknown>) => { error?: string; event?: unknown; crash?: true }
+> = {};
 let lambda: Server;
 let child: CognitoLocalChild;
 let cognito: CognitoIdentityProviderClient;
@@ -42,7 +45,9 @@ beforeAll(async () => {
       const event = JSON.parse(body) as Record<string, unknown>;
       received[name] = [...(received[name] ?? []), event];
       const answer = answers[name]?.(event) ?? { event };
-      if (answer.error) {
+      if (answer.crash) {
+        res.writeHead(500, { 'x-amzn-errortype': 'ServiceException' }).end('{}');
+      } else if (answer.error) {
         res
           .writeHead(200, { 'x-amz-function-error': 'Unhandled' })
           .end(JSON.stringify({ errorMessage: answer.error }));
@@ -227,6 +232,14 @@ it('fails the call when the CustomMessage trigger fails, instead of sending the 
     cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'resetter' })),
   ).rejects.toMatchObject({ name: 'UserLambdaValidationException' });
   expect(received['custom-message']?.at(-1)).toMatchObject({ triggerSource: 'CustomMessage_ForgotPassword' });
+});
+
+it('fails the call with UnexpectedLambdaException when a trigger cannot be invoked', async () => {
+  await existingUser('unlucky');
+  answers['custom-message'] = () => ({ crash: true });
+  await expect(
+    cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'unlucky' })),
+  ).rejects.toMatchObject({ name: 'UnexpectedLambdaException' });
 });
 
 it('migrates a user under the username they signed in with, with a sub of their own', async () => {

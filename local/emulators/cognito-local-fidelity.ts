@@ -13,6 +13,8 @@
 //   7. SignUp in a pool that auto-verifies nothing (AutoVerifiedAttributes [], a standby pool) sends no code and
 //      succeeds; cognito-local fails it ("User has no attribute matching desired auto verified attributes")
 //      unless the list is absent altogether, so an empty list is shown to it as absent.
+//   8. A trigger that cannot be invoked (or times out) fails the call with UnexpectedLambdaException; cognito-local
+//      names it UnexpectedLambdaExceptionException, which no client knows.
 import { randomUUID } from 'node:crypto';
 import { secretHash } from '@cognito-dr/shared';
 
@@ -298,8 +300,21 @@ export function cognitoFidelity(
       return target(ctx, req);
     },
   };
+  // 8. Cognito's name for it, on every call that runs a trigger.
+  const withCognitoErrorNames =
+    (target: Target): Target =>
+    async (ctx, req) => {
+      try {
+        return await target(ctx, req);
+      } catch (error) {
+        const cognitoError = error as { code?: unknown };
+        if (cognitoError.code === 'UnexpectedLambdaExceptionException')
+          cognitoError.code = 'UnexpectedLambdaException';
+        throw error;
+      }
+    };
   return (name) => {
     const target = router(name);
-    return wrapped[name]?.(target) ?? target;
+    return withCognitoErrorNames(wrapped[name]?.(target) ?? target);
   };
 }
