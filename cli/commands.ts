@@ -1,5 +1,6 @@
 // What each cognito-dr command does once its target is resolved: read, compare, repair, and report without values.
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { replicatorClient } from '@cognito-dr/apply';
 import {
   backupDrift,
   budgetedCognito,
@@ -124,6 +125,9 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
             clock: ctx.clock,
             checkpoints: preloaded,
             roles: rolesOf(table, target.primaryRegion ?? DEFAULT_PRIMARY_REGION),
+            ...(pool.replicatorClientId
+              ? { replicator: replicatorClient(pool.cognito, pool.userPoolId, pool.replicatorClientId) }
+              : {}),
           },
           { ...walkOptions, budget },
         )

@@ -17,7 +17,7 @@ export interface PoolTarget {
   region: string;
   userPoolId: string;
   cognito: CognitoIdentityProviderClient;
-  /** The backup pool's replicator app client, when the target names one (redrive creates users through it). */
+  /** The backup pool's replicator app client, when the target names one (redrive and repair create users with it). */
   replicatorClientId?: string;
 }
 
@@ -174,7 +174,7 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   return target;
 }
 
-/** The backup pool (with its replicator client, if the stack has one) and the dead-letter queue, from the replica stack. */
+/** From the replica stack: the backup pool, with its replicator client if it has one, and the dead letters. */
 function replicaSide(
   target: Target,
   needs: Needs,

@@ -32,6 +32,6 @@ export {
   type StreamBatchDeps,
 } from './process-stream-batch';
 export { type DeadLetterSource, redrive } from './redrive';
-export { readReplicationMetadata, replicatorClient } from './replicator-client';
+export { type ReplicatorClient, readReplicationMetadata, replicatorClient } from './replicator-client';
 export { executeOperation, readTargetUser, type TargetPool } from './target-pool';
 export { advanceWatermark, batchWatermark, readWatermark, type StateTable, WATERMARK_KEY } from './watermark';

@@ -7,6 +7,7 @@ import {
   type ApplyDeps,
   applyRecordChange,
   executeOperation,
+  type ReplicatorClient,
   randomPassword,
   readTargetUser,
 } from '@cognito-dr/apply';
@@ -37,6 +38,11 @@ export interface RepairDeps {
   checkpoints: CheckpointStore;
   /** Region roles: only records of the active region are applied, and only while this pool is standby. */
   roles: () => Promise<RegionRoles>;
+  /**
+   * The backup pool's replicator client: a missing user then costs one SignUp (UserCreation), not AdminCreateUser
+   * and AdminSetUserPassword (UserAccountRecovery, which every user's password reset shares after a failover).
+   */
+  replicator?: ReplicatorClient;
 }
 
 export interface RepairOptions extends WalkOptions {
@@ -60,6 +66,7 @@ export function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promis
     roles: deps.roles,
     createMissing: true,
     now: () => clock.now(),
+    ...(deps.replicator ? { replicator: deps.replicator } : {}),
   };
 
   /** What converging would do, from a fresh read of both sides. */

@@ -791,14 +791,16 @@ describe('replica: one UserCreation call per new backup user', () => {
     ]);
   });
 
-  it('lets the consumer read the replicator secret, and tells it the client', () => {
-    const statements = functionStatements(replica, 'OnUserRecordChangeLambdaFunction');
-    expect(actionsOn(statements, getAtt('BackupUserPool', 'Arn'))).toContain(
-      'cognito-idp:DescribeUserPoolClient',
-    );
-    const env = (props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: object })
-      .Variables;
-    expect(env).toMatchObject({ REPLICATOR_CLIENT_ID: ref('BackupReplicatorClient') });
+  it('lets the consumer and the repair read the replicator secret, and tells them the client', () => {
+    for (const fn of ['OnUserRecordChangeLambdaFunction', 'OnRepairScheduleLambdaFunction']) {
+      const statements = functionStatements(replica, fn);
+      expect({ fn, actions: actionsOn(statements, getAtt('BackupUserPool', 'Arn')) }).toEqual({
+        fn,
+        actions: expect.arrayContaining(['cognito-idp:DescribeUserPoolClient']),
+      });
+      const env = (props(replica, fn).Environment as { Variables: object }).Variables;
+      expect({ fn, env }).toMatchObject({ fn, env: { REPLICATOR_CLIENT_ID: ref('BackupReplicatorClient') } });
+    }
   });
 });
 
@@ -1265,6 +1267,8 @@ const RUNS = [
       'AdminSetUserPassword',
       'AdminUpdateUserAttributes',
       'CreateGroup',
+      // The replicator client's secret: missing users are created with one SignUp each.
+      'DescribeUserPoolClient',
       'ListGroups',
       'ListUsers',
       'ListUsersInGroup',

@@ -5,6 +5,7 @@
 //
 // One run at a time through a lease in this region's state table; a run longer than one invocation continues itself
 // asynchronously from its checkpoint there. Failed asynchronous invocations go to an SQS destination.
+import { replicatorClient } from '@cognito-dr/apply';
 import { runRepair, scheduledRunClients, scheduledRunHandler } from '@cognito-dr/reconcile';
 import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock } from '@cognito-dr/shared';
 
@@ -13,6 +14,10 @@ env.requireAll('BACKUP_USER_POOL_ID', 'TABLE_NAME');
 const clients = scheduledRunClients(env);
 const { region, cognito, table, budget } = clients;
 const roles = rolesReaderFromEnv(env, table);
+const userPoolId = env.required('BACKUP_USER_POOL_ID');
+// Its secret is read on first use with DescribeUserPoolClient; unset: users are created the two-call way.
+const replicatorClientId = env.optional('REPLICATOR_CLIENT_ID');
+const replicator = replicatorClientId ? replicatorClient(cognito, userPoolId, replicatorClientId) : undefined;
 
 /**
  * The handler, given whether this region should repair now (region roles decide; the backup pool of an active
@@ -30,12 +35,13 @@ export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () =
         {
           cognito,
           table,
-          userPoolId: env.required('BACKUP_USER_POOL_ID'),
+          userPoolId,
           tableName: env.required('TABLE_NAME'),
           region,
           clock: systemClock,
           checkpoints: controls.checkpoints,
           roles,
+          ...(replicator ? { replicator } : {}),
         },
         { dryRun: request.dryRun, budget, shouldStop: controls.shouldStop, onFailure: controls.onFailure },
       ),
