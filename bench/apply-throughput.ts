@@ -7,28 +7,21 @@ import { join, resolve } from 'node:path';
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   CreateUserPoolCommand,
   DeleteUserPoolCommand,
   type SchemaAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  desiredAttributes,
-  recordFromCognitoUser,
-  recordToImage,
-  recordToItem,
-  type UserRecord,
-} from '@cognito-dr/shared';
+import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_CONCURRENCY } from '@cognito-dr/apply';
+import { desiredAttributes, recordToImage, type UserRecord } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StackInfo } from '../local/stack/stack-info';
-import { readTableDefinition } from '../local/stack/table-definition';
+import { backupClients, benchRecords, createRecordTable, lambdaContext } from './replica-fixtures';
 import { pool } from './stats';
 
 const root = resolve(__dirname, '..');
 const BATCH_SIZE = 100;
-const CONCURRENCY = 8; // the replica's DEFAULT_CONCURRENCY
 /** Records per turn of each side: whole stream batches. */
 const ROUND = 2 * BATCH_SIZE;
 
@@ -54,50 +47,9 @@ const schema = (): SchemaAttributeType[] =>
     require(join(root, 'shared', 'pool-schema.cjs')) as { backupSchema: () => SchemaAttributeType[] }
   ).backupSchema();
 
-const makeRecords = (count: number, run: string): UserRecord[] =>
-  Array.from({ length: count }, (_, i) => ({
-    ...recordFromCognitoUser({
-      user: {
-        Username: `apply-${run}-${i}`,
-        Enabled: true,
-        UserStatus: 'CONFIRMED',
-        Attributes: [
-          { Name: 'sub', Value: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
-          { Name: 'email', Value: `apply-${run}-${i}@example.com` },
-          { Name: 'email_verified', Value: 'true' },
-          { Name: 'custom:tier', Value: ['gold', 'silver', 'bronze'][i % 3] ?? 'gold' },
-          { Name: 'custom:tenant_id', Value: `tenant-${i % 17}` },
-        ],
-      },
-      groups: [],
-      origin: 'us-east-1',
-      poolId: 'us-east-1_BENCH',
-      now: Date.now(),
-    }),
-    version: 1,
-  }));
-
-const fakeContext = (): Context =>
-  ({
-    functionName: 'bench-onUserRecordChange',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:000000000000:function:bench',
-    memoryLimitInMB: '512',
-    awsRequestId: randomBytes(8).toString('hex'),
-    logGroupName: 'bench',
-    logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 60_000,
-  }) as Context;
-
 export const measureApplyThroughput = async (stack: StackInfo, count: number): Promise<ApplyResult> => {
   const run = randomBytes(3).toString('hex');
-  const region = stack.backup.region;
-  const cognito = new CognitoIdentityProviderClient({
-    region,
-    endpoint: stack.backup.cognitoEndpoint,
-    credentials: stack.credentials,
-  });
+  const { cognito, dynamo } = backupClients(stack);
   const created: { pools: string[]; table?: string } = { pools: [] };
   const newPool = async (name: string) => {
     const id = (await cognito.send(new CreateUserPoolCommand({ PoolName: name, Schema: schema() }))).UserPool
@@ -106,11 +58,6 @@ export const measureApplyThroughput = async (stack: StackInfo, count: number): P
     created.pools.push(id);
     return id;
   };
-  const dynamo = new DynamoDBClient({
-    region,
-    endpoint: stack.backup.dynamodbEndpoint,
-    credentials: stack.credentials,
-  });
   try {
     return await measure(stack, count, { run, cognito, dynamo, newPool, created });
   } finally {
@@ -138,7 +85,7 @@ const measure = async (
 ): Promise<ApplyResult> => {
   const region = stack.backup.region;
 
-  const records = makeRecords(count, run);
+  const records = benchRecords(count, `apply-${run}`);
 
   // Three sides, each into its own empty pool: raw creates, raw creates of confirmed users, and the handler. The
   // raw calls create the very users the handler will, with the same attributes (as its plan would send them).
@@ -148,7 +95,7 @@ const measure = async (
   };
   const raw = (confirmed: boolean) => async (slice: UserRecord[]) => {
     const UserPoolId = confirmed ? rawPools.confirmed : rawPools.create;
-    await pool(slice, CONCURRENCY, async (record) => {
+    await pool(slice, DEFAULT_CONCURRENCY, async (record) => {
       await cognito.send(
         new AdminCreateUserCommand({
           UserPoolId,
@@ -172,28 +119,9 @@ const measure = async (
     });
   };
 
-  // The handler reads the table as the truth: give it a table of its own, holding the records.
   const tableName = `cognito-dr-users-bench-${run}`;
-  const definition = readTableDefinition(
-    join(root, 'services', 'primary', 'serverless.yml'),
-    'local',
-    'ReplicationTable',
-    'tableName',
-  );
-  // No stream: the handler is fed its records here, and nothing reads this table's changes.
-  const { StreamSpecification: _unused, ...withoutStream } = definition.create;
-  await dynamo.send(new CreateTableCommand({ ...withoutStream, TableName: tableName }));
+  await createRecordTable(dynamo, tableName, records);
   created.table = tableName;
-  const documents = DynamoDBDocumentClient.from(dynamo);
-  for (let i = 0; i < records.length; i += 25) {
-    await documents.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [tableName]: records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: recordToItem(r) } })),
-        },
-      }),
-    );
-  }
 
   const applyPool = await newPool(`bench-apply-${run}`);
   Object.assign(process.env, {
@@ -202,8 +130,13 @@ const measure = async (
     AWS_SECRET_ACCESS_KEY: stack.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.backup.cognitoEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: stack.backup.dynamodbEndpoint,
-    BACKUP_USER_POOL_ID: applyPool,
+    USER_POOL_ID: applyPool,
+    CREATE_MISSING: 'true',
     TABLE_NAME: tableName,
+    // Region roles, read as the deployed consumer reads them: the primary active, this region on standby.
+    CONTROL_TABLE_NAME: stack.backup.controlTableName,
+    PRIMARY_REGION: stack.primary.region,
+    BACKUP_REGION: stack.backup.region,
     DEAD_LETTER_FILE: join(root, '.local', 'bench', `parked-${run}.jsonl`),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -238,7 +171,10 @@ const measure = async (
     const first = records.indexOf(slice[0] as UserRecord) / BATCH_SIZE;
     for (const event of events.slice(first, first + Math.ceil(slice.length / BATCH_SIZE))) {
       // One shard, one batch at a time, as the event source mapping delivers it.
-      const response = await handler(event, fakeContext());
+      const response = await handler(
+        event,
+        lambdaContext(region, () => 60_000),
+      );
       failures += response.batchItemFailures.length;
     }
   };

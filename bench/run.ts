@@ -1,11 +1,12 @@
 // `npm run bench`: drives the local stack (COGNITO_DR_STACK_FILE, or a fresh one) and prints JSON and a short
-// table. Each figure is the median of --runs runs (default 3); these machines are shared, so compare medians
+// table. `npm run bench -- apply-faults` runs only the replica-under-faults scenarios (bench/apply-faults.ts). Each figure is the median of --runs runs (default 3); these machines are shared, so compare medians
 // and ratios, not single timings. Targets are checked here, never in tests.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { applyFaultRows, runApplyFaults } from './apply-faults';
 import { type ApplyResult, measureApplyThroughput } from './apply-throughput';
 import { benchBackfill } from './backfill';
 import { runReconcileSim } from './reconcile-sim';
@@ -13,21 +14,42 @@ import { measureRpo, type RpoResult } from './rpo';
 import { withStack } from './stack-for-bench';
 import { median } from './stats';
 
-// `npm run bench -- reconcile-sim ...` runs the reconcile simulation (reconcile-sim.ts) instead of the stack bench.
+// `npm run bench -- reconcile-sim ...` runs the reconcile simulation (reconcile-sim.ts) instead of the stack bench,
+// `npm run bench -- apply-faults ...` only the replica under faults (with this bench's options).
 const subcommand =
-  process.argv[2] === 'reconcile-sim' ? () => runReconcileSim(process.argv.slice(3)) : undefined;
+  process.argv[2] === 'reconcile-sim'
+    ? () => runReconcileSim(process.argv.slice(3))
+    : process.argv[2] === 'apply-faults'
+      ? () => applyFaultsOnly()
+      : undefined;
 
 const { values } = parseArgs({
-  args: subcommand ? [] : process.argv.slice(2),
+  args:
+    process.argv[2] === 'reconcile-sim' ? [] : process.argv.slice(process.argv[2] === 'apply-faults' ? 3 : 2),
   options: {
     runs: { type: 'string', default: '3' },
     'rpo-users': { type: 'string', default: '200' },
     'rpo-concurrency': { type: 'string', default: '16' },
     'apply-records': { type: 'string', default: '2000' },
     'backfill-users': { type: 'string', default: '2000' },
+    // New users per run of each apply-faults scenario (a few seconds to twenty each).
+    'faults-users-default': { type: 'string', default: '600' },
+    'faults-users-quota': { type: 'string', default: '200' },
+    'faults-users-throttle': { type: 'string', default: '600' },
   },
 });
 const runs = Number(values.runs);
+const faultUsers = {
+  defaultQuotas: Number(values['faults-users-default']),
+  quotaCutTo20: Number(values['faults-users-quota']),
+  randomThrottle30: Number(values['faults-users-throttle']),
+};
+
+const applyFaultsOnly = async () => {
+  const faults = await withStack((stack) => runApplyFaults(stack, runs, faultUsers));
+  writeResults('apply-faults.json', faults);
+  printRows(applyFaultRows(faults.median));
+};
 
 const medianOf = <T extends object>(results: T[]): T =>
   Object.fromEntries(
@@ -71,12 +93,10 @@ const main = async () => {
       rpo: { median: medianOf(rpo), all: rpo },
       apply: { median: medianOf(apply), all: apply },
       backfill: { median: medianOf(backfill), all: backfill },
+      applyFaults: await runApplyFaults(stack, runs, faultUsers),
     };
   });
-  const out = join(resolve(__dirname, '..'), '.local', 'bench');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(report)}\n\n`);
+  writeResults('results.json', report);
   const r = report.rpo.median;
   const a = report.apply.median;
   const rows: Array<[string, string, string]> = [
@@ -95,6 +115,17 @@ const main = async () => {
       '',
     ],
   ];
+  printRows([...rows, ...applyFaultRows(report.applyFaults.median)]);
+};
+
+const writeResults = (file: string, report: unknown) => {
+  const out = join(resolve(__dirname, '..'), '.local', 'bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, file), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(report)}\n\n`);
+};
+
+const printRows = (rows: Array<[string, string, string]>) => {
   for (const [name, value, target] of rows) {
     process.stdout.write(`${name.padEnd(36)} ${value.padEnd(28)} ${target}\n`);
   }

@@ -13,6 +13,7 @@ export const COMMANDS = [
   'drill',
   'restore',
   'deletes',
+  'redrive',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -82,6 +83,9 @@ Commands:
   restore     re-create users deleted from the active pool from their tombstones (attributes, groups, enabled
               state; the old sub kept in custom:source_sub); they set a password with "forgot password"
   deletes     list, release (delete after all) or discard (keep the users) the deletions the breaker held
+  redrive     re-apply the users the replica's dead-letter queue names (parked records by name, batches the
+              stream gave up on by when their records changed, read from the table) and delete the messages
+              handled; needs --stack or --stage; --dry-run lists the users without applying anything
 
 Target (exactly one):
   --stack <file>              the local stack, e.g. .local/stack.json (endpoints come from the file)
@@ -125,7 +129,8 @@ Output:
   --verbose                   also list the usernames concerned (never attribute values)
   -h, --help
 
-Exit codes: 0 done and in sync, 1 drift (verify, drill) or users that failed (backfill, reconcile, repair),
+Exit codes: 0 done and in sync, 1 drift (verify, drill), users that failed (backfill, reconcile, repair) or
+            dead-letter messages kept (redrive),
             2 bad usage or configuration, a switch that makes no sense now, a table whose records name
               another deployment's pools, or a local clock more than 1 s off AWS's (nothing was changed),
             3 the run could not complete (its checkpoint is kept; a switch is finished by running it again),
@@ -188,8 +193,11 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     if (!runs && values[flag] !== undefined)
       throw new UsageError(`--${flag} only applies to backfill, reconcile and repair`);
   }
-  if (!runs && command !== 'restore' && values['dry-run'] !== undefined)
-    throw new UsageError('--dry-run only applies to backfill, reconcile, repair and restore');
+  if (command === 'redrive' && !target.stack && !target.stage) {
+    throw new UsageError('redrive needs --stack or --stage: the dead-letter queue is found through them');
+  }
+  if (!runs && command !== 'restore' && command !== 'redrive' && values['dry-run'] !== undefined)
+    throw new UsageError('--dry-run only applies to backfill, reconcile, repair, restore and redrive');
   for (const flag of ['concurrency', 'rps', 'quota-share'] as const) {
     if (!paced && values[flag] !== undefined)
       throw new UsageError(`--${flag} only applies to backfill, reconcile, repair, restore and deletes`);

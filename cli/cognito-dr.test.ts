@@ -1,5 +1,5 @@
 // The CLI against fake pools and tables: parsing, targets, checkpoint files, and output that never shows a value.
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,8 @@ import { type CliOptions, parseCliArgs, UsageError } from './args';
 import { main } from './cognito-dr';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
 import { progressLine } from './progress';
-import { regionOfPoolId, resolveTarget, type Target, TargetError } from './targets';
+import { runRedrive } from './redrive';
+import { closeTarget, regionOfPoolId, resolveTarget, type Target, TargetError } from './targets';
 
 const options = (argv: string[]): CliOptions => {
   const parsed = parseCliArgs(argv);
@@ -93,6 +94,8 @@ describe('parseCliArgs', () => {
     [['deletes', '--stack', 'x', '--list', '--dry-run'], /--dry-run only applies/],
     [['verify', '--stack', 'x', '--list'], /--list only applies to deletes/],
     [['verify', '--stack', 'x', '--deleted-since', '2026-01-01'], /--deleted-since only applies to restore/],
+    [['redrive', '--table', 't', '--backup-pool-id', 'b'], /redrive needs --stack or --stage/],
+    [['redrive', '--stack', 'x', '--rate', '3'], /--rate only applies/],
   ])('refuses %j, saying why', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
@@ -153,6 +156,32 @@ describe('targets', () => {
     );
     expect(asked).toEqual(['us-east-1 cognito-dr-primary-prod', 'eu-north-1 cognito-dr-replica-prod']);
     expect(target.backupTable?.region).toBe('eu-north-1');
+  });
+
+  it("finds a stage's dead-letter queue and replicator client in the replica stack alone", async () => {
+    const asked: string[] = [];
+    const target = await resolveTarget(
+      { stage: 'prod', backupRegion: 'eu-central-1' },
+      { backup: true, backupTable: true, deadLetters: true },
+      async (region, stack): Promise<Record<string, string>> => {
+        asked.push(`${region} ${stack}`);
+        return {
+          ReplicationTableName: 'users',
+          BackupUserPoolId: 'eu-central-1_B',
+          BackupReplicatorClientId: 'replicator',
+          ApplyDeadLetterQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/1/dlq',
+        };
+      },
+    );
+    // Redrive works with the primary region down.
+    expect(asked).toEqual(['eu-central-1 cognito-dr-replica-prod']);
+    expect(target.backup?.replicatorClientId).toBe('replicator');
+    expect(target.deadLetters).toMatchObject({
+      kind: 'sqs',
+      region: 'eu-central-1',
+      queueUrl: 'https://sqs.eu-central-1.amazonaws.com/1/dlq',
+    });
+    closeTarget(target);
   });
 
   it('names what is missing: an output, an explicit id, a stack file', async () => {
@@ -455,6 +484,50 @@ describe('commands on fake pools', () => {
     expect(w.output.err.join('\n')).toMatch(
       /user [0-9a-f]{12} not converged \(listing phase\): InternalServerError/,
     );
+  });
+
+  it('redrive re-applies the parked users, removes their messages, and names users only with --verbose', async () => {
+    const w = world();
+    const dir = mkdtempSync(join(tmpdir(), 'cognito-dr-redrive-'));
+    const parked = join(dir, 'parked.jsonl');
+    writeFileSync(
+      parked,
+      `${JSON.stringify({ kind: 'cognito-dr/parked-record', username: 'user-0003', errorName: 'InvalidParameterException' })}\n`,
+    );
+    await runEngineCommand(w.context(['backfill']));
+    w.target.deadLetters = { kind: 'files', paths: [parked, join(dir, 'batches.jsonl')] };
+
+    const dry = await runRedrive(w.context(['redrive', '--dry-run', '--json']));
+    expect(dry).toBe(EXIT.ok);
+    expect(JSON.parse(w.output.out.at(-1) as string)).toMatchObject({
+      messages: 1,
+      removed: 0,
+      users: { planned: 1 },
+    });
+    expect(w.backup.users.has('user-0003')).toBe(false);
+
+    const code = await runRedrive(w.context(['redrive', '--json']));
+    expect(code).toBe(EXIT.ok);
+    const report = JSON.parse(w.output.out.at(-1) as string);
+    expect(report).toMatchObject({
+      messages: 1,
+      handled: 1,
+      removed: 1,
+      kept: 0,
+      users: { applied: 1, failed: 0 },
+    });
+    expect(JSON.stringify(report)).not.toContain('user-0003');
+    expect(w.backup.users.get('user-0003')?.attributes['custom:tier']).toBe('secret-tier-value');
+    expect(readFileSync(parked, 'utf8')).toBe('');
+
+    writeFileSync(parked, `${JSON.stringify({ kind: 'cognito-dr/parked-record', username: 'user-0004' })}\n`);
+    w.backup.failNext(
+      'AdminCreateUser',
+      Object.assign(new Error('x'), { name: 'InvalidParameterException' }),
+    );
+    expect(await runRedrive(w.context(['redrive', '--verbose']))).toBe(EXIT.drift);
+    expect(w.output.out.join('\n')).toContain('failing    user-0004  (InvalidParameterException)');
+    expect(w.output.out.join('\n')).not.toContain('secret-tier-value');
   });
 
   it('status counts all three places and the drift between them, usernames only with --verbose', async () => {

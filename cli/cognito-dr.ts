@@ -5,6 +5,7 @@ import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
 import { runDeletes } from './deletes';
 import { runDrill } from './drill';
+import { runRedrive } from './redrive';
 import { runRestore } from './restore';
 import { runSwitch } from './switch-commands';
 import {
@@ -43,6 +44,7 @@ const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   // The active region (restore) or both (deletes), as failover and failback resolve them.
   restore: undefined,
   deletes: undefined,
+  redrive: { backup: true, backupTable: true, deadLetters: true },
 };
 
 /** Runs one command line; resolves to the exit code. Never throws. */
@@ -116,7 +118,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         ? runStatus(ctx)
         : command === 'verify'
           ? runVerify(ctx)
-          : runEngineCommand(ctx);
+          : command === 'redrive'
+            ? runRedrive(ctx)
+            : runEngineCommand(ctx);
     })();
     if (progressShown) io.stderr.write('\n');
     return code;

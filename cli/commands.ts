@@ -1,6 +1,7 @@
 // What each cognito-dr command does once its target is resolved: read, compare, repair, and report without values.
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { replicatorClient } from '@cognito-dr/apply';
 import {
   backupDrift,
   budgetedCognito,
@@ -143,6 +144,9 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
             roles: rolesOf(table, target),
             pools: target.pools,
             breaker,
+            ...(pool.replicatorClientId
+              ? { replicator: replicatorClient(pool.cognito, pool.userPoolId, pool.replicatorClientId) }
+              : {}),
           },
           { ...walkOptions, budget },
         )
@@ -329,11 +333,11 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   return total === 0 ? EXIT.ok : EXIT.drift;
 }
 
-/** The state table of a repaired region: its deletion breaker's counters and holds. */
-function stateTableOf(table: TableTarget) {
+/** The state table of a repaired (or redriven) region: its deletion breaker's counters and holds. */
+export function stateTableOf(table: TableTarget) {
   if (!table.stateTableName) {
     throw new TargetError(
-      "repair deletes through the backup region's deletion breaker: give its state table with --state-table <name>",
+      "repair and redrive delete through the backup region's deletion breaker: give its state table with --state-table <name>",
     );
   }
   return { table: table.table, tableName: table.stateTableName };
@@ -397,7 +401,7 @@ const age = (ms: number) =>
  * Region roles as the table's region sees them; a target that does not name its control table (explicit ids) is
  * taken to be in normal times, the primary region active.
  */
-const rolesOf = (table: TableTarget, target: Pick<Target, 'pools' | 'primaryRegion'>) => {
+export const rolesOf = (table: TableTarget, target: Pick<Target, 'pools' | 'primaryRegion'>) => {
   const { primaryRegion } = target;
   // The target's pools name both of its regions.
   const backupRegion = Object.keys(target.pools).find((region) => region !== primaryRegion) ?? table.region;

@@ -4,12 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   cognitoClient,
   type DeploymentPools,
   isErrorNamed,
   type ServerTime,
+  sqsClient,
   tableClient,
 } from '@cognito-dr/shared';
 import type { TargetOptions } from './args';
@@ -22,7 +24,14 @@ export interface PoolTarget {
   region: string;
   userPoolId: string;
   cognito: CognitoIdentityProviderClient;
+  /** The backup pool's replicator app client, when the target names one (redrive and repair create users with it). */
+  replicatorClientId?: string;
 }
+
+/** Where the replica's dead letters wait: the SQS queue of a stage, or the local stack's JSON-lines files. */
+export type DeadLetterTarget =
+  | { kind: 'sqs'; region: string; queueUrl: string; sqs: SQSClient }
+  | { kind: 'files'; paths: string[] };
 
 export interface TableTarget {
   region: string;
@@ -50,6 +59,7 @@ export interface Target {
    * outputs read or the ids given say otherwise): writers refuse a table whose records name others.
    */
   pools: DeploymentPools;
+  deadLetters?: DeadLetterTarget;
 }
 
 export interface Needs {
@@ -57,6 +67,7 @@ export interface Needs {
   backup?: boolean;
   primaryTable?: boolean;
   backupTable?: boolean;
+  deadLetters?: boolean;
 }
 
 /** The target cannot be resolved (missing file, stack or id). Exit code 2. */
@@ -127,6 +138,7 @@ function fromExplicit(options: TargetOptions, needs: Needs): Target {
     const userPoolId = require(options.backupPoolId, '--backup-pool-id', 'to read the backup pool');
     target.backup = awsPool(backupRegion, userPoolId);
   }
+  if (needs.deadLetters) throw new TargetError('the dead-letter queue is found through --stack or --stage');
   if (needs.primaryTable || needs.backupTable) {
     const tableName = require(options.table, '--table', 'to read the replication table');
     const stateTableName = options.stateTable;
@@ -159,8 +171,9 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
       },
     };
     const tableName = output(replicaOutputs, 'ReplicationTableName', replicaStack);
-    if (needs.backup)
-      target.backup = awsPool(options.backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
+    replicaSide(target, needs, options.backupRegion, replicaOutputs, (key) =>
+      output(replicaOutputs, key, replicaStack),
+    );
     if (needs.backupTable) {
       target.backupTable = {
         ...awsTable(options.backupRegion, tableName),
@@ -186,10 +199,11 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
   let replicaOutputs: Record<string, string> = {};
-  if (needs.backup) {
+  if (needs.backup || needs.deadLetters) {
     replicaOutputs = await stackOutputs(backupRegion, replicaStack);
-    target.backup = awsPool(backupRegion, output(replicaOutputs, 'BackupUserPoolId', replicaStack));
-    target.pools[backupRegion] = target.backup.userPoolId;
+    const outputs = replicaOutputs;
+    replicaSide(target, needs, backupRegion, outputs, (key) => output(outputs, key, replicaStack));
+    if (target.backup) target.pools[backupRegion] = target.backup.userPoolId;
   }
   const controlTableName = primaryOutputs.ControlTableName;
   if (needs.primaryTable) {
@@ -201,6 +215,31 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
     target.backupTable = { ...awsTable(backupRegion, tableName), controlTableName, stateTableName };
   }
   return target;
+}
+
+/** From the replica stack: the backup pool, with its replicator client if it has one, and the dead letters. */
+function replicaSide(
+  target: Target,
+  needs: Needs,
+  backupRegion: string,
+  replicaOutputs: Record<string, string>,
+  output: (key: string) => string,
+): void {
+  if (needs.backup) {
+    target.backup = {
+      ...awsPool(backupRegion, output('BackupUserPoolId')),
+      // Absent in stacks deployed before the replicator client: users are then created the two-call way.
+      replicatorClientId: replicaOutputs.BackupReplicatorClientId,
+    };
+  }
+  if (needs.deadLetters) {
+    target.deadLetters = {
+      kind: 'sqs',
+      region: backupRegion,
+      queueUrl: output('ApplyDeadLetterQueueUrl'),
+      sqs: sqsClient({ region: backupRegion, ...AWS_CLIENT }),
+    };
+  }
 }
 
 const awsPool = (region: string, userPoolId: string): PoolTarget => ({
@@ -221,6 +260,7 @@ interface StackRegion {
   userPoolId: string;
   dynamodbEndpoint: string;
   tableName: string;
+  replicatorClientId?: string;
   controlTableName?: string;
   stateTableName?: string;
 }
@@ -230,6 +270,7 @@ export interface StackFile {
   primary: StackRegion;
   backup: StackRegion;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  deadLetters?: { replicaFailureDestination: string; replicaParked: string };
 }
 
 function fromStackFile(file: string, needs: Needs): Target {
@@ -275,6 +316,8 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
     stateTableName: side.stateTableName,
     table: tableClient({ region: side.region, endpoint: side.dynamodbEndpoint, credentials, maxAttempts: 5 }),
   });
+  const deadLetters = stack.deadLetters;
+  if (needs.deadLetters && !deadLetters) throw new TargetError(`${file}: deadLetters is missing`);
   return {
     label: `local stack ${file}`,
     primaryRegion: stack.primary.region,
@@ -283,7 +326,13 @@ export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.
       [stack.backup.region]: stack.backup.userPoolId,
     },
     primary: needs.primary ? pool(stack.primary) : undefined,
-    backup: needs.backup ? pool(stack.backup) : undefined,
+    backup: needs.backup
+      ? { ...pool(stack.backup), replicatorClientId: stack.backup.replicatorClientId }
+      : undefined,
+    deadLetters:
+      needs.deadLetters && deadLetters
+        ? { kind: 'files', paths: [deadLetters.replicaParked, deadLetters.replicaFailureDestination] }
+        : undefined,
     primaryTable: needs.primaryTable ? table(stack.primary) : undefined,
     backupTable: needs.backupTable ? table(stack.backup) : undefined,
   };
@@ -302,4 +351,5 @@ export function closeTarget(target: Target): void {
   target.backup?.cognito.destroy();
   target.primaryTable?.table.destroy();
   target.backupTable?.table.destroy();
+  if (target.deadLetters?.kind === 'sqs') target.deadLetters.sqs.destroy();
 }

@@ -1,5 +1,10 @@
 // Builds both pools' CloudFormation Schema lists from pool-schema.json, for serverless.yml's ${file()} resolver.
-const { customAttributes, linkAttributes, userWritableAttributes } = require('./pool-schema.json');
+const {
+  customAttributes,
+  linkAttributes,
+  userWritableAttributes,
+  replicatedStandardAttributes,
+} = require('./pool-schema.json');
 
 // Standard attributes the pools require at sign-up; custom attributes can never be required.
 const standard = [
@@ -18,5 +23,10 @@ module.exports = {
   userWritableAttributes: () => [
     ...userWritableAttributes,
     ...customAttributes.filter((a) => a.writableByUsers).map((a) => `custom:${a.Name}`),
+  ],
+  // The backup pool's replicator client writes a whole record in a sign-up: its attributes and the link.
+  replicatorWriteAttributes: () => [
+    ...replicatedStandardAttributes,
+    ...[...customAttributes, ...linkAttributes].map((a) => `custom:${a.Name}`),
   ],
 };

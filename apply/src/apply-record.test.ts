@@ -10,30 +10,18 @@ import {
   type UserRecord,
 } from '@cognito-dr/shared';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
-import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
 import { type DeletionBreaker, deletionBreaker } from './deletion-breaker';
 import { ConvergenceConflictError } from './errors';
 import { listHolds } from './held-deletions';
-import { BACKUP_REGION, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
+import { readReplicationMetadata, replicatorClient } from './replicator-client';
+import { BACKUP_REGION, fakeBackup, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
 
 function setup(
   options: { roles?: RegionRoles; region?: string; createMissing?: boolean; breaker?: DeletionBreaker } = {},
 ) {
-  const pool = new FakeUserPool();
-  const table = new FakeTable();
-  const deps: ApplyDeps = {
-    cognito: pool.client,
-    table: table.client,
-    userPoolId: 'ap-northeast-1_backup',
-    tableName: 'users',
-    region: options.region ?? BACKUP_REGION,
-    roles: async () => options.roles ?? initialRoles(PRIMARY_REGION, BACKUP_REGION),
-    createMissing: options.createMissing ?? true,
-    now: () => T0 + 250,
-    breaker: options.breaker ?? null,
-  };
+  const { pool, table, deps } = fakeBackup(T0 + 250, options);
   /** Stores the record in the table (the truth) and applies the matching stream record. */
   const publish = (record: UserRecord) => {
     table.put(recordToItem(record));
@@ -474,5 +462,90 @@ describe('applyRecordChange', () => {
       change(record, 'INSERT'),
     );
     expect(noted).toEqual([[pool.users.get(record.username)?.attributes.sub, record.username]]);
+  });
+
+  describe('with a replicator client', () => {
+    /** The backup pool with a replicator client and a trigger that confirms its sign-ups, as the real one does. */
+    function withReplicator() {
+      const { pool, table, deps } = setup();
+      pool.addAppClient({
+        clientId: 'replicator',
+        name: 'cognito-dr-replicator',
+        secret: 'replicator-secret',
+        // No verification flags: a sign-up cannot write them.
+        writeAttributes: ['email', 'phone_number', 'custom:tier', 'custom:source_sub'],
+      });
+      pool.preSignUp = async (event) => {
+        const signUp = readReplicationMetadata(event.request.clientMetadata);
+        if ('broken' in signUp || event.callerContext.clientId !== 'replicator') throw new Error('refused');
+        return {
+          autoConfirmUser: true,
+          autoVerifyEmail: signUp.emailVerified,
+          autoVerifyPhone: signUp.phoneNumberVerified,
+        };
+      };
+      const replicated: ApplyDeps = {
+        ...deps,
+        replicator: replicatorClient(pool.client, pool.userPoolId, 'replicator'),
+      };
+      const publish = (record: UserRecord) => {
+        table.put(recordToItem(record));
+        return applyRecordChange(replicated, change(record, 'INSERT'));
+      };
+      return { pool, publish };
+    }
+
+    it('creates a confirmed user with one UserCreation call, verified as the record says, linked to its sub', async () => {
+      const { pool, publish } = withReplicator();
+      const record = userRecord();
+      expect(await publish(record)).toMatchObject({ outcome: 'created', operations: ['createUser'] });
+      expect(pool.calls.filter((call) => call !== 'DescribeUserPoolClient')).toEqual(['SignUp']);
+      expect(pool.state('alice.smith')).toMatchObject({
+        status: 'CONFIRMED',
+        attributes: {
+          email: 'alice.smith@example.com',
+          email_verified: 'true',
+          'custom:tier': 'gold',
+          'custom:source_sub': 'primary-sub-of-alice.smith',
+        },
+      });
+      expectConverged(pool, record);
+    });
+
+    it('still pays the UserUpdate calls for groups, a disabled state and a false verification flag', async () => {
+      const { pool, publish } = withReplicator();
+      const record = userRecord({
+        enabled: false,
+        groups: ['staff'],
+        attributes: { email: 'alice.smith@example.com', email_verified: 'false', 'custom:tier': 'gold' },
+      });
+      await publish(record);
+      expect(pool.calls.filter((call) => call !== 'DescribeUserPoolClient')).toEqual([
+        'SignUp',
+        'AdminUpdateUserAttributes',
+        'AdminDisableUser',
+        'AdminAddUserToGroup',
+        'CreateGroup',
+        'AdminAddUserToGroup',
+      ]);
+      expectConverged(pool, record);
+    });
+
+    it('creates a user the primary has not confirmed as before, with AdminCreateUser', async () => {
+      const { pool, publish } = withReplicator();
+      const record = userRecord({ status: 'FORCE_CHANGE_PASSWORD' });
+      await publish(record);
+      expect(pool.calls).toEqual(['AdminCreateUser']);
+      expect(pool.state('alice.smith')?.status).toBe('FORCE_CHANGE_PASSWORD');
+    });
+
+    it('reads the secret again after Cognito refuses it', async () => {
+      const { pool, publish } = withReplicator();
+      await publish(userRecord({ username: 'u1' }));
+      (pool.appClients.get('replicator') as { secret: string }).secret = 'rotated';
+      await expect(publish(userRecord({ username: 'u2' }))).rejects.toThrow(/secret hash/);
+      expect(await publish(userRecord({ username: 'u3' }))).toMatchObject({ outcome: 'created' });
+      expect(pool.calls.filter((call) => call === 'DescribeUserPoolClient')).toHaveLength(2);
+    });
   });
 });

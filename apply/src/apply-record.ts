@@ -15,6 +15,7 @@ import {
 import { type DeletionBreaker, DeletionHeldError } from './deletion-breaker';
 import { ConvergenceConflictError } from './errors';
 import { randomPassword } from './password';
+import type { ReplicatorClient } from './replicator-client';
 import { executeOperation, readTargetUser, type TargetPool } from './target-pool';
 
 export interface ApplyDeps {
@@ -36,6 +37,8 @@ export interface ApplyDeps {
   createMissing: boolean;
   now: () => number;
   newPassword?: () => string;
+  /** The backup pool's replicator client: confirmed users are then created with one SignUp call. */
+  replicator?: ReplicatorClient;
   /**
    * Remembers a created user's own sub (pool-subs.ts), so a later deletion that CloudTrail names only by that sub can
    * be told whose it was. Unset: not remembered.
@@ -126,6 +129,7 @@ export type ConvergeDeps = Pick<
   | 'notePoolSub'
   | 'breaker'
   | 'groupRecord'
+  | 'replicator'
 >;
 
 /**
@@ -150,6 +154,16 @@ export async function convergeUser(
     lagMs: Math.max(0, deps.now() - record.updatedAt),
     operations: typeof operations === 'symbol' ? [] : operations,
   };
+}
+
+/**
+ * Converges the backup user to the user's table record, whatever stream record prompted it (a redrive: the
+ * stream has moved on, the table has not). Resolves undefined when the table has no record of the user.
+ */
+export async function reapplyUser(deps: ApplyDeps, username: string): Promise<ApplyResult | undefined> {
+  const record = await getRecord(deps.table, deps.tableName, username);
+  if (!record) return undefined;
+  return applyRecordChange(deps, { username, eventName: 'MODIFY', newImage: record }, record);
 }
 
 /** converge's answer when the user is missing from a pool that never pre-creates users. */
@@ -181,13 +195,17 @@ async function converge(
     userPoolId: deps.userPoolId,
     breaker: deps.breaker,
     groupRecord: groupRecordFor(deps, record),
+    replicator: deps.replicator,
   };
   const newPassword = deps.newPassword ?? randomPassword;
   const done: ConvergeOperationType[] = [];
   for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
     const backup =
       round === 1 && likelyAbsent && deps.createMissing ? null : await readTargetUser(pool, record.username);
-    const plan = allowedPlan(planConvergence(backup, record), deps.createMissing);
+    const plan = allowedPlan(
+      planConvergence(backup, record, { confirmedCreate: deps.replicator !== undefined }),
+      deps.createMissing,
+    );
     if (plan === AWAITING_MIGRATION) return done.length > 0 ? done : AWAITING_MIGRATION;
     if (plan.length === 0) return done;
     try {

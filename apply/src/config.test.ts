@@ -15,6 +15,8 @@ describe('readApplyConfig', () => {
       tableName: 'users',
       region: 'ap-northeast-1',
       createMissing: true,
+      quotaShare: 1,
+      replicatorClientId: undefined,
       deadLetter: { kind: 'sqs', queueUrl: 'https://sqs/q' },
     });
   });
@@ -25,6 +27,16 @@ describe('readApplyConfig', () => {
     ).toMatchObject({
       deadLetter: { kind: 'file', path: '/tmp/p.jsonl' },
     });
+  });
+
+  it('reads the share of the quotas to use and the replicator client, refusing a share that is not positive', () => {
+    expect(readApplyConfig({ ...base, APPLY_QUOTA_SHARE: '0.8', REPLICATOR_CLIENT_ID: 'rep' })).toMatchObject(
+      {
+        quotaShare: 0.8,
+        replicatorClientId: 'rep',
+      },
+    );
+    expect(() => readApplyConfig({ ...base, APPLY_QUOTA_SHARE: '-1' })).toThrow(/APPLY_QUOTA_SHARE/);
   });
 
   it('runs without a sink', () => {

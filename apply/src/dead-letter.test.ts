@@ -10,7 +10,7 @@ const entry = (n: number): DeadLetterEntry => ({
   sequenceNumber: String(n),
   eventId: `event-${n}`,
   errorName: 'RecordFormatError',
-  errorMessage: 'status: not a known Cognito user status',
+  errorField: 'status',
   parkedAt: '2026-01-15T12:00:00.000Z',
 });
 

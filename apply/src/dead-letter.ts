@@ -5,7 +5,8 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**
  * One parked record. Enough to find it and redrive it (re-reading the table converges to the current snapshot);
- * never the record's attribute values.
+ * never the record's attribute values, and never an error's message (Cognito's can echo submitted values): its
+ * name, and for a malformed record the field at fault.
  */
 export interface DeadLetterEntry {
   /** Tells these entries apart from the event source mapping's on-failure records, which may share the queue. */
@@ -17,7 +18,8 @@ export interface DeadLetterEntry {
   eventName?: string;
   eventSourceArn?: string;
   errorName: string;
-  errorMessage: string;
+  /** The field a RecordFormatError names (a field name, never its value). */
+  errorField?: string;
   parkedAt: string;
 }
 
@@ -37,8 +39,9 @@ export function fileDeadLetterSink(path: string): DeadLetterSink {
   return {
     async park(entry) {
       await mkdir(dirname(path), { recursive: true });
-      // One write per line keeps concurrent appends from interleaving within an entry.
-      await appendFile(path, `${JSON.stringify(entry)}\n`, 'utf8');
+      // One write per line keeps concurrent appends from interleaving within an entry. Entries name users: the
+      // file is its owner's alone.
+      await appendFile(path, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', mode: 0o600 });
     },
   };
 }

@@ -2,11 +2,21 @@ import {
   InternalErrorException,
   InvalidParameterException,
   LimitExceededException,
+  NotAuthorizedException,
+  ResourceNotFoundException,
   TooManyRequestsException,
+  UnexpectedLambdaException,
+  UserLambdaValidationException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ConcurrentWriteError, RecordFormatError } from '@cognito-dr/shared';
+import {
+  ConcurrentWriteError,
+  ConfigError,
+  RecordFormatError,
+  UnsupportedSchemaError,
+} from '@cognito-dr/shared';
 import { ConvergenceConflictError, classifyError } from './errors';
+import { ReplicatorClientError } from './replicator-client';
 
 const meta = { $metadata: {} };
 
@@ -23,8 +33,21 @@ describe('classifyError', () => {
     ['a timeout', Object.assign(new Error('x'), { name: 'TimeoutError' })],
     ['a lost write race', new ConcurrentWriteError(5)],
     ['a convergence conflict', new ConvergenceConflictError(3)],
+    ['a trigger that timed out', new UnexpectedLambdaException({ message: 'x', ...meta })],
   ])('treats %s as transient', (_label, error) => {
     expect(classifyError(error)).toBe('transient');
+  });
+
+  it.each([
+    ['a record of a newer schema', new UnsupportedSchemaError('schemaVersion', 'newer')],
+    ['AccessDeniedException', Object.assign(new Error('x'), { name: 'AccessDeniedException' })],
+    ['a missing pool or table', new ResourceNotFoundException({ message: 'x', ...meta })],
+    ['a refused client secret', new NotAuthorizedException({ message: 'x', ...meta })],
+    ['a missing replicator client', new ReplicatorClientError('REPLICATOR_CLIENT_ID: no such app client')],
+    ['a configuration error', new ConfigError('environment variable X must be set')],
+    ['a trigger refusing the replicator', new UserLambdaValidationException({ message: 'x', ...meta })],
+  ])('treats %s as blocking', (_label, error) => {
+    expect(classifyError(error)).toBe('blocking');
   });
 
   it.each([

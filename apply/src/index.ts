@@ -9,7 +9,9 @@ export {
   convergeUser,
   MissingImageError,
   type RecordChange,
+  reapplyUser,
 } from './apply-record';
+export { CALL_MARGIN_MS, governedCognitoClient, REQUEST_TIMEOUT_MS } from './call-governor';
 export { createLimiter, type Limiter } from './concurrency';
 export {
   type DeadLetterEntry,
@@ -19,6 +21,7 @@ export {
   noDeadLetterSink,
   sqsDeadLetterSink,
 } from './dead-letter';
+export { fileDeadLetterSource, sqsDeadLetterSource } from './dead-letter-source';
 export {
   type BreakerSettings,
   breakerSettingsFromEnv,
@@ -39,6 +42,8 @@ export {
   READ_CHUNK,
   type StreamBatchDeps,
 } from './process-stream-batch';
+export { type DeadLetterSource, redrive } from './redrive';
+export { type ReplicatorClient, readReplicationMetadata, replicatorClient } from './replicator-client';
 export {
   type HoldDecision,
   type HoldsRegion,

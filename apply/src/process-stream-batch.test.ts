@@ -1,4 +1,8 @@
-import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  InvalidParameterException,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import {
   getRecords,
   initialRoles,
@@ -164,13 +168,65 @@ describe('processStreamBatch', () => {
         eventName: 'INSERT',
         eventSourceArn: expect.any(String),
         errorName: 'RecordFormatError',
-        errorMessage: 'status: not a known Cognito user status',
+        errorField: 'status',
         parkedAt: new Date(T0 + 400).toISOString(),
       },
     ]);
     expect(JSON.stringify(parked)).not.toContain('@example.com');
     expect(total('RecordsParked')).toBe(1);
     expect(total('RecordsFailed')).toBe(0);
+  });
+
+  it('holds back a record of a newer schema instead of parking it, and counts it for the alarm', async () => {
+    const { pool, run, parked, total, logs } = setup();
+    const alice = userRecord({ username: 'alice.smith' });
+    const future = streamRecord(userRecord({ username: 'bob.jones' }), 2);
+    (future.dynamodb as { NewImage: Record<string, unknown> }).NewImage.schemaVersion = { N: '999' };
+    const response = await run([
+      streamRecord(alice, 1),
+      future,
+      streamRecord(userRecord({ username: 'carol' }), 3),
+    ]);
+    expect(failures(response)).toEqual([seq(2)]);
+    expect(parked).toEqual([]);
+    expect(total('RecordsBlocked')).toBe(1);
+    expect(pool.users.has('alice.smith')).toBe(true);
+    expect(pool.users.has('carol')).toBe(true);
+    expect(logs).toContainEqual([
+      'error',
+      'blocked: a reader or configuration to fix, records reported for retry',
+      expect.objectContaining({ errorName: 'UnsupportedSchemaError', field: 'schemaVersion' }),
+    ]);
+  });
+
+  it('holds back, never parks, users the backup pool refuses for a permission or configuration error', async () => {
+    const { pool, run, parked, total } = setup();
+    pool.failNext(
+      'AdminCreateUser',
+      Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }),
+    );
+    pool.failNext('AdminCreateUser', new ResourceNotFoundException({ message: 'pool gone', $metadata: {} }));
+    const response = await run([
+      streamRecord(userRecord({ username: 'alice.smith' }), 1),
+      streamRecord(userRecord({ username: 'bob.jones' }), 2),
+    ]);
+    expect(failures(response)).toEqual([seq(1), seq(2)]);
+    expect(parked).toEqual([]);
+    expect(total('RecordsBlocked')).toBe(2);
+  });
+
+  it('parks the name of an error, never its message, which can echo what was sent', async () => {
+    const { pool, run, parked } = setup();
+    pool.failNext(
+      'AdminCreateUser',
+      new InvalidParameterException({
+        message: 'Invalid email address format: alice.smith@example.com',
+        $metadata: {},
+      }),
+    );
+    await run([streamRecord(userRecord({ username: 'alice.smith' }), 1)]);
+    expect(parked).toEqual([expect.objectContaining({ errorName: 'InvalidParameterException' })]);
+    expect(JSON.stringify(parked)).not.toContain('@example.com');
   });
 
   it('reports the records of a user whose poison record could not be parked', async () => {
@@ -216,6 +272,25 @@ describe('processStreamBatch', () => {
     expect(pool.users.has('bob.jones')).toBe(true);
     expect(pool.users.has('carol.white')).toBe(true);
     expect(total('RecordsFailed')).toBe(2);
+  });
+
+  it('starts no user once the time left falls below the margin, and reports those records in order', async () => {
+    const { pool, deps, total } = setup();
+    let timeLeft = 60_000;
+    // Each create uses up 20 s of the invocation.
+    pool.beforeSend = (command) => {
+      if (command === 'AdminCreateUser') timeLeft -= 20_000;
+    };
+    const users = ['ann', 'ben', 'cat', 'dan', 'eve'].map((username) => userRecord({ username }));
+    const response = await processStreamBatch(
+      { Records: users.map((user, i) => streamRecord(user, i + 1)) },
+      { ...deps, concurrency: 1, timeLeftMs: () => timeLeft, stopMarginMs: 15_000 },
+    );
+    // ann (60 s left) and ben (40 s) start; cat starts with 20 s left; after it only 0 s remain.
+    expect([...pool.users.keys()].sort()).toEqual(['ann', 'ben', 'cat']);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([seq(4), seq(5)]);
+    expect(total('RecordsDeferred')).toBe(2);
+    expect(total('RecordsFailed')).toBe(0);
   });
 
   it('applies only the newest record of a user and counts the older ones as skipped', async () => {

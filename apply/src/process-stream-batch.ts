@@ -44,16 +44,38 @@ export interface StreamBatchDeps {
   now: () => number;
   /** Users converged at the same time. */
   concurrency?: number;
+  /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). Absent: no deadline. */
+  timeLeftMs?: () => number;
+  /** No user is started with less time than this left; they are reported back to the stream instead. */
+  stopMarginMs?: number;
+  /** The call governor's current rates, for the batch's log line. */
+  pacing?: () => unknown;
 }
 
-/** Enough parallelism to hide latency, well under the backup pool's per-second quotas for admin calls. */
-export const DEFAULT_CONCURRENCY = 8;
+/**
+ * Enough parallelism to hide each call's latency: at 50 calls/s (UserCreation) and some 300 ms per SignUp, its
+ * PreSignUp trigger included, 15 users are in flight; twice that leaves room for slow calls and retries. Keeping
+ * under the quotas is not this number's job: the Cognito client's governor paces every call.
+ */
+export const DEFAULT_CONCURRENCY = 32;
 
 type Fate =
   | { kind: 'applied'; result: ApplyResult | GroupApplyResult }
   | { kind: 'skipped'; reason: string }
   | { kind: 'parked' }
-  | { kind: 'failed'; error: unknown };
+  | { kind: 'failed'; error: unknown }
+  /** A newer schema, a permission or configuration error: reported back, never parked, and alarmed on. */
+  | { kind: 'blocked'; error: unknown }
+  /** Not started: too little time left in the invocation. Reported back, like a failure. */
+  | { kind: 'deferred' };
+
+/** Enough for the slowest user once started: a few calls, each with its bounded retries. */
+const DEFAULT_STOP_MARGIN_MS = 10_000;
+
+/** A user that was not started because the invocation was running out of time. */
+class NotStartedError extends Error {
+  override readonly name = 'NotStartedError';
+}
 
 /** Thrown for each record reported back to the stream; carries only the original error's name. */
 class RetryLaterError extends Error {
@@ -68,9 +90,11 @@ class RetryLaterError extends Error {
  * converge in parallel (bounded).
  *
  * A transient failure reports every record of that user: the stream resumes from the lowest reported sequence
- * number, so none of that user's later records can be applied ahead of the one that failed. A permanent
- * failure is parked in the dead-letter sink and not reported, so it never holds up the records behind it; if
- * parking fails too, the user's records are reported after all.
+ * number, so none of that user's later records can be applied ahead of the one that failed. A blocking failure
+ * (a newer schema, a permission or configuration error) is reported the same way and counted as RecordsBlocked,
+ * which alarms: the record is fine, the reader or its setup needs fixing. A permanent failure is parked in the
+ * dead-letter sink and not reported, so it never holds up the records behind it; if parking fails too, the user's
+ * records are reported after all.
  */
 export async function processStreamBatch(
   event: DynamoDBStreamEvent,
@@ -102,24 +126,31 @@ export async function processStreamBatch(
     event,
     async (record: DynamoDBRecord) => {
       const fate = await fateOf(record);
-      if (fate.kind === 'failed') throw new RetryLaterError(errorName(fate.error) ?? 'Error');
+      if (fate.kind === 'failed' || fate.kind === 'blocked') {
+        throw new RetryLaterError(errorName(fate.error) ?? 'Error');
+      }
+      if (fate.kind === 'deferred') throw new NotStartedError('not started before the deadline');
     },
     new BatchProcessor(EventType.DynamoDBStreams),
     // A batch in which every user was throttled is routine, not a crash: answer with the list, do not throw.
     { throwOnFullBatchFailure: false },
   );
 
-  const counts = { applied: 0, skipped: 0, parked: 0, failed: 0 };
+  const counts = { applied: 0, skipped: 0, parked: 0, failed: 0, blocked: 0, deferred: 0 };
   for (const fate of fates.values()) counts[fate.kind]++;
   deps.metrics.addMetric('RecordsApplied', MetricUnit.Count, counts.applied);
   deps.metrics.addMetric('RecordsSkipped', MetricUnit.Count, counts.skipped);
   deps.metrics.addMetric('RecordsParked', MetricUnit.Count, counts.parked);
   deps.metrics.addMetric('RecordsFailed', MetricUnit.Count, counts.failed);
+  deps.metrics.addMetric('RecordsDeferred', MetricUnit.Count, counts.deferred);
+  // The replica's ApplyBlockedAlarm fires on any.
+  deps.metrics.addMetric('RecordsBlocked', MetricUnit.Count, counts.blocked);
   deps.logger.info('batch processed', {
     records: event.Records.length,
     users: groups.size,
     ...counts,
     durationMs: deps.now() - started,
+    ...(deps.pacing ? { pacing: deps.pacing() } : {}),
   });
   return response;
 }
@@ -186,6 +217,11 @@ async function settleUser(
   deps: StreamBatchDeps,
 ): Promise<Map<DynamoDBRecord, Fate>> {
   const fates = new Map<DynamoDBRecord, Fate>();
+  const margin = deps.stopMarginMs ?? DEFAULT_STOP_MARGIN_MS;
+  if (deps.timeLeftMs && deps.timeLeftMs() < margin) {
+    // Starting now could run past the deadline, and Lambda would then fail the whole batch.
+    return new Map(records.map((record) => [record, { kind: 'deferred' }]));
+  }
   // The newest snapshot covers the older ones; a REMOVE is only chosen when there is nothing else.
   const chosen =
     records.filter((record) => record.eventName !== 'REMOVE').at(-1) ?? (records.at(-1) as DynamoDBRecord);
@@ -235,6 +271,11 @@ async function settleUser(
     if (kind === 'transient') {
       deps.logger.warn('transient failure, records reported for retry', logged);
       return failAll(records, error);
+    }
+    if (kind === 'blocking') {
+      // Reported like a transient failure, so nothing of this user moves past it, and counted for the alarm.
+      deps.logger.error('blocked: a reader or configuration to fix, records reported for retry', logged);
+      return new Map(records.map((record) => [record, { kind: 'blocked', error }]));
     }
     try {
       await deps.deadLetter.park(deadLetterEntry(chosen, error, deps.now()));
@@ -312,8 +353,7 @@ function deadLetterEntry(record: DynamoDBRecord, error: unknown, now: number): D
     eventName: record.eventName,
     eventSourceArn: record.eventSourceARN,
     errorName: errorName(error) ?? 'Error',
-    // Capped: a pathological message should not blow the queue's 256 KiB limit.
-    errorMessage: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
+    ...(error instanceof RecordFormatError ? { errorField: error.field } : {}),
     parkedAt: new Date(now).toISOString(),
   };
 }

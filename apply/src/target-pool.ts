@@ -12,8 +12,10 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  CONTACT_VERIFICATION_PAIRS,
   type ConvergeOperation,
   cognitoGroupFields,
   type GroupRecord,
@@ -22,6 +24,7 @@ import {
   type TargetUserState,
 } from '@cognito-dr/shared';
 import { type DeletionBreaker, DeletionHeldError } from './deletion-breaker';
+import { type ReplicatorClient, replicationMetadata } from './replicator-client';
 
 export interface TargetPool {
   cognito: CognitoIdentityProviderClient;
@@ -31,6 +34,8 @@ export interface TargetPool {
    * record says was deleted is not brought back for a member whose record still names it. Unset: created bare.
    */
   groupRecord?: (groupName: string) => Promise<GroupRecord | null>;
+  /** Set: confirmed users are created with one SignUp through this client (see replicator-client.ts). */
+  replicator?: ReplicatorClient;
 }
 
 /**
@@ -76,6 +81,7 @@ export async function executeOperation(
   const user = { UserPoolId: pool.userPoolId, Username: username };
   switch (operation.type) {
     case 'createUser': {
+      if (operation.confirmed) return signUp(pool, username, operation.attributes, newPassword);
       // SUPPRESS: the backup pool must never send an invitation; users do not know it exists until failover.
       const { User } = await pool.cognito.send(
         new AdminCreateUserCommand({
@@ -137,6 +143,42 @@ export async function executeOperation(
         if (!isErrorNamed(error, 'UserNotFoundException')) throw error;
       }
       return;
+  }
+}
+
+/**
+ * SignUp through the replicator client. The verification flags cannot be written by a sign-up: they go to the
+ * PreSignUp trigger in ClientMetadata, which confirms the user and verifies the contacts the record has verified.
+ */
+async function signUp(
+  pool: TargetPool,
+  username: string,
+  attributes: Record<string, string>,
+  newPassword: () => string,
+): Promise<string | undefined> {
+  const replicator = pool.replicator;
+  if (!replicator) throw new Error('a confirmed create needs the replicator client');
+  const flags = new Set(CONTACT_VERIFICATION_PAIRS.map(([, flag]) => flag));
+  const written = Object.fromEntries(Object.entries(attributes).filter(([name]) => !flags.has(name)));
+  try {
+    const { UserSub } = await pool.cognito.send(
+      new SignUpCommand({
+        ClientId: replicator.clientId,
+        SecretHash: await replicator.secretHash(username),
+        Username: username,
+        Password: newPassword(),
+        UserAttributes: toAttributeList(written),
+        ClientMetadata: replicationMetadata({
+          emailVerified: attributes.email_verified === 'true',
+          phoneNumberVerified: attributes.phone_number_verified === 'true',
+        }),
+      }),
+    );
+    return UserSub;
+  } catch (error) {
+    // A secret Cognito no longer accepts (client replaced, secret rotated): read it again next time.
+    if (isErrorNamed(error, 'NotAuthorizedException')) replicator.forget();
+    throw error;
   }
 }
 

@@ -324,7 +324,7 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
     expect(await t.handle(fixture('admin-add-user-to-group'))).toEqual({
       outcome: 'failed',
       eventName: 'AdminAddUserToGroup',
-      error: 'RecordFormatError',
+      error: 'UnsupportedSchemaError',
     });
     expect(t.metrics.filter((m) => m.name === 'ApiCallFailed')).toHaveLength(2);
   });

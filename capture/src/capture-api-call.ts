@@ -28,7 +28,7 @@ export type ApiCallOutcome =
   | { outcome: 'failed'; eventName: string; error: string };
 
 /** Errors that retrying the same event cannot fix; everything else is rethrown for Lambda's bounded retries. */
-const PERMANENT_ERRORS = ['RecordFormatError'];
+const PERMANENT_ERRORS = ['RecordFormatError', 'UnsupportedSchemaError'];
 
 export const onCognitoApiCall =
   (deps: ApiCallDeps, log: Pick<Logger, 'info' | 'warn' | 'error'>, count: Pick<Metrics, 'addMetric'>) =>

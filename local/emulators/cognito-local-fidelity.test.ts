@@ -10,11 +10,13 @@ import {
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserPoolCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { secretHash } from '@cognito-dr/shared';
 import { CognitoLocalChild } from './testing/cognito-local-child';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -22,7 +24,10 @@ jest.setTimeout(60_000);
 
 /** Trigger events received, by function name; what each function answers is set per test. */
 const received: Record<string, Record<string, unknown>[]> = {};
-const answers: Record<string, (event: Record<string, unknown>) => { error?: string; event?: unknown }> = {};
+const answers: Record<
+  string,
+  (event: Record<string, unknown>) => { error?: string; event?: unknown; crash?: true }
+> = {};
 let lambda: Server;
 let child: CognitoLocalChild;
 let cognito: CognitoIdentityProviderClient;
@@ -40,7 +45,9 @@ beforeAll(async () => {
       const event = JSON.parse(body) as Record<string, unknown>;
       received[name] = [...(received[name] ?? []), event];
       const answer = answers[name]?.(event) ?? { event };
-      if (answer.error) {
+      if (answer.crash) {
+        res.writeHead(500, { 'x-amzn-errortype': 'ServiceException' }).end('{}');
+      } else if (answer.error) {
         res
           .writeHead(200, { 'x-amz-function-error': 'Unhandled' })
           .end(JSON.stringify({ errorMessage: answer.error }));
@@ -157,6 +164,67 @@ it("lets a client write only its WriteAttributes, at sign-up and with a user's o
   ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
 });
 
+it('signs up through a client with a secret only with the right SECRET_HASH', async () => {
+  const client = (
+    await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: 'with-secret',
+        GenerateSecret: true,
+      }),
+    )
+  ).UserPoolClient;
+  const signUp = (username: string, hash?: string) =>
+    cognito.send(
+      new SignUpCommand({
+        ClientId: client?.ClientId,
+        SecretHash: hash,
+        Username: username,
+        Password: 'Pw-1-fidelity',
+        UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+      }),
+    );
+  await expect(signUp('no-hash')).rejects.toMatchObject({
+    name: 'NotAuthorizedException',
+    message: `Client ${client?.ClientId} is configured for secret but secret was not received`,
+  });
+  await expect(
+    signUp('wrong-hash', secretHash('not-the-secret', 'wrong-hash', String(client?.ClientId))),
+  ).rejects.toMatchObject({
+    name: 'NotAuthorizedException',
+    message: `Unable to verify secret hash for client ${client?.ClientId}`,
+  });
+  const created = await signUp(
+    'right-hash',
+    secretHash(String(client?.ClientSecret), 'right-hash', String(client?.ClientId)),
+  );
+  expect(created.UserSub).toBeDefined();
+});
+
+it('signs up in a pool that auto-verifies nothing, sending no code, and keeps reporting the empty list', async () => {
+  const standby = (
+    await cognito.send(
+      new CreateUserPoolCommand({ PoolName: 'verifies-nothing', AutoVerifiedAttributes: [] }),
+    )
+  ).UserPool?.Id as string;
+  const app = (
+    await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: standby, ClientName: 'app' }))
+  ).UserPoolClient?.ClientId as string;
+  const sentBefore = received['custom-message']?.length ?? 0;
+  const created = await cognito.send(
+    new SignUpCommand({
+      ClientId: app,
+      Username: 'quiet',
+      Password: 'Pw-1-fidelity',
+      UserAttributes: [{ Name: 'email', Value: 'quiet@example.com' }],
+    }),
+  );
+  expect(created.CodeDeliveryDetails).toBeUndefined();
+  expect(received['custom-message']?.length ?? 0).toBe(sentBefore);
+  const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: standby }));
+  expect(UserPool?.AutoVerifiedAttributes ?? 'absent').toEqual([]);
+});
+
 it('fails the call when the CustomMessage trigger fails, instead of sending the default message', async () => {
   await existingUser('resetter');
   answers['custom-message'] = () => ({ error: 'this user pool is on standby' });
@@ -164,6 +232,14 @@ it('fails the call when the CustomMessage trigger fails, instead of sending the 
     cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'resetter' })),
   ).rejects.toMatchObject({ name: 'UserLambdaValidationException' });
   expect(received['custom-message']?.at(-1)).toMatchObject({ triggerSource: 'CustomMessage_ForgotPassword' });
+});
+
+it('fails the call with UnexpectedLambdaException when a trigger cannot be invoked', async () => {
+  await existingUser('unlucky');
+  answers['custom-message'] = () => ({ crash: true });
+  await expect(
+    cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'unlucky' })),
+  ).rejects.toMatchObject({ name: 'UnexpectedLambdaException' });
 });
 
 it('migrates a user under the username they signed in with, with a sub of their own', async () => {

@@ -9,7 +9,14 @@
 //      own; cognito-local names them after a `username` attribute (or a random id) and gives them no sub.
 //   5. ForgotPassword for a user the pool lacks runs UserMigration (UserMigration_ForgotPassword) first;
 //      cognito-local answers UserNotFoundException.
+//   6. SignUp through an app client with a secret needs the right SECRET_HASH; cognito-local checks none.
+//   7. SignUp in a pool that auto-verifies nothing (AutoVerifiedAttributes [], a standby pool) sends no code and
+//      succeeds; cognito-local fails it ("User has no attribute matching desired auto verified attributes")
+//      unless the list is absent altogether, so an empty list is shown to it as absent.
+//   8. A trigger that cannot be invoked (or times out) fails the call with UnexpectedLambdaException; cognito-local
+//      names it UnexpectedLambdaExceptionException, which no client knows.
 import { randomUUID } from 'node:crypto';
+import { secretHash } from '@cognito-dr/shared';
 
 type Ctx = unknown;
 type Attribute = { Name: string; Value?: string };
@@ -22,6 +29,7 @@ interface LocalUser {
   [key: string]: unknown;
 }
 interface UserPool {
+  options: { AutoVerifiedAttributes?: string[]; [key: string]: unknown };
   getUserByUsername(ctx: Ctx, username: string): Promise<LocalUser | null>;
   saveUser(ctx: Ctx, user: LocalUser): Promise<void>;
 }
@@ -40,7 +48,10 @@ interface LambdaService {
 export interface CognitoLocalServices {
   cognito: {
     getUserPoolForClientId(ctx: Ctx, clientId: string): Promise<UserPool>;
-    getAppClient(ctx: Ctx, clientId: string): Promise<{ WriteAttributes?: string[] } | null>;
+    getAppClient(
+      ctx: Ctx,
+      clientId: string,
+    ): Promise<{ WriteAttributes?: string[]; ClientSecret?: string } | null>;
   };
   clock: { get(): Date };
   triggers: {
@@ -79,6 +90,17 @@ export function cognitoFidelity(
 ): Router {
   const { cognito, clock, triggers } = services;
   const lambda = triggers.lambda;
+
+  // 7. Every other reader of the list treats [] and absent alike (`?? []`, `?.length`): only SignUp tells them
+  // apart, so the pool a client belongs to is handed out with an empty list left out. A view, not a copy: the
+  // pool's own options stay as DescribeUserPool reports them.
+  const poolForClient = cognito.getUserPoolForClientId.bind(cognito);
+  cognito.getUserPoolForClientId = async (ctx, clientId) => {
+    const pool = await poolForClient(ctx, clientId);
+    if (pool.options.AutoVerifiedAttributes?.length !== 0) return pool;
+    const { AutoVerifiedAttributes: _none, ...options } = pool.options;
+    return Object.create(pool, { options: { value: options } }) as UserPool;
+  };
 
   // 3. The trigger's error reaches the caller (cognito-local's LambdaService raises UserLambdaValidationError).
   triggers.customMessage = async (
@@ -213,6 +235,19 @@ export function cognitoFidelity(
         throw new errors.NotAuthorizedError('A client attempted to write unauthorized attribute');
     }
   };
+  // 6. Cognito's answers, word for word.
+  const assertSecretHash = async (ctx: Ctx, req: Record<string, unknown>) => {
+    const client = await cognito.getAppClient(ctx, String(req.ClientId));
+    if (!client?.ClientSecret) return;
+    if (typeof req.SecretHash !== 'string') {
+      throw new errors.NotAuthorizedError(
+        `Client ${req.ClientId} is configured for secret but secret was not received`,
+      );
+    }
+    if (req.SecretHash !== secretHash(client.ClientSecret, String(req.Username), String(req.ClientId))) {
+      throw new errors.NotAuthorizedError(`Unable to verify secret hash for client ${req.ClientId}`);
+    }
+  };
   const clientOfToken = (token: unknown): string | undefined => {
     try {
       const payload = JSON.parse(
@@ -243,6 +278,7 @@ export function cognitoFidelity(
       return target(ctx, req);
     },
     SignUp: (target) => async (ctx, req) => {
+      await assertSecretHash(ctx, req);
       await assertWritable(ctx, req.ClientId, req.UserAttributes);
       return target(ctx, req);
     },
@@ -264,8 +300,21 @@ export function cognitoFidelity(
       return target(ctx, req);
     },
   };
+  // 8. Cognito's name for it, on every call that runs a trigger.
+  const withCognitoErrorNames =
+    (target: Target): Target =>
+    async (ctx, req) => {
+      try {
+        return await target(ctx, req);
+      } catch (error) {
+        const cognitoError = error as { code?: unknown };
+        if (cognitoError.code === 'UnexpectedLambdaExceptionException')
+          cognitoError.code = 'UnexpectedLambdaException';
+        throw error;
+      }
+    };
   return (name) => {
     const target = router(name);
-    return wrapped[name]?.(target) ?? target;
+    return withCognitoErrorNames(wrapped[name]?.(target) ?? target);
   };
 }

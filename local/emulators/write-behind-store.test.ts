@@ -1,6 +1,6 @@
 // Proves the local cognito-local persistence keeps what cognito-local's own store keeps: every write is readable at
 // once, reaches the file (dates included) within one flush interval or at once on flushAll, and survives a restart.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -53,6 +53,17 @@ describe('WriteBehindFileEngine', () => {
     jest.advanceTimersByTime(1);
     expect(Object.keys(readJson(file).Users)).toHaveLength(50);
     expect(existsSync(`${file}.tmp`)).toBe(false);
+  });
+
+  it('writes pool files readable by their owner only, also over a temporary file a killed run left open', async () => {
+    const file = join(dir, 'pool.json');
+    writeFileSync(`${file}.tmp`, '{}', { mode: 0o644 });
+    const engine = new WriteBehindFileEngine(file, 100);
+    engine.init();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await engine.write({ Users: { a: { Username: 'a' } } });
+    engine.flush();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('stores dates as ISO strings and reads them back as dates', async () => {

@@ -5,7 +5,7 @@
 // per `flushMs`, atomically (temporary file + rename), and synchronously on `flushAll()` when the process stops.
 // A rewrite still costs time in proportion to the pool, so the interval stretches with it: flushing never takes
 // more than 1/FLUSH_DUTY_RATIO of the emulator's time (a 5,000-user pool takes ~40 ms, so ~0.8 s apart).
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 type State = Record<string, unknown>;
 
@@ -40,6 +40,9 @@ export function nextFlushDelay(flushMs: number, lastFlushMs: number): number {
   return Math.max(flushMs, Math.ceil(lastFlushMs * FLUSH_DUTY_RATIO));
 }
 
+/** Pool files hold users' attributes and app clients' secrets: the owner's alone. */
+const FILE_MODE = 0o600;
+
 /** A StormDB engine (init / read / write) whose writes reach the file in the background. */
 export class WriteBehindFileEngine {
   private state: State | undefined;
@@ -58,7 +61,7 @@ export class WriteBehindFileEngine {
       return this.read();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      writeFileSync(this.path, serialize({}));
+      writeFileSync(this.path, serialize({}), { mode: FILE_MODE });
       return {};
     }
   }
@@ -88,7 +91,9 @@ export class WriteBehindFileEngine {
       return;
     }
     const began = performance.now();
-    writeFileSync(`${this.path}.tmp`, serialize(state));
+    writeFileSync(`${this.path}.tmp`, serialize(state), { mode: FILE_MODE });
+    // A temporary file left by a killed process keeps its old mode through writeFileSync.
+    chmodSync(`${this.path}.tmp`, FILE_MODE);
     renameSync(`${this.path}.tmp`, this.path);
     this.lastFlushMs = performance.now() - began;
   }

@@ -36,6 +36,9 @@ const exports: Record<string, string> = {
       }
     : {
         COGNITO_DR_BACKUP_USER_POOL_ID: region.userPoolId,
+        ...(stack.backup.replicatorClientId
+          ? { COGNITO_DR_REPLICATOR_CLIENT_ID: stack.backup.replicatorClientId }
+          : {}),
         DEAD_LETTER_FILE: stack.deadLetters.replicaParked,
       }),
 };

@@ -30,6 +30,8 @@ export interface LocalClient {
   name: string;
   authFlows: ExplicitAuthFlowsType[];
   writeAttributes: string[];
+  /** A client with a secret (the backup pool's replicator): read it with DescribeUserPoolClient. */
+  generateSecret?: boolean;
 }
 
 const isNamed = (name: string) => (error: unknown) => error instanceof Error && error.name === name;
@@ -70,6 +72,7 @@ export const ensurePool = async (
           ClientName: client.name,
           ExplicitAuthFlows: client.authFlows,
           WriteAttributes: client.writeAttributes,
+          GenerateSecret: client.generateSecret ?? false,
         }),
       );
       clientId = UserPoolClient?.ClientId;

@@ -12,6 +12,8 @@ export interface RegionInfo {
   controlTableName: string;
   /** This region's own state table (leases, checkpoints, held deletions); not replicated. */
   stateTableName: string;
+  /** The backup pool's replicator app client (it has a secret; read it with DescribeUserPoolClient). */
+  replicatorClientId?: string;
 }
 
 export interface StackInfo {
@@ -37,7 +39,9 @@ export interface StackInfo {
   };
   /**
    * Control endpoint of the proxy between the replica function and the backup pool:
-   * `PUT {"throttleRate": 0.3}` makes 30 % of the replica's Cognito calls fail with TooManyRequestsException.
+   * `PUT {"throttleRate": 0.3}` makes 30 % of the replica's Cognito calls fail with TooManyRequestsException,
+   * `{"latencyMs": 50}` adds 50 ms to each, `{"quotaScale": 0.2}` enforces 20 % of Cognito's per-category quotas
+   * (`null`: none). GET shows the settings and the calls counted per operation.
    */
   faultInjection: {
     backupCognito: string;

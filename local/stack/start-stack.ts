@@ -3,7 +3,7 @@
 // serverless offline for both services, then the local stand-ins for global table replication and for the
 // replica's event source mapping.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CognitoIdentityProviderClient,
@@ -88,7 +88,11 @@ const loadSchemas = (root: string) =>
     primarySchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
     backupSchema: () => import('@aws-sdk/client-cognito-identity-provider').SchemaAttributeType[];
     userWritableAttributes: () => string[];
+    replicatorWriteAttributes: () => string[];
   };
+
+/** The backup pool's replicator client, as services/replica/serverless.yml names it. */
+const REPLICATOR_CLIENT_NAME = 'cognito-dr-replicator';
 
 const serverlessFunctionName = (service: string, fn: string) => `${service}-${STAGE}-${fn}`;
 
@@ -110,7 +114,9 @@ export const startStack = async (opts: StackOptions): Promise<RunningStack> => {
   try {
     const info = await bringUp(opts, supervisor, logs, died);
     const stackFile = join(opts.dataDir, 'stack.json');
-    writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
+    // It holds the admin's password: the owner's alone, also when an older copy was more open.
+    writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(stackFile, 0o600);
     return { info, stackFile, died, stop: () => supervisor.stopAll() };
   } catch (error) {
     await supervisor.stopAll();
@@ -252,7 +258,7 @@ const bringUp = async (
     BACKUP_REGION,
     ports.replicaLambda,
     Object.fromEntries(
-      ['CustomMessage', 'PostConfirmation'].map((trigger) => [
+      ['CustomMessage', 'PostConfirmation', 'PreSignUp'].map((trigger) => [
         trigger,
         serverlessFunctionName('cognito-dr-replica', `on${trigger}`),
       ]),
@@ -302,10 +308,18 @@ const bringUp = async (
         ...appClient(MIGRATION_CLIENT),
         authFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       },
+      // The replica creates new backup users through it: one SignUp each, with its secret.
+      {
+        name: REPLICATOR_CLIENT_NAME,
+        authFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        writeAttributes: schemas.replicatorWriteAttributes(),
+        generateSecret: true,
+      },
     ],
     schema: schemas.backupSchema(),
     autoVerifiedAttributes: [],
   });
+  const replicatorClientId = backupPool.clientIds[REPLICATOR_CLIENT_NAME] as string;
   const admin = loadOrCreateAdmin(dataDir);
   await ensureAdmin(cognito.primary, primaryPool.userPoolId, { ...admin, email: 'dr-admin@example.com' });
   await ensureGroup(cognito.backup, backupPool.userPoolId, ADMIN_GROUP);
@@ -383,6 +397,8 @@ const bringUp = async (
     primaryParked: join(dataDir, 'dead-letters', 'primary-parked.jsonl'),
   };
   const serverless = require.resolve('serverless/bin/serverless.js');
+  // Both services key their logs' user references with it, as both regions share one secret in AWS.
+  const userRefKeyFile = ensureUserRefKey(dataDir);
   const offline = (
     name: string,
     service: string,
@@ -415,6 +431,7 @@ const bringUp = async (
         ...process.env,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        USER_REF_KEY_FILE: userRefKeyFile,
         NODE_NO_WARNINGS: '1',
         SLS_TELEMETRY_DISABLED: '1',
         ...env,
@@ -441,6 +458,7 @@ const bringUp = async (
     AWS_ENDPOINT_URL_DYNAMODB: regionDynamodb[BACKUP_REGION],
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: url(ports.backupFaultProxy),
     COGNITO_DR_BACKUP_USER_POOL_ID: backupPool.userPoolId,
+    COGNITO_DR_REPLICATOR_CLIENT_ID: replicatorClientId,
     DEAD_LETTER_FILE: deadLetters.replicaParked,
   });
   await Promise.all([
@@ -552,6 +570,7 @@ const bringUp = async (
       cognitoEndpoint: url(ports.cognitoBackup),
       userPoolId: backupPool.userPoolId,
       clientId: backupPool.clientId,
+      replicatorClientId,
       dynamodbEndpoint: regionDynamodb[BACKUP_REGION] as string,
       tableName,
       controlTableName,
@@ -619,6 +638,16 @@ const ensureTable = async (client: DynamoDBClient, table: LocalTableDefinition) 
       }),
     );
   }
+};
+
+/**
+ * The key of the user references in the functions' logs: made once per data directory (a restarted stack's
+ * references stay comparable), readable by the owner only, never printed.
+ */
+const ensureUserRefKey = (dataDir: string): string => {
+  const file = join(dataDir, 'user-ref-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  return file;
 };
 
 /** The admin's password is made once per data directory, so a restarted stack keeps working tokens' user. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { cognitoClient, type EnvReader, systemClock, tableClient } from '@cognito-dr/shared';
+import { cognitoClient, type EnvReader, systemClock, tableClient, userRefKeyStep } from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
 import { budgetFromEnv } from './quota';
 import {
@@ -60,7 +60,8 @@ export const publishingMetrics =
 /**
  * A scheduled-run Lambda handler: one run at a time through a lease in the state table (five minutes: a crashed
  * holder blocks the next start that long at most; renewed every minute while running), checkpoints there, the
- * continuation, and metrics published whatever happens. Event logging stays off, as everywhere.
+ * continuation, the key of the user references in its logs, and metrics published whatever happens. Event logging
+ * stays off, as everywhere.
  */
 export function scheduledRunHandler(
   env: EnvReader,
@@ -73,13 +74,15 @@ export function scheduledRunHandler(
   },
 ): (event: unknown, context: Context) => Promise<ScheduledRunSummary> {
   const metrics = new Metrics();
+  const log = new Logger();
+  const userRefKey = userRefKeyStep((message, details) => log.warn(message, details));
   const run = onScheduledRun({
     ...job,
     lease: stateTableLease(clients.state, job.name, randomUUID(), 5 * 60_000),
     checkpoints: stateTableCheckpoints(clients.state, job.name),
     continueWith: clients.continueWith,
     now: () => systemClock.now(),
-    log: new Logger(),
+    log,
     metrics,
     settings: {
       ...DEFAULT_SCHEDULED_RUN_SETTINGS,
@@ -89,5 +92,8 @@ export function scheduledRunHandler(
       ),
     },
   });
-  return publishingMetrics(run, metrics);
+  return publishingMetrics(async (event: unknown, context: Context) => {
+    await userRefKey();
+    return run(event, context);
+  }, metrics);
 }

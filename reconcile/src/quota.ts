@@ -27,7 +27,13 @@ import {
   SignUpCommand,
   UpdateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type Clock, ConfigError, type EnvReader } from '@cognito-dr/shared';
+import {
+  type Clock,
+  COGNITO_QUOTAS,
+  type QuotaCategory as CognitoQuotaCategory,
+  ConfigError,
+  type EnvReader,
+} from '@cognito-dr/shared';
 import { Pacer } from './pacer';
 
 export const QUOTA_CATEGORIES = [
@@ -40,21 +46,13 @@ export const QUOTA_CATEGORIES = [
   'UserPoolRead',
   'UserPoolResourceRead',
   'UserPoolResourceUpdate',
-] as const;
+] as const satisfies readonly CognitoQuotaCategory[];
 export type QuotaCategory = (typeof QUOTA_CATEGORIES)[number];
 
 /** Requests per second per account and region, as the Cognito quota documentation gives the defaults. */
-export const DEFAULT_QUOTAS: Readonly<Record<QuotaCategory, number>> = {
-  UserCreation: 50,
-  UserAccountRecovery: 30,
-  UserRead: 120,
-  UserUpdate: 25,
-  UserResourceRead: 50,
-  UserList: 30,
-  UserPoolRead: 15,
-  UserPoolResourceRead: 20,
-  UserPoolResourceUpdate: 15,
-};
+export const DEFAULT_QUOTAS = Object.fromEntries(
+  QUOTA_CATEGORIES.map((category) => [category, COGNITO_QUOTAS[category].rps]),
+) as Readonly<Record<QuotaCategory, number>>;
 
 /** A bulk run takes at most half of each default quota: the rest is the application's, the triggers' and the replica's. */
 export const DEFAULT_QUOTA_SHARE = 0.5;

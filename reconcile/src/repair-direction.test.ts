@@ -1,6 +1,6 @@
 // Repair against a fake backup pool that pages at 60 and a fake table replica: every missing, stale or extra backup
 // user converges to its record through apply's convergence, and only users that differ cost a per-user call.
-import { deletionBreaker } from '@cognito-dr/apply';
+import { deletionBreaker, replicatorClient } from '@cognito-dr/apply';
 import { initialRoles, tombstoneFor, type UserRecord } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
@@ -108,6 +108,30 @@ describe('runRepair', () => {
     );
     expect(t.backup.calls).toEqual([]);
     expect(t.backup.users.size).toBe(0);
+  });
+
+  it('creates each missing user with one SignUp through the replicator client, when there is one', async () => {
+    const t = setUp();
+    t.backup.addAppClient({ clientId: 'replicator', name: 'cognito-dr-replicator', secret: 's3cr3t' });
+    // The backup pool's PreSignUp, reduced to what it answers the replicator: confirmed, verified as the record.
+    t.backup.preSignUp = async (event) => ({
+      autoConfirmUser: true,
+      autoVerifyEmail: event.request.clientMetadata?.emailVerified === 'true',
+    });
+    t.primary.addUsers(12, 'user-', { email_verified: 'true' });
+    for (const record of poolRecords(t.primary, t.clock.now() - 1000).values()) putRecord(t.table, record);
+
+    const result = await runRepair(
+      { ...t.deps, replicator: replicatorClient(t.backup.client, t.deps.userPoolId, 'replicator') },
+      { budget: UNLIMITED },
+    );
+    expect(result.counts).toMatchObject({ created: 12, failed: 0 });
+    expect(driftCount(await t.drift())).toBe(0);
+    expect({
+      SignUp: t.callsOf('SignUp'),
+      AdminCreateUser: t.callsOf('AdminCreateUser'),
+      AdminSetUserPassword: t.callsOf('AdminSetUserPassword'),
+    }).toEqual({ SignUp: 12, AdminCreateUser: 0, AdminSetUserPassword: 0 });
   });
 
   it('leaves alone a record written in its own region: the backup pool was its source', async () => {

@@ -10,6 +10,7 @@ import {
   DeletionHeldError,
   executeOperation,
   type GroupDeletionGate,
+  type ReplicatorClient,
   randomPassword,
   readTargetUser,
 } from '@cognito-dr/apply';
@@ -54,6 +55,11 @@ export interface RepairDeps {
   breaker: DeletionBreaker | null;
   /** Whether a group may be deleted from the backup pool now; unset: always (each deletion is counted). */
   groupDeletionGate?: GroupDeletionGate;
+  /**
+   * The backup pool's replicator client: a missing user then costs one SignUp (UserCreation), not AdminCreateUser
+   * and AdminSetUserPassword (UserAccountRecovery, which every user's password reset shares after a failover).
+   */
+  replicator?: ReplicatorClient;
 }
 
 export interface RepairOptions extends WalkOptions {
@@ -96,6 +102,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     now: () => clock.now(),
     groupRecord,
     breaker: deps.breaker,
+    ...(deps.replicator ? { replicator: deps.replicator } : {}),
   };
 
   /** What converging would do, from a fresh read of both sides. */

@@ -5,6 +5,7 @@ import {
   type CognitoIdentityProviderClientConfig,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -21,15 +22,20 @@ export interface ClientOptions {
   retryStrategy?: CognitoIdentityProviderClientConfig['retryStrategy'];
   /** Only for the local stack's fixed credentials; everywhere else the SDK's own provider chain decides. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Gives up on a request that has not answered in this time (the SDK's default is to wait forever). */
+  requestTimeoutMs?: number;
 }
 
 /** Cognito invokes triggers with a 5 s budget: retry briefly, never past it. */
 export const TRIGGER_SAFE: ClientOptions = { maxAttempts: 3 };
 
-const configOf = ({ endpoint, retryStrategy, ...options }: ClientOptions) => ({
+const configOf = ({ endpoint, retryStrategy, requestTimeoutMs, ...options }: ClientOptions) => ({
   ...options,
   ...(endpoint ? { endpoint } : {}),
   ...(retryStrategy ? { retryStrategy } : { retryMode: 'adaptive' as const }),
+  ...(requestTimeoutMs
+    ? { requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: requestTimeoutMs } }
+    : {}),
 });
 
 export const cognitoClient = (options: ClientOptions = TRIGGER_SAFE): CognitoIdentityProviderClient =>
@@ -41,3 +47,6 @@ export const tableClient = (options: ClientOptions = TRIGGER_SAFE): DynamoDBDocu
   });
 
 export const sqsClient = (options: ClientOptions): SQSClient => new SQSClient(configOf(options));
+
+export const secretsClient = (options: ClientOptions): SecretsManagerClient =>
+  new SecretsManagerClient(configOf(options));

@@ -3,6 +3,7 @@ import {
   type ConvergeOperation,
   desiredAttributes,
   managedAttributes,
+  type PlanOptions,
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
@@ -36,6 +37,8 @@ function backupOf(r: UserRecord, overrides: Partial<TargetUserState> = {}): Targ
   };
 }
 
+const FLAGS = ['email_verified', 'phone_number_verified'];
+
 /**
  * What Cognito does with each operation, to the extent the plan relies on it: a new user starts enabled in
  * FORCE_CHANGE_PASSWORD, and writing a contact attribute without its flag resets the flag to false.
@@ -43,6 +46,20 @@ function backupOf(r: UserRecord, overrides: Partial<TargetUserState> = {}): Targ
 function simulate(state: TargetUserState | null, operation: ConvergeOperation): TargetUserState | null {
   if (operation.type === 'createUser') {
     if (state) throw new Error('UsernameExistsException');
+    if (operation.confirmed) {
+      // SignUp writes no flag; the trigger's auto-verification sets the true ones.
+      const attributes = Object.fromEntries(
+        Object.entries(operation.attributes).filter(
+          ([name, value]) => !FLAGS.includes(name) || value === 'true',
+        ),
+      );
+      return {
+        attributes: { ...attributes, sub: 'backup-sub' },
+        enabled: true,
+        status: 'CONFIRMED',
+        groups: [],
+      };
+    }
     return {
       attributes: { ...operation.attributes, sub: 'backup-sub' },
       enabled: true,
@@ -91,8 +108,8 @@ function simulate(state: TargetUserState | null, operation: ConvergeOperation): 
   return next;
 }
 
-const converge = (state: TargetUserState | null, r: UserRecord) =>
-  planConvergence(state, r).reduce<TargetUserState | null>(simulate, state);
+const converge = (state: TargetUserState | null, r: UserRecord, options: PlanOptions = {}) =>
+  planConvergence(state, r, options).reduce<TargetUserState | null>(simulate, state);
 
 function expectMatches(state: TargetUserState | null, r: UserRecord): void {
   if (r.deleted) {
@@ -238,7 +255,52 @@ describe('planConvergence', () => {
     expect(planConvergence({ ...home, attributes: { ...r.attributes, sub: r.sub } }, r)).toEqual([]);
   });
 
+  it('creates a confirmed user in one call when the pool can, with no password step', () => {
+    const r = record({ groups: [] });
+    expect(planConvergence(null, r, { confirmedCreate: true })).toEqual([
+      { type: 'createUser', attributes: desiredAttributes(r), confirmed: true },
+    ]);
+    // Users the primary has not confirmed are created as before, and stay unconfirmed.
+    const pending = record({ status: 'FORCE_CHANGE_PASSWORD', groups: [] });
+    expect(planConvergence(null, pending, { confirmedCreate: true })).toEqual([
+      { type: 'createUser', attributes: desiredAttributes(pending) },
+    ]);
+  });
+
+  it('writes a false verification flag after a one-call create, which can only verify', () => {
+    const r = record({
+      attributes: {
+        email: 'ada@example.com',
+        email_verified: 'false',
+        phone_number: '+4412',
+        phone_number_verified: 'true',
+      },
+      groups: [],
+      enabled: false,
+    });
+    expect(planConvergence(null, r, { confirmedCreate: true }).map((op) => op.type)).toEqual([
+      'createUser',
+      'updateAttributes',
+      'disable',
+    ]);
+    expect(planConvergence(null, r, { confirmedCreate: true })[1]).toEqual({
+      type: 'updateAttributes',
+      attributes: { email: 'ada@example.com', email_verified: 'false' },
+    });
+  });
+
   describe('properties', () => {
+    it('a one-call create converges too, and a second plan is empty', () => {
+      fc.assert(
+        fc.property(recordArb, (r) => {
+          const converged = converge(null, r, { confirmedCreate: true });
+          expectMatches(converged, r);
+          expect(planConvergence(converged, r)).toEqual([]);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
     it('executing the plan on any backup state yields the record, and a second plan is empty', () => {
       fc.assert(
         fc.property(

@@ -17,8 +17,12 @@ export interface TargetUserState {
  * the executor turns them into Cognito's [{ Name, Value }] lists.
  */
 export type ConvergeOperation =
-  /** AdminCreateUser with MessageAction SUPPRESS: the user must never hear from the backup pool. */
-  | { type: 'createUser'; attributes: Record<string, string> }
+  /**
+   * AdminCreateUser with MessageAction SUPPRESS (the user must never hear from the backup pool); or, `confirmed`,
+   * one call that leaves the user confirmed with a random password and its true verification flags set (SignUp
+   * through the replicator client, confirmed and verified by the pool's PreSignUp trigger).
+   */
+  | { type: 'createUser'; attributes: Record<string, string>; confirmed?: true }
   /** AdminSetUserPassword, Permanent, with a random password the executor generates (plans never hold secrets). */
   | { type: 'setPermanentPassword' }
   | { type: 'updateAttributes'; attributes: Record<string, string> }
@@ -42,7 +46,7 @@ export type ConvergeOperationType = ConvergeOperation['type'];
  * is written without it, and (cognito-local at least) refuses a flag written without its attribute, so the two
  * always travel together.
  */
-const CONTACT_VERIFICATION_PAIRS: readonly (readonly [contact: string, flag: string])[] = [
+export const CONTACT_VERIFICATION_PAIRS: readonly (readonly [contact: string, flag: string])[] = [
   ['email', 'email_verified'],
   ['phone_number', 'phone_number_verified'],
 ];
@@ -77,26 +81,53 @@ export function managedAttributes(attributes: Record<string, string>): Record<st
   return managed;
 }
 
+export interface PlanOptions {
+  /**
+   * The pool can create a confirmed user in one call (`createUser` with `confirmed`): then no password step
+   * follows it. That call can only set a verification flag to true (the trigger verifies), so a flag the record
+   * holds as false is written after it, with its contact attribute.
+   */
+  confirmedCreate?: boolean;
+}
+
 /**
  * The backup-pool calls, in an order Cognito accepts, that make `backup` match `record`. Pure: the same inputs
  * always give the same plan, and a plan computed after executing a plan is empty.
  */
-export function planConvergence(backup: TargetUserState | null, record: UserRecord): ConvergeOperation[] {
+export function planConvergence(
+  backup: TargetUserState | null,
+  record: UserRecord,
+  options: PlanOptions = {},
+): ConvergeOperation[] {
   if (record.deleted === true) return backup ? [{ type: 'deleteUser', version: record.version }] : [];
-  if (!backup) return planCreate(record);
+  if (!backup) return planCreate(record, options);
   if (linkedSub(backup.attributes) !== record.sub) {
     // Same username, different user: re-created under the same name with the tombstone not seen here, or somebody
     // who signed up with that username while this pool was open. Updating in place would hand the record's user
     // that person's password and MFA, so start from scratch.
-    return [{ type: 'deleteUser', replacing: true }, ...planCreate(record)];
+    return [{ type: 'deleteUser', replacing: true }, ...planCreate(record, options)];
   }
   return planUpdate(backup, record);
 }
 
-function planCreate(record: UserRecord): ConvergeOperation[] {
+function planCreate(record: UserRecord, options: PlanOptions): ConvergeOperation[] {
   // A created user gets a sub of its own, so it always carries the link to its home sub.
-  const operations: ConvergeOperation[] = [{ type: 'createUser', attributes: desiredAttributes(record) }];
-  if (needsPermanentPassword(record.status)) operations.push({ type: 'setPermanentPassword' });
+  const attributes = desiredAttributes(record);
+  const operations: ConvergeOperation[] = [];
+  if (options.confirmedCreate && needsPermanentPassword(record.status)) {
+    operations.push({ type: 'createUser', attributes, confirmed: true });
+    const unverified: Record<string, string> = {};
+    for (const [contact, flag] of CONTACT_VERIFICATION_PAIRS) {
+      const value = attributes[contact];
+      if (attributes[flag] === 'false' && value !== undefined)
+        Object.assign(unverified, { [contact]: value, [flag]: 'false' });
+    }
+    if (Object.keys(unverified).length > 0)
+      operations.push({ type: 'updateAttributes', attributes: unverified });
+  } else {
+    operations.push({ type: 'createUser', attributes });
+    if (needsPermanentPassword(record.status)) operations.push({ type: 'setPermanentPassword' });
+  }
   // AdminCreateUser always creates enabled users; the random password above is unknown, so the moment is harmless.
   if (!record.enabled) operations.push({ type: 'disable' });
   operations.push(...groupAdditions(normalizeGroups(record.groups)));

@@ -6,13 +6,21 @@
  * The message names the field and the rule, never the value, because values are user attributes (PII).
  */
 export class RecordFormatError extends Error {
-  override readonly name = 'RecordFormatError';
+  override readonly name: string = 'RecordFormatError';
   readonly field: string;
 
   constructor(field: string, rule: string) {
     super(`${field}: ${rule}`);
     this.field = field;
   }
+}
+
+/**
+ * A record of a newer schema than this reader understands. Not a bad record: a reader to be upgraded. Consumers
+ * hold such records back (and alarm) instead of discarding them.
+ */
+export class UnsupportedSchemaError extends RecordFormatError {
+  override readonly name = 'UnsupportedSchemaError';
 }
 
 /**

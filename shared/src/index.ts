@@ -1,7 +1,19 @@
 // Public surface of @cognito-dr/shared: the user record, its one mapper, the table, pool reads and the convergence plan.
-export { type ClientOptions, cognitoClient, sqsClient, TRIGGER_SAFE, tableClient } from './aws-clients';
+export {
+  type ClientOptions,
+  cognitoClient,
+  sqsClient,
+  TRIGGER_SAFE,
+  tableClient,
+} from './aws-clients';
 export { type Clock, systemClock } from './clock';
 export {
+  COGNITO_QUOTAS,
+  type QuotaCategory,
+  quotaCategoryOf,
+} from './cognito-quotas';
+export {
+  CONTACT_VERIFICATION_PAIRS,
   type ConvergeOperation,
   type ConvergeOperationType,
   desiredAttributes,
@@ -11,7 +23,13 @@ export {
   type TargetUserState,
 } from './convergence-plan';
 export { ConfigError, type EnvReader, envReader } from './env';
-export { ConcurrentWriteError, errorName, isErrorNamed, RecordFormatError } from './errors';
+export {
+  ConcurrentWriteError,
+  errorName,
+  isErrorNamed,
+  RecordFormatError,
+  UnsupportedSchemaError,
+} from './errors';
 export {
   cognitoGroupFields,
   type GroupRecord,
@@ -67,7 +85,9 @@ export {
   storeSnapshot,
   storeTombstone,
 } from './record-store';
+export { secretHash } from './secret-hash';
 export * from './user-record';
+export { userRefKeyStep } from './user-ref-key';
 
 import { RECORD_SCHEMA_VERSION } from './user-record';
 

@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { RecordFormatError } from './errors';
+import { RecordFormatError, UnsupportedSchemaError } from './errors';
 import {
   recordFromCognitoUser,
   recordFromImage,
@@ -182,6 +182,7 @@ describe('recordFromImage', () => {
   it('refuses a record of a newer schema, telling the operator what to do', () => {
     const image = recordToImage(sampleRecord({ schemaVersion: RECORD_SCHEMA_VERSION + 1 }));
     expect(() => recordFromImage(image)).toThrow(/schemaVersion: .*deploy the newer reader/);
+    expect(() => recordFromImage(image)).toThrow(UnsupportedSchemaError);
   });
 
   it('never quotes attribute values in its errors', () => {

@@ -7,7 +7,7 @@ import type {
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { RecordFormatError } from './errors';
+import { RecordFormatError, UnsupportedSchemaError } from './errors';
 import {
   RECORD_SCHEMA_VERSION,
   SOURCE_SUB_ATTRIBUTE,
@@ -250,7 +250,7 @@ export function schemaVersionOf(item: Record<string, unknown>): number {
     throw new RecordFormatError('schemaVersion', 'must be a positive integer');
   }
   if (schemaVersion > RECORD_SCHEMA_VERSION) {
-    throw new RecordFormatError(
+    throw new UnsupportedSchemaError(
       'schemaVersion',
       `record uses schema ${schemaVersion}, this reader understands up to ${RECORD_SCHEMA_VERSION}; deploy the newer reader`,
     );

@@ -8,7 +8,7 @@
 // The breaker counts every deletion of the backup pool, whoever asks: this test trips it for the whole stack until
 // its release re-arms it, so a deletion another suite makes meanwhile is held too (and applied by that release).
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
   AdminGetUserCommand,
@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { userRef } from '@cognito-dr/shared';
+import { useUserRefKey } from '@cognito-dr/shared/src/log-safe';
 import { directly, inParallel } from '../support/directly';
 import { eventually } from '../support/eventually';
 import { type CliRun, operator } from '../support/operator';
@@ -142,6 +143,8 @@ describe('a mass deletion in the primary pool', () => {
     // The replica said so: DeletionsHeld in its metrics (EMF) for each, and a log line naming each by reference only.
     const logged = readFileSync(replicaLog, 'utf8').slice(logFrom);
     expect(deletionsHeldIn(logged)).toBeGreaterThanOrEqual(held.length);
+    // References are keyed with the stack's user-reference key, as every function of the stack keys them.
+    useUserRefKey(readFileSync(join(dirname(stack.logs), 'user-ref-key'), 'utf8'));
     for (const username of held) expect(logged).toContain(userRef(username));
     expect(logged).not.toContain(`${held[0]}@example.com`);
     const backupSubs = new Map(

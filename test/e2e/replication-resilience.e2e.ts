@@ -1,6 +1,6 @@
 // The replica under the faults it must survive in production: duplicates, replays of old versions and a record
 // that can never apply, all in one stream batch; and a backup pool that throttles a third of its calls.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -51,7 +51,7 @@ describe('the replica', () => {
     const aliceV2 = await recordOf(alice);
     expect(Number(aliceV2.version)).toBeGreaterThan(Number(aliceV1.version));
 
-    const poison = { ...(await recordOf(bob)), username: `poison-${bob.username}`, schemaVersion: 999 };
+    const poison = { ...(await recordOf(bob)), username: `poison-${bob.username}`, status: 'NOT_A_STATUS' };
     const batch = [aliceV2, aliceV1, poison, await recordOf(bob), aliceV2].map(streamRecord);
     const poisonSequence = batch[2]?.dynamodb.SequenceNumber;
 
@@ -72,6 +72,21 @@ describe('the replica', () => {
       .map((line) => JSON.parse(line) as { sequenceNumber?: string });
     expect(parked.map((p) => p.sequenceNumber)).toContain(poisonSequence);
     expect(parked.map((p) => p.sequenceNumber)).not.toContain(batch[0]?.dynamodb.SequenceNumber);
+  });
+
+  it('holds back a record of a newer schema, reporting it to the stream, never parking it', async () => {
+    const carol = given.aRandomUser();
+    await when.theUserSignsUpAndIsConfirmed(carol);
+    await then.theUserIsInTheBackupPool(carol, { within: 10_000 });
+    const future = streamRecord({ ...(await recordOf(carol)), schemaVersion: 999 });
+
+    const response = (await invokeReplica({ Records: [future] })) as {
+      batchItemFailures: { itemIdentifier: string }[];
+    };
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: future.dynamodb.SequenceNumber }]);
+    const file = stack.deadLetters.replicaParked;
+    expect(existsSync(file) ? readFileSync(file, 'utf8') : '').not.toContain(future.dynamodb.SequenceNumber);
   });
 
   it('brings every user across while the backup pool throttles 30 % of its calls', async () => {

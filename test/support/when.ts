@@ -10,6 +10,13 @@ import type { TestUser } from './given';
 import { invokePostConfirmation } from './lambda';
 import { primaryPool, stack } from './stack';
 
+/** What the replica sent the backup pool, as the fault proxy between them counted it. */
+interface FaultProxyCounts {
+  operations: Record<string, { forwarded: number; throttled: number }>;
+  /** Calls forwarded per operation, per the Username each named. */
+  users: Record<string, Record<string, number>>;
+}
+
 export const when = {
   /** Self-service sign-up through the app client, then an administrator confirms it (fires PostConfirmation). */
   theUserSignsUpAndIsConfirmed: async (user: TestUser): Promise<void> => {
@@ -58,6 +65,13 @@ export const when = {
     });
     if (!response.ok) throw new Error(`fault proxy refused throttleRate ${throttleRate}`);
     return (await response.json()) as { throttled: number; forwarded: number };
+  },
+
+  /** What the fault proxy in front of the backup pool has counted so far, per operation. */
+  theFaultProxyCounts: async (): Promise<FaultProxyCounts> => {
+    const response = await fetch(stack.faultInjection.backupCognito);
+    if (!response.ok) throw new Error('fault proxy did not answer');
+    return (await response.json()) as FaultProxyCounts;
   },
 
   theGroupExistsInThePrimaryPool: async (group: string): Promise<void> => {

@@ -7,6 +7,7 @@ import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
 import { activeParameterName } from '../../cli/regions';
 import { readServerlessYml } from '../../local/lib/cloudformation-yaml';
+import { attributeRule } from '../../services/primary/src/admin-api/attribute-rules';
 import {
   apiRoutes,
   asList,
@@ -736,6 +737,182 @@ describe('replica: the backup pool', () => {
   });
 });
 
+describe('replica: one UserCreation call per new backup user', () => {
+  const writeAttributesOf = (template: Template) =>
+    new Map(
+      resourcesOfType(template, 'AWS::Cognito::UserPoolClient').map(([id, client]) => [
+        id,
+        client.Properties?.WriteAttributes as string[] | undefined,
+      ]),
+    );
+
+  it('has a replicator client with a secret, no sign-in flow, writing what replication writes', () => {
+    expect(props(replica, 'BackupReplicatorClient')).toMatchObject({
+      UserPoolId: ref('BackupUserPool'),
+      ClientName: 'cognito-dr-replicator',
+      GenerateSecret: true,
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    const writes = props(replica, 'BackupReplicatorClient').WriteAttributes as string[];
+    expect(writes).toContain('custom:source_sub');
+    for (const custom of poolSchema.customAttributes) expect(writes).toContain(`custom:${custom.Name}`);
+    expect(replica.Outputs?.BackupReplicatorClientId).toEqual({ Value: ref('BackupReplicatorClient') });
+  });
+
+  it('states the write attributes of every app client, and only the replicator may write custom:source_sub', () => {
+    // What AWS deploys: the local stack only mirrors these lists into cognito-local.
+    for (const [name, template] of [
+      ['primary', primary],
+      ['replica', replica],
+    ] as const) {
+      for (const [id, writes] of writeAttributesOf(template)) {
+        expect({ name, id, stated: Array.isArray(writes) && writes.length > 0 }).toEqual({
+          name,
+          id,
+          stated: true,
+        });
+        expect({ id, flags: writes?.filter((a) => a.endsWith('_verified')) }).toEqual({ id, flags: [] });
+        const writesLink = writes?.includes('custom:source_sub') ?? false;
+        expect({ id, writesLink }).toEqual({ id, writesLink: id === 'BackupReplicatorClient' });
+      }
+    }
+  });
+
+  it('lets app clients write only attributes the admin API accepts', () => {
+    const writes = props(replica, 'BackupUserPoolClient').WriteAttributes as string[];
+    for (const name of writes) expect({ name, ok: attributeRule(name).ok }).toEqual({ name, ok: true });
+  });
+
+  it('runs onPreSignUp for the backup pool, which Cognito may invoke for this pool only', () => {
+    expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
+      PreSignUp: getAtt('OnPreSignUpLambdaFunction', 'Arn'),
+    });
+    const permissions = resourcesOfType(replica, 'AWS::Lambda::Permission').filter(
+      ([, p]) =>
+        JSON.stringify(p.Properties?.FunctionName) ===
+        JSON.stringify(getAtt('OnPreSignUpLambdaFunction', 'Arn')),
+    );
+    expect(permissions.map(([, p]) => p.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt('OnPreSignUpLambdaFunction', 'Arn'),
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: getAtt('BackupUserPool', 'Arn'),
+      },
+    ]);
+    const env = (props(replica, 'OnPreSignUpLambdaFunction').Environment as { Variables: object }).Variables;
+    expect(env).toMatchObject({ REPLICATOR_CLIENT_NAME: 'cognito-dr-replicator' });
+  });
+
+  it('lets the trigger list the pool clients (to know the replicator), nothing else', () => {
+    // Besides what every function of the service may do: logs, X-Ray, reading region roles (standby or not).
+    const statements = functionStatements(replica, 'OnPreSignUpLambdaFunction').filter(
+      (s) =>
+        !asList(s.Action).some((a) => a.startsWith('logs:') || a.startsWith('xray:')) &&
+        JSON.stringify(s.Resource) !== JSON.stringify(CONTROL_TABLE_ARN),
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cognito-idp:ListUserPoolClients'],
+        Resource: getAtt('BackupUserPool', 'Arn'),
+      },
+    ]);
+  });
+
+  it('lets the consumer and the repair read the replicator secret, and tells them the client', () => {
+    for (const fn of ['OnUserRecordChangeLambdaFunction', 'OnRepairScheduleLambdaFunction']) {
+      const statements = functionStatements(replica, fn);
+      expect({ fn, actions: actionsOn(statements, getAtt('BackupUserPool', 'Arn')) }).toEqual({
+        fn,
+        actions: expect.arrayContaining(['cognito-idp:DescribeUserPoolClient']),
+      });
+      const env = (props(replica, fn).Environment as { Variables: object }).Variables;
+      expect({ fn, env }).toMatchObject({ fn, env: { REPLICATOR_CLIENT_ID: ref('BackupReplicatorClient') } });
+    }
+  });
+});
+
+describe('the key of the user references in logs', () => {
+  it('is generated in the primary region and replicated into the backup region', () => {
+    expect(props(primary, 'UserRefKeySecret')).toMatchObject({
+      Name: 'cognito-dr-prod-user-ref-key',
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      ReplicaRegions: [{ Region: 'ap-northeast-1' }],
+    });
+    expect(primary.Outputs?.UserRefKeySecretArn).toEqual({ Value: ref('UserRefKeySecret') });
+  });
+
+  it('is readable by every function that logs users, in its own region only, and named in its environment', () => {
+    // The replica's copy: the primary's secret name and suffix (compose passes its ARN), in this region.
+    expect(
+      (
+        props(replica, 'OnUserRecordChangeLambdaFunction').Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables.USER_REF_KEY_SECRET_ARN,
+    ).toEqual({
+      'Fn::Sub': [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
+        'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${NameAndSuffix}',
+        {
+          NameAndSuffix: {
+            'Fn::Select': [
+              6,
+              {
+                'Fn::Split': [
+                  ':',
+                  'arn:aws:secretsmanager:us-east-1:123456789012:secret:cognito-dr-prod-user-ref-key-AbCdEf',
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const replicaSecret = (
+      props(replica, 'OnUserRecordChangeLambdaFunction').Environment as { Variables: Record<string, unknown> }
+    ).Variables.USER_REF_KEY_SECRET_ARN;
+    const readers: [Template, Set<string>, unknown][] = [
+      [
+        primary,
+        new Set([
+          ...[...apiRoutes(primary).values()].map(({ functionId }) => functionId ?? ''),
+          'OnPostConfirmationLambdaFunction',
+          'OnPostAuthenticationLambdaFunction',
+          'OnUserMigrationLambdaFunction',
+          'OnCognitoApiCallLambdaFunction',
+          'OnUserRecordChangeLambdaFunction',
+          'OnReconcileScheduleLambdaFunction',
+        ]),
+        ref('UserRefKeySecret'),
+      ],
+      [
+        replica,
+        new Set([
+          'OnUserRecordChangeLambdaFunction',
+          'OnPostConfirmationLambdaFunction',
+          'OnCognitoApiCallLambdaFunction',
+          'OnRepairScheduleLambdaFunction',
+        ]),
+        replicaSecret,
+      ],
+    ];
+    for (const [template, logsUsers, secret] of readers) {
+      for (const [fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+        const readsKey = logsUsers.has(fn);
+        expect({ fn, actions: actionsOn(functionStatements(template, fn), secret) }).toEqual({
+          fn,
+          actions: readsKey ? ['secretsmanager:GetSecretValue'] : [],
+        });
+        if (!readsKey) continue;
+        const env = (props(template, fn).Environment as { Variables: Record<string, unknown> }).Variables;
+        expect({ fn, env: env.USER_REF_KEY_SECRET_ARN }).toEqual({ fn, env: secret });
+      }
+    }
+  });
+});
+
 describe('replica: alarms', () => {
   it('alarms on lag, a non-empty DLQ, errors and throttles, to the topic', () => {
     const consumer = [{ Name: 'FunctionName', Value: ref('OnUserRecordChangeLambdaFunction') }];
@@ -755,6 +932,18 @@ describe('replica: alarms', () => {
     expect(alarmsOn(replica, 'AWS/Lambda', 'Throttles')).toEqual([
       expect.objectContaining({ Dimensions: consumer }),
     ]);
+  });
+
+  it('alarms on any record held back for a reader or configuration to fix (EMF namespace CognitoDR, service replica)', () => {
+    expect(props(replica, 'ApplyBlockedAlarm')).toMatchObject({
+      Namespace: 'CognitoDR',
+      MetricName: 'RecordsBlocked',
+      Dimensions: [{ Name: 'service', Value: 'replica' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [ref('AlarmTopic')],
+    });
   });
 });
 
@@ -1132,6 +1321,8 @@ const RUNS = [
       'CreateGroup',
       'DeleteGroup',
       'DescribeUserPool',
+      // The replicator client's secret: missing users are created with one SignUp each.
+      'DescribeUserPoolClient',
       'GetGroup',
       'ListGroups',
       'ListUsers',

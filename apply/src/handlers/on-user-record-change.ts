@@ -6,7 +6,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import {
-  cognitoClient,
   envReader,
   errorName,
   getGroupRecord,
@@ -14,17 +13,21 @@ import {
   notePoolSub,
   rolesReaderFromEnv,
   sqsClient,
+  systemClock,
   tableClient,
   userRef,
+  userRefKeyStep,
 } from '@cognito-dr/shared';
 import middy from '@middy/core';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { applyGroupChange } from '../apply-group';
 import { type ApplyDeps, applyRecordChange } from '../apply-record';
+import { CALL_MARGIN_MS, governedCognitoClient, REQUEST_TIMEOUT_MS } from '../call-governor';
 import { readApplyConfig } from '../config';
 import { type DeadLetterSink, fileDeadLetterSink, noDeadLetterSink, sqsDeadLetterSink } from '../dead-letter';
 import { breakerSettingsFromEnv, deletionBreaker } from '../deletion-breaker';
 import { processStreamBatch } from '../process-stream-batch';
+import { replicatorClient } from '../replicator-client';
 import { advanceWatermark, batchWatermark } from '../watermark';
 
 const config = readApplyConfig(process.env);
@@ -33,16 +36,24 @@ const config = readApplyConfig(process.env);
 const logger = new Logger();
 const metrics = new Metrics();
 
-// Adaptive retry backs off (with jitter) and paces calls when Cognito throttles, so throttles are absorbed here
-// first; whatever still fails is reported back to the stream, never dropped. No `endpoint` is passed, so the SDK's
-// own AWS_ENDPOINT_URL_* variables point these clients at the local emulators.
-const clientConfig = { region: config.region, maxAttempts: 6 };
+/** When the current invocation must have returned (epoch ms); set as each invocation starts. */
+let deadline = Number.POSITIVE_INFINITY;
+
+// Cognito calls are paced per quota category and retried by the governor, which knows the deadline: whatever
+// still fails is reported back to the stream, never dropped. No `endpoint` is passed, so the SDK's own
+// AWS_ENDPOINT_URL_* variables point these clients at the local emulators.
+const { cognito, governor } = governedCognitoClient({
+  region: config.region,
+  quotaShare: config.quotaShare,
+  cutoff: () => deadline - CALL_MARGIN_MS,
+  clock: systemClock,
+});
+const clientConfig = { region: config.region, maxAttempts: 6, requestTimeoutMs: REQUEST_TIMEOUT_MS };
 
 const table = tableClient(clientConfig);
 // Where this consumer records how far it has got (a failover catches the pool up from there) and the own sub of each
 // user it creates; unset: neither is kept.
 const stateTableName = envReader().optional('STATE_TABLE_NAME');
-const cognito = cognitoClient(clientConfig);
 // Where the breaker counts this pool's deletions and keeps those it holds (the state table); unset: none is held.
 const breaker = stateTableName
   ? deletionBreaker({
@@ -70,6 +81,9 @@ const applyDeps: ApplyDeps = {
     : undefined,
   groupRecord: (groupName) => getGroupRecord(table, config.tableName, groupName),
   breaker,
+  ...(config.replicatorClientId
+    ? { replicator: replicatorClient(cognito, config.userPoolId, config.replicatorClientId) }
+    : {}),
 };
 
 const deadLetter: DeadLetterSink =
@@ -89,7 +103,11 @@ if (config.deadLetter.kind === 'none') {
 const WATERMARK_EVERY_MS = 5_000;
 let watermarkWritten = 0;
 
-const onUserRecordChange = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+const onUserRecordChange = async (
+  event: DynamoDBStreamEvent,
+  context: Context,
+): Promise<DynamoDBBatchResponse> => {
+  deadline = Date.now() + context.getRemainingTimeInMillis();
   const response = await processStreamBatch(event, {
     apply: (change, known) => applyRecordChange(applyDeps, change, known),
     applyGroup: (change) => applyGroupChange(applyDeps, change),
@@ -98,6 +116,8 @@ const onUserRecordChange = async (event: DynamoDBStreamEvent): Promise<DynamoDBB
     logger,
     metrics,
     now: Date.now,
+    timeLeftMs: () => deadline - Date.now(),
+    pacing: () => governor.snapshot(),
   });
   const through = batchWatermark(event, response);
   if (stateTableName && through !== undefined && through >= watermarkWritten + WATERMARK_EVERY_MS) {
@@ -112,6 +132,9 @@ const onUserRecordChange = async (event: DynamoDBStreamEvent): Promise<DynamoDBB
   return response;
 };
 
+const userRefKey = userRefKeyStep((message, details) => logger.warn(message, details));
+
 export const handler = middy(onUserRecordChange)
   .use(injectLambdaContext(logger, { logEvent: false }))
+  .use({ before: userRefKey })
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,14 +1,21 @@
-// Builds DynamoDB stream records, user records and group records for the replica's unit tests.
+// Builds DynamoDB stream records, user and group records, and a faked backup pool and table for the replica's unit
+// tests.
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   type GroupRecord,
   groupKey,
   groupRecordToItem,
+  initialRoles,
   RECORD_SCHEMA_VERSION,
+  type RegionRoles,
   recordToImage,
   type UserRecord,
 } from '@cognito-dr/shared';
+import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
+import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { ApplyDeps } from '../apply-record';
+import type { DeletionBreaker } from '../deletion-breaker';
 
 export const PRIMARY_REGION = 'us-east-1';
 export const BACKUP_REGION = 'ap-northeast-1';
@@ -89,4 +96,28 @@ export function groupRecord(overrides: Partial<GroupRecord> = {}): GroupRecord {
     poolId: 'us-east-1_primary',
     ...overrides,
   };
+}
+
+/**
+ * A fake backup pool and table, and the apply dependencies on them, with the clock standing at `now`; the backup
+ * region on standby unless `roles` say otherwise.
+ */
+export function fakeBackup(
+  now: number,
+  options: { roles?: RegionRoles; region?: string; createMissing?: boolean; breaker?: DeletionBreaker } = {},
+) {
+  const pool = new FakeUserPool();
+  const table = new FakeTable();
+  const deps: ApplyDeps = {
+    cognito: pool.client,
+    table: table.client,
+    userPoolId: 'ap-northeast-1_backup',
+    tableName: 'users',
+    region: options.region ?? BACKUP_REGION,
+    roles: async () => options.roles ?? initialRoles(PRIMARY_REGION, BACKUP_REGION),
+    createMissing: options.createMissing ?? true,
+    now: () => now,
+    breaker: options.breaker ?? null,
+  };
+  return { pool, table, deps };
 }

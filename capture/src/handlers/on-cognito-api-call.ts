@@ -9,6 +9,7 @@ import {
   tableClient,
   thisRegionIsActive,
   usernameOfPoolSub,
+  userRefKeyStep,
 } from '@cognito-dr/shared';
 import { type ApiCallOutcome, onCognitoApiCall } from '../capture-api-call';
 
@@ -40,8 +41,11 @@ const capture = onCognitoApiCall(
   metrics,
 );
 
+const userRefKey = userRefKeyStep((message, details) => logger.warn(message, details));
+
 export const handler = async (event: unknown): Promise<ApiCallOutcome> => {
   try {
+    await userRefKey();
     return await capture(event);
   } finally {
     metrics.publishStoredMetrics();

@@ -9,6 +9,7 @@ import {
   notePoolSub,
   tableClient,
   thisRegionIsActive,
+  userRefKeyStep,
 } from '@cognito-dr/shared';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { onPostConfirmation } from '../post-confirmation';
@@ -35,8 +36,11 @@ const capture = onPostConfirmation(
   metrics,
 );
 
+const userRefKey = userRefKeyStep((message, details) => logger.warn(message, details));
+
 export const handler = async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {
   try {
+    await userRefKey();
     return await capture(event);
   } finally {
     metrics.publishStoredMetrics();

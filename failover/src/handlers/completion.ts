@@ -9,6 +9,7 @@ import {
   notePoolSub,
   tableClient,
   thisRegionIsActive,
+  userRefKeyStep,
 } from '@cognito-dr/shared';
 import { completeMigration } from '../migration';
 
@@ -20,6 +21,9 @@ export const table = tableClient();
 export const isActive = thisRegionIsActive(env, table);
 export const state = { table, tableName: env.required('STATE_TABLE_NAME') };
 const log = new Logger();
+
+/** Run before each event: the deployment's key of the user references these triggers log. */
+export const userRefKey = userRefKeyStep((message, details) => log.warn(message, details));
 
 /** Triggers name the pool in their event: the pool names them, so they cannot be given its id themselves. */
 export const completionFor = (userPoolId: string) =>

@@ -6,9 +6,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { onPostConfirmation } from '@cognito-dr/capture';
 import { envReader, notePasswordReset, notePoolSub } from '@cognito-dr/shared';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { cognito, completionFor, isActive, state, table } from './completion';
+import { cognito, completionFor, isActive, state, table, userRefKey } from './completion';
 
 const env = envReader();
+const logger = new Logger();
 const metrics = new Metrics();
 
 const capture = onPostConfirmation(
@@ -23,12 +24,13 @@ const capture = onPostConfirmation(
     noteReset: (username) => notePasswordReset(state, username, Date.now()),
     notePoolSub: (sub, username) => notePoolSub(state, sub, username),
   },
-  new Logger(),
+  logger,
   metrics,
 );
 
 export const handler = async (event: PostConfirmationTriggerEvent): Promise<PostConfirmationTriggerEvent> => {
   try {
+    await userRefKey();
     return await capture(event);
   } finally {
     metrics.publishStoredMetrics();

@@ -1,7 +1,44 @@
-// Lambda handler of the primary pool's PreSignUp trigger: the public signs up only while the primary is active.
-import { envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+// Lambda handler of both pools' PreSignUp trigger: the public signs up only while the pool's region is active; in
+// the backup pool (REPLICATOR_CLIENT_NAME set) the replicator client's sign-ups are confirmed, whatever the posture.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { cognitoClient, envReader, TRIGGER_SAFE, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import type { PreSignUpTriggerEvent } from 'aws-lambda';
 import { onPreSignUp } from '../posture';
+import { replicatorClientByName } from '../replicator-by-name';
 
 const env = envReader();
 
-export const handler = onPreSignUp({ isActive: thisRegionIsActive(env, tableClient()) });
+// Event logging stays off: the event carries the new user's attributes.
+const logger = new Logger();
+const metrics = new Metrics();
+
+const replicatorClientName = env.optional('REPLICATOR_CLIENT_NAME');
+
+const decide = onPreSignUp(
+  {
+    isActive: thisRegionIsActive(env, tableClient()),
+    ...(replicatorClientName
+      ? {
+          isReplicatorClient: replicatorClientByName(
+            cognitoClient({ ...TRIGGER_SAFE, region: env.required('AWS_REGION') }),
+            replicatorClientName,
+          ),
+        }
+      : {}),
+  },
+  (outcome, reason) => {
+    if (outcome === 'refused') {
+      logger.warn('sign-up refused', { reason });
+      metrics.addMetric('SignUpsRefused', MetricUnit.Count, 1);
+    }
+  },
+);
+
+export const handler = async (event: PreSignUpTriggerEvent): Promise<PreSignUpTriggerEvent> => {
+  try {
+    return await decide(event);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -3,7 +3,15 @@
 // MIGRATE_FROM_USER_POOL_ID / MIGRATE_FROM_CLIENT_ID name the backup pool and its migration client (empty until
 // the replica stack exists: migration is then refused); BACKUP_REGION is its region.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { cognitoClient, envReader, getRecord, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  envReader,
+  getRecord,
+  tableClient,
+  thisRegionIsActive,
+  userRefKeyStep,
+} from '@cognito-dr/shared';
+import type { UserMigrationTriggerEvent } from 'aws-lambda';
 import { adminAuthenticator, onUserMigration } from '../migration';
 
 const env = envReader();
@@ -12,7 +20,11 @@ const tableName = env.required('TABLE_NAME');
 const otherPoolId = env.optional('MIGRATE_FROM_USER_POOL_ID');
 const otherClientId = env.optional('MIGRATE_FROM_CLIENT_ID');
 
-export const handler = onUserMigration({
+// Event logging stays off: the event carries the password.
+const log = new Logger();
+const userRefKey = userRefKeyStep((message, details) => log.warn(message, details));
+
+const migrate = onUserMigration({
   isActive: thisRegionIsActive(env, table),
   readRecord: (username) => getRecord(table, tableName, username),
   authenticateElsewhere:
@@ -28,6 +40,10 @@ export const handler = onUserMigration({
           otherClientId,
         )
       : undefined,
-  // Event logging stays off: the event carries the password.
-  log: new Logger(),
+  log,
 });
+
+export const handler = async (event: UserMigrationTriggerEvent): Promise<UserMigrationTriggerEvent> => {
+  await userRefKey();
+  return migrate(event);
+};

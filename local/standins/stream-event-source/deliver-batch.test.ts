@@ -88,6 +88,22 @@ describe('deliverBatch', () => {
     });
   });
 
+  it("gives the on-failure record the records' first and last arrival times, as AWS does", async () => {
+    const timed = [1, 2, 3].map((seq) => ({
+      ...record(seq),
+      dynamodb: {
+        ...record(seq).dynamodb,
+        ApproximateCreationDateTime: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)),
+      },
+    }));
+    const h = harness(() => ok(['1']), { maximumRetryAttempts: 0 });
+    await deliverBatch(h.deps, timed, 'shard-1');
+    expect(h.failures[0]?.DDBStreamBatchInfo).toMatchObject({
+      approximateArrivalOfFirstRecord: '2026-01-01T00:00:01.000Z',
+      approximateArrivalOfLastRecord: '2026-01-01T00:00:03.000Z',
+    });
+  });
+
   it('bisects a batch on a function error so the good half gets through', async () => {
     const h = harness((event) =>
       event.Records.some((r) => r.dynamodb?.SequenceNumber === '3')

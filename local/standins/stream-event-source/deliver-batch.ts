@@ -28,6 +28,9 @@ export interface FailureDestinationEntry {
     shardId: string;
     startSequenceNumber: string;
     endSequenceNumber: string;
+    /** When the first and last records reached the stream (ISO 8601), as AWS writes them. */
+    approximateArrivalOfFirstRecord?: string;
+    approximateArrivalOfLastRecord?: string;
     batchSize: number;
     streamArn: string;
   };
@@ -154,7 +157,20 @@ const failureEntry = (
     shardId,
     startSequenceNumber: records[0]?.dynamodb?.SequenceNumber ?? '',
     endSequenceNumber: records[records.length - 1]?.dynamodb?.SequenceNumber ?? '',
+    ...arrivals(records),
     batchSize: records.length,
     streamArn: deps.streamArn,
   },
 });
+
+/** The stream records' ApproximateCreationDateTime, first and last, where the stream gave them. */
+const arrivals = (records: _Record[]) => {
+  const times = records
+    .map((r) => r.dynamodb?.ApproximateCreationDateTime?.getTime())
+    .filter((t): t is number => t !== undefined);
+  if (times.length === 0) return {};
+  return {
+    approximateArrivalOfFirstRecord: new Date(Math.min(...times)).toISOString(),
+    approximateArrivalOfLastRecord: new Date(Math.max(...times)).toISOString(),
+  };
+};

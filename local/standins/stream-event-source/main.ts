@@ -83,7 +83,7 @@ const main = async () => {
         {
           invoke,
           sendToFailureDestination: async (entry) => {
-            appendFileSync(failureFile, `${JSON.stringify(entry)}\n`);
+            appendFileSync(failureFile, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
             process.stdout.write(`batch of ${entry.DDBStreamBatchInfo.batchSize} sent to ${failureFile}\n`);
           },
           settings,

@@ -4,12 +4,16 @@ import {
   GroupExistsException,
   InvalidParameterException,
   InvalidPasswordException,
+  NotAuthorizedException,
   ResourceNotFoundException,
   TooManyRequestsException,
+  UserLambdaValidationException,
   UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { TargetUserState } from '../convergence-plan';
+import { secretHash } from '../secret-hash';
+import { seededRandom } from './seeded-random';
 
 export interface FakeUser {
   username: string;
@@ -29,19 +33,25 @@ const CONTACT_FLAGS: Record<string, string> = {
 };
 const READ_ONLY = (name: string) => name === 'sub' || name === 'identities' || name.startsWith('cognito:');
 
-/** Small seeded generator (mulberry32) so throttled runs are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+const meta = { $metadata: {} };
+
+export interface FakeAppClient {
+  clientId: string;
+  name: string;
+  secret?: string;
+  /** What a SignUp through this client may write; absent: anything. */
+  writeAttributes?: string[];
 }
 
-const meta = { $metadata: {} };
+/** The pool's PreSignUp trigger as the fake runs it: gets Cognito's event, returns its `response` or throws. */
+export type FakePreSignUp = (event: {
+  triggerSource: 'PreSignUp_SignUp';
+  userPoolId: string;
+  userName: string;
+  callerContext: { clientId: string };
+  request: { userAttributes: Record<string, string>; clientMetadata?: Record<string, string> };
+  response: { autoConfirmUser: boolean; autoVerifyEmail: boolean; autoVerifyPhone: boolean };
+}) => Promise<{ autoConfirmUser?: boolean; autoVerifyEmail?: boolean; autoVerifyPhone?: boolean }>;
 
 /**
  * Behaves like Cognito where cognito-dr depends on it: AdminCreateUser leaves FORCE_CHANGE_PASSWORD, writing a
@@ -65,6 +75,10 @@ export class FakeUserPool {
   beforeSend: ((command: string, input: any) => void) | undefined;
   /** Page size of AdminListGroupsForUser, small by default so pagination is exercised. */
   groupsPageSize: number;
+  readonly appClients = new Map<string, FakeAppClient>();
+  /** Runs for SignUp, as the pool's PreSignUp trigger would. */
+  preSignUp: FakePreSignUp | undefined;
+  readonly userPoolId = 'ap-northeast-1_fake';
   private readonly random: () => number;
   private readonly injected: { command: string; error: Error }[] = [];
   private subCounter = 0;
@@ -122,6 +136,10 @@ export class FakeUserPool {
     };
   }
 
+  addAppClient(client: FakeAppClient): void {
+    this.appClients.set(client.clientId, client);
+  }
+
   /** The next call of `command` fails with `error`. */
   failNext(command: string, error: Error): void {
     this.injected.push({ command, error });
@@ -177,6 +195,23 @@ export class FakeUserPool {
         });
         return { User: { Username: input.Username, Attributes: [{ Name: 'sub', Value: sub }] } };
       }
+      case 'SignUp':
+        return this.signUp(input);
+      case 'DescribeUserPoolClient': {
+        const client = this.appClients.get(input.ClientId);
+        if (!client)
+          throw new ResourceNotFoundException({ message: 'User pool client does not exist', ...meta });
+        return {
+          UserPoolClient: { ClientId: client.clientId, ClientName: client.name, ClientSecret: client.secret },
+        };
+      }
+      case 'ListUserPoolClients':
+        return {
+          UserPoolClients: [...this.appClients.values()].map((c) => ({
+            ClientId: c.clientId,
+            ClientName: c.name,
+          })),
+        };
       case 'AdminSetUserPassword': {
         const user = this.requireUser(input.Username);
         if (!strongEnough(input.Password)) {
@@ -265,6 +300,64 @@ export class FakeUserPool {
       default:
         throw new Error(`FakeUserPool does not implement ${name}`);
     }
+  }
+
+  /** SignUp as Cognito does it: client and SECRET_HASH checked, PreSignUp run, the user created from its answer. */
+  private async signUp(input: {
+    ClientId: string;
+    SecretHash?: string;
+    Username: string;
+    Password: string;
+    UserAttributes?: NameValue[];
+    ClientMetadata?: Record<string, string>;
+  }): Promise<unknown> {
+    const client = this.appClients.get(input.ClientId);
+    if (!client) throw new ResourceNotFoundException({ message: 'User pool client does not exist', ...meta });
+    if (client.secret !== undefined) {
+      if (input.SecretHash !== secretHash(client.secret, input.Username, input.ClientId)) {
+        throw new NotAuthorizedException({ message: 'Client secret hash does not match', ...meta });
+      }
+    }
+    if (this.users.has(input.Username)) {
+      throw new UsernameExistsException({ message: 'User already exists', ...meta });
+    }
+    const attributes = this.writable(input.UserAttributes ?? []);
+    const refused = Object.keys(attributes).find((name) => client.writeAttributes?.includes(name) === false);
+    if (refused) {
+      throw new NotAuthorizedException({
+        message: 'A client attempted to write unauthorized attribute',
+        ...meta,
+      });
+    }
+    let answer: Awaited<ReturnType<FakePreSignUp>> = {};
+    if (this.preSignUp) {
+      try {
+        answer = await this.preSignUp({
+          triggerSource: 'PreSignUp_SignUp',
+          userPoolId: this.userPoolId,
+          userName: input.Username,
+          callerContext: { clientId: input.ClientId },
+          request: { userAttributes: { ...attributes }, clientMetadata: input.ClientMetadata },
+          response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+        });
+      } catch (error) {
+        throw new UserLambdaValidationException({
+          message: `PreSignUp failed with error ${(error as Error).message}.`,
+          ...meta,
+        });
+      }
+    }
+    if (answer.autoVerifyEmail && attributes.email) attributes.email_verified = 'true';
+    if (answer.autoVerifyPhone && attributes.phone_number) attributes.phone_number_verified = 'true';
+    this.subCounter++;
+    this.users.set(input.Username, {
+      username: input.Username,
+      attributes: { sub: `backup-sub-${this.subCounter}`, ...dropEmpty(attributes) },
+      enabled: true,
+      status: answer.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
+      password: input.Password,
+    });
+    return { UserConfirmed: answer.autoConfirmUser === true, UserSub: `backup-sub-${this.subCounter}` };
   }
 
   private requireUser(username: string): FakeUser {

@@ -15,6 +15,8 @@ export interface HandlerOptions {
   verifier: TokenVerifier;
   adminGroup: string;
   logger: LogSink;
+  /** Runs before anything else of each request (puts the user-reference key in place for the access log). */
+  beforeEach?: () => Promise<void>;
   /** Whether this region is the active one; changing routes are refused while it is not. */
   isActive: () => Promise<boolean>;
 }
@@ -29,10 +31,15 @@ const routeResponse = () => {
   return { after: routeResponseMiddlewareAfter };
 };
 
-export function makeHandler(route: Route, { verifier, adminGroup, logger, isActive }: HandlerOptions) {
+export function makeHandler(
+  route: Route,
+  { verifier, adminGroup, logger, isActive, beforeEach }: HandlerOptions,
+) {
   // `after` and `onError` run in reverse order of use: the route's result is shaped first, errors are mapped
   // before the access log writes the line with the final status.
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
+  if (beforeEach) handler.before(beforeEach);
+  return handler
     .use(accessLog({ logger }))
     .use(httpErrors())
     .use(httpHeaderNormalizer())

@@ -3,7 +3,13 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureUser } from '@cognito-dr/capture';
-import { cognitoClient, envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  envReader,
+  tableClient,
+  thisRegionIsActive,
+  userRefKeyStep,
+} from '@cognito-dr/shared';
 import { readAdminApiConfig, readBackupPoolConfig } from './config';
 import { makeHandler } from './make-handler';
 import { type BackupPool, cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
@@ -41,6 +47,7 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
       ),
   };
 
+  const beforeEach = userRefKeyStep((message, details) => logger.warn(message, details));
   return {
     deps,
     makeHandler: (route: Route) =>
@@ -49,6 +56,7 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
         adminGroup: config.adminGroup,
         logger,
         isActive,
+        beforeEach,
       }),
   };
 }

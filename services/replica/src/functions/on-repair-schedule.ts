@@ -7,7 +7,7 @@
 // asynchronously from its checkpoint there. Failed asynchronous invocations go to an SQS destination.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { breakerSettingsFromEnv, deletionBreaker } from '@cognito-dr/apply';
+import { breakerSettingsFromEnv, deletionBreaker, replicatorClient } from '@cognito-dr/apply';
 import { runRepair, scheduledRunClients, scheduledRunHandler } from '@cognito-dr/reconcile';
 import { envReader, isActiveRegion, rolesReaderFromEnv, systemClock, userRef } from '@cognito-dr/shared';
 
@@ -38,6 +38,9 @@ const breaker = deletionBreaker({
     logger.warn('deletion held by the breaker', { user: userRef(username), version, count, threshold });
   },
 });
+// Its secret is read on first use with DescribeUserPoolClient; unset: users are created the two-call way.
+const replicatorClientId = env.optional('REPLICATOR_CLIENT_ID');
+const replicator = replicatorClientId ? replicatorClient(cognito, userPoolId, replicatorClientId) : undefined;
 
 /**
  * The handler, given whether this region should repair now (region roles decide; the backup pool of an active
@@ -63,6 +66,7 @@ export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () =
           roles,
           pools,
           breaker,
+          ...(replicator ? { replicator } : {}),
         },
         {
           dryRun: request.dryRun,
