@@ -177,7 +177,7 @@ const measureApplyUnderFaults = async (
 
     const timeoutMs =
       1000 * (readServerlessYml<{ provider: { timeout: number } }>(replicaYml).provider.timeout ?? 60);
-    const settings = readStreamEventSettings(replicaYml, 'onUserRecordChange');
+    const settings = readStreamEventSettings(replicaYml, 'onUserRecordChange', { backupRegion: region });
     const invocations: { ms: number }[] = [];
     const failures: FailureDestinationEntry[] = [];
     const streamArn = `arn:aws:dynamodb:${region}:000000000000:table/${tableName}/stream/bench`;
