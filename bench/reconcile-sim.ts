@@ -24,10 +24,14 @@ import {
 } from '@cognito-dr/reconcile';
 import {
   type Clock,
+  groupRecordFromCognito,
+  groupRecordToItem,
+  isGroupKey,
   recordFromCognitoUser,
   recordFromItem,
   recordToItem,
   TABLE_KEY,
+  USERNAME_LOWER_ATTRIBUTE,
   type UserRecord,
 } from '@cognito-dr/shared';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
@@ -167,6 +171,8 @@ const DEFAULT_LATENCY: Latency = {
 
 const PAGE = 60;
 const HEX = '0123456789abcdef';
+/** The simulated pool's groups ('beta' holds the regrouped users). */
+const SIM_GROUPS = ['beta', 'members'];
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 const hexWord = (word: number) =>
@@ -309,7 +315,7 @@ class SimPool {
         return { Users, PaginationToken: offset < indexes.length ? String(offset) : undefined };
       }
       case 'ListGroupsCommand':
-        return { Groups: [{ GroupName: 'beta' }, { GroupName: 'members' }] };
+        return { Groups: SIM_GROUPS.map((GroupName) => ({ GroupName })) };
       case 'ListUsersInGroupCommand': {
         // Members in index order: the stride's multiples, plus the regrouped users (for 'beta'), as one list.
         const members = this.membersOf(input.GroupName);
@@ -356,12 +362,25 @@ class SimTable {
   readonly missing = new Set<number>();
   readonly baselineAt: number;
 
+  /** The pool's groups as a capture recorded them (an unchanged pool: the group pass finds nothing to write). */
+  readonly groups = new Map<string, Record<string, unknown>>();
+
   constructor(
     private readonly pool: SimPool,
     private readonly clock: VirtualClock,
     private readonly latency: Latency,
   ) {
     this.baselineAt = clock.now() - 86_400_000;
+    for (const GroupName of SIM_GROUPS) {
+      const stamp = { origin: 'us-east-1', poolId: 'us-east-1_SIM', now: this.baselineAt };
+      const item = groupRecordToItem({ ...groupRecordFromCognito({ GroupName }, stamp), version: 1 });
+      this.groups.set(String(item[TABLE_KEY]), item);
+    }
+  }
+
+  /** A table item by key: a group's record, or a user's. */
+  private byKey(key: string): Record<string, unknown> | undefined {
+    return isGroupKey(key) ? (this.written.get(key) ?? this.groups.get(key)) : this.item(indexOf(key));
   }
 
   item(index: number): Record<string, unknown> | undefined {
@@ -391,6 +410,7 @@ class SimTable {
     return {
       ...template,
       username,
+      [USERNAME_LOWER_ATTRIBUTE]: username.toLowerCase(),
       sub: subOf(index),
       attributes: { ...(template.attributes as object), email: `${username}@example.com` },
       groups: this.pool.groupsOf(index, true),
@@ -423,17 +443,17 @@ class SimTable {
     await this.clock.sleep(name === 'ScanCommand' ? this.latency.scanMs : this.latency.dynamoMs);
     switch (name) {
       case 'GetCommand':
-        return { Item: this.item(indexOf(String(input.Key[TABLE_KEY]))) };
+        return { Item: this.byKey(String(input.Key[TABLE_KEY])) };
       case 'BatchGetCommand': {
         const [[table, request]] = Object.entries(input.RequestItems) as [
           [string, { Keys: { username: string }[] }],
         ];
-        const items = request.Keys.map((key) => this.item(indexOf(key.username))).filter(Boolean);
+        const items = request.Keys.map((key) => this.byKey(key.username)).filter(Boolean);
         return { Responses: { [table]: items }, UnprocessedKeys: {} };
       }
       case 'PutCommand': {
         const username = String(input.Item[TABLE_KEY]);
-        const current = this.item(indexOf(username));
+        const current = this.byKey(username);
         const values = input.ExpressionAttributeValues ?? {};
         if (
           current &&
@@ -446,6 +466,16 @@ class SimTable {
         }
         this.written.set(username, input.Item);
         return {};
+      }
+      case 'QueryCommand': {
+        // Only the group records' index query (listGroupRecords): every group item, in one page.
+        const lower = input.ExpressionAttributeValues?.[':lower'];
+        const Items = [...this.groups.values(), ...this.written.values()].filter(
+          (item, i, all) =>
+            item[USERNAME_LOWER_ATTRIBUTE] === lower &&
+            all.findIndex((other) => other[TABLE_KEY] === item[TABLE_KEY]) === i,
+        );
+        return { Items };
       }
       case 'ScanCommand': {
         const total = input.TotalSegments ?? 1;
