@@ -143,7 +143,9 @@ const measure = async (
   });
   // Loaded per run, after the environment it reads at cold start is in place.
   const modulePath = require.resolve('../services/replica/src/functions/on-user-record-change');
+  // The function file re-exports the apply package's handler, which is what reads the environment: drop both.
   delete require.cache[modulePath];
+  delete require.cache[require.resolve('@cognito-dr/apply/src/handlers/on-user-record-change')];
   const { handler } = require(modulePath) as {
     handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
   };
