@@ -5,12 +5,12 @@ import type { GroupType } from '@aws-sdk/client-cognito-identity-provider';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { RecordFormatError } from './errors';
 import {
-  booleanField,
   integerField,
   itemFromImage,
   nonEmptyString,
   schemaVersionOf,
   tombstoneExpiresAt,
+  tombstoneFields,
   type WriterStamp,
 } from './record-mapper';
 import { RECORD_SCHEMA_VERSION, TABLE_KEY, USERNAME_LOWER_ATTRIBUTE } from './user-record';
@@ -137,13 +137,7 @@ export function groupRecordFromItem(item: Record<string, unknown>): GroupRecord 
   if (item.description !== undefined) record.description = nonEmptyString(item, 'description');
   if (item.precedence !== undefined) record.precedence = integerField(item, 'precedence');
   if (item.roleArn !== undefined) record.roleArn = nonEmptyString(item, 'roleArn');
-  if (item.deleted !== undefined) record.deleted = booleanField(item, 'deleted');
-  if (item.deletedAt !== undefined) record.deletedAt = integerField(item, 'deletedAt');
-  if (item.expiresAt !== undefined) record.expiresAt = integerField(item, 'expiresAt');
-  if (record.deleted === true && (record.deletedAt === undefined || record.expiresAt === undefined)) {
-    throw new RecordFormatError('deleted', 'a tombstone needs deletedAt and expiresAt');
-  }
-  return record;
+  return Object.assign(record, tombstoneFields(item));
 }
 
 /** Parses a stream image of a group item. */

@@ -213,13 +213,21 @@ export function recordFromItem(item: Record<string, unknown>): UserRecord {
     origin: nonEmptyString(item, 'origin'),
   };
   if (item.poolId !== undefined) record.poolId = nonEmptyString(item, 'poolId');
-  if (item.deleted !== undefined) record.deleted = booleanField(item, 'deleted');
-  if (item.deletedAt !== undefined) record.deletedAt = numberField(item, 'deletedAt');
-  if (item.expiresAt !== undefined) record.expiresAt = numberField(item, 'expiresAt');
-  if (record.deleted === true && (record.deletedAt === undefined || record.expiresAt === undefined)) {
+  return Object.assign(record, tombstoneFields(item));
+}
+
+/** The tombstone fields of a user or group item, checked: a tombstone needs both of its times. */
+export function tombstoneFields(
+  item: Record<string, unknown>,
+): Pick<UserRecord, 'deleted' | 'deletedAt' | 'expiresAt'> {
+  const fields: Pick<UserRecord, 'deleted' | 'deletedAt' | 'expiresAt'> = {};
+  if (item.deleted !== undefined) fields.deleted = booleanField(item, 'deleted');
+  if (item.deletedAt !== undefined) fields.deletedAt = numberField(item, 'deletedAt');
+  if (item.expiresAt !== undefined) fields.expiresAt = numberField(item, 'expiresAt');
+  if (fields.deleted === true && (fields.deletedAt === undefined || fields.expiresAt === undefined)) {
     throw new RecordFormatError('deleted', 'a tombstone needs deletedAt and expiresAt');
   }
-  return record;
+  return fields;
 }
 
 /**
@@ -266,7 +274,7 @@ export function nonEmptyString(item: Record<string, unknown>, field: string): st
   return value;
 }
 
-export function booleanField(item: Record<string, unknown>, field: string): boolean {
+function booleanField(item: Record<string, unknown>, field: string): boolean {
   const value = item[field];
   if (typeof value !== 'boolean') throw new RecordFormatError(field, 'must be a boolean');
   return value;
