@@ -34,6 +34,7 @@ import {
   USERNAME_LOWER_ATTRIBUTE,
   type UserRecord,
 } from '@cognito-dr/shared';
+import { checkExpressions, conditionHolds } from '@cognito-dr/shared/src/testing/dynamo-expressions';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 
 // biome-ignore lint/suspicious/noExplicitAny: fakes receive every command shape the real clients accept.
@@ -453,11 +454,10 @@ class SimTable {
       }
       case 'PutCommand': {
         const username = String(input.Item[TABLE_KEY]);
-        const current = this.byKey(username);
-        const values = input.ExpressionAttributeValues ?? {};
+        checkExpressions(input);
         if (
-          current &&
-          !(current.version === values[':prev'] && (current.updatedAt as number) < values[':now'])
+          input.ConditionExpression &&
+          !conditionHolds(input.ConditionExpression, this.byKey(username), input)
         ) {
           throw new ConditionalCheckFailedException({
             message: 'The conditional request failed',
