@@ -100,7 +100,10 @@ export const cloudFormationOutputs: StackOutputs = async (region, stackName) => 
   }
 };
 
-/** Cognito reads paced by the CLI, plus adaptive retry for throttling caused by others sharing the quota. */
+/**
+ * The SDK's own retries, for the calls a command makes unpaced; its paced runs (budgetedCognito) retry throttling in
+ * the governor instead.
+ */
 const AWS_CLIENT = { maxAttempts: 8 };
 
 export async function resolveTarget(

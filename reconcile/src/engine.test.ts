@@ -1,11 +1,17 @@
 // The reconciler against a fake pool that pages at 60 (or not at all), a fake table and a fake clock.
 import { InvalidParameterException } from '@aws-sdk/client-cognito-identity-provider';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { ForeignTableError, initialRoles, sameSnapshot, type UserRecord } from '@cognito-dr/shared';
+import {
+  ForeignTableError,
+  initialRoles,
+  QUOTA_CATEGORIES,
+  sameSnapshot,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import { tableMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import fc from 'fast-check';
 import { CheckpointMismatchError } from './checkpoint';
-import { type Budget, budgetOf, QUOTA_CATEGORIES } from './quota';
+import { type Budget, budgetOf } from './quota';
 import { runReconcile } from './reconcile-direction';
 import {
   ORIGIN,

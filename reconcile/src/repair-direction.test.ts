@@ -1,14 +1,14 @@
 // Repair against a fake backup pool that pages at 60 and a fake table replica: every missing, stale or extra backup
 // user converges to its record through apply's convergence, and only users that differ cost a per-user call.
 import { deletionBreaker, replicatorClient } from '@cognito-dr/apply';
-import { initialRoles, tombstoneFor, type UserRecord } from '@cognito-dr/shared';
+import { initialRoles, QUOTA_CATEGORIES, tombstoneFor, type UserRecord } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { memoryCheckpointStore } from './checkpoint';
-import { type Budget, QUOTA_CATEGORIES } from './quota';
+import type { Budget } from './quota';
 import { type RepairDeps, runRepair } from './repair-direction';
 import { POOL_ID, poolRecords, putRecord, tableRecords } from './testing/scenario';
 

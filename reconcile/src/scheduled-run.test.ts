@@ -2,9 +2,10 @@
 // invocations until the run is complete.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QUOTA_CATEGORIES } from '@cognito-dr/shared';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { tableMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
-import { type Budget, QUOTA_CATEGORIES } from './quota';
+import type { Budget } from './quota';
 import { runReconcile } from './reconcile-direction';
 import { DEFAULT_SCHEDULED_RUN_SETTINGS, onScheduledRun } from './scheduled-run';
 import { stateTableCheckpoints, stateTableLease } from './state-table';

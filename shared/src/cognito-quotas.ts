@@ -1,7 +1,9 @@
 // Cognito's request-rate quota categories: which category each user-pool operation counts against, and its default
-// rate. Pacing (the replica's call governor) and the local quota stand-in (the fault proxy) read this one table.
+// rate. Pacing (cognito-pacing.ts, for every caller), the benchmarks and the local quota stand-in (the fault proxy)
+// read this one table.
 
 export type QuotaCategory =
+  | 'UserAuthentication'
   | 'UserCreation'
   | 'UserAccountRecovery'
   | 'UserRead'
@@ -25,6 +27,8 @@ export interface QuotaCategoryInfo {
 
 /** From the Cognito quota documentation ("Amazon Cognito user pools API operation categories"). */
 export const COGNITO_QUOTAS: Readonly<Record<QuotaCategory, QuotaCategoryInfo>> = {
+  // RespondToAuthChallenge and AdminRespondToAuthChallenge count against a quota of their own, three times this one.
+  UserAuthentication: { rps: 120, adjustable: true, operations: ['InitiateAuth', 'AdminInitiateAuth'] },
   UserCreation: {
     rps: 50,
     adjustable: true,

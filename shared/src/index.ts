@@ -8,6 +8,22 @@ export {
 } from './aws-clients';
 export { type Clock, systemClock } from './clock';
 export {
+  AdaptiveRate,
+  type CallCounts,
+  CallGovernor,
+  DEFAULT_RETRIES,
+  DeadlineExceededError,
+  type GovernorSettings,
+  governClient,
+  isTransientFault,
+  Pacer,
+  type PacingSnapshot,
+  QUOTA_CATEGORIES,
+  quotaCeilings,
+  type Rate,
+  zeroCalls,
+} from './cognito-pacing';
+export {
   COGNITO_QUOTAS,
   type QuotaCategory,
   quotaCategoryOf,
@@ -27,7 +43,9 @@ export {
   ConcurrentWriteError,
   errorName,
   isErrorNamed,
+  isThrottling,
   RecordFormatError,
+  THROTTLING_ERRORS,
   UnsupportedSchemaError,
 } from './errors';
 export {
