@@ -98,13 +98,17 @@ export const startServerlessOffline = async (
     COGNITO_DR_REPLICATOR_CLIENT_ID: backupPool.clientIds[REPLICATOR_CLIENT_NAME],
     DEAD_LETTER_FILE: deadLetters.replicaParked,
   });
+  // Loading both services' plugins takes seconds on a quiet machine and minutes on a busy one.
+  const timeoutMs = 180_000;
   await Promise.all([
     waitFor(() => httpAnswers(url(ports.primaryLambda)), {
       what: 'serverless offline (primary)',
+      timeoutMs,
       ...started(ctx, primaryService),
     }),
     waitFor(() => httpAnswers(url(ports.replicaLambda)), {
       what: 'serverless offline (replica)',
+      timeoutMs,
       ...started(ctx, replicaService),
     }),
   ]);
