@@ -1,8 +1,8 @@
 // Brings up the local two-region copy of the production topology, one step per component (components/), in
 // dependency order, each step waiting for its component to answer: DynamoDB Local and the tables, the regions'
 // gates, the two cognito-local "regions" and their pools, the CloudTrail stand-ins, the backup pool's fault proxy,
-// serverless offline for both services, the primary's administrator, then the stand-ins for global table
-// replication and the event source mappings. What the steps return is then rendered as stack.json.
+// serverless offline for both services and their sign-up path warmed, the primary's administrator, then the
+// stand-ins for global table replication and the event source mappings. What the steps return is then rendered as stack.json.
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
@@ -27,6 +27,7 @@ import { startFaultProxy } from './components/fault-proxy';
 import { type RegionGates, startRegionGates } from './components/region-gates';
 import { startReplicationStandins } from './components/replication-standins';
 import { type DeadLetters, startServerlessOffline } from './components/serverless-offline';
+import { warmTheFunctions } from './components/warm';
 import { type PoolSchemas, REPLICATOR_CLIENT_NAME, type StackShape, shapeDefinition } from './shapes';
 import type { StackInfo } from './stack-info';
 
@@ -111,6 +112,7 @@ const bringUp = async (ctx: StepContext): Promise<Components> => {
   const cloudTrails = await startCloudTrail(ctx);
   const faultProxy = await startFaultProxy(ctx);
   const deadLetters = await startServerlessOffline(ctx, cognito, gates.dynamodb);
+  await warmTheFunctions(ctx, cognito);
   const admin = await provisionAdmin(
     cognito.clients.primary,
     cognito.primaryPool.userPoolId,

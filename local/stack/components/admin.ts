@@ -1,4 +1,4 @@
-// Step 7: the primary pool's administrator, made once per data directory (a restarted stack keeps working tokens'
+// Step 8: the primary pool's administrator, made once per data directory (a restarted stack keeps working tokens'
 // user). After the functions answer: AdminCreateUser runs the pool's PreSignUp trigger, as in Cognito.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Step 8: the local stand-ins for what AWS itself does: global table replication, and each region's event source
+// Step 9: the local stand-ins for what AWS itself does: global table replication, and each region's event source
 // mapping feeding its table's stream to that region's consumer, which applies records of the active region while
 // its own pool is standby (in normal times the backup's; after a failover the primary's, for failback).
 import { join } from 'node:path';
