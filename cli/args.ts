@@ -14,6 +14,7 @@ export const COMMANDS = [
   'restore',
   'deletes',
   'redrive',
+  'mirror',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -51,6 +52,10 @@ export interface CliOptions {
   deletedSince?: number;
   /** deletes: what to do with the held deletions. */
   holds?: 'list' | 'release' | 'discard';
+  /** mirror: the backup pool's prefix domain, where the primary's prefix cannot be used. */
+  backupDomain?: string;
+  /** mirror: a JSON file or Secrets Manager ARN with identity provider secrets Cognito does not show. */
+  idpSecrets?: string;
 }
 
 export type ParsedArgs = { help: true; command?: Command } | ({ help: false } & CliOptions);
@@ -86,6 +91,10 @@ Commands:
   redrive     re-apply the users the replica's dead-letter queue names (parked records by name, batches the
               stream gave up on by when their records changed, read from the table) and delete the messages
               handled; needs --stack or --stage; --dry-run lists the users without applying anything
+  mirror      make the backup pool's configuration the primary's: custom attributes, password policy, MFA,
+              account recovery, message templates, app clients, groups, resource servers, identity providers
+              and a domain of its own; never deletes, never touches the backup's posture or its own clients;
+              what Cognito cannot change on an existing pool is reported (exit 2, nothing changed)
 
 Target (exactly one):
   --stack <file>              the local stack, e.g. .local/stack.json (endpoints come from the file)
@@ -123,6 +132,12 @@ deletes (each region's held deletions; --user <name> (repeatable) narrows a rele
   --list                      the held deletions: username, when, the tombstone's version, held or discarded
   --release                   delete the users after all (a user whose record is live again is kept)
   --discard                   keep the users; each stays while its record is the tombstone it was held for
+
+mirror (both pools; --dry-run prints the differences, exit 1 when there are any):
+  --backup-domain <prefix>    the backup pool's prefix domain (default: the primary's prefix; prefixes are per
+                              region)
+  --idp-secrets <source>      identity provider secrets Cognito does not show: a JSON file or the ARN of a
+                              Secrets Manager secret holding {"<provider name>": {"client_secret": "..."}}
 
 Output:
   --json                      machine-readable result on stdout
@@ -196,8 +211,27 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   if (command === 'redrive' && !target.stack && !target.stage) {
     throw new UsageError('redrive needs --stack or --stage: the dead-letter queue is found through them');
   }
-  if (!runs && command !== 'restore' && command !== 'redrive' && values['dry-run'] !== undefined)
-    throw new UsageError('--dry-run only applies to backfill, reconcile, repair, restore and redrive');
+  if (
+    !runs &&
+    command !== 'restore' &&
+    command !== 'redrive' &&
+    command !== 'mirror' &&
+    values['dry-run'] !== undefined
+  )
+    throw new UsageError(
+      '--dry-run only applies to backfill, reconcile, repair, restore, redrive and mirror',
+    );
+  for (const flag of ['backup-domain', 'idp-secrets'] as const) {
+    if (command !== 'mirror' && values[flag] !== undefined)
+      throw new UsageError(`--${flag} only applies to mirror`);
+  }
+  if (
+    values['backup-domain'] !== undefined &&
+    !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(values['backup-domain'])
+  )
+    throw new UsageError(
+      `--backup-domain: a prefix of lowercase letters, digits and hyphens, got "${values['backup-domain']}"`,
+    );
   for (const flag of ['concurrency', 'rps', 'quota-share'] as const) {
     if (!paced && values[flag] !== undefined)
       throw new UsageError(`--${flag} only applies to backfill, reconcile, repair, restore and deletes`);
@@ -232,6 +266,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     quotaShare,
     concurrency,
     checkpoint: values.checkpoint,
+    backupDomain: values['backup-domain'],
+    idpSecrets: values['idp-secrets'],
     ...recovery,
   };
 }
@@ -307,6 +343,8 @@ function parse(argv: string[]) {
       list: { type: 'boolean' },
       release: { type: 'boolean' },
       discard: { type: 'boolean' },
+      'backup-domain': { type: 'string' },
+      'idp-secrets': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -2,6 +2,7 @@
 export {
   type ClientOptions,
   cognitoClient,
+  secretsClient,
   sqsClient,
   TRIGGER_SAFE,
   tableClient,
@@ -51,6 +52,7 @@ export {
   listGroupMemberships,
 } from './pool-listing';
 export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
+export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './pool-update';
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,
   type CognitoUser,
