@@ -3,7 +3,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeCognitoConfiguration } from '@cognito-dr/mirror/src/testing/fake-cognito-configuration';
 import {
   BACKUP,
   backupSeed,
@@ -14,6 +13,7 @@ import {
   WEB_SECRET,
 } from '@cognito-dr/mirror/src/testing/production-pool';
 import { type ServedRegion, serveConfiguration } from '@cognito-dr/mirror/src/testing/serve-configuration';
+import { FakeCognitoConfiguration } from '@cognito-dr/shared/src/testing/fake-pool-configuration';
 import { parseCliArgs } from './args';
 import { main } from './cognito-dr';
 import { EXIT } from './commands';
@@ -97,13 +97,13 @@ it('--dry-run prints each difference and exits 1, writing nothing; the run makes
   expect(dry.stdout).toContain('+ app-client web\n');
   expect(dry.stdout).toMatch(/~ pool settings: Policies .*"MinimumLength":8.* -> .*"MinimumLength":12/);
   expect(dry.stdout).toContain('note: pool LambdaConfig: ');
-  expect(dry.stdout).toContain('13 change(s) to make; run without --dry-run to make them');
+  expect(dry.stdout).toContain('14 change(s) to make; run without --dry-run to make them');
   expect(r.backup.writes).toEqual([]);
 
   const real = await run(['mirror', '--stack', r.stack]);
   expect(real.code).toBe(EXIT.ok);
-  expect(real.stdout).toContain('13 change(s) made');
-  expect(r.backup.writes).toHaveLength(13);
+  expect(real.stdout).toContain('14 change(s) made');
+  expect(r.backup.writes).toHaveLength(14);
 
   const again = await run(['mirror', '--stack', r.stack, '--dry-run']);
   expect(again.code).toBe(EXIT.ok);
@@ -120,7 +120,7 @@ it('--json reports changes, blockers and notes without the requests (which hold 
   expect(code).toBe(EXIT.drift);
   const report = JSON.parse(stdout);
   expect(report).toMatchObject({ applied: 0, dryRun: true, blockers: [] });
-  expect(report.changes).toHaveLength(13);
+  expect(report.changes).toHaveLength(14);
   expect(report.changes[0]).not.toHaveProperty('write');
   expect(stdout).not.toContain(WEB_SECRET);
 });

@@ -2,14 +2,13 @@
 // differences printed as the backup has them -> as the primary has them, and never a secret.
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
-  configurationApi,
   type IdentityProviderSecrets,
   loadIdentityProviderSecrets,
   type MirrorChange,
   type MirrorPlan,
   mirrorPools,
 } from '@cognito-dr/mirror';
-import { secretsClient } from '@cognito-dr/shared';
+import { configurationApi, secretsClient } from '@cognito-dr/shared';
 import { type CommandContext, EXIT } from './commands';
 import { TargetError } from './targets';
 

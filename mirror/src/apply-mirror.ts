@@ -1,7 +1,7 @@
 // Carries out a mirror plan on the backup pool, one write after the other in the plan's order (custom attributes
 // before the clients that read them, providers and resource servers before the clients that name them). Every write
 // creates or converges, so a run stopped by an error is finished by running mirror again.
-import type { ConfigurationWrites } from './configuration-api';
+import type { ConfigurationWrites } from '@cognito-dr/shared';
 import type { MirrorChange, MirrorPlan } from './plan-mirror';
 
 /** A plan with blockers is never applied: what Cognito cannot change would be left half-mirrored. */

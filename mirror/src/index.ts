@@ -2,12 +2,6 @@
 // apply it, or measure how far apart they are.
 export { applyMirrorPlan, MirrorBlockedError } from './apply-mirror';
 export {
-  type ConfigurationApi,
-  type ConfigurationReads,
-  type ConfigurationWrites,
-  configurationApi,
-} from './configuration-api';
-export {
   type IdentityProviderSecrets,
   IdentityProviderSecretsError,
   loadIdentityProviderSecrets,

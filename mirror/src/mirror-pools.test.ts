@@ -1,11 +1,15 @@
 // Mirror, from a production pool to a backup pool created with only its sign-in attributes: everything the primary
 // is configured with arrives, the backup's own posture and clients stay, nothing Cognito cannot change is attempted,
 // and a second run finds nothing to do.
+
+import {
+  FakeCognitoConfiguration,
+  standardSchema,
+} from '@cognito-dr/shared/src/testing/fake-pool-configuration';
 import { MirrorBlockedError } from './apply-mirror';
 import { configurationDrift, mirrorPools } from './mirror-pools';
 import { MissingSecretError } from './plan-mirror';
 import { PoolNotFoundError } from './pool-configuration';
-import { FakeCognitoConfiguration, standardSchema } from './testing/fake-cognito-configuration';
 import {
   BACKUP,
   backupSeed,
@@ -107,10 +111,16 @@ describe('mirror onto a backup pool created with only its sign-in attributes', (
     for (const name of ['web', 'mobile']) {
       expect(clients.get(name)?.WriteAttributes ?? []).not.toContain('custom:source_sub');
     }
+    // A client without a list writes the standard attributes: named in the backup, so never the link.
     expect(clients.get('mobile')?.WriteAttributes).toEqual(
-      expect.arrayContaining(['email', 'name', 'custom:plan', 'custom:seats', 'custom:beta']),
+      expect.arrayContaining(['email', 'name', 'given_name', 'phone_number', 'updated_at']),
     );
-    expect(clients.get('cognito-dr-replicator')?.WriteAttributes).toEqual(['email', 'custom:source_sub']);
+    expect(clients.get('mobile')?.WriteAttributes).not.toContain('custom:plan');
+    // The replicator writes whole records: the new custom attributes too, its other settings kept.
+    expect(clients.get('cognito-dr-replicator')).toMatchObject({
+      ClientSecret: 'replicator-secret',
+      WriteAttributes: ['email', 'custom:source_sub', 'custom:plan', 'custom:seats', 'custom:beta'],
+    });
 
     const writes = r.backup.writes.length;
     const second = await run(r);
@@ -153,6 +163,7 @@ describe('mirror onto a backup pool created with only its sign-in attributes', (
       'create group editors',
       'create app-client web',
       'create app-client mobile',
+      'update app-client cognito-dr-replicator',
       'create domain example-login',
     ]);
   });
@@ -294,6 +305,7 @@ describe('a run that fails part way', () => {
     expect(between.plan.changes.map((c) => `${c.section} ${c.name}`)).toEqual([
       'app-client web',
       'app-client mobile',
+      'app-client cognito-dr-replicator',
       'domain example-login',
     ]);
     await run(r);

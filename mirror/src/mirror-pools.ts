@@ -1,7 +1,8 @@
 // One mirror run: read both pools, plan, and (unless a dry run, or something Cognito cannot change is in the way)
 // write the plan to the backup pool. The command line and the scheduled check both start here.
+
+import type { ConfigurationReads, ConfigurationWrites } from '@cognito-dr/shared';
 import { applyMirrorPlan } from './apply-mirror';
-import type { ConfigurationReads, ConfigurationWrites } from './configuration-api';
 import { type MirrorChange, type MirrorOptions, type MirrorPlan, planMirror } from './plan-mirror';
 import { readPoolConfiguration } from './pool-configuration';
 

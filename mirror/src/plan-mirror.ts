@@ -172,6 +172,7 @@ export function planMirror(
   identityProviders(primary, backup, options, plan);
   groups(primary, backup, plan);
   appClients(primary, backup, plan);
+  replicatorClient(primary, backup, plan);
   domain(primary.pool, backup, options, plan);
   return plan;
 }
@@ -570,11 +571,56 @@ function groups(primary: PoolConfiguration, backup: PoolConfiguration, plan: Mir
 function writableByClient(client: UserPoolClientType, primary: UserPoolType): string[] {
   const listed =
     client.WriteAttributes ??
-    // No list means every mutable attribute; the backup client gets them by name, so the link stays out.
+    // No list means the pool's standard attributes (Cognito shows none then); the backup client gets them by name,
+    // so the link (a custom attribute) stays out whatever the default becomes.
     (primary.SchemaAttributes ?? [])
-      .filter((attribute) => attribute.Mutable !== false && !NEVER_CLIENT_WRITABLE.has(attribute.Name ?? ''))
+      .filter(
+        (attribute) =>
+          !isCustom(attribute) &&
+          attribute.Mutable !== false &&
+          !NEVER_CLIENT_WRITABLE.has(attribute.Name ?? ''),
+      )
       .map((attribute) => attribute.Name ?? '');
   return listed.filter((name) => name !== SOURCE_SUB_ATTRIBUTE);
+}
+
+/** The backup pool's replicator client (services/replica): it signs up whole records, so it writes them all. */
+export const REPLICATOR_CLIENT_NAME = 'cognito-dr-replicator';
+
+/**
+ * A custom attribute added to the backup pool is one the replicator must be able to write: without it, every
+ * backup user created through it would lack the attribute. Its other settings are the replica stack's, kept.
+ */
+function replicatorClient(primary: PoolConfiguration, backup: PoolConfiguration, plan: MirrorPlan) {
+  const replicator = backup.clients.find((client) => client.ClientName === REPLICATOR_CLIENT_NAME);
+  if (!replicator?.WriteAttributes) return; // no list: it writes what Cognito allows by default
+  const missing = (primary.pool.SchemaAttributes ?? [])
+    .filter((attribute) => isCustom(attribute) && attribute.Mutable !== false)
+    .map((attribute) => attribute.Name ?? '')
+    .filter((name) => !replicator.WriteAttributes?.includes(name));
+  if (missing.length === 0) return;
+  const input: Record<string, unknown> = {
+    UserPoolId: backup.userPoolId,
+    ClientId: replicator.ClientId,
+    ClientName: replicator.ClientName,
+  };
+  for (const key of [...CLIENT_SETTINGS, 'AnalyticsConfiguration'] as const) {
+    if (replicator[key] !== undefined) input[key] = structuredClone(replicator[key]);
+  }
+  input.WriteAttributes = [...replicator.WriteAttributes, ...missing];
+  plan.changes.push({
+    section: 'app-client',
+    action: 'update',
+    name: REPLICATOR_CLIENT_NAME,
+    differences: [
+      {
+        field: 'WriteAttributes',
+        primary: shown(input.WriteAttributes),
+        backup: shown(replicator.WriteAttributes),
+      },
+    ],
+    write: { op: 'updateUserPoolClient', input: input as unknown as UpdateUserPoolClientRequest },
+  });
 }
 
 function appClients(primary: PoolConfiguration, backup: PoolConfiguration, plan: MirrorPlan) {

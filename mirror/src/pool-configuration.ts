@@ -1,16 +1,13 @@
 // Reads everything that makes up a pool's configuration, with the calls Cognito offers: the pool itself, its MFA
 // settings, and every app client, group, resource server and identity provider, each page by page.
 import type {
-  GetUserPoolMfaConfigResponse,
   GroupType,
   IdentityProviderType,
   ResourceServerType,
   UserPoolClientType,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { ConfigurationReads } from './configuration-api';
-
-export type MfaSettings = Omit<GetUserPoolMfaConfigResponse, '$metadata'>;
+import type { ConfigurationReads, MfaSettings } from '@cognito-dr/shared';
 
 export interface PoolConfiguration {
   userPoolId: string;

@@ -52,6 +52,13 @@ export {
   listGroupMemberships,
 } from './pool-listing';
 export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
+export {
+  type ConfigurationApi,
+  type ConfigurationReads,
+  type ConfigurationWrites,
+  configurationApi,
+  type MfaSettings,
+} from './pool-configuration-api';
 export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './pool-update';
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,

@@ -2,7 +2,7 @@
 // types, OAuth clients, groups, a resource server, Google and OIDC federation, a domain) and a backup pool as the
 // replica stack creates it: what mirror tests start from.
 import type { IdentityProviderType, SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
-import { standardSchema } from './fake-cognito-configuration';
+import { standardSchema } from '@cognito-dr/shared/src/testing/fake-pool-configuration';
 
 export const PRIMARY = 'us-east-1_production';
 export const BACKUP = 'ap-northeast-1_backup';

@@ -2,7 +2,7 @@
 // CLI's own clients) is tested against the fake's rules: X-Amz-Target names the operation, errors carry __type.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConfigurationApi } from '../configuration-api';
+import type { ConfigurationApi } from '@cognito-dr/shared';
 
 export interface ServedRegion {
   endpoint: string;

@@ -1,4 +1,4 @@
-// The Cognito calls that read and write a pool's configuration, one function per operation, so every core names
+// The Cognito calls that read and write a pool's configuration (not its users), one function per operation, so every core names
 // exactly the calls it makes (Pick<ConfigurationApi, ...>) and a fake can implement each one with Cognito's rules.
 import {
   AddCustomAttributesCommand,
@@ -51,6 +51,9 @@ import {
   UpdateUserPoolCommand,
   type UpdateUserPoolRequest,
 } from '@aws-sdk/client-cognito-identity-provider';
+
+/** A pool's MFA settings as GetUserPoolMfaConfig reports them and SetUserPoolMfaConfig takes them. */
+export type MfaSettings = Omit<GetUserPoolMfaConfigResponse, '$metadata'>;
 
 export interface ConfigurationApi {
   describeUserPool(input: DescribeUserPoolRequest): Promise<DescribeUserPoolResponse>;

@@ -11,9 +11,7 @@ import type {
   UserPoolClientType,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { ConfigurationApi } from '../configuration-api';
-import { SECRET_KEYS } from '../identity-provider-details';
-import type { MfaSettings } from '../pool-configuration';
+import type { ConfigurationApi, MfaSettings } from '../pool-configuration-api';
 
 class FakeAwsError extends Error {
   constructor(
@@ -114,6 +112,15 @@ const CLIENT_DEFAULTS: Partial<UserPoolClientType> = {
   EnablePropagateAdditionalUserContextData: false,
   AuthSessionValidity: 3,
   PreventUserExistenceErrors: 'ENABLED',
+};
+
+/** The provider details that are credentials, which Cognito may not show and needs to create a provider. */
+const SECRET_KEYS: Record<string, readonly string[]> = {
+  Google: ['client_secret'],
+  LoginWithAmazon: ['client_secret'],
+  Facebook: ['client_secret'],
+  SignInWithApple: ['private_key'],
+  OIDC: ['client_secret'],
 };
 
 const STANDARD_SCOPES = new Set(['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin']);
