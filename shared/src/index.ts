@@ -23,6 +23,12 @@ export {
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
+export {
+  answerCustomResource,
+  type CustomResourceDeps,
+  type CustomResourceOutcome,
+  putResponse,
+} from './custom-resource';
 export { ConfigError, type EnvReader, envReader } from './env';
 export {
   ConcurrentWriteError,
@@ -46,19 +52,19 @@ export {
 } from './group-record';
 export { userRef } from './log-safe';
 export {
-  attributesOf,
-  COGNITO_PAGE_SIZE,
-  listAllUsers,
-  listGroupMemberships,
-} from './pool-listing';
-export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
-export {
   type ConfigurationApi,
   type ConfigurationReads,
   type ConfigurationWrites,
   configurationApi,
   type MfaSettings,
 } from './pool-configuration-api';
+export {
+  attributesOf,
+  COGNITO_PAGE_SIZE,
+  listAllUsers,
+  listGroupMemberships,
+} from './pool-listing';
+export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
 export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './pool-update';
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,
