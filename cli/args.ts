@@ -15,6 +15,7 @@ export const COMMANDS = [
   'deletes',
   'redrive',
   'mirror',
+  'triggers',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -56,6 +57,8 @@ export interface CliOptions {
   backupDomain?: string;
   /** mirror: a JSON file or Secrets Manager ARN with identity provider secrets Cognito does not show. */
   idpSecrets?: string;
+  /** triggers: put cognito-dr's triggers in front of the pool's own, or give the pool its own back. */
+  triggerAction?: 'show' | 'install' | 'remove';
 }
 
 export type ParsedArgs = { help: true; command?: Command } | ({ help: false } & CliOptions);
@@ -95,6 +98,9 @@ Commands:
               account recovery, message templates, app clients, groups, resource servers, identity providers
               and a domain of its own; never deletes, never touches the backup's posture or its own clients;
               what Cognito cannot change on an existing pool is reported (exit 2, nothing changed)
+  triggers    the primary pool's trigger slots: which are cognito-dr's, which the pool's own (and the params
+              adopted<Slot> that keep them behind cognito-dr's); --install puts cognito-dr's in front, --remove
+              gives the pool its own back, each printing the LambdaConfig before and after
 
 Target (exactly one):
   --stack <file>              the local stack, e.g. .local/stack.json (endpoints come from the file)
@@ -138,6 +144,11 @@ mirror (both pools; --dry-run prints the differences, exit 1 when there are any)
                               region)
   --idp-secrets <source>      identity provider secrets Cognito does not show: a JSON file or the ARN of a
                               Secrets Manager secret holding {"<provider name>": {"client_secret": "..."}}
+
+triggers (the primary pool; --install and --remove need --stage, whose stack names cognito-dr's functions):
+  --install                   cognito-dr's triggers in front of the pool's own (as a deploy does)
+  --remove                    the pool's own triggers back, exactly (as removing the stack does)
+  --dry-run                   print the LambdaConfig before and after, change nothing
 
 Output:
   --json                      machine-readable result on stdout
@@ -216,11 +227,16 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     command !== 'restore' &&
     command !== 'redrive' &&
     command !== 'mirror' &&
+    command !== 'triggers' &&
     values['dry-run'] !== undefined
   )
     throw new UsageError(
-      '--dry-run only applies to backfill, reconcile, repair, restore, redrive and mirror',
+      '--dry-run only applies to backfill, reconcile, repair, restore, redrive, mirror and triggers',
     );
+  const triggerActions = (['install', 'remove'] as const).filter((action) => values[action] === true);
+  if (command !== 'triggers' && triggerActions.length > 0)
+    throw new UsageError(`--${triggerActions[0]} only applies to triggers`);
+  if (triggerActions.length > 1) throw new UsageError('choose one of --install and --remove');
   for (const flag of ['backup-domain', 'idp-secrets'] as const) {
     if (command !== 'mirror' && values[flag] !== undefined)
       throw new UsageError(`--${flag} only applies to mirror`);
@@ -268,6 +284,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     checkpoint: values.checkpoint,
     backupDomain: values['backup-domain'],
     idpSecrets: values['idp-secrets'],
+    ...(command === 'triggers' ? { triggerAction: triggerActions[0] ?? ('show' as const) } : {}),
     ...recovery,
   };
 }
@@ -345,6 +362,8 @@ function parse(argv: string[]) {
       discard: { type: 'boolean' },
       'backup-domain': { type: 'string' },
       'idp-secrets': { type: 'string' },
+      install: { type: 'boolean' },
+      remove: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -18,6 +18,7 @@ import {
   TargetError,
   watchTarget,
 } from './targets';
+import { runTriggers } from './triggers';
 
 export { EXIT } from './commands';
 
@@ -47,6 +48,7 @@ const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   deletes: undefined,
   redrive: { backup: true, backupTable: true, deadLetters: true },
   mirror: { primary: true, backup: true },
+  triggers: { primary: true },
 };
 
 /** Runs one command line; resolves to the exit code. Never throws. */
@@ -124,7 +126,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             ? runRedrive(ctx)
             : command === 'mirror'
               ? runMirror(ctx)
-              : runEngineCommand(ctx);
+              : command === 'triggers'
+                ? runTriggers(ctx)
+                : runEngineCommand(ctx);
     })();
     if (progressShown) io.stderr.write('\n');
     return code;
@@ -140,7 +144,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       // mirror: a pool that is not where it was said to be, or a secret it cannot read.
       errorName(error) === 'PoolNotFoundError' ||
       errorName(error) === 'MissingSecretError' ||
-      errorName(error) === 'IdentityProviderSecretsError'
+      errorName(error) === 'IdentityProviderSecretsError' ||
+      // triggers: the pool is not where it was said to be, or holds a trigger nobody declared.
+      errorName(error) === 'AdoptionError'
     ) {
       err(`cognito-dr: ${(error as Error).message}`);
       return EXIT.usage;

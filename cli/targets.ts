@@ -60,6 +60,8 @@ export interface Target {
    */
   pools: DeploymentPools;
   deadLetters?: DeadLetterTarget;
+  /** The primary stack's PoolTriggers output (--stage): cognito-dr's trigger functions and the pool's own. */
+  poolTriggers?: string;
 }
 
 export interface Needs {
@@ -210,6 +212,7 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
+  target.poolTriggers = primaryOutputs.PoolTriggers;
   let replicaOutputs: Record<string, string> = {};
   if (needs.backup || needs.deadLetters) {
     replicaOutputs = await stackOutputs(backupRegion, replicaStack);
