@@ -18,6 +18,8 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { assertJavaAvailable, dynamoDbLocalSpec } from '../emulators/dynamodb-local';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../lib/local-aws';
 import { allocatePorts } from '../lib/ports';
@@ -32,6 +34,7 @@ import { httpAnswers, waitFor } from '../lib/wait-for';
 import { ensureAdmin, ensureGroup, ensurePool } from './provision-pools';
 import type { StackInfo } from './stack-info';
 import { type LocalTableDefinition, readTableDefinition } from './table-definition';
+import { warmFunctions, warmUpTargets } from './warm-functions';
 
 const STAGE = 'local';
 const PRIMARY_REGION = 'us-east-1';
@@ -474,6 +477,32 @@ const bringUp = async (
   progress(
     `serverless offline: API ${url(ports.api)}, Lambda ${url(ports.primaryLambda)} and ${url(ports.replicaLambda)}`,
   );
+  // Before ready: the first burst must find the sign-up path's functions warm (warm-functions.ts). Dozens of
+  // workers start at once, which on a loaded machine takes longer than the usual 10 s request timeout.
+  const lambdaAt = (region: string, endpoint: string) =>
+    new LambdaClient({
+      ...localClientConfig(region, endpoint),
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 2000, requestTimeout: 120_000 }),
+    });
+  const warmed = await Promise.all([
+    warmFunctions(
+      lambdaAt(PRIMARY_REGION, url(ports.primaryLambda)),
+      warmUpTargets(
+        'primary',
+        { region: PRIMARY_REGION, userPoolId: primaryPool.userPoolId, clientId: primaryPool.clientId },
+        (key) => serverlessFunctionName('cognito-dr-primary', key),
+      ),
+    ),
+    warmFunctions(
+      lambdaAt(BACKUP_REGION, url(ports.replicaLambda)),
+      warmUpTargets(
+        'backup',
+        { region: BACKUP_REGION, userPoolId: backupPool.userPoolId, clientId: replicatorClientId },
+        (key) => serverlessFunctionName('cognito-dr-replica', key),
+      ),
+    ),
+  ]);
+  progress(`warm: ${warmed.reduce((sum, side) => sum + side.instances, 0)} function instances`);
 
   // 4. The local stand-ins for what AWS itself does: global table replication and the event source mapping.
   const standinEnv = {

@@ -76,6 +76,49 @@ const TABLE_ARN_IN_STACK_REGION = {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
 const BACKUP_POOL_ARN_PREFIX = 'arn:${AWS::Partition}:cognito-idp:ap-northeast-1:${AWS::AccountId}:userpool';
 
+/** CloudFormation's pseudo parameters as one sample account in the template's region would resolve them. */
+const resolveSub = (value: unknown, region: string): string => {
+  const text = (value as { 'Fn::Sub'?: string })['Fn::Sub'] ?? (value as string);
+  const pseudo: Record<string, string> = { Partition: 'aws', Region: region, AccountId: '123456789012' };
+  return text.replace(/\$\{AWS::(\w+)\}/g, (whole, name: string) => pseudo[name] ?? whole);
+};
+
+/**
+ * Whether a queue policy lets EventBridge (events.amazonaws.com) send the dead letters of the rule named `ruleName`,
+ * evaluating each Allow statement's aws:SourceArn condition (ArnEquals exactly, ArnLike with its wildcards).
+ */
+function eventBridgeMaySend(policy: Record<string, unknown>, ruleName: string): boolean {
+  const region = 'ap-northeast-1';
+  const ruleArn = `arn:aws:events:${region}:123456789012:rule/${ruleName}`;
+  const statements = asList((policy.PolicyDocument as { Statement: unknown }).Statement) as {
+    Effect: string;
+    Principal?: { Service?: string };
+    Action: string | string[];
+    Condition?: Record<string, Record<string, unknown>>;
+  }[];
+  return statements.some((statement) => {
+    if (statement.Effect !== 'Allow' || statement.Principal?.Service !== 'events.amazonaws.com') return false;
+    if (!asList(statement.Action).includes('sqs:SendMessage')) return false;
+    const conditions = Object.entries(statement.Condition ?? {});
+    if (conditions.length === 0) return false;
+    return conditions.every(([operator, test]) => {
+      const expected = asList(test['aws:SourceArn'] as unknown[]).map((v) => resolveSub(v, region));
+      if (operator === 'ArnEquals') return expected.includes(ruleArn);
+      if (operator === 'ArnLike') {
+        return expected.some((pattern) =>
+          new RegExp(
+            `^${pattern
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '.*')
+              .replace(/\?/g, '.')}$`,
+          ).test(ruleArn),
+        );
+      }
+      return false;
+    });
+  });
+}
+
 describe('primary: the replication table', () => {
   const table = () => props(primary, 'ReplicationTable');
 
@@ -467,7 +510,7 @@ describe('primary: closing the loss window', () => {
       MaximumRetryAttempts: expect.any(Number),
       MaximumEventAgeInSeconds: expect.any(Number),
     });
-    expect(props(primary, 'ApiCallDeadLetterQueue')).toEqual({
+    expect(props(primary, 'ApiCallDeadLetterQueue')).toMatchObject({
       MessageRetentionPeriod: 14 * 86_400,
       SqsManagedSseEnabled: true,
     });
@@ -488,37 +531,27 @@ describe('primary: closing the loss window', () => {
   });
 
   each((name, template) => {
-    it(`${name}: keeps what EventBridge could not deliver in that queue, which accepts it from that rule only`, () => {
-      const [ruleId, rule] = resourcesOfType(template(), 'AWS::Events::Rule').find(
+    it(`${name}: keeps what EventBridge could not deliver in that queue, which accepts it from every rule that sends there, and no other`, () => {
+      const rules = resourcesOfType(template(), 'AWS::Events::Rule').filter(
         ([, r]) =>
           (r.Properties?.EventPattern as { source?: string[] } | undefined)?.source?.[0] ===
           'aws.cognito-idp',
-      ) as unknown as [string, { Properties: { Name: string; Targets: Record<string, unknown>[] } }];
-      expect(rule.Properties.Targets).toEqual([
-        expect.objectContaining({ DeadLetterConfig: { Arn: getAtt('ApiCallDeadLetterQueue', 'Arn') } }),
-      ]);
-      expect(props(template(), 'ApiCallDeadLetterQueuePolicy')).toEqual({
-        Queues: [ref('ApiCallDeadLetterQueue')],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: getAtt('ApiCallDeadLetterQueue', 'Arn'),
-              Condition: {
-                ArnEquals: {
-                  'aws:SourceArn': {
-                    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule.Properties.Name}`,
-                  },
-                },
-              },
-            },
-          ],
-        },
-      });
-      expect(ruleId).toMatch(/EventBridgeRule$/);
+      ) as unknown as [string, { Properties: { Name: string; Targets: Record<string, unknown>[] } }][];
+      // User changes and group changes: one rule each.
+      expect(rules).toHaveLength(2);
+      const policy = props(template(), 'ApiCallDeadLetterQueuePolicy');
+      expect(policy.Queues).toEqual([ref('ApiCallDeadLetterQueue')]);
+      for (const [ruleId, rule] of rules) {
+        expect(rule.Properties.Targets).toEqual([
+          expect.objectContaining({ DeadLetterConfig: { Arn: getAtt('ApiCallDeadLetterQueue', 'Arn') } }),
+        ]);
+        expect({ ruleId, admitted: eventBridgeMaySend(policy, rule.Properties.Name) }).toEqual({
+          ruleId,
+          admitted: true,
+        });
+      }
+      expect(eventBridgeMaySend(policy, `cognito-dr-${name}-prod-onReconcileSchedule-rule-1`)).toBe(false);
+      expect(eventBridgeMaySend(policy, 'someone-elses-rule')).toBe(false);
     });
   });
 
@@ -572,7 +605,7 @@ describe('primary: closing the loss window', () => {
     expect(props(replica, 'OnCognitoApiCallLambdaEvConf')).toMatchObject({
       DestinationConfig: { OnFailure: { Destination: getAtt('ApiCallDeadLetterQueue', 'Arn') } },
     });
-    expect(props(replica, 'ApiCallDeadLetterQueue')).toEqual({
+    expect(props(replica, 'ApiCallDeadLetterQueue')).toMatchObject({
       MessageRetentionPeriod: 14 * 86_400,
       SqsManagedSseEnabled: true,
     });
@@ -1482,5 +1515,99 @@ describe('the deletion breaker', () => {
         }),
       ]);
     });
+  });
+});
+
+describe('a first prod deploy in a fresh account', () => {
+  const conventions = require('../../shared/stack-conventions.cjs') as {
+    TAGGABLE_TYPES: string[];
+    UNTAGGABLE_TYPES: string[];
+  };
+  const stackConfig = (name: 'primary' | 'replica') =>
+    JSON.parse(readFileSync(join(packaged[name].dir, 'serverless-state.json'), 'utf8')).service as {
+      service: string;
+      provider: { stackTags: Record<string, string>; stackPolicy: Record<string, unknown>[] };
+    };
+  const tagsOf = (resource: { Type: string; Properties?: Record<string, unknown> }) => {
+    const p = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Cognito::UserPool') return [p.UserPoolTags as Record<string, string>];
+    const lists =
+      resource.Type === 'AWS::DynamoDB::GlobalTable'
+        ? (p.Replicas as { Tags?: { Key: string; Value: string }[] }[]).map((r) => r.Tags)
+        : [p.Tags as { Key: string; Value: string }[] | undefined];
+    return lists.map((list) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value])));
+  };
+
+  each((name, template) => {
+    it(`${name}: every resource that takes tags carries the stack's, and every resource type is known either way`, () => {
+      const tags = stackConfig(name).provider.stackTags;
+      expect(tags).toEqual({ STAGE: 'prod', application: 'cognito-dr', service: `cognito-dr-${name}` });
+      const unknownTypes = new Set<string>();
+      let tagged = 0;
+      for (const [id, resource] of Object.entries(template().Resources)) {
+        if (conventions.TAGGABLE_TYPES.includes(resource.Type)) {
+          for (const own of tagsOf(resource)) expect({ id, tags: own }).toEqual({ id, tags });
+          tagged += 1;
+        } else if (
+          !conventions.UNTAGGABLE_TYPES.includes(resource.Type) &&
+          !resource.Type.startsWith('Custom::')
+        ) {
+          unknownTypes.add(resource.Type);
+        }
+      }
+      // A new resource type must be listed in shared/stack-conventions.cjs as taking tags or not.
+      expect([...unknownTypes]).toEqual([]);
+      expect(tagged).toBeGreaterThan(20);
+    });
+
+    it(`${name}: the stack policy lets an update change anything but replace or remove a pool or a table`, () => {
+      const policy = stackConfig(name).provider.stackPolicy as {
+        Effect: string;
+        Action: string | string[];
+        Resource: string;
+        Condition?: { StringEquals: { ResourceType: string[] } };
+      }[];
+      // Evaluated as CloudFormation does: an explicit Deny wins; otherwise an Allow is needed.
+      const allowed = (action: string, type: string) => {
+        const applies = (s: (typeof policy)[number]) =>
+          asList(s.Action).some(
+            (a) => a === action || (a.endsWith(':*') && action.startsWith(a.slice(0, -1))),
+          ) &&
+          s.Resource === '*' &&
+          (!s.Condition || s.Condition.StringEquals.ResourceType.includes(type));
+        if (policy.some((s) => s.Effect === 'Deny' && applies(s))) return false;
+        return policy.some((s) => s.Effect === 'Allow' && applies(s));
+      };
+      const stateful = Object.values(template().Resources).filter((r) =>
+        ['AWS::Cognito::UserPool', 'AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table'].includes(r.Type),
+      );
+      expect(stateful.length).toBeGreaterThan(0);
+      for (const { Type } of stateful) {
+        expect([Type, allowed('Update:Modify', Type)]).toEqual([Type, true]);
+        expect([Type, allowed('Update:Replace', Type)]).toEqual([Type, false]);
+        expect([Type, allowed('Update:Delete', Type)]).toEqual([Type, false]);
+      }
+      for (const type of ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::CloudWatch::Alarm']) {
+        expect([type, allowed('Update:Replace', type), allowed('Update:Delete', type)]).toEqual([
+          type,
+          true,
+          true,
+        ]);
+      }
+    });
+  });
+
+  it('pins frameworkVersion to the osls that package.json installs (osls numbers itself 4.x, so not "3")', () => {
+    const pin = (require('../../package.json') as { devDependencies: Record<string, string> }).devDependencies
+      .serverless;
+    const installed = require('serverless/package.json') as { name: string; version: string };
+    expect(pin).toBe(`npm:osls@${installed.version}`);
+    expect(installed.name).toBe('osls');
+    for (const service of ['primary', 'replica']) {
+      const yml = readServerlessYml<{ frameworkVersion: string }>(
+        join(ROOT, 'services', service, 'serverless.yml'),
+      );
+      expect([service, yml.frameworkVersion]).toEqual([service, installed.version]);
+    }
   });
 });

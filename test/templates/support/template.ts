@@ -275,3 +275,39 @@ export function apiRoutes(template: Template): Map<string, { method: string; fun
   }
   return routes;
 }
+
+/**
+ * Packages one service offline (scripts/offline-serverless.sh) for any stage and region with the given params, into
+ * a fresh temp directory, and reads back its template; for checks that the prod packaging cannot make.
+ */
+export function packageService(
+  service: 'primary' | 'replica',
+  { stage, region, params }: { stage: string; region: string; params: Record<string, string> },
+): PackagedService {
+  const dir = mkdtempSync(join(tmpdir(), `cognito-dr-${service}-${stage}-`));
+  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  try {
+    execFileSync(
+      'bash',
+      [
+        join(ROOT, 'scripts', 'offline-serverless.sh'),
+        'package',
+        '--stage',
+        stage,
+        '--region',
+        region,
+        '--package',
+        dir,
+        ...paramArgs,
+      ],
+      { cwd: join(ROOT, 'services', service), stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+    );
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${stdout}${stderr}`.trim() || String(error));
+  }
+  const template = JSON.parse(
+    readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+  return { dir, template, zips: {} };
+}
