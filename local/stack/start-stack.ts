@@ -75,6 +75,11 @@ export interface StackOptions {
   backupThrottleRate?: number;
   /** 'preferred' tries the well-known ports first; 'free' always takes free ones (tests). */
   ports: 'preferred' | 'free';
+  /**
+   * 'none': the primary pool runs none of cognito-dr's triggers, as an adopted pool deployed with installTriggers
+   * false: users are captured from CloudTrail alone (the stand-in). Default 'all'.
+   */
+  primaryTriggers?: 'all' | 'none';
   progress: (line: string) => void;
 }
 
@@ -248,11 +253,13 @@ const bringUp = async (
     ports.cognitoPrimaryEmulator,
     PRIMARY_REGION,
     ports.primaryLambda,
-    Object.fromEntries(
-      ['PreSignUp', 'CustomMessage', 'UserMigration', 'PostAuthentication', 'PostConfirmation'].map(
-        (trigger) => [trigger, serverlessFunctionName('cognito-dr-primary', `on${trigger}`)],
-      ),
-    ),
+    opts.primaryTriggers === 'none'
+      ? {}
+      : Object.fromEntries(
+          ['PreSignUp', 'CustomMessage', 'UserMigration', 'PostAuthentication', 'PostConfirmation'].map(
+            (trigger) => [trigger, serverlessFunctionName('cognito-dr-primary', `on${trigger}`)],
+          ),
+        ),
     ports.cognitoPrimary,
   );
   const cognitoBackup = cognitoChild(
