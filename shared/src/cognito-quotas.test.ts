@@ -12,6 +12,8 @@ const SHIPPED = [
   'apply/src',
   'failover/src',
   'reconcile/src',
+  'adopt/src',
+  'mirror/src',
   'services',
   'cli',
 ];

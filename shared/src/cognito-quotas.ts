@@ -14,7 +14,8 @@ export type QuotaCategory =
   | 'UserPoolUpdate'
   | 'UserPoolResourceRead'
   | 'UserPoolResourceUpdate'
-  | 'UserPoolClientRead';
+  | 'UserPoolClientRead'
+  | 'UserPoolClientUpdate';
 
 export interface QuotaCategoryInfo {
   /** Default requests per second, per account and region, shared by every caller (the application included). */
@@ -71,18 +72,53 @@ export const COGNITO_QUOTAS: Readonly<Record<QuotaCategory, QuotaCategoryInfo>> 
     operations: ['AdminListGroupsForUser', 'ResendConfirmationCode', 'AdminListDevices', 'ListDevices'],
   },
   UserList: { rps: 30, adjustable: false, operations: ['ListUsers', 'ListUsersInGroup'] },
-  UserPoolRead: { rps: 15, adjustable: true, operations: ['DescribeUserPool', 'ListUserPools'] },
-  UserPoolUpdate: { rps: 15, adjustable: true, operations: ['UpdateUserPool', 'AddCustomAttributes'] },
-  UserPoolResourceRead: { rps: 20, adjustable: true, operations: ['GetGroup', 'ListGroups'] },
+  UserPoolRead: {
+    rps: 15,
+    adjustable: true,
+    operations: ['DescribeUserPool', 'ListUserPools', 'GetUserPoolMfaConfig'],
+  },
+  UserPoolUpdate: {
+    rps: 15,
+    adjustable: true,
+    operations: ['UpdateUserPool', 'AddCustomAttributes', 'SetUserPoolMfaConfig'],
+  },
+  UserPoolResourceRead: {
+    rps: 20,
+    adjustable: true,
+    operations: [
+      'GetGroup',
+      'ListGroups',
+      'DescribeIdentityProvider',
+      'ListIdentityProviders',
+      'DescribeResourceServer',
+      'ListResourceServers',
+      'DescribeUserPoolDomain',
+    ],
+  },
   UserPoolResourceUpdate: {
     rps: 15,
     adjustable: true,
-    operations: ['CreateGroup', 'UpdateGroup', 'DeleteGroup'],
+    operations: [
+      'CreateGroup',
+      'UpdateGroup',
+      'DeleteGroup',
+      'CreateIdentityProvider',
+      'UpdateIdentityProvider',
+      'CreateResourceServer',
+      'UpdateResourceServer',
+      'CreateUserPoolDomain',
+      'UpdateUserPoolDomain',
+    ],
   },
   UserPoolClientRead: {
     rps: 15,
     adjustable: true,
     operations: ['DescribeUserPoolClient', 'ListUserPoolClients'],
+  },
+  UserPoolClientUpdate: {
+    rps: 15,
+    adjustable: true,
+    operations: ['CreateUserPoolClient', 'UpdateUserPoolClient'],
   },
 };
 
