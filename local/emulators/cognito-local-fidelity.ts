@@ -34,9 +34,19 @@
 //      fails on its error; cognito-local runs no trigger.
 //  13. AdminUpdateUserAttributes may mark an email or phone number verified (or not) without repeating it, as the
 //      Developer Guide shows; cognito-local refuses ("Email is required to verify/un-verify an email").
+//  14. MFA (fidelity/mfa.ts): SetUserPoolMfaConfig sets every factor (SMS, TOTP, email OTP; one left out is off)
+//      with Cognito's preconditions, GetUserPoolMfaConfig reports them; AdminSetUserMFAPreference exists, and both it
+//      and SetUserMFAPreference refuse a factor the user cannot receive; sign-in asks for the preferred factor (the
+//      SMS or email code goes to the mailbox, a right SMS code verifies the phone number), lets a user with several
+//      and no preference choose, and in a pool that requires MFA challenges a user with no factor on their phone or
+//      email or, failing that, makes them enrol a TOTP app (MFA_SETUP, AssociateSoftwareToken and
+//      VerifySoftwareToken by Session); AdminInitiateAuth does the same and AdminRespondToAuthChallenge exists.
+//      cognito-local keeps no email OTP and no per-factor enabling, challenges only legacy SMS users, refuses
+//      MFA_SETUP and has no AdminSetUserMFAPreference nor AdminRespondToAuthChallenge.
 
 import { appClientRules } from './fidelity/app-clients';
 import type { CognitoLocalErrors, CognitoLocalServices, Router, Wrapper } from './fidelity/cognito-local';
+import { multiFactorAuth } from './fidelity/mfa';
 import { signInIdentifiers } from './fidelity/sign-in-identifiers';
 import { cognitoTriggers, withCognitoErrorNames } from './fidelity/triggers';
 
@@ -55,10 +65,13 @@ export function cognitoFidelity(
   const layers: Record<string, Wrapper>[] = [
     appClientRules(services, errors),
     identifiers,
+    multiFactorAuth(services, errors),
     cognitoTriggers(services, errors),
   ];
+  // Operations cognito-local lacks that behave as one it has, given their request.
+  const sameAs: Record<string, string> = { AdminRespondToAuthChallenge: 'RespondToAuthChallenge' };
   return (name) => {
-    let target = router(name);
+    let target = router(sameAs[name] ?? name);
     for (const layer of [...layers].reverse()) target = layer[name]?.(target) ?? target;
     return withCognitoErrorNames(target);
   };
