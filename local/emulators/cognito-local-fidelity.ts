@@ -3,8 +3,8 @@
 // proven against the real emulator by the test named after it (cognito-local-fidelity.test.ts and
 // fidelity/*.test.ts):
 //   1. A disabled user cannot sign in (NotAuthorizedException "User is disabled."); cognito-local lets them.
-//   2. An app client writes only its WriteAttributes, at sign-up and with a user's own token; cognito-local
-//      writes anything.
+//   2. An app client writes only its WriteAttributes (the standard attributes when it names none), at sign-up and
+//      with a user's own token; cognito-local writes anything.
 //   3. A CustomMessage trigger that fails fails the call, so nothing is sent; cognito-local swallows the error and
 //      sends its default message.
 //   4. A user created by the UserMigration trigger keeps the username they signed in with and gets a sub of their
@@ -43,10 +43,18 @@
 //      VerifySoftwareToken by Session); AdminInitiateAuth does the same and AdminRespondToAuthChallenge exists.
 //      cognito-local keeps no email OTP and no per-factor enabling, challenges only legacy SMS users, refuses
 //      MFA_SETUP and has no AdminSetUserMFAPreference nor AdminRespondToAuthChallenge.
+//  16. A pool's configuration (fidelity/pool-configuration.ts): DescribeUserPool reports every setting with its
+//      default, the user count and the domain; UpdateUserPool returns every setting a call leaves out to its default
+//      (cognito-local blanks them); AddCustomAttributes and groups are validated (GroupExistsException, role ARNs;
+//      cognito-local overwrites a group, and fails internally on a pool that never had one); app clients get every
+//      field with its default and Cognito's checks (redirect URIs, OAuth flows and scopes, providers, attributes,
+//      token validity), and UpdateUserPoolClient resets what it leaves out (cognito-local keeps it); resource servers
+//      and user pool domains exist (cognito-local has neither).
 
 import { appClientRules } from './fidelity/app-clients';
 import type { CognitoLocalErrors, CognitoLocalServices, Router, Wrapper } from './fidelity/cognito-local';
 import { multiFactorAuth } from './fidelity/mfa';
+import { poolConfiguration } from './fidelity/pool-configuration';
 import { signInIdentifiers } from './fidelity/sign-in-identifiers';
 import { cognitoTriggers, withCognitoErrorNames } from './fidelity/triggers';
 
@@ -66,6 +74,7 @@ export function cognitoFidelity(
     appClientRules(services, errors),
     identifiers,
     multiFactorAuth(services, errors),
+    poolConfiguration(services, errors),
     cognitoTriggers(services, errors),
   ];
   // Operations cognito-local lacks that behave as one it has, given their request.
