@@ -43,6 +43,11 @@
 //      VerifySoftwareToken by Session); AdminInitiateAuth does the same and AdminRespondToAuthChallenge exists.
 //      cognito-local keeps no email OTP and no per-factor enabling, challenges only legacy SMS users, refuses
 //      MFA_SETUP and has no AdminSetUserMFAPreference nor AdminRespondToAuthChallenge.
+//  15. Identity providers (fidelity/identity-providers.ts): Create/Describe/List/Update/DeleteIdentityProvider and
+//      GetIdentityProviderByIdentifier with Cognito's validation and the details it adds and hides per type;
+//      AdminLinkProviderForUser and AdminDisableProviderForUser with Cognito's rules, reported in the `identities`
+//      attribute; EXTERNAL_PROVIDER users made by LocalOnlyFederatedSignIn, the LOCAL-ONLY stand-in for what the
+//      hosted UI does after a provider answers (federated-sign-in.ts). cognito-local has none of these.
 //  16. A pool's configuration (fidelity/pool-configuration.ts): DescribeUserPool reports every setting with its
 //      default, the user count and the domain; UpdateUserPool returns every setting a call leaves out to its default
 //      (cognito-local blanks them); AddCustomAttributes and groups are validated (GroupExistsException, role ARNs;
@@ -53,6 +58,7 @@
 
 import { appClientRules } from './fidelity/app-clients';
 import type { CognitoLocalErrors, CognitoLocalServices, Router, Wrapper } from './fidelity/cognito-local';
+import { identityProviders } from './fidelity/identity-providers';
 import { multiFactorAuth } from './fidelity/mfa';
 import { poolConfiguration } from './fidelity/pool-configuration';
 import { signInIdentifiers } from './fidelity/sign-in-identifiers';
@@ -74,6 +80,7 @@ export function cognitoFidelity(
     appClientRules(services, errors),
     identifiers,
     multiFactorAuth(services, errors),
+    identityProviders(services, errors),
     poolConfiguration(services, errors),
     cognitoTriggers(services, errors),
   ];
