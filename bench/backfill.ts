@@ -8,14 +8,8 @@ import {
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  type Budget,
-  budgetOf,
-  memoryCheckpointStore,
-  QUOTA_CATEGORIES,
-  runReconcile,
-} from '@cognito-dr/reconcile';
-import { systemClock } from '@cognito-dr/shared';
+import { type Budget, budgetOf, memoryCheckpointStore, runReconcile } from '@cognito-dr/reconcile';
+import { QUOTA_CATEGORIES, systemClock } from '@cognito-dr/shared';
 import { engineDeps } from '../cli/commands';
 import { closeTarget, resolveTarget, type StackFile, targetFromStack } from '../cli/targets';
 

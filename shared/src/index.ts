@@ -2,11 +2,28 @@
 export {
   type ClientOptions,
   cognitoClient,
+  secretsClient,
   sqsClient,
   TRIGGER_SAFE,
   tableClient,
 } from './aws-clients';
 export { type Clock, systemClock } from './clock';
+export {
+  AdaptiveRate,
+  type CallCounts,
+  CallGovernor,
+  DEFAULT_RETRIES,
+  DeadlineExceededError,
+  type GovernorSettings,
+  governClient,
+  isTransientFault,
+  Pacer,
+  type PacingSnapshot,
+  QUOTA_CATEGORIES,
+  quotaCeilings,
+  type Rate,
+  zeroCalls,
+} from './cognito-pacing';
 export {
   COGNITO_QUOTAS,
   type QuotaCategory,
@@ -22,12 +39,20 @@ export {
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
+export {
+  answerCustomResource,
+  type CustomResourceDeps,
+  type CustomResourceOutcome,
+  putResponse,
+} from './custom-resource';
 export { ConfigError, type EnvReader, envReader } from './env';
 export {
   ConcurrentWriteError,
   errorName,
   isErrorNamed,
+  isThrottling,
   RecordFormatError,
+  THROTTLING_ERRORS,
   UnsupportedSchemaError,
 } from './errors';
 export {
@@ -45,12 +70,20 @@ export {
 } from './group-record';
 export { userRef } from './log-safe';
 export {
+  type ConfigurationApi,
+  type ConfigurationReads,
+  type ConfigurationWrites,
+  configurationApi,
+  type MfaSettings,
+} from './pool-configuration-api';
+export {
   attributesOf,
   COGNITO_PAGE_SIZE,
   listAllUsers,
   listGroupMemberships,
 } from './pool-listing';
 export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
+export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './pool-update';
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,
   type CognitoUser,

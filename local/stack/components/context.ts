@@ -45,6 +45,11 @@ export interface StackOptions {
   ports: 'preferred' | 'free';
   /** Which pools the stack runs (shapes.ts); `username` when absent. */
   shape?: StackShape;
+  /**
+   * 'none': the primary pool runs none of cognito-dr's triggers, as an adopted pool deployed with installTriggers
+   * false: users are captured from CloudTrail alone (the stand-in). Default 'all'.
+   */
+  primaryTriggers?: 'all' | 'none';
   progress: (line: string) => void;
 }
 
