@@ -422,7 +422,8 @@ describe('commands on fake pools', () => {
       w.context(['reconcile', '--checkpoint', file, '--concurrency', '5', '--json'], () => ++batches > 4),
     );
 
-    expect(first).toBe(EXIT.interrupted);
+    // Incomplete, as any run that did not finish: not 130, which says the process was killed by the interrupt.
+    expect(first).toBe(3);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(w.output.err.join('\n')).toContain('run the same command again to continue');
     const stopped = JSON.parse(w.output.out[0] as string);

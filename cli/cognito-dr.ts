@@ -73,7 +73,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   let interrupted = false;
   let progressShown = false;
   const stopListening = io.onInterrupt?.(() => {
-    if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C does not wait
+    if (interrupted) process.exit(EXIT.quitAtOnce); // a second Ctrl-C does not wait
     interrupted = true;
     err('\nstopping at the next checkpoint (Ctrl-C again to quit at once)');
   });

@@ -28,7 +28,11 @@ import { fileCheckpointStore } from './checkpoint-file';
 import { progressLine, usersPerSecond } from './progress';
 import { type PoolTarget, type TableTarget, type Target, TargetError } from './targets';
 
-export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, interrupted: 130 } as const;
+/**
+ * A run that stops early on Ctrl-C ends as any run that did not complete (3): it saved what it had done and says how
+ * to continue. 130 (killed by SIGINT, in shell terms) is only for a second Ctrl-C, which quits without waiting.
+ */
+export const EXIT = { ok: 0, drift: 1, usage: 2, incomplete: 3, quitAtOnce: 130 } as const;
 
 export interface CommandContext {
   options: CliOptions;
@@ -195,7 +199,7 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
         ? `stopped; run the same command again to continue from ${options.checkpoint}`
         : 'stopped; progress was not saved (use --checkpoint <file> to be able to continue)',
     );
-    return EXIT.interrupted;
+    return EXIT.incomplete;
   }
   return result.counts.failed > 0 ? EXIT.drift : EXIT.ok;
 }

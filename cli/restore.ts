@@ -227,7 +227,7 @@ export async function runRestore(ctx: SwitchContext): Promise<number> {
     ctx.err(
       'stopped; run the same command again to restore the rest (restored users are not restored twice)',
     );
-    return EXIT.interrupted;
+    return EXIT.incomplete;
   }
   return Object.keys(report.failed).length > 0 ? EXIT.drift : EXIT.ok;
 }
