@@ -30,7 +30,7 @@ export interface ApplyResult {
   handlerRecordsPerSecond: number;
   rawAdminCreateUserPerSecond: number;
   rawConfirmedUserPerSecond: number;
-  /** handler ÷ raw AdminCreateUser: the figure. */
+  /** handler ÷ raw AdminCreateUser: how much of Cognito's own create rate the consumer keeps. */
   ratioToRawCreate: number;
   /** handler ÷ raw AdminCreateUser + AdminSetUserPassword, the same work a confirmed backup user needs. */
   ratioToRawConfirmedUser: number;

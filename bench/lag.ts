@@ -19,7 +19,7 @@ export interface LagScenario {
   burst: BurstOptions;
   /** Measured after the three drills instead of on the fresh stack. */
   afterDrills: boolean;
-  /** The target applies: p99 within twice the floor. */
+  /** Held to the lag target: p99 within twice the floor (the emulator's own time for the same burst). */
   target: boolean;
 }
 

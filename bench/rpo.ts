@@ -78,7 +78,7 @@ export const measureBurst = async (stack: StackInfo, burst: BurstOptions): Promi
 
   const record = (username: string, kind: Kind, startedAt: number, seenAt: number) => {
     latencies[kind].push(Math.max(0, seenAt - startedAt));
-    // Visible by the definition: AdminGetUser reads the user.
+    // Replicated means visible to the backup pool's readers: AdminGetUser there finds the user.
     checks.push(
       backup
         .send(new AdminGetUserCommand({ UserPoolId: stack.backup.userPoolId, Username: username }))

@@ -29,7 +29,7 @@ export const USER_CHANGING_CALLS = {
   AdminAddUserToGroup: 'admin',
   AdminRemoveUserFromGroup: 'admin',
   AdminConfirmSignUp: 'admin',
-  // Not in the original list, but they change the user's status (FORCE_CHANGE_PASSWORD / RESET_REQUIRED <->
+  // These change no attribute, but they change the user's status (FORCE_CHANGE_PASSWORD / RESET_REQUIRED <->
   // CONFIRMED), which the replica needs to know to give the backup user a usable password.
   AdminSetUserPassword: 'admin',
   AdminResetUserPassword: 'admin',

@@ -1,5 +1,6 @@
-// Lambda handler of the PostConfirmation trigger, the same in both regions' pools: each service's function file
-// re-exports it, and its serverless.yml sets the environment.
+// Lambda handler of the backup pool's PostConfirmation trigger (services/replica re-exports it, its serverless.yml
+// sets the environment). The primary pool's trigger is failover's handler of the same name, which finishes a
+// migrating user first and then captures with the same core, onPostConfirmation.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
