@@ -26,7 +26,10 @@ export class ScannableTable extends FakeTable {
       ExclusiveStartKey?: { username: string };
       Segment?: number;
       TotalSegments?: number;
+      ConsistentRead?: boolean;
     };
+    const consistent = input.ConsistentRead === true;
+    this.reads.push({ command: 'ScanCommand', consistent });
     // A parallel scan's segment holds the keys that hash to it, as DynamoDB splits by partition.
     const inSegment = (key: string) =>
       input.TotalSegments === undefined || segmentOf(key, input.TotalSegments) === input.Segment;
@@ -36,7 +39,10 @@ export class ScannableTable extends FakeTable {
     const slice = keys.slice(start, start + (input.Limit ?? 100));
     const last = slice[slice.length - 1];
     return {
-      Items: slice.map((key) => this.get(key)),
+      Items: slice.flatMap((key) => {
+        const item = this.seen(key, consistent);
+        return item ? [item] : [];
+      }),
       LastEvaluatedKey:
         start + slice.length < keys.length && last !== undefined ? { username: last } : undefined,
     };
