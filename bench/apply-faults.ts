@@ -139,8 +139,11 @@ const measureApplyUnderFaults = async (
           generateSecret: true,
         },
       ],
-      schema: schemas.backupSchema(),
-      autoVerifiedAttributes: [],
+      create: {
+        Schema: schemas.backupSchema(),
+        AutoVerifiedAttributes: [],
+        UsernameConfiguration: { CaseSensitive: false },
+      },
     });
     const userPoolId = pool.userPoolId;
     created.pool = userPoolId;

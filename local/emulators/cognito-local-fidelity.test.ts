@@ -1,7 +1,5 @@
 // The local cognito-local behaves as Cognito does where this project depends on it (cognito-local-fidelity.ts):
 // proven against the real child, with a stand-in Lambda endpoint answering its trigger calls.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -18,51 +16,22 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { secretHash } from '@cognito-dr/shared';
 import { CognitoLocalChild } from './testing/cognito-local-child';
+import { LambdaStandin } from './testing/lambda-standin';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(60_000);
 
-/** Trigger events received, by function name; what each function answers is set per test. */
-const received: Record<string, Record<string, unknown>[]> = {};
-const answers: Record<
-  string,
-  (event: Record<string, unknown>) => { error?: string; event?: unknown; crash?: true }
-> = {};
-let lambda: Server;
+const lambda = new LambdaStandin();
+const { received, answers } = lambda;
 let child: CognitoLocalChild;
 let cognito: CognitoIdentityProviderClient;
 let userPoolId: string;
 let clientId: string;
 
 beforeAll(async () => {
-  lambda = createServer((req, res) => {
-    const name = decodeURIComponent(req.url?.split('/')[3] ?? '');
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      const event = JSON.parse(body) as Record<string, unknown>;
-      received[name] = [...(received[name] ?? []), event];
-      const answer = answers[name]?.(event) ?? { event };
-      if (answer.crash) {
-        res.writeHead(500, { 'x-amzn-errortype': 'ServiceException' }).end('{}');
-      } else if (answer.error) {
-        res
-          .writeHead(200, { 'x-amz-function-error': 'Unhandled' })
-          .end(JSON.stringify({ errorMessage: answer.error }));
-      } else {
-        res.writeHead(200).end(JSON.stringify(answer.event));
-      }
-    });
-  });
-  await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
+  await lambda.start();
   child = new CognitoLocalChild({
-    LambdaClient: {
-      endpoint: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    },
+    LambdaClient: lambda.lambdaClient,
     TriggerFunctions: { CustomMessage: 'custom-message', UserMigration: 'user-migration' },
   });
   await child.start();
@@ -89,7 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await child.dispose();
-  await new Promise((resolve) => lambda.close(resolve));
+  await lambda.stop();
 });
 
 const existingUser = async (username: string) => {

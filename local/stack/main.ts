@@ -1,12 +1,14 @@
 // `npm start`: runs the local two-region stack in the foreground until Ctrl-C, then stops every component.
-// Options: --fresh (wipe .local/ first), --replication-delay-ms N (simulate distance between the regions),
-// --free-ports (never try the well-known ports).
+// Options: --fresh (wipe the data directory first), --replication-delay-ms N (simulate distance between the
+// regions), --free-ports (never try the well-known ports), --shape username|email|phone (which pools),
+// --data-dir DIR (instead of .local/).
 // Local Node may be older than the Lambda runtime; the SDK's advice to upgrade it is noise in every child's log.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChildDiedError } from '../lib/supervisor';
+import { isStackShape, STACK_SHAPES } from './shapes';
 import { type RunningStack, startStack } from './start-stack';
 
 const READY_LINE = 'cognito-dr local stack ready';
@@ -17,6 +19,8 @@ const { values } = parseArgs({
     'replication-delay-ms': { type: 'string', default: '0' },
     'free-ports': { type: 'boolean', default: false },
     'backup-throttle-rate': { type: 'string', default: '0' },
+    shape: { type: 'string', default: 'username' },
+    'data-dir': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -24,10 +28,13 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     'usage: npm start -- [--fresh] [--replication-delay-ms N] [--free-ports] [--backup-throttle-rate R]\n' +
-      '  --fresh                   wipe .local/ (emulator data, logs, dead letters) before starting\n' +
+      '                    [--shape username|email|phone] [--data-dir DIR]\n' +
+      '  --fresh                   wipe the data directory (emulator data, logs, dead letters) before starting\n' +
       '  --replication-delay-ms N  hold every cross-region copy N ms, to simulate distance between regions\n' +
       '  --free-ports              take free ports instead of the usual ones (3000, 8000, 9229, ...)\n' +
-      "  --backup-throttle-rate R  reject share R (0..1) of the replica's backup-pool calls as throttled\n",
+      "  --backup-throttle-rate R  reject share R (0..1) of the replica's backup-pool calls as throttled\n" +
+      '  --shape S                 the pools: username (default), email or phone (users sign in with it)\n' +
+      '  --data-dir DIR            keep data, logs and stack.json in DIR instead of .local/\n',
   );
   process.exit(0);
 }
@@ -41,6 +48,12 @@ if (!Number.isInteger(replicationDelayMs) || replicationDelayMs < 0) {
 const backupThrottleRate = Number(values['backup-throttle-rate']);
 if (!(backupThrottleRate >= 0 && backupThrottleRate <= 1)) {
   process.stderr.write('--backup-throttle-rate: expected a number from 0 to 1\n');
+  process.exit(2);
+}
+
+const shape = values.shape ?? 'username';
+if (!isStackShape(shape)) {
+  process.stderr.write(`--shape: expected one of ${STACK_SHAPES.join(', ')}\n`);
   process.exit(2);
 }
 
@@ -61,7 +74,8 @@ process.on('SIGTERM', () => void shutdown(0));
 
 startStack({
   root,
-  dataDir: join(root, '.local'),
+  dataDir: values['data-dir'] ? resolve(values['data-dir']) : join(root, '.local'),
+  shape,
   fresh: values.fresh ?? false,
   replicationDelayMs,
   backupThrottleRate,

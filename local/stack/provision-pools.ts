@@ -1,5 +1,5 @@
-// Creates (or finds again, on a restart) the two local pools, their app clients, the admin group and the admin
-// user, with the same schema the CloudFormation templates declare.
+// Creates (or finds again, on a restart) a local pool as its shape defines it (shapes.ts): the pool, its app
+// clients and groups, and the primary pool's administrator.
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -9,13 +9,11 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
-  type ExplicitAuthFlowsType,
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
-  type SchemaAttributeType,
-  type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { AdminDefinition, PoolDefinition } from './shapes';
 
 export interface LocalPool {
   userPoolId: string;
@@ -25,45 +23,27 @@ export interface LocalPool {
   clientIds: Record<string, string>;
 }
 
-/** An app client as the service's template declares it (the template tests hold both to pool-schema.json). */
-export interface LocalClient {
-  name: string;
-  authFlows: ExplicitAuthFlowsType[];
-  writeAttributes: string[];
-  /** A client with a secret (the backup pool's replicator): read it with DescribeUserPoolClient. */
-  generateSecret?: boolean;
-}
-
 const isNamed = (name: string) => (error: unknown) => error instanceof Error && error.name === name;
 
+/** Creates the pool, its clients and its groups unless a pool of that name already has them (a restart). */
 export const ensurePool = async (
   cognito: CognitoIdentityProviderClient,
-  opts: {
-    poolName: string;
-    clients: [LocalClient, ...LocalClient[]];
-    schema: SchemaAttributeType[];
-    autoVerifiedAttributes: VerifiedAttributeType[];
-  },
+  pool: Pick<PoolDefinition, 'poolName' | 'create' | 'clients'> & Partial<Pick<PoolDefinition, 'groups'>>,
 ): Promise<LocalPool> => {
   const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
-  let userPoolId = UserPools?.find((p) => p.Name === opts.poolName)?.Id;
+  let userPoolId = UserPools?.find((p) => p.Name === pool.poolName)?.Id;
   if (!userPoolId) {
     const { UserPool } = await cognito.send(
-      new CreateUserPoolCommand({
-        PoolName: opts.poolName,
-        Schema: opts.schema,
-        AutoVerifiedAttributes: opts.autoVerifiedAttributes,
-        UsernameConfiguration: { CaseSensitive: false },
-      }),
+      new CreateUserPoolCommand({ PoolName: pool.poolName, ...pool.create }),
     );
     userPoolId = UserPool?.Id;
   }
-  if (!userPoolId) throw new Error(`could not create user pool ${opts.poolName}`);
+  if (!userPoolId) throw new Error(`could not create user pool ${pool.poolName}`);
   const { UserPoolClients } = await cognito.send(
     new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
   );
   const clientIds: Record<string, string> = {};
-  for (const client of opts.clients) {
+  for (const client of pool.clients) {
     let clientId = UserPoolClients?.find((c) => c.ClientName === client.name)?.ClientId;
     if (!clientId) {
       const { UserPoolClient } = await cognito.send(
@@ -80,19 +60,20 @@ export const ensurePool = async (
     if (!clientId) throw new Error(`could not create app client ${client.name}`);
     clientIds[client.name] = clientId;
   }
-  return { userPoolId, clientId: clientIds[opts.clients[0].name] as string, clientIds };
+  for (const group of pool.groups ?? [])
+    await ensureGroup(cognito, userPoolId, group.name, group.description);
+  return { userPoolId, clientId: clientIds[pool.clients[0].name] as string, clientIds };
 };
 
 /**
- * Creates the group unless the pool has it. Both pools get the admin group, as both CloudFormation templates
- * declare it: operators need it in the backup pool after a failover. (It also keeps the backup pool from being a
- * pool with no group at all, where cognito-local answers AdminAddUserToGroup with an internal error instead of
- * ResourceNotFoundException.)
+ * Creates the group unless the pool has it. (A pool with no group at all is one where cognito-local answers
+ * AdminAddUserToGroup with an internal error instead of ResourceNotFoundException.)
  */
 export const ensureGroup = async (
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
   group: string,
+  description: string,
 ) => {
   // ListGroups rather than GetGroup: cognito-local answers GetGroup on a pool without groups with an internal error.
   const { Groups } = await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId, Limit: 60 }));
@@ -101,47 +82,37 @@ export const ensureGroup = async (
     new CreateGroupCommand({
       UserPoolId: userPoolId,
       GroupName: group,
-      Description: 'cognito-dr administrators',
+      Description: description,
     }),
   );
 };
 
+/**
+ * Creates the primary pool's administrator unless the pool has them, sets their password and puts them in the
+ * admin group. AdminCreateUser runs the pool's PreSignUp trigger, so the functions must answer by then.
+ */
 export const ensureAdmin = async (
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
-  admin: { username: string; password: string; email: string; group: string },
+  admin: AdminDefinition & { password: string; group: string },
 ): Promise<void> => {
-  // ListGroups rather than GetGroup: cognito-local answers GetGroup on a pool without groups with an internal error.
-  const { Groups } = await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId, Limit: 60 }));
-  if (!Groups?.some((g) => g.GroupName === admin.group)) {
-    await cognito.send(
-      new CreateGroupCommand({
-        UserPoolId: userPoolId,
-        GroupName: admin.group,
-        Description: 'cognito-dr admins',
-      }),
-    );
-  }
   try {
-    await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: admin.username }));
+    await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: admin.signInName }));
   } catch (error) {
     if (!isNamed('UserNotFoundException')(error)) throw error;
     await cognito.send(
       new AdminCreateUserCommand({
         UserPoolId: userPoolId,
-        Username: admin.username,
+        Username: admin.signInName,
         MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: admin.email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
+        UserAttributes: Object.entries(admin.attributes).map(([Name, Value]) => ({ Name, Value })),
       }),
     );
   }
   await cognito.send(
     new AdminSetUserPasswordCommand({
       UserPoolId: userPoolId,
-      Username: admin.username,
+      Username: admin.signInName,
       Password: admin.password,
       Permanent: true,
     }),
@@ -149,7 +120,7 @@ export const ensureAdmin = async (
   await cognito.send(
     new AdminAddUserToGroupCommand({
       UserPoolId: userPoolId,
-      Username: admin.username,
+      Username: admin.signInName,
       GroupName: admin.group,
     }),
   );

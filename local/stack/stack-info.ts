@@ -17,6 +17,12 @@ export interface RegionInfo {
 }
 
 export interface StackInfo {
+  /**
+   * Which pools the stack runs (local/stack/shapes.ts): `username` (cognito-dr's own pool pair), `email` or `phone`
+   * (a pool whose users sign in with their email or phone number, and a backup pool created with only its username
+   * attributes and custom:source_sub). Absent in files written before shapes existed: `username`.
+   */
+  shape?: 'username' | 'email' | 'phone';
   primary: RegionInfo;
   backup: RegionInfo;
   api: { baseUrl: string };

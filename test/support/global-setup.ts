@@ -1,6 +1,7 @@
 // Starts the local two-region stack once for the end-to-end suite: fresh data in a temp directory, free ports on
-// 127.0.0.1. Set COGNITO_DR_STACK_FILE to a running stack's stack.json to test against that one instead.
-import { mkdtempSync } from 'node:fs';
+// 127.0.0.1. Set COGNITO_DR_STACK_FILE to a running stack's stack.json to test against that one instead. Stacks of
+// other shapes start only when a test asks for one (shaped-stack.ts), in the run's directory made here.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RunningStack, startStack } from '../../local/stack/start-stack';
@@ -11,16 +12,23 @@ declare global {
 
 export default async (): Promise<void> => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  if (process.env.COGNITO_DR_STACK_FILE) return;
-  const dataDir = mkdtempSync(join(tmpdir(), 'cognito-dr-e2e-'));
-  const stack = await startStack({
-    root: resolve(__dirname, '..', '..'),
-    dataDir,
-    fresh: true,
-    replicationDelayMs: 0,
-    ports: 'free',
-    progress: () => {},
-  });
-  globalThis.cognitoDrStack = stack;
-  process.env.COGNITO_DR_STACK_FILE = stack.stackFile;
+  if (!process.env.COGNITO_DR_STACK_FILE) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cognito-dr-e2e-'));
+    try {
+      const stack = await startStack({
+        root: resolve(__dirname, '..', '..'),
+        dataDir,
+        fresh: true,
+        replicationDelayMs: 0,
+        ports: 'free',
+        progress: () => {},
+      });
+      globalThis.cognitoDrStack = stack;
+      process.env.COGNITO_DR_STACK_FILE = stack.stackFile;
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  process.env.COGNITO_DR_E2E_DIR = mkdtempSync(join(tmpdir(), 'cognito-dr-e2e-shapes-'));
 };

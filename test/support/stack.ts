@@ -12,18 +12,24 @@ if (!stackFile)
 
 export const stack: StackInfo = JSON.parse(readFileSync(stackFile, 'utf8'));
 
-const cognitoIn = (r: StackInfo['primary']) =>
-  new CognitoIdentityProviderClient({
-    region: r.region,
-    endpoint: r.cognitoEndpoint,
-    credentials: stack.credentials,
-  });
-const tableIn = (r: StackInfo['primary']) =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: r.region, endpoint: r.dynamodbEndpoint, credentials: stack.credentials }),
-  );
+/** Plain SDK clients for both regions of `of`: each pool and each region's table. */
+export const connect = (of: StackInfo) => {
+  const cognitoIn = (r: StackInfo['primary']) =>
+    new CognitoIdentityProviderClient({
+      region: r.region,
+      endpoint: r.cognitoEndpoint,
+      credentials: of.credentials,
+    });
+  const tableIn = (r: StackInfo['primary']) =>
+    DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: r.region, endpoint: r.dynamodbEndpoint, credentials: of.credentials }),
+    );
+  return {
+    primaryPool: cognitoIn(of.primary),
+    backupPool: cognitoIn(of.backup),
+    primaryTable: tableIn(of.primary),
+    backupTable: tableIn(of.backup),
+  };
+};
 
-export const primaryPool = cognitoIn(stack.primary);
-export const backupPool = cognitoIn(stack.backup);
-export const primaryTable = tableIn(stack.primary);
-export const backupTable = tableIn(stack.backup);
+export const { primaryPool, backupPool, primaryTable, backupTable } = connect(stack);

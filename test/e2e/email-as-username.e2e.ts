@@ -1,0 +1,116 @@
+// The local stack of the `email` shape, driven through stack.json with the plain SDK as any tool would: its pools
+// are shaped as an adopted production pool and a bare backup pool, and its users are named as Cognito names them
+// when they sign in with their email (a generated username that is their sub; the email, in any case, wherever a
+// username goes; one user per email).
+import { randomBytes } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  DescribeUserPoolCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { readMailbox } from '../../local/emulators/mailbox';
+import type { StackInfo } from '../../local/stack/stack-info';
+import { SHAPED_STACK_START_TIMEOUT_MS, stackOfShape } from '../support/shaped-stack';
+import { connect } from '../support/stack';
+
+let stack: StackInfo;
+let pools: ReturnType<typeof connect>;
+
+beforeAll(async () => {
+  stack = await stackOfShape('email');
+  pools = connect(stack);
+}, SHAPED_STACK_START_TIMEOUT_MS);
+
+const anEmail = () => `Ada.${randomBytes(5).toString('hex')}@Example.com`;
+const claims = (token: string | undefined) =>
+  JSON.parse(Buffer.from(String(token).split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    string
+  >;
+const attributesOf = (attributes: { Name?: string; Value?: string }[] | undefined) =>
+  Object.fromEntries((attributes ?? []).map((a) => [a.Name, a.Value]));
+
+describe('a stack of the email shape', () => {
+  it('runs an adopted pool with optional MFA and custom attributes of every type, and a bare backup pool', async () => {
+    expect(stack.shape).toBe('email');
+    const primary = (
+      await pools.primaryPool.send(new DescribeUserPoolCommand({ UserPoolId: stack.primary.userPoolId }))
+    ).UserPool;
+    expect(primary?.UsernameAttributes).toEqual(['email']);
+    expect(primary?.MfaConfiguration).toBe('OPTIONAL');
+    const customTypes = (primary?.SchemaAttributes ?? [])
+      .filter((a) => a.Name?.startsWith('custom:'))
+      .map((a) => a.AttributeDataType);
+    expect(new Set(customTypes)).toEqual(new Set(['String', 'Number', 'Boolean', 'DateTime']));
+    const backup = (
+      await pools.backupPool.send(new DescribeUserPoolCommand({ UserPoolId: stack.backup.userPoolId }))
+    ).UserPool;
+    expect(backup?.UsernameAttributes).toEqual(['email']);
+    expect(
+      (backup?.SchemaAttributes ?? []).filter((a) => a.Name?.startsWith('custom:')).map((a) => a.Name),
+    ).toEqual(['custom:source_sub']);
+  });
+
+  it('signs the administrator in with their email in any case, under a generated username that is their sub', async () => {
+    const { AuthenticationResult } = await pools.primaryPool.send(
+      new InitiateAuthCommand({
+        ClientId: stack.primary.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: stack.admin.username.toUpperCase(), PASSWORD: stack.admin.password },
+      }),
+    );
+    const id = claims(AuthenticationResult?.IdToken);
+    expect(id['cognito:username']).toBe(id.sub);
+    expect(id['cognito:username']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(id.email).toBe(stack.admin.username);
+  });
+
+  it('names a user who signs up with their email after their sub, and takes the email wherever a username goes', async () => {
+    const email = anEmail();
+    const { UserSub } = await pools.primaryPool.send(
+      new SignUpCommand({ ClientId: stack.primary.clientId, Username: email, Password: 'Pw-1-email-shape' }),
+    );
+    const user = await pools.primaryPool.send(
+      new AdminGetUserCommand({ UserPoolId: stack.primary.userPoolId, Username: email.toLowerCase() }),
+    );
+    expect(user.Username).toBe(UserSub);
+    expect(attributesOf(user.UserAttributes)).toMatchObject({ sub: UserSub, email });
+    const groups = await pools.primaryPool.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: stack.primary.userPoolId, Username: email }),
+    );
+    expect(groups.Groups).toEqual([]);
+    await expect(
+      pools.primaryPool.send(
+        new SignUpCommand({
+          ClientId: stack.primary.clientId,
+          Username: email.toUpperCase(),
+          Password: 'Pw-1-again',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'UsernameExistsException' });
+  });
+
+  it("creates users with AdminCreateUser through the pool's PreSignUp trigger, and resets a password by email", async () => {
+    const email = anEmail();
+    const { User } = await pools.primaryPool.send(
+      new AdminCreateUserCommand({
+        UserPoolId: stack.primary.userPoolId,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email_verified', Value: 'true' }],
+      }),
+    );
+    expect(User?.Username).toBe(attributesOf(User?.Attributes).sub);
+    const before = readMailbox(stack.mailbox.primary).length;
+    const { CodeDeliveryDetails } = await pools.primaryPool.send(
+      new ForgotPasswordCommand({ ClientId: stack.primary.clientId, Username: email }),
+    );
+    expect(CodeDeliveryDetails?.DeliveryMedium).toBe('EMAIL');
+    const sent = readMailbox(stack.mailbox.primary).slice(before);
+    expect(sent).toEqual([expect.objectContaining({ username: User?.Username, destination: email })]);
+  });
+});
