@@ -28,6 +28,8 @@ const config: Config = {
     unit('apply', 'apply'),
     unit('failover', 'failover'),
     unit('reconcile', 'reconcile'),
+    unit('adopt', 'adopt'),
+    unit('mirror', 'mirror'),
     unit('primary', 'services/primary'),
     unit('replica', 'services/replica'),
     unit('local', 'local'),

@@ -14,6 +14,8 @@ export const COMMANDS = [
   'restore',
   'deletes',
   'redrive',
+  'mirror',
+  'triggers',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -51,6 +53,12 @@ export interface CliOptions {
   deletedSince?: number;
   /** deletes: what to do with the held deletions. */
   holds?: 'list' | 'release' | 'discard';
+  /** mirror: the backup pool's prefix domain, where the primary's prefix cannot be used. */
+  backupDomain?: string;
+  /** mirror: a JSON file or Secrets Manager ARN with identity provider secrets Cognito does not show. */
+  idpSecrets?: string;
+  /** triggers: put cognito-dr's triggers in front of the pool's own, or give the pool its own back. */
+  triggerAction?: 'show' | 'install' | 'remove';
 }
 
 export type ParsedArgs = { help: true; command?: Command } | ({ help: false } & CliOptions);
@@ -86,6 +94,13 @@ Commands:
   redrive     re-apply the users the replica's dead-letter queue names (parked records by name, batches the
               stream gave up on by when their records changed, read from the table) and delete the messages
               handled; needs --stack or --stage; --dry-run lists the users without applying anything
+  mirror      make the backup pool's configuration the primary's: custom attributes, password policy, MFA,
+              account recovery, message templates, app clients, groups, resource servers, identity providers
+              and a domain of its own; never deletes, never touches the backup's posture or its own clients;
+              what Cognito cannot change on an existing pool is reported (exit 2, nothing changed)
+  triggers    the primary pool's trigger slots: which are cognito-dr's, which the pool's own (and the params
+              adopted<Slot> that keep them behind cognito-dr's); --install puts cognito-dr's in front, --remove
+              gives the pool its own back, each printing the LambdaConfig before and after
 
 Target (exactly one):
   --stack <file>              the local stack, e.g. .local/stack.json (endpoints come from the file)
@@ -123,6 +138,17 @@ deletes (each region's held deletions; --user <name> (repeatable) narrows a rele
   --list                      the held deletions: username, when, the tombstone's version, held or discarded
   --release                   delete the users after all (a user whose record is live again is kept)
   --discard                   keep the users; each stays while its record is the tombstone it was held for
+
+mirror (both pools; --dry-run prints the differences, exit 1 when there are any):
+  --backup-domain <prefix>    the backup pool's prefix domain (default: the primary's prefix; prefixes are per
+                              region)
+  --idp-secrets <source>      identity provider secrets Cognito does not show: a JSON file or the ARN of a
+                              Secrets Manager secret holding {"<provider name>": {"client_secret": "..."}}
+
+triggers (the primary pool; --install and --remove need --stage, whose stack names cognito-dr's functions):
+  --install                   cognito-dr's triggers in front of the pool's own (as a deploy does)
+  --remove                    the pool's own triggers back, exactly (as removing the stack does)
+  --dry-run                   print the LambdaConfig before and after, change nothing
 
 Output:
   --json                      machine-readable result on stdout
@@ -196,8 +222,32 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   if (command === 'redrive' && !target.stack && !target.stage) {
     throw new UsageError('redrive needs --stack or --stage: the dead-letter queue is found through them');
   }
-  if (!runs && command !== 'restore' && command !== 'redrive' && values['dry-run'] !== undefined)
-    throw new UsageError('--dry-run only applies to backfill, reconcile, repair, restore and redrive');
+  if (
+    !runs &&
+    command !== 'restore' &&
+    command !== 'redrive' &&
+    command !== 'mirror' &&
+    command !== 'triggers' &&
+    values['dry-run'] !== undefined
+  )
+    throw new UsageError(
+      '--dry-run only applies to backfill, reconcile, repair, restore, redrive, mirror and triggers',
+    );
+  const triggerActions = (['install', 'remove'] as const).filter((action) => values[action] === true);
+  if (command !== 'triggers' && triggerActions.length > 0)
+    throw new UsageError(`--${triggerActions[0]} only applies to triggers`);
+  if (triggerActions.length > 1) throw new UsageError('choose one of --install and --remove');
+  for (const flag of ['backup-domain', 'idp-secrets'] as const) {
+    if (command !== 'mirror' && values[flag] !== undefined)
+      throw new UsageError(`--${flag} only applies to mirror`);
+  }
+  if (
+    values['backup-domain'] !== undefined &&
+    !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(values['backup-domain'])
+  )
+    throw new UsageError(
+      `--backup-domain: a prefix of lowercase letters, digits and hyphens, got "${values['backup-domain']}"`,
+    );
   for (const flag of ['concurrency', 'rps', 'quota-share'] as const) {
     if (!paced && values[flag] !== undefined)
       throw new UsageError(`--${flag} only applies to backfill, reconcile, repair, restore and deletes`);
@@ -232,6 +282,9 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     quotaShare,
     concurrency,
     checkpoint: values.checkpoint,
+    backupDomain: values['backup-domain'],
+    idpSecrets: values['idp-secrets'],
+    ...(command === 'triggers' ? { triggerAction: triggerActions[0] ?? ('show' as const) } : {}),
     ...recovery,
   };
 }
@@ -307,6 +360,10 @@ function parse(argv: string[]) {
       list: { type: 'boolean' },
       release: { type: 'boolean' },
       discard: { type: 'boolean' },
+      'backup-domain': { type: 'string' },
+      'idp-secrets': { type: 'string' },
+      install: { type: 'boolean' },
+      remove: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

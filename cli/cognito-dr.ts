@@ -5,6 +5,7 @@ import { type CliOptions, parseCliArgs, USAGE, UsageError } from './args';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
 import { runDeletes } from './deletes';
 import { runDrill } from './drill';
+import { runMirror } from './mirror';
 import { runRedrive } from './redrive';
 import { runRestore } from './restore';
 import { runSwitch } from './switch-commands';
@@ -17,6 +18,7 @@ import {
   TargetError,
   watchTarget,
 } from './targets';
+import { runTriggers } from './triggers';
 
 export { EXIT } from './commands';
 
@@ -45,6 +47,8 @@ const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   restore: undefined,
   deletes: undefined,
   redrive: { backup: true, backupTable: true, deadLetters: true },
+  mirror: { primary: true, backup: true },
+  triggers: { primary: true },
 };
 
 /** Runs one command line; resolves to the exit code. Never throws. */
@@ -120,7 +124,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           ? runVerify(ctx)
           : command === 'redrive'
             ? runRedrive(ctx)
-            : runEngineCommand(ctx);
+            : command === 'mirror'
+              ? runMirror(ctx)
+              : command === 'triggers'
+                ? runTriggers(ctx)
+                : runEngineCommand(ctx);
     })();
     if (progressShown) io.stderr.write('\n');
     return code;
@@ -132,7 +140,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       // Refusals made before anything was written: what to fix is in the message.
       errorName(error) === 'CheckpointMismatchError' ||
       errorName(error) === 'ForeignTableError' ||
-      errorName(error) === 'ClockSkewError'
+      errorName(error) === 'ClockSkewError' ||
+      // mirror: a pool that is not where it was said to be, or a secret it cannot read.
+      errorName(error) === 'PoolNotFoundError' ||
+      errorName(error) === 'MissingSecretError' ||
+      errorName(error) === 'IdentityProviderSecretsError' ||
+      // triggers: the pool is not where it was said to be, or holds a trigger nobody declared.
+      errorName(error) === 'AdoptionError'
     ) {
       err(`cognito-dr: ${(error as Error).message}`);
       return EXIT.usage;

@@ -60,6 +60,8 @@ export interface Target {
    */
   pools: DeploymentPools;
   deadLetters?: DeadLetterTarget;
+  /** The primary stack's PoolTriggers output (--stage): cognito-dr's trigger functions and the pool's own. */
+  poolTriggers?: string;
 }
 
 export interface Needs {
@@ -122,6 +124,18 @@ function fromExplicit(options: TargetOptions, needs: Needs): Target {
     if (!value) throw new TargetError(`${flag} is required ${why}`);
     return value;
   };
+  // A pool id starts with its region: one declared elsewhere would send every call to the wrong region.
+  for (const [flag, poolId, region] of [
+    ['primary', options.primaryPoolId, options.primaryRegion],
+    ['backup', options.backupPoolId, options.backupRegion],
+  ] as const) {
+    const own = regionOfPoolId(poolId);
+    if (own && region && own !== region) {
+      throw new TargetError(
+        `--${flag}-pool-id ${poolId} is a pool of ${own}, not of --${flag}-region ${region}: give the region the pool is in`,
+      );
+    }
+  }
   const primaryRegion =
     options.primaryRegion ?? regionOfPoolId(options.primaryPoolId) ?? DEFAULT_PRIMARY_REGION;
   const backupRegion = options.backupRegion ?? regionOfPoolId(options.backupPoolId) ?? DEFAULT_BACKUP_REGION;
@@ -198,6 +212,7 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   };
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
+  target.poolTriggers = primaryOutputs.PoolTriggers;
   let replicaOutputs: Record<string, string> = {};
   if (needs.backup || needs.deadLetters) {
     replicaOutputs = await stackOutputs(backupRegion, replicaStack);

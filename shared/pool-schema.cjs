@@ -19,6 +19,8 @@ module.exports = {
   // Both pools carry the link: either may create users from the other's records (replication, migration, restore).
   primarySchema: () => [...standard, ...customAttributes.map(declared), ...linkAttributes],
   backupSchema: () => [...standard, ...customAttributes.map(declared), ...linkAttributes],
+  // The link as an adopted pool is given it (AddCustomAttributes, through the AdoptedUserPool custom resource).
+  linkAttribute: () => linkAttributes[0],
   // An app client's WriteAttributes: never custom:source_sub, never what only administrators set.
   userWritableAttributes: () => [
     ...userWritableAttributes,

@@ -13,6 +13,14 @@ import type { UserMigrationTriggerEvent } from 'aws-lambda';
 /** Thrown to refuse a migration: Cognito answers the sign-in or reset as it would for an unknown user. */
 export class MigrationRefusedError extends Error {
   override readonly name = 'MigrationRefusedError';
+
+  /** Why, for the log and for a pool's own UserMigration trigger behind ours (never shown to the caller). */
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface MigrationLog {
@@ -39,7 +47,7 @@ export const onUserMigration =
     const user = userRef(event.userName);
     const refuse = (reason: string): never => {
       deps.log.info('migration refused', { user, trigger: event.triggerSource, reason });
-      throw new MigrationRefusedError('user cannot be migrated');
+      throw new MigrationRefusedError('user cannot be migrated', reason);
     };
     if (!(await deps.isActive())) return refuse('standby-region');
     const record = await deps.readRecord(event.userName);

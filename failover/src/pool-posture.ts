@@ -10,6 +10,7 @@ import {
   type UserPoolType,
   type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { poolUpdateRequest } from '@cognito-dr/shared';
 
 /** What each posture verifies; the same lists the templates declare for the two modes. */
 export const AUTO_VERIFIED: Record<'active' | 'standby', VerifiedAttributeType[]> = {
@@ -17,47 +18,13 @@ export const AUTO_VERIFIED: Record<'active' | 'standby', VerifiedAttributeType[]
   standby: [],
 };
 
-/**
- * Every setting UpdateUserPool takes. UpdateUserPool resets whatever it is not given to its default (triggers,
- * policies, messages...), so a change of one setting must hand back all the others as DescribeUserPool reports them.
- */
-const UPDATABLE = [
-  'Policies',
-  'DeletionProtection',
-  'LambdaConfig',
-  'AutoVerifiedAttributes',
-  'SmsVerificationMessage',
-  'EmailVerificationMessage',
-  'EmailVerificationSubject',
-  'VerificationMessageTemplate',
-  'SmsAuthenticationMessage',
-  'UserAttributeUpdateSettings',
-  'MfaConfiguration',
-  'DeviceConfiguration',
-  'EmailConfiguration',
-  'SmsConfiguration',
-  'UserPoolTags',
-  'AdminCreateUserConfig',
-  'UserPoolAddOns',
-  'AccountRecoverySetting',
-  'UserPoolTier',
-] as const satisfies readonly (keyof UpdateUserPoolRequest & keyof UserPoolType)[];
-
 /** The UpdateUserPool request that changes only AutoVerifiedAttributes of a pool as DescribeUserPool shows it. */
 export function postureUpdate(
   pool: UserPoolType,
   userPoolId: string,
   posture: 'active' | 'standby',
 ): UpdateUserPoolRequest {
-  const request: Record<string, unknown> = { UserPoolId: userPoolId };
-  for (const key of UPDATABLE) if (pool[key] !== undefined) request[key] = structuredClone(pool[key]);
-  // The one setting named differently on the way in.
-  if (pool.Name !== undefined) request.PoolName = pool.Name;
-  // Reported, but refused on update next to PasswordPolicy.TemporaryPasswordValidityDays, which replaced it.
-  const adminCreate = request.AdminCreateUserConfig as { UnusedAccountValidityDays?: number } | undefined;
-  if (adminCreate) delete adminCreate.UnusedAccountValidityDays;
-  request.AutoVerifiedAttributes = AUTO_VERIFIED[posture];
-  return request as unknown as UpdateUserPoolRequest;
+  return poolUpdateRequest(pool, userPoolId, { AutoVerifiedAttributes: AUTO_VERIFIED[posture] });
 }
 
 /** Sets the pool's posture; a pool already set that way is left alone (no call, nothing reset). */

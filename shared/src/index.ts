@@ -2,6 +2,7 @@
 export {
   type ClientOptions,
   cognitoClient,
+  secretsClient,
   sqsClient,
   TRIGGER_SAFE,
   tableClient,
@@ -22,6 +23,12 @@ export {
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
+export {
+  answerCustomResource,
+  type CustomResourceDeps,
+  type CustomResourceOutcome,
+  putResponse,
+} from './custom-resource';
 export { ConfigError, type EnvReader, envReader } from './env';
 export {
   ConcurrentWriteError,
@@ -45,12 +52,20 @@ export {
 } from './group-record';
 export { userRef } from './log-safe';
 export {
+  type ConfigurationApi,
+  type ConfigurationReads,
+  type ConfigurationWrites,
+  configurationApi,
+  type MfaSettings,
+} from './pool-configuration-api';
+export {
   attributesOf,
   COGNITO_PAGE_SIZE,
   listAllUsers,
   listGroupMemberships,
 } from './pool-listing';
 export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
+export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './pool-update';
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,
   type CognitoUser,

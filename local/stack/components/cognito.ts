@@ -83,7 +83,7 @@ export const startCognito = async (ctx: StepContext, shape: ShapeDefinition): Pr
     PRIMARY_REGION,
     ports.primaryLambda,
     'cognito-dr-primary',
-    PRIMARY_TRIGGERS,
+    ctx.opts.primaryTriggers === 'none' ? [] : PRIMARY_TRIGGERS,
     ports.cognitoPrimary,
     mailbox.primary,
   );

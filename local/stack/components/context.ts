@@ -48,6 +48,11 @@ export interface StackOptions {
   shape?: StackShape;
   /** How wide the sign-up path is warmed before ready (warm-functions.ts); `burst` when absent. */
   warm?: WarmWidth;
+  /**
+   * 'none': the primary pool runs none of cognito-dr's triggers, as an adopted pool deployed with installTriggers
+   * false: users are captured from CloudTrail alone (the stand-in). Default 'all'.
+   */
+  primaryTriggers?: 'all' | 'none';
   progress: (line: string) => void;
 }
 

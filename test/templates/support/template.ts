@@ -171,10 +171,50 @@ export interface Statement {
   NotResource?: unknown;
 }
 
-/** Every identity-policy statement: inline policies of each role, and each AWS::IAM::Policy. */
-export function iamStatements(template: Template): { owner: string; statement: Statement }[] {
+/**
+ * Whether a named condition of the template holds. The templates' conditions compare values serverless resolved when
+ * packaging (params), so they evaluate offline; anything else (a Ref to a stack parameter) is refused.
+ */
+export function conditionHolds(template: Template, name: string): boolean {
+  const evaluate = (expression: unknown): boolean | string => {
+    if (typeof expression === 'string' || typeof expression === 'boolean') return expression;
+    const [[fn, args] = []] = Object.entries(expression as Record<string, unknown>);
+    const list = args as unknown[];
+    switch (fn) {
+      case 'Condition':
+        return conditionHolds(template, args as string);
+      case 'Fn::Equals':
+        return String(evaluate(list[0])) === String(evaluate(list[1]));
+      case 'Fn::Not':
+        return !evaluate(list[0]);
+      case 'Fn::And':
+        return list.every((item) => evaluate(item) === true);
+      case 'Fn::Or':
+        return list.some((item) => evaluate(item) === true);
+      default:
+        throw new Error(`condition ${name}: cannot evaluate ${fn} offline`);
+    }
+  };
+  const expression = template.Conditions?.[name];
+  if (expression === undefined) throw new Error(`no condition ${name}`);
+  return evaluate(expression) === true;
+}
+
+/** Whether CloudFormation creates the resource: it has no condition, or its condition holds. */
+export const isCreated = (template: Template, resource: Resource): boolean =>
+  resource.Condition === undefined || conditionHolds(template, resource.Condition);
+
+/**
+ * Every identity-policy statement: inline policies of each role, and each AWS::IAM::Policy, of what CloudFormation
+ * creates (`all` includes resources whose condition does not hold).
+ */
+export function iamStatements(
+  template: Template,
+  { all = false }: { all?: boolean } = {},
+): { owner: string; statement: Statement }[] {
   const found: { owner: string; statement: Statement }[] = [];
   for (const [id, resource] of Object.entries(template.Resources)) {
+    if (!all && !isCreated(template, resource)) continue;
     const documents: unknown[] = [];
     if (resource.Type === 'AWS::IAM::Role') {
       for (const policy of (resource.Properties?.Policies as { PolicyDocument: unknown }[]) ?? []) {
@@ -195,17 +235,21 @@ export function iamStatements(template: Template): { owner: string; statement: S
 export const asList = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** The statements of a function's own role (serverless-iam-roles-per-function) plus policies attached to it. */
+/**
+ * The statements of a function's own role (serverless-iam-roles-per-function, created with the function) plus the
+ * policies attached to it that CloudFormation creates.
+ */
 export function functionStatements(template: Template, functionLogicalId: string): Statement[] {
   const role = (props(template, functionLogicalId).Role as { 'Fn::GetAtt': [string, string] })[
     'Fn::GetAtt'
   ][0];
-  return iamStatements(template)
+  return iamStatements(template, { all: true })
     .filter(({ owner }) => {
       if (owner === role) return true;
       const attached = template.Resources[owner];
       return (
         attached?.Type === 'AWS::IAM::Policy' &&
+        isCreated(template, attached) &&
         asList(attached.Properties?.Roles as unknown[]).some(
           (r) => JSON.stringify(r) === JSON.stringify(ref(role)),
         )

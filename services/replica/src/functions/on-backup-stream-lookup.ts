@@ -1,14 +1,13 @@
 // CloudFormation custom resource BackupStreamLookup: finds the stream of the replication table's replica in this
 // (the backup) region, so the replica's event source mapping reads the backup region's stream. `Fn::GetAtt
 // StreamArn` on the global table is only ever the primary stack's region's stream.
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   DescribeTableCommand,
   type DescribeTableCommandOutput,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { putResponse } from '@cognito-dr/shared';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 
 export interface StreamLookupProperties {
@@ -106,46 +105,8 @@ export const onBackupStreamLookup =
     await deps.respond(event.ResponseURL, JSON.stringify(response));
   };
 
-/**
- * PUTs to the pre-signed S3 URL; its signature covers an empty Content-Type, so that is what is sent. (Plain http
- * is only ever a test's local server.)
- */
-export const putResponse = async (
-  responseUrl: string,
-  body: string,
-  { attempts = 3, backoffMs = 500 } = {},
-): Promise<void> => {
-  const { request } = responseUrl.startsWith('http:') ? http : https;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const req = request(
-          responseUrl,
-          {
-            method: 'PUT',
-            headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-            timeout: 10_000,
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () =>
-              res.statusCode === 200
-                ? resolve()
-                : reject(new Error(`CloudFormation response rejected with status ${res.statusCode}`)),
-            );
-          },
-        );
-        req.on('timeout', () => req.destroy(new Error('CloudFormation response timed out')));
-        req.on('error', reject);
-        req.end(body);
-      });
-      return;
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs * attempt));
-    }
-  }
-};
+// One way to answer CloudFormation, shared with every custom resource of cognito-dr.
+export { putResponse };
 
 const logger = new Logger({ serviceName: 'replica' });
 let dynamodb: DynamoDBClient | undefined;
