@@ -165,6 +165,7 @@ export const usageOf = (s: Scenario): Record<Service, Record<string, Usage>> => 
         logKbPerInvocation: 20,
         why: `${reconcile.passes} passes, each listing the pool at ${USER_LIST_RPS} UserList calls a second`,
       },
+      onAdoptedPool: idle('once per deploy (adopt mode)'),
       adminCreateUser: idle('operators only'),
       adminGetUser: idle('operators only'),
       adminUpdateUser: idle('operators only'),
@@ -208,6 +209,13 @@ export const usageOf = (s: Scenario): Record<Service, Record<string, Usage>> => 
       },
       onRolesHeartbeat: heartbeat,
       backupStreamLookup: idle('once per deploy'),
+      onConfigurationCheck: {
+        invocations: MONTH_SECONDS / 3600,
+        // Both pools' configurations read (pool, clients, groups, providers), across regions for the primary's.
+        averageMs: 3000,
+        logKbPerInvocation: 1,
+        why: "hourly: the pools' configurations compared",
+      },
     },
   };
 };
