@@ -11,23 +11,24 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type CallCounts,
   DEFAULT_INCREMENTAL,
-  DEFAULT_QUOTAS,
   DEFAULT_SCHEDULED_RUN_SETTINGS,
   onScheduledRun,
-  QUOTA_CATEGORIES,
-  type QuotaCategory,
   runReconcile,
   type ScheduledRunSummary,
   stateTableCheckpoints,
   stateTableLease,
 } from '@cognito-dr/reconcile';
 import {
+  type CallCounts,
   type Clock,
+  COGNITO_QUOTAS,
   groupRecordFromCognito,
   groupRecordToItem,
   isGroupKey,
+  QUOTA_CATEGORIES,
+  type QuotaCategory,
+  quotaCategoryOf,
   recordFromCognitoUser,
   recordFromItem,
   recordToItem,
@@ -35,6 +36,7 @@ import {
   USERNAME_LOWER_ATTRIBUTE,
   type UserRecord,
 } from '@cognito-dr/shared';
+import { checkExpressions, conditionHolds } from '@cognito-dr/shared/src/testing/dynamo-expressions';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 
 // biome-ignore lint/suspicious/noExplicitAny: fakes receive every command shape the real clients accept.
@@ -135,7 +137,7 @@ class QuotaWindows {
     let drop = 0;
     while (drop < window.length && (window[drop] as number) <= now - 1000) drop++;
     if (drop > 0) window.splice(0, drop);
-    if (window.length >= DEFAULT_QUOTAS[category]) {
+    if (window.length >= COGNITO_QUOTAS[category].rps) {
       this.throttled += 1;
       throw new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
     }
@@ -145,14 +147,15 @@ class QuotaWindows {
   }
 }
 
-const COMMAND_CATEGORY: Record<string, QuotaCategory> = {
-  ListUsersCommand: 'UserList',
-  ListUsersInGroupCommand: 'UserList',
-  ListGroupsCommand: 'UserPoolResourceRead',
-  AdminGetUserCommand: 'UserRead',
-  AdminListGroupsForUserCommand: 'UserResourceRead',
-  DescribeUserPoolCommand: 'UserPoolRead',
-};
+/** The reads a reconcile pass makes; anything else is not simulated. */
+const SIMULATED = new Set([
+  'ListUsersCommand',
+  'ListUsersInGroupCommand',
+  'ListGroupsCommand',
+  'AdminGetUserCommand',
+  'AdminListGroupsForUserCommand',
+  'DescribeUserPoolCommand',
+]);
 
 export interface Latency {
   listUsersMs: number;
@@ -297,8 +300,8 @@ class SimPool {
 
   private async send(command: AnyCommand): Promise<unknown> {
     const name = command.constructor.name;
-    const category = COMMAND_CATEGORY[name];
-    if (!category) throw new Error(`the simulated pool does not implement ${name}`);
+    const category = quotaCategoryOf(name);
+    if (!SIMULATED.has(name) || !category) throw new Error(`the simulated pool does not implement ${name}`);
     this.quotas.admit(category);
     const input = command.input;
     const wait =
@@ -467,11 +470,10 @@ class SimTable {
       }
       case 'PutCommand': {
         const username = String(input.Item[TABLE_KEY]);
-        const current = this.byKey(username);
-        const values = input.ExpressionAttributeValues ?? {};
+        checkExpressions(input);
         if (
-          current &&
-          !(current.version === values[':prev'] && (current.updatedAt as number) < values[':now'])
+          input.ConditionExpression &&
+          !conditionHolds(input.ConditionExpression, this.byKey(username), input)
         ) {
           throw new ConditionalCheckFailedException({
             message: 'The conditional request failed',
@@ -649,7 +651,7 @@ export async function simulateReconcile(
     [...table.missing].every((index) => pool.deleted.has(index) || record(index)?.deleted !== true) &&
     [...table.missing].every((index) => pool.deleted.has(index) || record(index) !== undefined) &&
     [...pool.deleted].every((index) => table.missing.has(index) || record(index)?.deleted === true);
-  const budgetUserList = DEFAULT_QUOTAS.UserList / 2;
+  const budgetUserList = COGNITO_QUOTAS.UserList.rps / 2;
   return {
     scenario,
     users: population.users,
@@ -661,7 +663,7 @@ export async function simulateReconcile(
     peakShareOfQuota: Object.fromEntries(
       QUOTA_CATEGORIES.filter((c) => quotas.calls[c] > 0).map((c) => [
         c,
-        round(quotas.peak[c] / DEFAULT_QUOTAS[c]),
+        round(quotas.peak[c] / COGNITO_QUOTAS[c].rps),
       ]),
     ),
     throttled: quotas.throttled,

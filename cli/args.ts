@@ -1,6 +1,7 @@
 // Parses the cognito-dr command line into a command and its options, and says what is wrong when it cannot.
 import { parseArgs } from 'node:util';
-import { type Budget, DEFAULT_QUOTAS, parseBudget } from '@cognito-dr/reconcile';
+import { type Budget, parseBudget } from '@cognito-dr/reconcile';
+import { QUOTA_CATEGORIES } from '@cognito-dr/shared';
 
 export const COMMANDS = [
   'status',
@@ -121,7 +122,7 @@ backfill, reconcile and repair:
   --concurrency <n>           users handled at once per listed page (default 8)
   --quota-share <f>           share of each Cognito quota category's default the run may use (default 0.5)
   --rps <Category=n,...>      calls per second for named categories, e.g. UserList=10,UserRead=40
-                              (categories: ${Object.keys(DEFAULT_QUOTAS).join(', ')})
+                              (categories: ${QUOTA_CATEGORIES.join(', ')})
   --user-list-rps <n>         the same as --rps UserList=<n> (ListUsers, ListUsersInGroup)
   --user-read-rps <n>         the same as --rps UserRead=<n> (AdminGetUser)
   --rate <n>                  backfill and reconcile: records written per second (default 25)

@@ -22,10 +22,16 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { RegionHandle } from '@cognito-dr/failover';
 import { failback, failover } from '@cognito-dr/failover';
-import { backupDrift, driftCount, readAllRecords, readBackupInventory } from '@cognito-dr/reconcile';
+import {
+  backupDrift,
+  driftCount,
+  readAllRecords,
+  readBackupInventory,
+  readPrimaryInventory,
+} from '@cognito-dr/reconcile';
+import type { StackInfo } from '@cognito-dr/shared';
 import { cognitoClient, errorName, isErrorNamed, type UserRecord } from '@cognito-dr/shared';
 import { readMailbox } from '../local/emulators/mailbox';
-import type { StackInfo } from '../local/stack/stack-info';
 import { EXIT } from './commands';
 import { type Regions, resolveRegions } from './regions';
 import { type SwitchContext, switchDeps } from './switch-commands';
@@ -53,7 +59,10 @@ export interface DrillReport {
   failoverSeconds: number;
   /** Changes made on the backup during the failover that the primary pool shows after the failback. */
   changesCarriedBack: number;
-  /** Changes made on the backup that the primary pool does not show after the failback. */
+  /**
+   * Users whose state in the backup pool at the failback (attributes, enabled, groups, present or deleted) the primary
+   * pool does not show after it, compared user by user.
+   */
   lostAtFailback: number;
   passwordResets: number;
   /** Users who must reset their password again after the failback. */
@@ -84,6 +93,7 @@ export async function drill(ctx: SwitchContext, file: string): Promise<DrillRepo
   const say = (line: string) => ctx.err(`drill: ${line}`);
   const clock = ctx.clock;
   const run = randomBytes(3).toString('hex');
+  const mine = (username: string) => username.startsWith(`drill-${run}-`);
   const name = (kind: string, index: number) => `drill-${run}-${kind}-${index}`;
   const client = (side: 'primary' | 'backup') =>
     cognitoClient({
@@ -182,6 +192,16 @@ export async function drill(ctx: SwitchContext, file: string): Promise<DrillRepo
     );
   };
   check('every change made on the backup became a record there', await waitUntil(clock, 60_000, recorded));
+  // What failback must carry back: the drill's users as the backup pool has them now.
+  const atFailback = only(
+    (
+      await readPrimaryInventory(regions.backup.pool.cognito, backupPoolId, {
+        origin: stack.backup.region,
+        now: 0,
+      })
+    ).users,
+    mine,
+  );
 
   // 6. The primary comes back; 7. failback.
   await setAvailable(stack.control.primary, true);
@@ -231,8 +251,19 @@ export async function drill(ctx: SwitchContext, file: string): Promise<DrillRepo
     (await primaryHas(regions, inFlightAtOutage)).missing.length === 0,
   );
 
+  // Measured user by user: each user the backup pool had at failback is there in the primary as it was (attributes,
+  // enabled, groups), and nobody the backup pool no longer had is left in the primary, but for the users still in
+  // replication at the outage (they never reached the backup pool, and are judged above).
+  const carried = backupDrift(
+    only(await readBackupInventory(regions.primary.pool.cognito, primaryPoolId), mine),
+    atFailback,
+  );
+  const lostAtFailback =
+    carried.missing.length +
+    carried.stale.length +
+    carried.extra.filter((username) => !inFlightAtOutage.includes(username)).length;
+
   // 9. Drift both ways, of the drill's users.
-  const mine = (username: string) => username.startsWith(`drill-${run}-`);
   const driftOf = async (side: 'primary' | 'backup') => {
     const region = regions[side];
     const pool = await readBackupInventory(region.pool.cognito, region.pool.userPoolId);
@@ -254,7 +285,7 @@ export async function drill(ctx: SwitchContext, file: string): Promise<DrillRepo
     rtoSeconds: { signUp: (signUpAt - outageAt) / 1000, signIn: (signInAt - outageAt) / 1000 },
     failoverSeconds,
     changesCarriedBack,
-    lostAtFailback: 4 - changesCarriedBack,
+    lostAtFailback,
     passwordResets: back.passwordResets,
     mustResetAgain,
     awaitingMigrationAtFailback: back.awaitingMigration,

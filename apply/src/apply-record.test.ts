@@ -2,15 +2,10 @@ import {
   InvalidParameterException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  initialRoles,
-  planConvergence,
-  type RegionRoles,
-  recordToItem,
-  type UserRecord,
-} from '@cognito-dr/shared';
+import { initialRoles, type RegionRoles, recordToItem, type UserRecord } from '@cognito-dr/shared';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
 import { type DeletionBreaker, deletionBreaker } from './deletion-breaker';
 import { ConvergenceConflictError } from './errors';
@@ -38,7 +33,7 @@ const change = (record: UserRecord, eventName: RecordChange['eventName'] = 'MODI
 
 /** The backup user matches the record exactly when there is nothing left to plan. */
 function expectConverged(pool: FakeUserPool, record: UserRecord) {
-  expect(planConvergence(pool.state(record.username), record)).toEqual([]);
+  expect(mirrorMismatches(pool.state(record.username), record)).toEqual([]);
 }
 
 describe('applyRecordChange', () => {

@@ -1,6 +1,6 @@
 // Sorts apply failures into transient (retry the stream record), blocking (a reader or configuration to fix: hold
 // the record back and alarm) and permanent (a bad record: park it and move on).
-import { errorName } from '@cognito-dr/shared';
+import { errorName, THROTTLING_ERRORS } from '@cognito-dr/shared';
 
 export type FailureKind = 'transient' | 'blocking' | 'permanent';
 
@@ -18,12 +18,7 @@ export class ConvergenceConflictError extends Error {
 
 /** Throttling, service-side faults and our own lost races: the same call can succeed a moment later. */
 const TRANSIENT_NAMES = new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'Throttling',
-  'LimitExceededException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
+  ...THROTTLING_ERRORS,
   'InternalErrorException',
   'InternalServerError',
   'InternalFailure',

@@ -3,16 +3,10 @@ import {
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  getRecords,
-  initialRoles,
-  planConvergence,
-  recordToImage,
-  recordToItem,
-  type UserRecord,
-} from '@cognito-dr/shared';
+import { getRecords, initialRoles, recordToImage, recordToItem, type UserRecord } from '@cognito-dr/shared';
 import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { type ApplyResult, applyRecordChange } from './apply-record';
 import type { DeadLetterEntry } from './dead-letter';
@@ -103,8 +97,8 @@ describe('processStreamBatch', () => {
     // bob's record is a replay of version 1; the table already holds version 4.
     expect(await run([streamRecord(alice, 1), streamRecord(bob, 2)])).toEqual({ batchItemFailures: [] });
     expect(table.calls).toEqual(['BatchGetCommand']);
-    expect(planConvergence(pool.state('alice.smith'), alice)).toEqual([]);
-    expect(planConvergence(pool.state('bob.jones'), bobNewer)).toEqual([]);
+    expect(mirrorMismatches(pool.state('alice.smith'), alice)).toEqual([]);
+    expect(mirrorMismatches(pool.state('bob.jones'), bobNewer)).toEqual([]);
   });
 
   it('reads a large batch in chunks of READ_CHUNK users, each user once', async () => {
@@ -117,7 +111,7 @@ describe('processStreamBatch', () => {
     });
     expect(table.batchGets.map((keys) => keys.length)).toEqual([READ_CHUNK, READ_CHUNK, 60 - 2 * READ_CHUNK]);
     expect(table.calls.filter((name) => name !== 'BatchGetCommand')).toEqual([]);
-    for (const user of users) expect(planConvergence(pool.state(user.username), user)).toEqual([]);
+    for (const user of users) expect(mirrorMismatches(pool.state(user.username), user)).toEqual([]);
   });
 
   it('reads per user when the batch read fails, and says so', async () => {
@@ -128,8 +122,8 @@ describe('processStreamBatch', () => {
     table.put(recordToItem(bob));
     expect(await run([streamRecord(alice, 1), streamRecord(bob, 2)])).toEqual({ batchItemFailures: [] });
     expect(table.calls).toEqual(['GetCommand', 'GetCommand']);
-    expect(planConvergence(pool.state('alice.smith'), alice)).toEqual([]);
-    expect(planConvergence(pool.state('bob.jones'), bob)).toEqual([]);
+    expect(mirrorMismatches(pool.state('alice.smith'), alice)).toEqual([]);
+    expect(mirrorMismatches(pool.state('bob.jones'), bob)).toEqual([]);
     expect(logs).toContainEqual([
       'warn',
       'batch read of records failed, reading per user',
@@ -142,8 +136,8 @@ describe('processStreamBatch', () => {
     const alice = userRecord({ username: 'alice.smith', groups: ['staff'] });
     const bob = userRecord({ username: 'bob.jones', enabled: false });
     expect(await run([streamRecord(alice, 1), streamRecord(bob, 2)])).toEqual({ batchItemFailures: [] });
-    expect(planConvergence(pool.state('alice.smith'), alice)).toEqual([]);
-    expect(planConvergence(pool.state('bob.jones'), bob)).toEqual([]);
+    expect(mirrorMismatches(pool.state('alice.smith'), alice)).toEqual([]);
+    expect(mirrorMismatches(pool.state('bob.jones'), bob)).toEqual([]);
     expect(total('RecordsApplied')).toBe(2);
     expect(metrics.filter((m) => m.name === 'ReplicationLag').map((m) => m.value)).toEqual([400, 400]);
   });
@@ -300,7 +294,7 @@ describe('processStreamBatch', () => {
     table.put(recordToItem(v2));
     const response = await run([streamRecord(v1, 1), streamRecord(v2, 2), streamRecord(v2, 3)]);
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(planConvergence(pool.state(v2.username), v2)).toEqual([]);
+    expect(mirrorMismatches(pool.state(v2.username), v2)).toEqual([]);
     expect(pool.calls.filter((c) => c === 'AdminCreateUser')).toHaveLength(1);
     expect(total('RecordsApplied')).toBe(1);
     expect(total('RecordsSkipped')).toBe(2);
@@ -401,7 +395,7 @@ describe('processStreamBatch', () => {
     expect(invocations).toBeGreaterThan(1);
     for (const record of finals) {
       pool.throttleRate = 0;
-      expect(planConvergence(pool.state(record.username), record)).toEqual([]);
+      expect(mirrorMismatches(pool.state(record.username), record)).toEqual([]);
     }
   });
 });

@@ -2,7 +2,8 @@ import {
   InvalidParameterException,
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { planConvergence, recordToItem, type UserRecord } from '@cognito-dr/shared';
+import { recordToItem, type UserRecord } from '@cognito-dr/shared';
+import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import { reapplyUser } from './apply-record';
 import {
   type DeadLetterMessage,
@@ -106,7 +107,7 @@ describe('redrive', () => {
     expect(report).toMatchObject({ messages: 3, handled: 2, removed: 2, kept: 1 });
     expect(report.users.applied.sort()).toEqual(['alice', 'bob', 'carol']);
     expect(report.unreadable).toEqual([{ id: 'm2', reason: 'not JSON' }]);
-    for (const r of [alice, bob, carol]) expect(planConvergence(pool.state(r.username), r)).toEqual([]);
+    for (const r of [alice, bob, carol]) expect(mirrorMismatches(pool.state(r.username), r)).toEqual([]);
     // dave changed hours after the batch: not one of its users.
     expect(pool.users.has('dave')).toBe(false);
     expect(source.left()).toEqual(['{']);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
 import { getGroupRecord, recordFromItem } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
-import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
+import { PagingUserPool, uuidFor } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from './api-call-signal';
 import { type ApiCallDeps, onCognitoApiCall } from './capture-api-call';
@@ -267,11 +267,21 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
 
   it('still finds the user where ListUsers refuses the sub filter, by reading every page', async () => {
     const t = setUp({ refusesFilters: true });
+    // The user behind the event's sub is the last of 132 listed, on the third page of 60.
+    const last = 'other-0129';
+    const event = fixture('update-user-attributes');
+    (event.detail as { additionalEventData: { sub: string } }).additionalEventData.sub = uuidFor(last);
 
-    const outcome = await t.handle(fixture('update-user-attributes'));
+    const outcome = await t.handle(event);
 
     expect(outcome).toMatchObject({ outcome: 'captured' });
-    expect(t.record('alice')).toBeDefined();
+    expect(t.record(last)).toMatchObject({
+      sub: uuidFor(last),
+      attributes: { email: `${last}@example.com` },
+    });
+    // One refused filtered call, then every page in turn.
+    expect(t.pool.filters).toEqual([`sub = "${uuidFor(last)}"`]);
+    expect(t.pool.calls.filter((call) => call === 'ListUsers')).toHaveLength(1 + 3);
   });
 
   it('ignores failed calls and calls that do not change users', async () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { QUOTA_CATEGORIES } from '@cognito-dr/reconcile';
+import { QUOTA_CATEGORIES } from '@cognito-dr/shared';
 import { DEPLOYED } from './deployment';
 import { estimate, METRICS, mauPrice, scenarioFor, usageOf } from './model';
 

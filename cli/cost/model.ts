@@ -2,7 +2,7 @@
 // deploy (deployment.ts) and the price table (prices.ts). Each line keeps the quantity it was priced from, so the
 // report shows how every figure arises; the workload's assumptions (durations, log volume, what each change sets
 // off) are named where they are used, from reading the code each line prices.
-import { QUOTA_CATEGORIES } from '@cognito-dr/reconcile';
+import { QUOTA_CATEGORIES } from '@cognito-dr/shared';
 import { DEPLOYED, type Service, type ServiceInventory } from './deployment';
 import { COGNITO_MAU, PRICES, type Region, type RegionPrices, TIERS, type Tier } from './prices';
 

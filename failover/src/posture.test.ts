@@ -1,14 +1,9 @@
 // A standby pool's triggers refuse the public; an active pool's pass everything through untouched.
 import { type ApplyDeps, applyRecordChange, replicatorClient } from '@cognito-dr/apply';
-import {
-  initialRoles,
-  planConvergence,
-  RECORD_SCHEMA_VERSION,
-  recordToItem,
-  type UserRecord,
-} from '@cognito-dr/shared';
+import { initialRoles, RECORD_SCHEMA_VERSION, recordToItem, type UserRecord } from '@cognito-dr/shared';
 import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { type FakePreSignUp, FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
+import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import type { CustomMessageTriggerEvent, PreSignUpTriggerEvent } from 'aws-lambda';
 import {
   onCustomMessage,
@@ -178,7 +173,7 @@ describe('a new backup user through the replicator client and the PreSignUp trig
     await applyRecordChange(applyDeps, { username: 'alice', eventName: 'INSERT', newImage: record });
     expect(pool.calls.filter((call) => call === 'SignUp' || call.startsWith('Admin'))).toEqual(['SignUp']);
     expect(pool.state('alice')?.status).toBe('CONFIRMED');
-    expect(planConvergence(pool.state('alice'), record)).toEqual([]);
+    expect(mirrorMismatches(pool.state('alice'), record)).toEqual([]);
   });
 });
 

@@ -3,8 +3,8 @@
 // proven against the real emulator by the test named after it (cognito-local-fidelity.test.ts and
 // fidelity/*.test.ts):
 //   1. A disabled user cannot sign in (NotAuthorizedException "User is disabled."); cognito-local lets them.
-//   2. An app client writes only its WriteAttributes, at sign-up and with a user's own token; cognito-local
-//      writes anything.
+//   2. An app client writes only its WriteAttributes (the standard attributes when it names none), at sign-up and
+//      with a user's own token; cognito-local writes anything.
 //   3. A CustomMessage trigger that fails fails the call, so nothing is sent; cognito-local swallows the error and
 //      sends its default message.
 //   4. A user created by the UserMigration trigger keeps the username they signed in with and gets a sub of their
@@ -34,9 +34,33 @@
 //      fails on its error; cognito-local runs no trigger.
 //  13. AdminUpdateUserAttributes may mark an email or phone number verified (or not) without repeating it, as the
 //      Developer Guide shows; cognito-local refuses ("Email is required to verify/un-verify an email").
+//  14. MFA (fidelity/mfa.ts): SetUserPoolMfaConfig sets every factor (SMS, TOTP, email OTP; one left out is off)
+//      with Cognito's preconditions, GetUserPoolMfaConfig reports them; AdminSetUserMFAPreference exists, and both it
+//      and SetUserMFAPreference refuse a factor the user cannot receive; sign-in asks for the preferred factor (the
+//      SMS or email code goes to the mailbox, a right SMS code verifies the phone number), lets a user with several
+//      and no preference choose, and in a pool that requires MFA challenges a user with no factor on their phone or
+//      email or, failing that, makes them enrol a TOTP app (MFA_SETUP, AssociateSoftwareToken and
+//      VerifySoftwareToken by Session); AdminInitiateAuth does the same and AdminRespondToAuthChallenge exists.
+//      cognito-local keeps no email OTP and no per-factor enabling, challenges only legacy SMS users, refuses
+//      MFA_SETUP and has no AdminSetUserMFAPreference nor AdminRespondToAuthChallenge.
+//  15. Identity providers (fidelity/identity-providers.ts): Create/Describe/List/Update/DeleteIdentityProvider and
+//      GetIdentityProviderByIdentifier with Cognito's validation and the details it adds and hides per type;
+//      AdminLinkProviderForUser and AdminDisableProviderForUser with Cognito's rules, reported in the `identities`
+//      attribute; EXTERNAL_PROVIDER users made by LocalOnlyFederatedSignIn, the LOCAL-ONLY stand-in for what the
+//      hosted UI does after a provider answers (federated-sign-in.ts). cognito-local has none of these.
+//  16. A pool's configuration (fidelity/pool-configuration.ts): DescribeUserPool reports every setting with its
+//      default, the user count and the domain; UpdateUserPool returns every setting a call leaves out to its default
+//      (cognito-local blanks them); AddCustomAttributes and groups are validated (GroupExistsException, role ARNs;
+//      cognito-local overwrites a group, and fails internally on a pool that never had one); app clients get every
+//      field with its default and Cognito's checks (redirect URIs, OAuth flows and scopes, providers, attributes,
+//      token validity), and UpdateUserPoolClient resets what it leaves out (cognito-local keeps it); resource servers
+//      and user pool domains exist (cognito-local has neither).
 
 import { appClientRules } from './fidelity/app-clients';
 import type { CognitoLocalErrors, CognitoLocalServices, Router, Wrapper } from './fidelity/cognito-local';
+import { identityProviders } from './fidelity/identity-providers';
+import { multiFactorAuth } from './fidelity/mfa';
+import { poolConfiguration } from './fidelity/pool-configuration';
 import { signInIdentifiers } from './fidelity/sign-in-identifiers';
 import { cognitoTriggers, withCognitoErrorNames } from './fidelity/triggers';
 
@@ -55,10 +79,15 @@ export function cognitoFidelity(
   const layers: Record<string, Wrapper>[] = [
     appClientRules(services, errors),
     identifiers,
+    multiFactorAuth(services, errors),
+    identityProviders(services, errors),
+    poolConfiguration(services, errors),
     cognitoTriggers(services, errors),
   ];
+  // Operations cognito-local lacks that behave as one it has, given their request.
+  const sameAs: Record<string, string> = { AdminRespondToAuthChallenge: 'RespondToAuthChallenge' };
   return (name) => {
-    let target = router(name);
+    let target = router(sameAs[name] ?? name);
     for (const layer of [...layers].reverse()) target = layer[name]?.(target) ?? target;
     return withCognitoErrorNames(target);
   };

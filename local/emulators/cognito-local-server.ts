@@ -72,6 +72,8 @@ const createServer = async () => {
       config.TokenConfig,
     ),
     triggers,
+    // Not a service of cognito-local's own: the fidelity layer checks TOTP codes as cognito-local does.
+    totp: lib('services/totp'),
   };
   const router = cognitoFidelity(
     all as unknown as CognitoLocalServices,

@@ -12,6 +12,7 @@ import {
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AdminDefinition, PoolDefinition } from './shapes';
 
@@ -28,7 +29,8 @@ const isNamed = (name: string) => (error: unknown) => error instanceof Error && 
 /** Creates the pool, its clients and its groups unless a pool of that name already has them (a restart). */
 export const ensurePool = async (
   cognito: CognitoIdentityProviderClient,
-  pool: Pick<PoolDefinition, 'poolName' | 'create' | 'clients'> & Partial<Pick<PoolDefinition, 'groups'>>,
+  pool: Pick<PoolDefinition, 'poolName' | 'create' | 'clients'> &
+    Partial<Pick<PoolDefinition, 'groups' | 'mfa'>>,
 ): Promise<LocalPool> => {
   const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = UserPools?.find((p) => p.Name === pool.poolName)?.Id;
@@ -37,6 +39,9 @@ export const ensurePool = async (
       new CreateUserPoolCommand({ PoolName: pool.poolName, ...pool.create }),
     );
     userPoolId = UserPool?.Id;
+    if (userPoolId && pool.mfa) {
+      await cognito.send(new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, ...pool.mfa }));
+    }
   }
   if (!userPoolId) throw new Error(`could not create user pool ${pool.poolName}`);
   const { UserPoolClients } = await cognito.send(

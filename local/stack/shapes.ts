@@ -6,6 +6,7 @@ import type {
   CreateUserPoolCommandInput,
   ExplicitAuthFlowsType,
   SchemaAttributeType,
+  SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 export const STACK_SHAPES = ['username', 'email', 'phone'] as const;
@@ -27,6 +28,8 @@ export interface LocalClient {
 export interface PoolDefinition {
   poolName: string;
   create: Omit<CreateUserPoolCommandInput, 'PoolName'>;
+  /** The MFA factors the pool offers, set once it is created. */
+  mfa?: Omit<SetUserPoolMfaConfigCommandInput, 'UserPoolId'>;
   clients: [LocalClient, ...LocalClient[]];
   groups: { name: string; description: string }[];
 }
@@ -104,6 +107,17 @@ export const ADOPTED_CUSTOM_ATTRIBUTES: SchemaAttributeType[] = [
   { Name: 'member_since', AttributeDataType: 'DateTime', Mutable: true },
 ];
 
+/** The adopted pool's SMS sender (an SNS role) and email sender (SES): SMS MFA and email OTP need them. */
+export const ADOPTED_SMS_CONFIGURATION = {
+  SnsCallerArn: 'arn:aws:iam::123456789012:role/adopted-pool-sms',
+  ExternalId: 'adopted-pool',
+};
+export const ADOPTED_EMAIL_CONFIGURATION = {
+  EmailSendingAccount: 'DEVELOPER' as const,
+  SourceArn: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
+  From: 'no-reply@example.com',
+};
+
 /** Both pools of a stack of `shape`; `username` is exactly the pair the templates deploy. */
 export const shapeDefinition = (shape: StackShape, stage: string, schemas: PoolSchemas): ShapeDefinition => {
   const userWritable = schemas.userWritableAttributes();
@@ -150,8 +164,20 @@ export const shapeDefinition = (shape: StackShape, stage: string, schemas: PoolS
         UsernameConfiguration: { CaseSensitive: false },
         AutoVerifiedAttributes: [signIn],
         MfaConfiguration: 'OPTIONAL',
+        SmsConfiguration: ADOPTED_SMS_CONFIGURATION,
+        // Email OTP needs the pool to send through SES.
+        EmailConfiguration: ADOPTED_EMAIL_CONFIGURATION,
         // Both pools carry the link: either may create users from the other's records.
         Schema: [...ADOPTED_CUSTOM_ATTRIBUTES, ...link],
+      },
+      mfa: {
+        MfaConfiguration: 'OPTIONAL',
+        SmsMfaConfiguration: {
+          SmsAuthenticationMessage: 'Your sign-in code is {####}',
+          SmsConfiguration: ADOPTED_SMS_CONFIGURATION,
+        },
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+        ...(shape === 'email' ? { EmailMfaConfiguration: { Message: 'Your sign-in code is {####}' } } : {}),
       },
       clients: [
         { name: 'adopted-app', authFlows: PASSWORD_FLOWS, writeAttributes: [...contact, 'custom:tier'] },

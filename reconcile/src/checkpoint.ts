@@ -1,7 +1,7 @@
 // Where a run has got to, so a run stopped by a Lambda timeout or Ctrl-C continues instead of restarting, and what it
 // has learnt so far (users seen, group members) as append-only chunks of references.
 import { randomUUID } from 'node:crypto';
-import { type CallCounts, zeroCalls } from './quota';
+import { type CallCounts, zeroCalls } from '@cognito-dr/shared';
 
 /**
  * reconcile: primary pool -> table (missing, stale and departed users). backfill: the same without looking for

@@ -1,26 +1,30 @@
 // The reconciler against a fake pool that pages at 60 (or not at all), a fake table and a fake clock.
 import { InvalidParameterException } from '@aws-sdk/client-cognito-identity-provider';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { ForeignTableError, initialRoles, sameSnapshot, type UserRecord } from '@cognito-dr/shared';
+import {
+  ForeignTableError,
+  initialRoles,
+  QUOTA_CATEGORIES,
+  sameSnapshot,
+  type UserRecord,
+} from '@cognito-dr/shared';
+import { tableMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import fc from 'fast-check';
 import { CheckpointMismatchError } from './checkpoint';
-import { tableDrift } from './drift';
-import { type Budget, budgetOf, QUOTA_CATEGORIES } from './quota';
+import { type Budget, budgetOf } from './quota';
 import { runReconcile } from './reconcile-direction';
 import {
   ORIGIN,
   OTHER_REGION,
   poolRecords,
+  poolUsers,
   putGroupRecords,
   putRecord,
   scenario,
   tableRecords,
 } from './testing/scenario';
 
-const inSync = (s: ReturnType<typeof scenario>) => {
-  const drift = tableDrift(poolRecords(s.pool, s.clock.now()), tableRecords(s.table));
-  return { missing: drift.missing, stale: drift.stale, extra: drift.extra };
-};
+const inSync = (s: ReturnType<typeof scenario>) => tableMismatches(poolUsers(s.pool), s.table.items);
 const noDrift = { missing: [], stale: [], extra: [] };
 /** Pacing is covered by its own tests; elsewhere it would only slow the fake clock down. */
 const UNLIMITED = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 1e9])) as Budget;

@@ -20,6 +20,7 @@ import {
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createLimiter } from '@cognito-dr/apply';
 import {
+  type CallCounts,
   type Clock,
   COGNITO_PAGE_SIZE,
   errorName,
@@ -27,6 +28,7 @@ import {
   isErrorNamed,
   isGroupKey,
   normalizeGroups,
+  QUOTA_CATEGORIES,
   recordFromItem,
   TABLE_KEY,
   type UserRecord,
@@ -43,7 +45,7 @@ import {
   zeroCounts,
 } from './checkpoint';
 import type { GroupCounts } from './group-pass';
-import { type BudgetedCognito, type CallCounts, QUOTA_CATEGORIES } from './quota';
+import type { BudgetedCognito } from './quota';
 import { decodeRefs, encodeRefs, RefSet, refOf } from './refs';
 
 /** What happened to one user, for the CLI's --verbose listing. */

@@ -5,12 +5,13 @@ import {
   groupRecordToItem,
   initialRoles,
   listGroupRecords,
+  QUOTA_CATEGORIES,
 } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { memoryCheckpointStore } from './checkpoint';
-import { type Budget, QUOTA_CATEGORIES } from './quota';
+import type { Budget } from './quota';
 import { runReconcile } from './reconcile-direction';
 import { type RepairDeps, runRepair } from './repair-direction';
 import { ORIGIN, OTHER_REGION, POOL_ID, putGroupRecords, scenario } from './testing/scenario';

@@ -9,6 +9,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { convergeGroup, type GroupDeletionGate, planGroup } from '@cognito-dr/apply';
 import { captureGroup } from '@cognito-dr/capture';
+import type { Pacer } from '@cognito-dr/shared';
 import {
   applyVerdict,
   type Clock,
@@ -20,7 +21,6 @@ import {
   sameGroup,
   storeGroupSnapshot,
 } from '@cognito-dr/shared';
-import type { Pacer } from './pacer';
 
 export interface GroupCounts {
   checked: number;

@@ -18,11 +18,7 @@ export {
   type Budget,
   budgetedCognito,
   budgetOf,
-  type CallCounts,
-  DEFAULT_QUOTAS,
   parseBudget,
-  QUOTA_CATEGORIES,
-  type QuotaCategory,
 } from './quota';
 export {
   DEFAULT_WRITES_PER_SECOND,

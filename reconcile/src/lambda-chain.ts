@@ -16,9 +16,10 @@ import {
 import { type Job, stateTableCheckpoints, stateTableLease } from './state-table';
 
 /**
- * The clients of a scheduled run, read once at cold start: Cognito and DynamoDB of the function's region (adaptive
- * retry absorbs throttling the budget could not prevent: the quotas are shared), the state table (STATE_TABLE_NAME),
- * the budget (QUOTA_SHARE, COGNITO_RPS) and the continuation (an asynchronous invoke of itself).
+ * The clients of a scheduled run, read once at cold start: Cognito and DynamoDB of the function's region (the run
+ * paces Cognito by its budget and retries the throttling it could not prevent in the governor: the quotas are
+ * shared), the state table (STATE_TABLE_NAME), the budget (QUOTA_SHARE, COGNITO_RPS) and the continuation (an
+ * asynchronous invoke of itself).
  */
 export function scheduledRunClients(env: EnvReader) {
   env.requireAll('AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'STATE_TABLE_NAME');

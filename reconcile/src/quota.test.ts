@@ -1,24 +1,29 @@
-// Budgets per quota category: parsed from the command line or environment, applied to every command by its category.
-import {
-  AdminCreateUserCommand,
-  AdminListGroupsForUserCommand,
-  ListUsersInGroupCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+// Budgets per quota category: parsed from the command line or environment, and kept by every call of a run.
+import { AdminGetUserCommand, TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
 import { ConfigError, envReader } from '@cognito-dr/shared';
-import { budgetFromEnv, categoryOf, parseBudget } from './quota';
+import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
+import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
+import { budgetedCognito, budgetFromEnv, budgetOf, parseBudget } from './quota';
 
-describe('quota categories', () => {
-  it('puts each command in its documented category, and an unknown one in the smallest write category', () => {
-    expect(categoryOf(new ListUsersInGroupCommand({ UserPoolId: 'p', GroupName: 'g' }))).toBe('UserList');
-    expect(categoryOf(new AdminListGroupsForUserCommand({ UserPoolId: 'p', Username: 'u' }))).toBe(
-      'UserResourceRead',
-    );
-    expect(categoryOf(new AdminCreateUserCommand({ UserPoolId: 'p', Username: 'u' }))).toBe('UserCreation');
-    expect(categoryOf(new SignUpCommand({ ClientId: 'c', Username: 'u', Password: 'p' }))).toBe(
-      'UserCreation',
-    );
-    expect(categoryOf({ some: 'command' })).toBe('UserUpdate');
+describe('budgets', () => {
+  it('paces each category at its budget and retries a throttled call, counting every attempt', async () => {
+    const clock = new FakeClock();
+    const pool = new PagingUserPool();
+    pool.addUsers(3);
+    pool.clock = clock;
+    const paced = budgetedCognito(pool.client, budgetOf({ UserRead: 2 }), clock);
+    pool.failNext('AdminGetUser', new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+
+    for (const username of ['user-0000', 'user-0001', 'user-0002']) {
+      await paced.client.send(new AdminGetUserCommand({ UserPoolId: pool.userPoolId, Username: username }));
+    }
+
+    const reads = pool.callTimes.filter((call) => call.command === 'AdminGetUser').map((call) => call.at);
+    expect(reads).toHaveLength(4);
+    // Two a second: never two within half a second of each other, throttled attempt included.
+    for (let i = 1; i < reads.length; i++)
+      expect((reads[i] as number) - (reads[i - 1] as number)).toBeGreaterThanOrEqual(500);
+    expect(paced.calls).toMatchObject({ UserRead: 4, UserList: 0 });
   });
 
   it('reads per-category rates and says which category or value is wrong', () => {

@@ -1,58 +1,18 @@
-// Cognito's request-rate quota categories, the share of each a bulk run may use, and the client that keeps every
-// call of a run inside its category's budget and counts it.
+// A bulk run's budget: the share of each Cognito quota category it may use, and the client that keeps every call of
+// the run inside it (the shared governor at fixed rates) and counts it.
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  AdminAddUserToGroupCommand,
-  AdminConfirmSignUpCommand,
-  AdminCreateUserCommand,
-  AdminDeleteUserAttributesCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
-  AdminRemoveUserFromGroupCommand,
-  AdminResetUserPasswordCommand,
-  AdminSetUserPasswordCommand,
-  AdminUpdateUserAttributesCommand,
-  AdminUserGlobalSignOutCommand,
-  type CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  CreateGroupCommand,
-  DeleteGroupCommand,
-  DescribeUserPoolCommand,
-  GetGroupCommand,
-  ListGroupsCommand,
-  ListUsersCommand,
-  ListUsersInGroupCommand,
-  SignUpCommand,
-  UpdateGroupCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
+  type CallCounts,
+  CallGovernor,
   type Clock,
   COGNITO_QUOTAS,
-  type QuotaCategory as CognitoQuotaCategory,
   ConfigError,
+  DEFAULT_RETRIES,
   type EnvReader,
+  governClient,
+  QUOTA_CATEGORIES,
+  type QuotaCategory,
 } from '@cognito-dr/shared';
-import { Pacer } from './pacer';
-
-export const QUOTA_CATEGORIES = [
-  'UserCreation',
-  'UserAccountRecovery',
-  'UserRead',
-  'UserUpdate',
-  'UserResourceRead',
-  'UserList',
-  'UserPoolRead',
-  'UserPoolResourceRead',
-  'UserPoolResourceUpdate',
-] as const satisfies readonly CognitoQuotaCategory[];
-export type QuotaCategory = (typeof QUOTA_CATEGORIES)[number];
-
-/** Requests per second per account and region, as the Cognito quota documentation gives the defaults. */
-export const DEFAULT_QUOTAS = Object.fromEntries(
-  QUOTA_CATEGORIES.map((category) => [category, COGNITO_QUOTAS[category].rps]),
-) as Readonly<Record<QuotaCategory, number>>;
 
 /** A bulk run takes at most half of each default quota: the rest is the application's, the triggers' and the replica's. */
 export const DEFAULT_QUOTA_SHARE = 0.5;
@@ -67,7 +27,7 @@ export function budgetOf(overrides: Partial<Budget> = {}, share = DEFAULT_QUOTA_
   }
   const budget = {} as Budget;
   for (const category of QUOTA_CATEGORIES) {
-    const rate = overrides[category] ?? DEFAULT_QUOTAS[category] * share;
+    const rate = overrides[category] ?? COGNITO_QUOTAS[category].rps * share;
     if (!Number.isFinite(rate) || rate <= 0) {
       throw new RangeError(`${category}: must be a positive number of calls per second, got ${rate}`);
     }
@@ -93,73 +53,25 @@ export function parseBudget(text: string): Partial<Budget> {
   return rates;
 }
 
-/** Commands by category. Matched by constructor, not by name: bundles are minified. */
-const CATEGORY_OF = new Map<unknown, QuotaCategory>([
-  [SignUpCommand, 'UserCreation'],
-  [ConfirmSignUpCommand, 'UserCreation'],
-  [AdminCreateUserCommand, 'UserCreation'],
-  [AdminConfirmSignUpCommand, 'UserCreation'],
-  [AdminSetUserPasswordCommand, 'UserAccountRecovery'],
-  [AdminResetUserPasswordCommand, 'UserAccountRecovery'],
-  [AdminGetUserCommand, 'UserRead'],
-  [AdminUpdateUserAttributesCommand, 'UserUpdate'],
-  [AdminDeleteUserAttributesCommand, 'UserUpdate'],
-  [AdminEnableUserCommand, 'UserUpdate'],
-  [AdminDisableUserCommand, 'UserUpdate'],
-  [AdminDeleteUserCommand, 'UserUpdate'],
-  [AdminAddUserToGroupCommand, 'UserUpdate'],
-  [AdminRemoveUserFromGroupCommand, 'UserUpdate'],
-  [AdminUserGlobalSignOutCommand, 'UserUpdate'],
-  [AdminListGroupsForUserCommand, 'UserResourceRead'],
-  [ListUsersCommand, 'UserList'],
-  [ListUsersInGroupCommand, 'UserList'],
-  [DescribeUserPoolCommand, 'UserPoolRead'],
-  [ListGroupsCommand, 'UserPoolResourceRead'],
-  [GetGroupCommand, 'UserPoolResourceRead'],
-  [CreateGroupCommand, 'UserPoolResourceUpdate'],
-  [UpdateGroupCommand, 'UserPoolResourceUpdate'],
-  [DeleteGroupCommand, 'UserPoolResourceUpdate'],
-]);
-
-/**
- * The category a command counts against. A command this table does not know is paced as UserUpdate, the smallest
- * non-adjustable category, so a call added elsewhere later can never run unpaced.
- */
-export const categoryOf = (command: unknown): QuotaCategory =>
-  CATEGORY_OF.get((command as { constructor?: unknown } | null)?.constructor) ?? 'UserUpdate';
-
-export type CallCounts = Record<QuotaCategory, number>;
-
-export const zeroCalls = (): CallCounts =>
-  Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 0])) as CallCounts;
-
 export interface BudgetedCognito {
-  /** The same client, whose `send` first waits for its category's pacer, then counts the call. */
+  /** The same pool, each call paced by its category and retried by the governor when throttled. */
   client: CognitoIdentityProviderClient;
-  /** Calls made through `client` so far, by category. */
+  /** Calls made through `client` so far (every attempt), by category. */
   calls: CallCounts;
 }
 
-/** Puts every call of `cognito` behind its category's pacer. One per pool: each region has its own quotas. */
+/**
+ * Puts every call of `cognito` behind its category's fixed rate. One per pool: each region has its own quotas.
+ * Throttling left over (the quota is shared with others) is retried by the governor with jittered back-off, not by
+ * the SDK, whose adaptive retry would slow every category of the run for a throttle in one.
+ */
 export function budgetedCognito(
   cognito: CognitoIdentityProviderClient,
   budget: Budget,
   clock: Clock,
 ): BudgetedCognito {
-  const pacers = new Map(QUOTA_CATEGORIES.map((category) => [category, new Pacer(budget[category], clock)]));
-  const calls = zeroCalls();
-  const client = new Proxy(cognito, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: unknown, ...rest: unknown[]) => {
-        const category = categoryOf(command);
-        await pacers.get(category)?.take();
-        calls[category] += 1;
-        return (target.send as (...args: unknown[]) => Promise<unknown>).call(target, command, ...rest);
-      };
-    },
-  });
-  return { client, calls };
+  const governor = new CallGovernor({ clock, ceilings: budget, ...DEFAULT_RETRIES });
+  return { client: governClient(cognito, governor), calls: governor.calls };
 }
 
 /** A function's budget: QUOTA_SHARE (default 0.5) of every default quota, COGNITO_RPS ("UserList=10,...") over it. */

@@ -8,6 +8,7 @@ import {
   type DeploymentPools,
   deploymentPools,
   getRecord,
+  Pacer,
   type RegionRoles,
   readPoolUser,
   recordFromCognitoUser,
@@ -20,7 +21,6 @@ import type { CheckpointStore } from './checkpoint';
 import { recordAction } from './drift';
 import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
 import { reconcileGroups } from './group-pass';
-import { Pacer } from './pacer';
 import { type Budget, budgetedCognito, budgetOf } from './quota';
 
 export interface ReconcileDeps {

@@ -2,13 +2,14 @@
 // invocations until the run is complete.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QUOTA_CATEGORIES } from '@cognito-dr/shared';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
-import { tableDrift } from './drift';
-import { type Budget, QUOTA_CATEGORIES } from './quota';
+import { tableMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
+import type { Budget } from './quota';
 import { runReconcile } from './reconcile-direction';
 import { DEFAULT_SCHEDULED_RUN_SETTINGS, onScheduledRun } from './scheduled-run';
 import { stateTableCheckpoints, stateTableLease } from './state-table';
-import { poolRecords, putGroupRecords, putRecord, scenario, tableRecords } from './testing/scenario';
+import { poolRecords, poolUsers, putGroupRecords, putRecord, scenario } from './testing/scenario';
 
 const scheduledEvent = JSON.parse(
   readFileSync(
@@ -134,8 +135,11 @@ describe('onScheduledRun', () => {
     expect(summary).toMatchObject({ complete: true, counts: { updated: 40, tombstoned: 30, failed: 0 } });
     expect(invocations).toBeGreaterThan(1);
     expect(t.continuations()).toBe(invocations - 1);
-    const drift = tableDrift(poolRecords(t.s.pool, t.s.clock.now()), tableRecords(t.s.table));
-    expect([drift.missing, drift.stale, drift.extra]).toEqual([[], [], []]);
+    expect(tableMismatches(poolUsers(t.s.pool), t.s.table.items)).toEqual({
+      missing: [],
+      stale: [],
+      extra: [],
+    });
     // Every departed user confirmed once: the seen set crossed the invocations through the state table.
     expect(t.s.pool.calls.filter((call) => call === 'AdminGetUser')).toHaveLength(30 + 40);
   });

@@ -3,10 +3,9 @@
 // and start the next invocation. A start while another run holds the lease does nothing and says so.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { errorName } from '@cognito-dr/shared';
+import { errorName, QUOTA_CATEGORIES } from '@cognito-dr/shared';
 import type { CheckpointStore, Counts, RunMode } from './checkpoint';
 import type { RunResult, WalkOptions } from './engine';
-import { QUOTA_CATEGORIES } from './quota';
 import type { Lease } from './state-table';
 
 /** An on-demand payload ({"mode":"backfill"}, {"dryRun":true}); a schedule's event (anything else) is a plain start. */

@@ -1,7 +1,9 @@
 // Cognito's request-rate quota categories: which category each user-pool operation counts against, and its default
-// rate. Pacing (the replica's call governor) and the local quota stand-in (the fault proxy) read this one table.
+// rate. Pacing (cognito-pacing.ts, for every caller), the benchmarks and the local quota stand-in (the fault proxy)
+// read this one table.
 
 export type QuotaCategory =
+  | 'UserAuthentication'
   | 'UserCreation'
   | 'UserAccountRecovery'
   | 'UserRead'
@@ -12,7 +14,8 @@ export type QuotaCategory =
   | 'UserPoolUpdate'
   | 'UserPoolResourceRead'
   | 'UserPoolResourceUpdate'
-  | 'UserPoolClientRead';
+  | 'UserPoolClientRead'
+  | 'UserPoolClientUpdate';
 
 export interface QuotaCategoryInfo {
   /** Default requests per second, per account and region, shared by every caller (the application included). */
@@ -25,6 +28,8 @@ export interface QuotaCategoryInfo {
 
 /** From the Cognito quota documentation ("Amazon Cognito user pools API operation categories"). */
 export const COGNITO_QUOTAS: Readonly<Record<QuotaCategory, QuotaCategoryInfo>> = {
+  // RespondToAuthChallenge and AdminRespondToAuthChallenge count against a quota of their own, three times this one.
+  UserAuthentication: { rps: 120, adjustable: true, operations: ['InitiateAuth', 'AdminInitiateAuth'] },
   UserCreation: {
     rps: 50,
     adjustable: true,
@@ -67,18 +72,53 @@ export const COGNITO_QUOTAS: Readonly<Record<QuotaCategory, QuotaCategoryInfo>> 
     operations: ['AdminListGroupsForUser', 'ResendConfirmationCode', 'AdminListDevices', 'ListDevices'],
   },
   UserList: { rps: 30, adjustable: false, operations: ['ListUsers', 'ListUsersInGroup'] },
-  UserPoolRead: { rps: 15, adjustable: true, operations: ['DescribeUserPool', 'ListUserPools'] },
-  UserPoolUpdate: { rps: 15, adjustable: true, operations: ['UpdateUserPool', 'AddCustomAttributes'] },
-  UserPoolResourceRead: { rps: 20, adjustable: true, operations: ['GetGroup', 'ListGroups'] },
+  UserPoolRead: {
+    rps: 15,
+    adjustable: true,
+    operations: ['DescribeUserPool', 'ListUserPools', 'GetUserPoolMfaConfig'],
+  },
+  UserPoolUpdate: {
+    rps: 15,
+    adjustable: true,
+    operations: ['UpdateUserPool', 'AddCustomAttributes', 'SetUserPoolMfaConfig'],
+  },
+  UserPoolResourceRead: {
+    rps: 20,
+    adjustable: true,
+    operations: [
+      'GetGroup',
+      'ListGroups',
+      'DescribeIdentityProvider',
+      'ListIdentityProviders',
+      'DescribeResourceServer',
+      'ListResourceServers',
+      'DescribeUserPoolDomain',
+    ],
+  },
   UserPoolResourceUpdate: {
     rps: 15,
     adjustable: true,
-    operations: ['CreateGroup', 'UpdateGroup', 'DeleteGroup'],
+    operations: [
+      'CreateGroup',
+      'UpdateGroup',
+      'DeleteGroup',
+      'CreateIdentityProvider',
+      'UpdateIdentityProvider',
+      'CreateResourceServer',
+      'UpdateResourceServer',
+      'CreateUserPoolDomain',
+      'UpdateUserPoolDomain',
+    ],
   },
   UserPoolClientRead: {
     rps: 15,
     adjustable: true,
     operations: ['DescribeUserPoolClient', 'ListUserPoolClients'],
+  },
+  UserPoolClientUpdate: {
+    rps: 15,
+    adjustable: true,
+    operations: ['CreateUserPoolClient', 'UpdateUserPoolClient'],
   },
 };
 

@@ -47,3 +47,22 @@ export function isErrorNamed(error: unknown, ...names: string[]): boolean {
   const name = errorName(error);
   return name !== undefined && names.includes(name);
 }
+
+/**
+ * The names AWS gives "slow down": Cognito's (TooManyRequestsException; LimitExceededException when too many attempts
+ * come too fast), DynamoDB's (ProvisionedThroughputExceededException) and the SDK's generic ones. The one list every
+ * pacer, retry and HTTP answer reads.
+ */
+export const THROTTLING_ERRORS: readonly string[] = [
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'LimitExceededException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+];
+
+/** Whether a thrown value is throttling: the same call may succeed once the caller slows down. */
+export function isThrottling(error: unknown): boolean {
+  return isErrorNamed(error, ...THROTTLING_ERRORS);
+}

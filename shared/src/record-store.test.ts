@@ -1,5 +1,7 @@
-// getRecords: many users' records in BatchGetItem-sized reads, with absent users, throttled keys and bad items
-// each told apart, so a caller can trust what the map holds and read the rest one by one.
+// The record store: many users' records read in BatchGetItem-sized requests (absent users, throttled keys and bad
+// items told apart), and the conditional write that lets the newest snapshot win against every concurrent writer;
+// a weaker condition in its place fails these tests.
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordFromCognitoUser, recordToItem } from './record-mapper';
 import { BATCH_GET_LIMIT, getRecord, getRecords, storeSnapshot, storeTombstone } from './record-store';
 import { FakeTable } from './testing/fake-table';
@@ -135,5 +137,138 @@ describe('storeTombstone', () => {
       origin: 'eu-central-1',
       poolId: 'eu-central-1_B',
     });
+  });
+});
+
+/**
+ * What the store's conditional write must guarantee, each against a writer that slips in between the store's read
+ * and its write (FakeTable.beforePut). `client` is the table's, or one whose write condition was swapped.
+ */
+const RACES: Record<string, (table: FakeTable, client: DynamoDBDocumentClient) => Promise<void>> = {
+  'a new user is stored as version 1': async (_, client) => {
+    expect(await storeSnapshot(client, TABLE, { ...record('ada'), version: 0 })).toMatchObject({
+      result: 'written',
+      version: 1,
+    });
+  },
+  'a later snapshot is stored as the next version': async (table, client) => {
+    table.put(recordToItem(record('ada', 1)));
+    const later = { ...record('ada', 1), enabled: false, updatedAt: 5_000 };
+    expect(await storeSnapshot(client, TABLE, later)).toMatchObject({ result: 'written', version: 2 });
+    expect(await getRecord(client, TABLE, 'ada')).toMatchObject({ enabled: false, version: 2 });
+  },
+  "another writer's new version, read before ours, is built on rather than overwritten": async (
+    table,
+    client,
+  ) => {
+    table.put(recordToItem(record('ada', 1)));
+    slipIn(table, { version: 5, updatedAt: 2_000 });
+    const ours = { ...record('ada', 1), enabled: false, updatedAt: 5_000 };
+    expect(await storeSnapshot(client, TABLE, ours)).toMatchObject({ result: 'written', version: 6 });
+    expect(await getRecord(client, TABLE, 'ada')).toMatchObject({ version: 6, enabled: false });
+  },
+  'a record of the same version read later (replicated from the other region) wins': async (
+    table,
+    client,
+  ) => {
+    table.put(recordToItem(record('ada', 1)));
+    slipIn(table, { version: 1, updatedAt: 9_000, origin: 'us-east-1' });
+    const ours = { ...record('ada', 1), enabled: false, updatedAt: 5_000 };
+    expect((await storeSnapshot(client, TABLE, ours)).result).toBe('stale');
+    expect(await getRecord(client, TABLE, 'ada')).toMatchObject({ updatedAt: 9_000, origin: 'us-east-1' });
+  },
+  'a record of the same version read at the same instant stands': async (table, client) => {
+    table.put(recordToItem(record('ada', 1)));
+    slipIn(table, { version: 1, updatedAt: 5_000, origin: 'us-east-1' });
+    const ours = { ...record('ada', 1), enabled: false, updatedAt: 5_000 };
+    expect((await storeSnapshot(client, TABLE, ours)).result).toBe('stale');
+    expect(await getRecord(client, TABLE, 'ada')).toMatchObject({ enabled: true, origin: 'us-east-1' });
+  },
+  'a user created by another writer after our read, read later than ours, wins': async (table, client) => {
+    slipIn(table, { ...recordToItem(record('ada', 1)), updatedAt: 9_000 });
+    const ours = { ...record('ada', 1), enabled: false, updatedAt: 5_000 };
+    expect((await storeSnapshot(client, TABLE, ours)).result).toBe('stale');
+    expect(await getRecord(client, TABLE, 'ada')).toMatchObject({ enabled: true, updatedAt: 9_000 });
+  },
+  'a tombstone is written over the version it was decided on': async (table, client) => {
+    table.put(recordToItem(record('ada', 1)));
+    slipIn(table, { version: 4, updatedAt: 2_000 });
+    const stamp = { origin: 'eu-west-1', poolId: 'eu-west-1_P', now: 5_000 };
+    expect(await storeTombstone(client, TABLE, 'ada', stamp)).toMatchObject({
+      result: 'tombstoned',
+      version: 5,
+    });
+  },
+};
+
+/** Before the store's first write only, another writer changes the item (or creates it) with these fields. */
+function slipIn(table: FakeTable, fields: Record<string, unknown>): void {
+  let done = false;
+  table.beforePut = () => {
+    if (done) return;
+    done = true;
+    table.put({ ...(table.get('ada') ?? {}), ...fields });
+  };
+}
+
+/** The table's client, with the condition of every conditional PutItem replaced by `condition`. */
+function withCondition(table: FakeTable, condition: string): DynamoDBDocumentClient {
+  return Object.assign(Object.create(DynamoDBDocumentClient.prototype), {
+    send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      const input = command.input;
+      if (command.constructor.name !== 'PutCommand' || input.ConditionExpression === undefined) {
+        return table.send(command);
+      }
+      // Placeholders the weaker condition no longer uses are dropped, as its author would: DynamoDB refuses unused
+      // ones, and that refusal must not be what catches the mutant.
+      const used = new Set(condition.match(/[#:]\w+/g));
+      const only = (map: unknown) =>
+        Object.fromEntries(Object.entries(map as Record<string, unknown>).filter(([key]) => used.has(key)));
+      const names = only(input.ExpressionAttributeNames ?? {});
+      const values = only(input.ExpressionAttributeValues ?? {});
+      return table.send({
+        constructor: command.constructor,
+        input: {
+          ...input,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+        },
+      });
+    },
+  }) as DynamoDBDocumentClient;
+}
+
+describe("the store's conditional write", () => {
+  it.each(Object.entries(RACES))('%s', async (_, race) => {
+    const table = new FakeTable();
+    await race(table, table.client);
+  });
+
+  // Each weaker condition than the store's must fail at least one race above.
+  it.each([
+    ['always true', 'attribute_not_exists(#username) OR attribute_exists(#username)'],
+    ['without the version check', 'attribute_not_exists(#username) OR #updatedAt < :now'],
+    ['without the read-time check', 'attribute_not_exists(#username) OR #version = :prev'],
+    [
+      'with a tie going to the writer',
+      'attribute_not_exists(#username) OR (#version = :prev AND #updatedAt <= :now)',
+    ],
+    ['with either check enough', 'attribute_not_exists(#username) OR #version = :prev OR #updatedAt < :now'],
+    ['without the first write', '#version = :prev AND #updatedAt < :now'],
+  ])('a condition %s is caught', async (_, weaker) => {
+    const caught: string[] = [];
+    for (const [name, race] of Object.entries(RACES)) {
+      const table = new FakeTable();
+      try {
+        await race(table, withCondition(table, weaker));
+      } catch (error) {
+        // A request the table refused is not a race lost: only a wrong outcome counts.
+        if (['ValidationException', 'UnsupportedExpressionError'].includes((error as Error).name))
+          throw error;
+        caught.push(name);
+      }
+    }
+    expect(caught.length).toBeGreaterThan(0);
   });
 });

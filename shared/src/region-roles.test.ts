@@ -3,6 +3,7 @@ import {
   applyVerdict,
   initialRoles,
   type RegionRoles,
+  ROLES_KEY,
   RolesConflictError,
   RolesFormatError,
   type RolesTable,
@@ -92,6 +93,7 @@ describe('region roles', () => {
   it('refuse an item that names another pair of regions, or that does not parse', async () => {
     const control = new FakeControlTable();
     control.item = {
+      key: ROLES_KEY,
       ...failedOver(),
       regions: ['eu-west-1', BACKUP],
       posture: { 'eu-west-1': 'active', [BACKUP]: 'standby' },

@@ -7,13 +7,17 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
+  AdminSetUserMFAPreferenceCommand,
+  AdminSetUserPasswordCommand,
   DescribeUserPoolCommand,
   ForgotPasswordCommand,
+  GetUserPoolMfaConfigCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { StackInfo } from '@cognito-dr/shared';
 import { readMailbox } from '../../local/emulators/mailbox';
-import type { StackInfo } from '../../local/stack/stack-info';
 import { SHAPED_STACK_START_TIMEOUT_MS, stackOfShape } from '../support/shaped-stack';
 import { connect } from '../support/stack';
 
@@ -112,5 +116,66 @@ describe('a stack of the email shape', () => {
     expect(CodeDeliveryDetails?.DeliveryMedium).toBe('EMAIL');
     const sent = readMailbox(stack.mailbox.primary).slice(before);
     expect(sent).toEqual([expect.objectContaining({ username: User?.Username, destination: email })]);
+  });
+
+  it('offers SMS, TOTP and email MFA, and signs an SMS-MFA user in with the code texted to their phone', async () => {
+    const mfa = await pools.primaryPool.send(
+      new GetUserPoolMfaConfigCommand({ UserPoolId: stack.primary.userPoolId }),
+    );
+    expect(mfa).toMatchObject({
+      MfaConfiguration: 'OPTIONAL',
+      SmsMfaConfiguration: expect.any(Object),
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      EmailMfaConfiguration: expect.any(Object),
+    });
+    const email = anEmail();
+    const phone = `+1555${String(Date.now()).slice(-7)}`;
+    await pools.primaryPool.send(
+      new AdminCreateUserCommand({
+        UserPoolId: stack.primary.userPoolId,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'phone_number', Value: phone }],
+      }),
+    );
+    await pools.primaryPool.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: stack.primary.userPoolId,
+        Username: email,
+        Password: 'Pw-1-sms-mfa',
+        Permanent: true,
+      }),
+    );
+    await pools.primaryPool.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: stack.primary.userPoolId,
+        Username: email,
+        SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+    const user = await pools.primaryPool.send(
+      new AdminGetUserCommand({ UserPoolId: stack.primary.userPoolId, Username: email }),
+    );
+    expect(user).toMatchObject({ UserMFASettingList: ['SMS_MFA'], PreferredMfaSetting: 'SMS_MFA' });
+    const challenge = await pools.primaryPool.send(
+      new InitiateAuthCommand({
+        ClientId: stack.primary.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: 'Pw-1-sms-mfa' },
+      }),
+    );
+    expect(challenge.ChallengeName).toBe('SMS_MFA');
+    const code = readMailbox(stack.mailbox.primary)
+      .filter((m) => m.destination === phone && m.medium === 'sms')
+      .at(-1)?.code;
+    const { AuthenticationResult } = await pools.primaryPool.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: stack.primary.clientId,
+        ChallengeName: 'SMS_MFA',
+        Session: challenge.Session,
+        ChallengeResponses: { USERNAME: email, SMS_MFA_CODE: String(code) },
+      }),
+    );
+    expect(claims(AuthenticationResult?.IdToken)['cognito:username']).toBe(user.Username);
   });
 });

@@ -5,15 +5,17 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { StackInfo } from '@cognito-dr/shared';
 import { waitFor } from '../../local/lib/wait-for';
 import type { StackShape } from '../../local/stack/shapes';
-import type { StackInfo } from '../../local/stack/stack-info';
 import { alive, shapedStackFiles } from './shaped-stack-processes';
 import { stack } from './stack';
 
 const READY_LINE = 'cognito-dr local stack ready';
-/** Starting a stack takes 20-40 s on a quiet machine; far longer when every core is busy with other tests. */
-export const SHAPED_STACK_START_TIMEOUT_MS = 240_000;
+/** Starting a stack takes 20-40 s on a quiet machine; minutes when every core is busy with other tests. */
+const START_TIMEOUT_MS = 300_000;
+/** For the beforeAll hook that asks for a shaped stack: its start, and a minute for the rest of the hook. */
+export const SHAPED_STACK_START_TIMEOUT_MS = START_TIMEOUT_MS + 60_000;
 
 const lastLines = (file: string) => {
   try {
@@ -78,7 +80,7 @@ export async function stackOfShape(shape: StackShape): Promise<StackInfo> {
       }
       return undefined;
     },
-    { what: `the ${shape} stack`, timeoutMs: SHAPED_STACK_START_TIMEOUT_MS, intervalMs: 250 },
+    { what: `the ${shape} stack`, timeoutMs: START_TIMEOUT_MS, intervalMs: 250 },
   );
   if (outcome instanceof Error) throw outcome;
   return outcome;

@@ -12,6 +12,7 @@ import {
   type UserPool,
   type Wrapper,
 } from './cognito-local';
+import { STANDARD_ATTRIBUTES } from './pool-configuration';
 
 export function appClientRules(
   { cognito }: Pick<CognitoLocalServices, 'cognito'>,
@@ -30,8 +31,9 @@ export function appClientRules(
 
   const assertWritable = async (ctx: Ctx, clientId: unknown, attributes: unknown) => {
     const client = await cognito.getAppClient(ctx, String(clientId));
-    const writable = client?.WriteAttributes;
-    if (!Array.isArray(writable)) return;
+    if (!client) return;
+    // A client that names no WriteAttributes writes the standard attributes (API reference, WriteAttributes).
+    const writable = client.WriteAttributes ?? STANDARD_ATTRIBUTES;
     for (const { Name } of (attributes as Attribute[] | undefined) ?? []) {
       if (!writable.includes(Name))
         throw new errors.NotAuthorizedError('A client attempted to write unauthorized attribute');

@@ -34,6 +34,9 @@ export interface UserPool {
   dataStore: DataStore;
   getUserByUsername(ctx: Ctx, username: string): Promise<LocalUser | null>;
   saveUser(ctx: Ctx, user: LocalUser): Promise<void>;
+  updateOptions(ctx: Ctx, options: PoolOptions): Promise<void>;
+  listUserGroupMembership(ctx: Ctx, user: LocalUser): Promise<string[]>;
+  storeRefreshToken(ctx: Ctx, token: unknown, user: LocalUser): Promise<void>;
 }
 
 export interface LambdaService {
@@ -55,10 +58,26 @@ export interface DeliveryDetails {
   Destination: string;
 }
 
+/** cognito-local's token issuer: a user's ID, access and refresh tokens for an app client. */
+export interface TokenGenerator {
+  generate(
+    ctx: Ctx,
+    user: LocalUser,
+    groups: string[],
+    client: unknown,
+    clientMetadata: unknown,
+    source: string,
+  ): Promise<Record<string, unknown>>;
+}
+
 export interface CognitoLocalServices {
+  tokenGenerator: TokenGenerator;
+  /** cognito-local's TOTP implementation (otplib), as its authenticator-app codes are checked. */
+  totp: { verify(secret: string, code: string): boolean; generateSecret(): string };
   cognito: {
     getUserPool(ctx: Ctx, userPoolId: string): Promise<UserPool>;
     getUserPoolForClientId(ctx: Ctx, clientId: string): Promise<UserPool>;
+    listUserPools(ctx: Ctx): Promise<{ Id: string }[]>;
     getAppClient(
       ctx: Ctx,
       clientId: string,
@@ -83,6 +102,9 @@ export interface CognitoLocalServices {
     enabled(trigger: string): boolean;
     customMessage: unknown;
     userMigration: unknown;
+    preSignUp(ctx: Ctx, input: Record<string, unknown>): Promise<unknown>;
+    postConfirmation(ctx: Ctx, input: Record<string, unknown>): Promise<unknown>;
+    postAuthentication(ctx: Ctx, input: Record<string, unknown>): Promise<unknown>;
   };
 }
 

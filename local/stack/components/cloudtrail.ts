@@ -6,6 +6,7 @@ import { httpAnswers, waitFor } from '../../lib/wait-for';
 import {
   BACKUP_REGION,
   PRIMARY_REGION,
+  READY_TIMEOUT_MS,
   type StepContext,
   serverlessFunctionName,
   started,
@@ -68,7 +69,7 @@ export const startCloudTrail = async (ctx: StepContext): Promise<CloudTrails> =>
     children.map(([port, child]) =>
       waitFor(() => httpAnswers(`${url(port)}/__cloudtrail`), {
         what: 'CloudTrail stand-in',
-        timeoutMs: 30_000,
+        timeoutMs: READY_TIMEOUT_MS,
         ...started(ctx, child),
       }),
     ),

@@ -16,6 +16,7 @@ import type { ShapeDefinition } from '../shapes';
 import {
   BACKUP_REGION,
   PRIMARY_REGION,
+  READY_TIMEOUT_MS,
   type StepContext,
   serverlessFunctionName,
   started,
@@ -109,7 +110,7 @@ export const startCognito = async (ctx: StepContext, shape: ShapeDefinition): Pr
     (['primary', 'backup'] as const).map((side) =>
       waitFor(async () => (await clients[side].send(new ListUserPoolsCommand({ MaxResults: 1 }))) && true, {
         what: `cognito-local (${side})`,
-        timeoutMs: 30_000,
+        timeoutMs: READY_TIMEOUT_MS,
         ...started(ctx, side === 'primary' ? primary : backup),
       }),
     ),

@@ -64,6 +64,12 @@ export interface StepContext {
   died: Promise<never>;
 }
 
+/**
+ * How long a component may take to answer once started. A few seconds on a quiet machine; on a shared one whose
+ * cores are all busy, minutes. A component that dies fails its step at once, whatever this allows.
+ */
+export const READY_TIMEOUT_MS = 120_000;
+
 export const url = (port: number) => `http://127.0.0.1:${port}`;
 
 /** A child running one of the repository's TypeScript entry points. */

@@ -14,7 +14,16 @@ import { assertJavaAvailable, dynamoDbLocalSpec } from '../../emulators/dynamodb
 import { localClientConfig } from '../../lib/local-aws';
 import { waitFor } from '../../lib/wait-for';
 import { type LocalTableDefinition, readTableDefinition } from '../table-definition';
-import { BACKUP_REGION, PRIMARY_REGION, STAGE, type StepContext, serviceYml, started, url } from './context';
+import {
+  BACKUP_REGION,
+  PRIMARY_REGION,
+  READY_TIMEOUT_MS,
+  STAGE,
+  type StepContext,
+  serviceYml,
+  started,
+  url,
+} from './context';
 
 export interface Tables {
   /** DynamoDB Local itself (both regions; the gates in front of it are the regions' endpoints). */
@@ -37,7 +46,7 @@ export const startDynamoDb = async (ctx: StepContext): Promise<Tables> => {
   };
   await waitFor(async () => (await clients[PRIMARY_REGION]?.send(new ListTablesCommand({}))) && true, {
     what: 'DynamoDB Local',
-    timeoutMs: 30_000,
+    timeoutMs: READY_TIMEOUT_MS,
     ...started(ctx, dynamo),
   });
   const table = readTableDefinition(serviceYml(root, 'primary'), STAGE, 'ReplicationTable', 'tableName');

@@ -2,7 +2,7 @@
 // unless asked for). It bypasses the backup's CloudTrail stand-in: in AWS the capture there ignores the applier's
 // calls anyway.
 import { httpAnswers, waitFor } from '../../lib/wait-for';
-import { type StepContext, started, tsx, url } from './context';
+import { READY_TIMEOUT_MS, type StepContext, started, tsx, url } from './context';
 
 /** Returns the proxy's control endpoint. */
 export const startFaultProxy = async (ctx: StepContext): Promise<string> => {
@@ -17,7 +17,7 @@ export const startFaultProxy = async (ctx: StepContext): Promise<string> => {
   const control = `${url(ports.backupFaultProxy)}/__fault-injection`;
   await waitFor(() => httpAnswers(control), {
     what: 'backup fault proxy',
-    timeoutMs: 30_000,
+    timeoutMs: READY_TIMEOUT_MS,
     ...started(ctx, proxy),
   });
   return control;

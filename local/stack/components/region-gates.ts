@@ -1,7 +1,15 @@
 // Step 2: every endpoint a region shows the world goes through that region's gate, so `PUT control.primary
 // {"available":false}` takes the whole region away: from clients, from functions and from replication.
 import { httpAnswers, waitFor } from '../../lib/wait-for';
-import { BACKUP_REGION, PRIMARY_REGION, type StepContext, started, tsx, url } from './context';
+import {
+  BACKUP_REGION,
+  PRIMARY_REGION,
+  READY_TIMEOUT_MS,
+  type StepContext,
+  started,
+  tsx,
+  url,
+} from './context';
 
 export interface RegionGates {
   /** The outage switch of each region. */
@@ -34,7 +42,7 @@ export const startRegionGates = async (ctx: StepContext): Promise<RegionGates> =
   };
   await waitFor(() => httpAnswers(control.primary), {
     what: 'region outage stand-in',
-    timeoutMs: 30_000,
+    timeoutMs: READY_TIMEOUT_MS,
     ...started(ctx, gates),
   });
   return {

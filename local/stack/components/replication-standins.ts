@@ -8,6 +8,7 @@ import { waitFor } from '../../lib/wait-for';
 import {
   BACKUP_REGION,
   PRIMARY_REGION,
+  READY_TIMEOUT_MS,
   type StepContext,
   serverlessFunctionName,
   serviceYml,
@@ -83,13 +84,13 @@ export const startReplicationStandins = async (
   await Promise.all([
     waitFor(logged(globalTable, 'replicating'), {
       what: 'global table stand-in',
-      timeoutMs: 30_000,
+      timeoutMs: READY_TIMEOUT_MS,
       ...started(ctx, globalTable),
     }),
     ...eventSources.map((eventSource) =>
       waitFor(logged(eventSource, 'event source mapping stand-in:'), {
         what: 'event source mapping stand-in',
-        timeoutMs: 30_000,
+        timeoutMs: READY_TIMEOUT_MS,
         ...started(ctx, eventSource),
       }),
     ),

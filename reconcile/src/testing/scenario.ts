@@ -6,10 +6,12 @@ import {
   recordFromCognitoUser,
   recordFromItem,
   recordToItem,
+  type TargetUserState,
   type UserRecord,
 } from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { type PagingOptions, PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
+import type { PoolUser } from '@cognito-dr/shared/src/testing/replication-oracle';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { type CheckpointStore, memoryCheckpointStore } from '../checkpoint';
 import type { ReconcileDeps } from '../reconcile-direction';
@@ -84,6 +86,14 @@ export function poolRecords(
 }
 
 /** Every user record in the table, tombstones included. */
+/** The pool's users as the pool holds them, for the replication oracle (no mapper in between). */
+export function poolUsers(pool: PagingUserPool): PoolUser[] {
+  return [...pool.users.keys()].map((username) => ({
+    username,
+    ...(pool.state(username) as TargetUserState),
+  }));
+}
+
 export function tableRecords(table: ScannableTable): Map<string, UserRecord> {
   const records = new Map<string, UserRecord>();
   for (const key of table.items.keys()) {

@@ -1,8 +1,17 @@
-// In-memory stand-in for a region's state table (key pk/sk) behind a DynamoDBDocumentClient: Get, Put and Delete
-// with the lease's conditions, Update with ADD and SET, Query by pk and an sk prefix or range (and `at` no earlier
-// than :since); counts write units as DynamoDB bills them.
+// In-memory stand-in for a region's state table (key pk/sk) behind a DynamoDBDocumentClient: Get, Put, Delete and
+// Update under the conditions they carry, Query by key condition and filter; counts write units as DynamoDB bills
+// them. Every expression is evaluated as DynamoDB would (dynamo-expressions.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  applyUpdate,
+  checkExpressions,
+  conditionHolds,
+  type ExpressionInput,
+  keyConditionHolds,
+  project,
+  returnedAttributes,
+} from './dynamo-expressions';
 
 type Item = Record<string, unknown>;
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
@@ -32,9 +41,12 @@ export class FakeStateTable {
     this.calls.push(name);
     this.beforeSend?.(name);
     const input = command.input;
+    checkExpressions(input);
     switch (name) {
-      case 'GetCommand':
-        return { Item: this.items.get(keyOf(input.Key)) };
+      case 'GetCommand': {
+        const item = this.items.get(keyOf(input.Key));
+        return { Item: item && project({ ...item }, input) };
+      }
       case 'PutCommand': {
         const key = keyOf(input.Item);
         this.check(this.items.get(key), input);
@@ -54,25 +66,24 @@ export class FakeStateTable {
       }
       case 'UpdateCommand': {
         const key = keyOf(input.Key);
-        this.check(this.items.get(key), input);
-        const updated = applyUpdate(this.items.get(key) ?? { ...input.Key }, input);
-        this.writeUnits += Math.max(1, Math.ceil(sizeOf(updated) / 1024));
-        this.items.set(key, updated);
-        return { Attributes: { ...updated } };
+        const before = this.items.get(key);
+        this.check(before, input);
+        const { item, updated } = applyUpdate(input.UpdateExpression, before ?? { ...input.Key }, input, KEY);
+        this.writeUnits += Math.max(1, Math.ceil(sizeOf(item) / 1024));
+        this.items.set(key, item);
+        const Attributes = returnedAttributes(input.ReturnValues, before, item, updated);
+        return Attributes ? { Attributes } : {};
       }
       case 'QueryCommand': {
-        const values = input.ExpressionAttributeValues as Record<string, string>;
-        const inRange = (sk: string) =>
-          values[':from'] === undefined || (sk >= values[':from'] && sk <= (values[':to'] as string));
+        if (input.IndexName !== undefined) throw new Error(`FakeStateTable has no index ${input.IndexName}`);
         const Items = [...this.items.values()]
+          .filter((item) => keyConditionHolds(input.KeyConditionExpression, SCHEMA, item, input))
+          .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1))
           .filter(
             (item) =>
-              item.pk === values[':pk'] &&
-              String(item.sk).startsWith(values[':chunk'] ?? '') &&
-              inRange(String(item.sk)),
+              input.FilterExpression === undefined || conditionHolds(input.FilterExpression, item, input),
           )
-          .filter((item) => values[':since'] === undefined || Number(item.at) >= Number(values[':since']))
-          .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
+          .map((item) => project({ ...item }, input));
         return { Items, Count: Items.length };
       }
       default:
@@ -80,57 +91,16 @@ export class FakeStateTable {
     }
   }
 
-  /** The lease's conditions: terms joined by OR, each attribute_not_exists(pk), #a = :v or #a < :v. */
-  private check(
-    current: Item | undefined,
-    input: { ConditionExpression?: string } & Record<string, unknown>,
-  ): void {
-    const condition = input.ConditionExpression;
-    if (!condition) return;
-    const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
-    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
-    const holds = condition.split(' OR ').some((term) => {
-      if (term.trim() === 'attribute_not_exists(pk)') return current === undefined;
-      const match = /^(#\w+) ([=<]) (:\w+)$/.exec(term.trim());
-      if (!match || !current) return false;
-      const [, name, operator, value] = match;
-      const actual = current[names[name as string] as string];
-      const expected = values[value as string];
-      return operator === '=' ? actual === expected : (actual as number) < (expected as number);
-    });
-    if (!holds)
+  /** A write's ConditionExpression against the item as it stands; ConditionalCheckFailedException when it fails. */
+  private check(current: Item | undefined, input: ExpressionInput): void {
+    if (input.ConditionExpression === undefined) return;
+    if (!conditionHolds(input.ConditionExpression, current, input))
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
   }
 }
 
-/** UpdateExpression clauses `ADD #a :v` (numbers) and `SET #a = :v, ...`, the forms the state-table code writes. */
-function applyUpdate(
-  current: Item,
-  input: {
-    UpdateExpression: string;
-    ExpressionAttributeNames?: Record<string, string>;
-    ExpressionAttributeValues?: Record<string, unknown>;
-  },
-): Item {
-  const names = input.ExpressionAttributeNames ?? {};
-  const values = input.ExpressionAttributeValues ?? {};
-  const name = (token: string) => names[token] ?? token;
-  const updated = { ...current };
-  for (const [, verb, body] of input.UpdateExpression.matchAll(/(ADD|SET)\s+(.*?)(?=\s+(?:ADD|SET)\s|$)/g)) {
-    for (const part of (body as string).split(',')) {
-      const [target = '', value = ''] = part
-        .trim()
-        .split(verb === 'SET' ? '=' : /\s+/)
-        .map((piece) => piece.trim());
-      const attribute = name(target);
-      updated[attribute] =
-        verb === 'ADD'
-          ? ((updated[attribute] as number | undefined) ?? 0) + (values[value] as number)
-          : values[value];
-    }
-  }
-  return updated;
-}
+const KEY = ['pk', 'sk'];
+const SCHEMA = { hash: 'pk', range: 'sk' };
 
 const keyOf = (item: { pk?: unknown; sk?: unknown }) => `${String(item.pk)}\u0000${String(item.sk)}`;
 

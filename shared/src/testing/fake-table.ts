@@ -1,16 +1,24 @@
 // In-memory stand-in for the replication table behind a DynamoDBDocumentClient, for unit tests across services.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEY, USERNAME_LOWER_ATTRIBUTE } from '../user-record';
+import { TABLE_KEY, USERNAME_LOWER_ATTRIBUTE, USERNAME_LOWER_INDEX } from '../user-record';
+import {
+  checkExpressions,
+  conditionHolds,
+  type ExpressionInput,
+  ExpressionValidationError,
+  keyConditionHolds,
+  project,
+} from './dynamo-expressions';
 
 type Item = Record<string, unknown>;
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
 type AnyCommand = { constructor: { name: string }; input: any };
 
 /**
- * Implements GetCommand, BatchGetCommand, PutCommand, DeleteCommand, and QueryCommand on the `byUsernameLower`
- * index. Understands exactly the condition the record store uses
- * (`attribute_not_exists(key) OR (version = :prev AND updatedAt < :now)`), which is all these tests need.
+ * Implements GetCommand, BatchGetCommand, PutCommand and DeleteCommand, and QueryCommand on the `bySub` and
+ * `byUsernameLower` indexes (keys and `deleted` projected, as the table's definition says). Every expression a command
+ * carries is evaluated, and its placeholders checked, as DynamoDB does (dynamo-expressions.ts).
  */
 export class FakeTable {
   readonly items = new Map<string, Item>();
@@ -63,11 +71,13 @@ export class FakeTable {
     const name = command.constructor.name;
     this.calls.push(name);
     const input = command.input;
+    checkExpressions(input);
     switch (name) {
       case 'GetCommand': {
         const consistent = input.ConsistentRead === true;
         this.reads.push({ command: name, consistent });
-        return { Item: this.seen(String(input.Key[TABLE_KEY]), consistent) };
+        const item = this.seen(String(input.Key[TABLE_KEY]), consistent);
+        return { Item: item && project(item, input) };
       }
       case 'BatchGetCommand': {
         const [[table, request]] = Object.entries(input.RequestItems) as [
@@ -95,42 +105,60 @@ export class FakeTable {
       case 'PutCommand': {
         await this.beforePut?.(input);
         const key = String(input.Item[TABLE_KEY]);
-        if (input.ConditionExpression && !this.conditionHolds(this.items.get(key), input)) {
-          throw new ConditionalCheckFailedException({
-            message: 'The conditional request failed',
-            $metadata: {},
-          });
-        }
+        this.checkCondition(key, input);
         this.put(input.Item);
         return {};
       }
-      case 'DeleteCommand':
-        this.items.delete(String(input.Key[TABLE_KEY]));
+      case 'DeleteCommand': {
+        const key = String(input.Key[TABLE_KEY]);
+        this.checkCondition(key, input);
+        this.items.delete(key);
         return {};
+      }
       case 'QueryCommand':
-        return this.queryUsernameLowerIndex(input);
+        return this.queryIndex(input);
       default:
         throw new Error(`FakeTable does not implement ${name}`);
     }
   }
 
-  /** The `byUsernameLower` index: items whose lower-cased username is :lower, keys and `deleted` only. */
-  private queryUsernameLowerIndex(input: { IndexName?: string; ExpressionAttributeValues?: Item }) {
-    if (input.IndexName !== 'byUsernameLower') throw new Error(`FakeTable has no index ${input.IndexName}`);
-    const lower = input.ExpressionAttributeValues?.[':lower'];
-    const Items = [...this.items.values()]
-      .filter((item) => item[USERNAME_LOWER_ATTRIBUTE] === lower)
-      .map((item) => ({
-        [TABLE_KEY]: item[TABLE_KEY],
-        [USERNAME_LOWER_ATTRIBUTE]: item[USERNAME_LOWER_ATTRIBUTE],
-        ...(item.deleted ? { deleted: item.deleted } : {}),
-      }));
-    return { Items };
+  /** A write's ConditionExpression against the item as it stands; ConditionalCheckFailedException when it fails. */
+  protected checkCondition(key: string, input: ExpressionInput): void {
+    if (input.ConditionExpression === undefined) return;
+    if (!conditionHolds(input.ConditionExpression, this.items.get(key), input)) {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    }
   }
 
-  private conditionHolds(current: Item | undefined, input: { ExpressionAttributeValues?: Item }): boolean {
-    if (!current) return true;
-    const values = input.ExpressionAttributeValues ?? {};
-    return current.version === values[':prev'] && (current.updatedAt as number) < (values[':now'] as number);
+  /** An index holds the items that carry its key attribute, with the table's key and `deleted` projected. */
+  private queryIndex(input: QueryInput) {
+    const hash = input.IndexName === undefined ? undefined : INDEXES[input.IndexName];
+    if (!hash) throw new Error(`FakeTable has no index ${input.IndexName} (the table itself is not queried)`);
+    if (input.ConsistentRead) {
+      throw new ExpressionValidationError('Consistent reads are not supported on global secondary indexes');
+    }
+    const schema = { hash };
+    const Items = [...this.items.values()]
+      .filter((item) => item[hash] !== undefined)
+      .filter((item) => keyConditionHolds(input.KeyConditionExpression, schema, item, input))
+      .map((item) => ({
+        [TABLE_KEY]: item[TABLE_KEY],
+        [hash]: item[hash],
+        ...(item.deleted === undefined ? {} : { deleted: item.deleted }),
+      }))
+      .filter(
+        (item) => input.FilterExpression === undefined || conditionHolds(input.FilterExpression, item, input),
+      )
+      .map((item) => structuredClone(project(item, input)));
+    return { Items, Count: Items.length };
   }
 }
+
+type QueryInput = ExpressionInput & {
+  IndexName?: string;
+  ConsistentRead?: boolean;
+  KeyConditionExpression: string;
+};
+
+/** The table's global secondary indexes, by name: each one's partition key. */
+const INDEXES: Record<string, string> = { bySub: 'sub', [USERNAME_LOWER_INDEX]: USERNAME_LOWER_ATTRIBUTE };

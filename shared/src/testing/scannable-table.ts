@@ -1,4 +1,5 @@
 // The shared fake table plus Scan, paging in key order and resuming after any key, as the reconciler uses it.
+import { checkExpressions, conditionHolds, type ExpressionInput, project } from './dynamo-expressions';
 import { FakeTable } from './fake-table';
 
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
@@ -16,51 +17,46 @@ export class ScannableTable extends FakeTable {
   }
 
   override async send(command: AnyCommand): Promise<unknown> {
-    if (command.constructor.name === 'QueryCommand' && command.input.IndexName === 'bySub') {
-      return this.querySubIndex(command.input);
-    }
     if (command.constructor.name !== 'ScanCommand') return super.send(command);
     this.calls.push('ScanCommand');
-    const input = command.input as {
+    const input = command.input as ExpressionInput & {
       Limit?: number;
       ExclusiveStartKey?: { username: string };
       Segment?: number;
       TotalSegments?: number;
       ConsistentRead?: boolean;
+      Select?: string;
     };
     const consistent = input.ConsistentRead === true;
     this.reads.push({ command: 'ScanCommand', consistent });
+    checkExpressions(input);
+    if (input.Select !== undefined)
+      throw new Error(`ScannableTable does not implement Select ${input.Select}`);
     // A parallel scan's segment holds the keys that hash to it, as DynamoDB splits by partition.
     const inSegment = (key: string) =>
       input.TotalSegments === undefined || segmentOf(key, input.TotalSegments) === input.Segment;
     const keys = [...this.items.keys()].filter(inSegment).sort();
     const after = input.ExclusiveStartKey?.username;
     const start = after === undefined ? 0 : keys.filter((key) => key <= after).length;
+    // Limit counts the items read, before the filter drops any, as DynamoDB counts it.
     const slice = keys.slice(start, start + (input.Limit ?? 100));
     const last = slice[slice.length - 1];
-    return {
-      Items: slice.flatMap((key) => {
+    const Items = slice
+      .flatMap((key) => {
         const item = this.seen(key, consistent);
-        return item ? [item] : [];
-      }),
+        return item ? [item as Record<string, unknown>] : [];
+      })
+      .filter(
+        (item) => input.FilterExpression === undefined || conditionHolds(input.FilterExpression, item, input),
+      )
+      .map((item) => project(item, input));
+    return {
+      Items,
+      Count: Items.length,
+      ScannedCount: slice.length,
       LastEvaluatedKey:
         start + slice.length < keys.length && last !== undefined ? { username: last } : undefined,
     };
-  }
-
-  /** The `bySub` index: items whose sub equals :sub, keys and `deleted` only. */
-  private querySubIndex(input: { IndexName?: string; ExpressionAttributeValues?: { ':sub'?: string } }) {
-    this.calls.push('QueryCommand');
-    if (input.IndexName !== 'bySub') throw new Error(`no index ${input.IndexName}`);
-    const sub = input.ExpressionAttributeValues?.[':sub'];
-    const Items = [...this.items.values()]
-      .filter((item) => item.sub === sub)
-      .map((item) => ({
-        username: item.username,
-        sub: item.sub,
-        ...(item.deleted ? { deleted: item.deleted } : {}),
-      }));
-    return { Items };
   }
 }
 

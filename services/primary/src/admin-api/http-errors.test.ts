@@ -40,7 +40,7 @@ describe('mapError', () => {
       'DynamoDB throttling',
       awsError('ProvisionedThroughputExceededException'),
       429,
-      {},
+      { message: 'Too Many Requests: retry shortly' },
       { 'retry-after': '1' },
     ],
     [

@@ -1,6 +1,6 @@
 // Middleware turning every failure into a JSON response: 4xx name the field and rule, 5xx say nothing internal.
 
-import { errorName } from '@cognito-dr/shared';
+import { errorName, isThrottling } from '@cognito-dr/shared';
 import type { Request } from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { CaptureFailedError, NotFoundError, RegionStandbyError, ValidationError } from './errors';
@@ -16,14 +16,6 @@ interface Mapped {
   body: ErrorBody;
   headers?: Record<string, string>;
 }
-
-/** Cognito and DynamoDB throttling; the caller may retry after a pause. */
-const THROTTLING = new Set([
-  'TooManyRequestsException',
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-]);
 
 /**
  * AWS errors whose meaning does not depend on the route. ResourceNotFoundException is not here: only the group
@@ -90,7 +82,8 @@ export function mapError(error: unknown): Mapped {
     };
   }
   const name = errorName(error);
-  if (name && THROTTLING.has(name)) {
+  // Cognito and DynamoDB throttling: the caller may retry after a pause.
+  if (isThrottling(error)) {
     return {
       statusCode: 429,
       body: { message: 'Too Many Requests: retry shortly' },

@@ -1,23 +1,30 @@
+// Pacing on a virtual clock (fixed rates never over their rate in any second, adaptive rates that find a quota
+// and ride out noise) and the governed client over HTTP, which retries in the governor instead of the SDK.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   AdminDisableUserCommand,
+  AdminGetUserCommand,
   InvalidParameterException,
+  ListUsersCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoClient } from '@cognito-dr/shared';
-import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
-import { seededRandom } from '@cognito-dr/shared/src/testing/seeded-random';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
+import type { RetryStrategyV2 } from '@smithy/types';
+import fc from 'fast-check';
+import { cognitoClient } from './aws-clients';
 import {
   AdaptiveRate,
   CallGovernor,
-  DEFAULT_GOVERNOR,
+  DEFAULT_RETRIES,
   DeadlineExceededError,
   type GovernorSettings,
   governClient,
+  Pacer,
   quotaCeilings,
-  SINGLE_ATTEMPT,
-} from './call-governor';
+} from './cognito-pacing';
+import { FakeClock } from './testing/fake-clock';
+import { seededRandom } from './testing/seeded-random';
 
 /** A minute of virtual time is thousands of simulated calls: CPU work, which a busy machine can slow down. */
 const SIMULATION_TIMEOUT_MS = 30_000;
@@ -63,7 +70,8 @@ function governor(clock: FakeClock, overrides: Partial<GovernorSettings> = {}) {
   return new CallGovernor({
     clock,
     ceilings: quotaCeilings(),
-    ...DEFAULT_GOVERNOR,
+    floorShare: 0.1,
+    ...DEFAULT_RETRIES,
     cutoff: () => Number.POSITIVE_INFINITY,
     random: seededRandom(3),
     ...overrides,
@@ -169,7 +177,7 @@ describe('CallGovernor on a virtual clock', () => {
     ).rejects.toThrow(TooManyRequestsException);
     expect(attempts).toBe(3);
     // Two back-offs (at most base, then 2 x base) and the category's pacing (50 rps: 20 ms apart).
-    const { baseBackoffMs } = DEFAULT_GOVERNOR;
+    const { baseBackoffMs } = DEFAULT_RETRIES;
     expect(clock.now() - started).toBeLessThanOrEqual(3 * baseBackoffMs + 2 * 20);
   });
 
@@ -215,15 +223,18 @@ describe('governClient', () => {
   let server: Server;
   let endpoint: string;
   const targets: string[] = [];
-  let throttleNext = 0;
+  /** Requests of these operations are throttled (X-Amz-Target's operation), as many times as said. */
+  const throttle: Record<string, number> = {};
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      targets.push(String(req.headers['x-amz-target']));
+      const target = String(req.headers['x-amz-target']);
+      targets.push(target);
+      const operation = target.slice(target.indexOf('.') + 1);
       req.resume();
       req.on('end', () => {
-        if (throttleNext > 0) {
-          throttleNext -= 1;
+        if ((throttle[operation] ?? 0) > 0) {
+          throttle[operation] = (throttle[operation] ?? 0) - 1;
           res
             .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
             .end(JSON.stringify({ __type: 'TooManyRequestsException', message: 'Rate exceeded' }));
@@ -237,31 +248,174 @@ describe('governClient', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  const client = (retryStrategy?: RetryStrategyV2) =>
+    cognitoClient({
+      region: 'ap-northeast-1',
+      endpoint,
+      maxAttempts: 5,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      ...(retryStrategy ? { retryStrategy } : {}),
+    });
+  const disable = new AdminDisableUserCommand({ UserPoolId: 'ap-northeast-1_x', Username: 'alice' });
+
   it('retries throttled requests in the governor, once per attempt, and not again in the SDK', async () => {
     const calls = governor(new FakeClock(), { maxAttempts: 3 });
-    const client = governClient(
-      cognitoClient({
-        region: 'ap-northeast-1',
-        endpoint,
-        maxAttempts: 1,
-        retryStrategy: SINGLE_ATTEMPT,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-      calls,
-    );
-    throttleNext = 2;
+    const sdk = client();
+    const governed = governClient(sdk, calls);
+    throttle.AdminDisableUser = 2;
     targets.length = 0;
-    await client.send(new AdminDisableUserCommand({ UserPoolId: 'ap-northeast-1_x', Username: 'alice' }));
+    await governed.send(disable);
     expect(targets).toEqual(Array(3).fill('AWSCognitoIdentityProviderService.AdminDisableUser'));
-    // The throttles were counted against the operation's category.
+    // Each attempt counted against the operation's category, named by the SDK even in a minified bundle.
     expect(Object.keys(calls.snapshot())).toEqual(['UserUpdate']);
+    expect(calls.calls.UserUpdate).toBe(3);
 
-    throttleNext = 5;
+    // The SDK's own five attempts would have outlasted these throttles: the governor's three do not.
+    throttle.AdminDisableUser = 4;
     targets.length = 0;
-    await expect(
-      client.send(new AdminDisableUserCommand({ UserPoolId: 'ap-northeast-1_x', Username: 'alice' })),
-    ).rejects.toThrow(TooManyRequestsException);
+    await expect(governed.send(disable)).rejects.toThrow(TooManyRequestsException);
     expect(targets).toHaveLength(3);
-    client.destroy();
+    throttle.AdminDisableUser = 0;
+    sdk.destroy();
+  });
+
+  it('leaves the client it governs as it was, for its other callers', async () => {
+    const sdk = client();
+    governClient(sdk, governor(new FakeClock(), { maxAttempts: 1 }));
+    throttle.AdminDisableUser = 2;
+    targets.length = 0;
+    await sdk.send(disable);
+    expect(targets).toHaveLength(3);
+    sdk.destroy();
+  });
+
+  it("drops the SDK's adaptive retry, whose one sending rate for the whole client a throttle in any category lowers", async () => {
+    // The SDK's rate limiter is asked for a token before every request and told of every throttle, with no word of
+    // the operation either time: ListUsers throttled (UserList) slows AdminGetUser (UserRead) down as much.
+    const limiter = recordingLimiter();
+    const sdk = client(new AdaptiveRetryStrategy(async () => 3, { rateLimiter: limiter }));
+    throttle.ListUsers = 2;
+    await sdk.send(new ListUsersCommand({ UserPoolId: 'ap-northeast-1_x' }));
+    await sdk.send(new AdminGetUserCommand({ UserPoolId: 'ap-northeast-1_x', Username: 'alice' }));
+    expect(limiter.throttlesSeen).toBe(2);
+    expect(limiter.tokensTaken).toBe(4);
+
+    // Governed, the same client never consults the SDK's limiter: throttles lower the rate of their own category.
+    limiter.throttlesSeen = 0;
+    limiter.tokensTaken = 0;
+    const calls = governor(new FakeClock());
+    const governed = governClient(sdk, calls);
+    throttle.ListUsers = 2;
+    await governed.send(new ListUsersCommand({ UserPoolId: 'ap-northeast-1_x' }));
+    await governed.send(new AdminGetUserCommand({ UserPoolId: 'ap-northeast-1_x', Username: 'alice' }));
+    expect([limiter.throttlesSeen, limiter.tokensTaken]).toEqual([0, 0]);
+    expect(calls.calls).toMatchObject({ UserList: 3, UserRead: 1 });
+    sdk.destroy();
+  });
+});
+
+/** A rate limiter for the SDK's adaptive retry that only counts what it is asked: the interface every one has. */
+function recordingLimiter() {
+  const limiter = {
+    tokensTaken: 0,
+    throttlesSeen: 0,
+    async getSendToken() {
+      limiter.tokensTaken += 1;
+    },
+    // Told of each outcome: an error's info (as the strategy puts it, or the error itself) or a success.
+    updateClientSendingRate(response: unknown) {
+      const info = response as { errorType?: string; error?: { name?: string }; name?: string } | undefined;
+      const name = info?.error?.name ?? info?.name;
+      if (info?.errorType === 'THROTTLING' || name === 'TooManyRequestsException') limiter.throttlesSeen += 1;
+    },
+  };
+  return limiter;
+}
+
+/** The largest number of grants that fall in any half-open one-second window. */
+const busiestSecond = (grants: number[]): number => {
+  const sorted = [...grants].sort((a, b) => a - b);
+  let most = 0;
+  let from = 0;
+  for (let to = 0; to < sorted.length; to++) {
+    while ((sorted[to] as number) - (sorted[from] as number) >= 1000) from++;
+    most = Math.max(most, to - from + 1);
+  }
+  return most;
+};
+
+describe('Pacer', () => {
+  it('lets through no more than its rate in any second when 500 callers arrive at once', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(30, clock);
+    const grants: number[] = [];
+
+    await Promise.all(
+      Array.from({ length: 500 }, async () => {
+        await pacer.take();
+        grants.push(clock.now());
+      }),
+    );
+
+    expect(grants).toHaveLength(500);
+    expect(busiestSecond(grants)).toBe(30);
+    // Evenly spread: the 500 calls need (500 - 1) / 30 seconds, not a second more.
+    expect(Math.max(...grants) - Math.min(...grants)).toBe(Math.ceil((499 * 1000) / 30));
+  });
+
+  it('does not let an idle pacer burst to catch up', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(10, clock);
+    const grants: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await pacer.take();
+      grants.push(clock.now());
+    }
+    clock.advance(10_000);
+    for (let i = 0; i < 15; i++) {
+      await pacer.take();
+      grants.push(clock.now());
+    }
+    expect(busiestSecond(grants)).toBe(10);
+  });
+
+  it('holds the rate for any mix of bursts, pauses and rates (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 150 }),
+        fc.array(fc.record({ callers: fc.integer({ min: 1, max: 40 }), pauseMs: fc.nat(2500) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        async (rate, waves) => {
+          const clock = new FakeClock(1_000);
+          const pacer = new Pacer(rate, clock);
+          const grants: number[] = [];
+          for (const wave of waves) {
+            clock.advance(wave.pauseMs);
+            await Promise.all(
+              Array.from({ length: wave.callers }, async () => {
+                await pacer.take();
+                grants.push(clock.now());
+              }),
+            );
+          }
+          expect(busiestSecond(grants)).toBeLessThanOrEqual(Math.max(1, Math.floor(rate)));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, 30_000);
+
+  it('refuses a slot that would only come after the cutoff', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(2, clock);
+    await pacer.take(clock.now() + 100);
+    await expect(pacer.take(clock.now() + 100)).rejects.toThrow(DeadlineExceededError);
+  });
+
+  it('refuses a rate that is not a positive number', () => {
+    expect(() => new Pacer(0, new FakeClock())).toThrow(RangeError);
+    expect(() => new Pacer(Number.NaN, new FakeClock())).toThrow(RangeError);
   });
 });
