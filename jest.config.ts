@@ -1,5 +1,5 @@
-// Jest projects: one per package, the end-to-end suite that runs against the local two-region stack, and the checks
-// over both services' prod CloudFormation, packaged offline.
+// Jest projects: one per package, the end-to-end suite that runs against the local two-region stack, the checks
+// over both services' prod CloudFormation, packaged offline, and the tree's dependency rules.
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = {
@@ -35,6 +35,7 @@ const config: Config = {
     unit('local', 'local'),
     unit('cli', 'cli'),
     unit('templates', 'test/templates'),
+    unit('structure', 'test/structure'),
     {
       ...unit('e2e', 'test'),
       testMatch: ['**/*.e2e.ts'],

@@ -17,12 +17,12 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { StackInfo } from '@cognito-dr/shared';
 import { COGNITO_QUOTAS, recordToImage } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { readServerlessYml } from '../local/lib/cloudformation-yaml';
 import { ensurePool } from '../local/stack/provision-pools';
-import type { StackInfo } from '../local/stack/stack-info';
 import {
   deliverBatch,
   type FailureDestinationEntry,

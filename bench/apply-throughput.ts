@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_CONCURRENCY } from '@cognito-dr/apply';
+import type { StackInfo } from '@cognito-dr/shared';
 import { desiredAttributes, recordToImage, type UserRecord } from '@cognito-dr/shared';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import type { StackInfo } from '../local/stack/stack-info';
 import { backupClients, benchRecords, createRecordTable, lambdaContext } from './replica-fixtures';
 import { pool } from './stats';
 
@@ -145,7 +145,7 @@ const measure = async (
   const modulePath = require.resolve('../services/replica/src/functions/on-user-record-change');
   // The function file re-exports the apply package's handler, which is what reads the environment: drop both.
   delete require.cache[modulePath];
-  delete require.cache[require.resolve('@cognito-dr/apply/src/handlers/on-user-record-change')];
+  delete require.cache[require.resolve('@cognito-dr/apply/handlers/on-user-record-change')];
   const { handler } = require(modulePath) as {
     handler: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
   };

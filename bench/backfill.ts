@@ -9,13 +9,13 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Budget, budgetOf, memoryCheckpointStore, runReconcile } from '@cognito-dr/reconcile';
-import { QUOTA_CATEGORIES, systemClock } from '@cognito-dr/shared';
+import { QUOTA_CATEGORIES, type StackInfo, systemClock } from '@cognito-dr/shared';
 import { engineDeps } from '../cli/commands';
-import { closeTarget, resolveTarget, type StackFile, targetFromStack } from '../cli/targets';
+import { closeTarget, resolveTarget, targetFromStack } from '../cli/targets';
 
 export interface BackfillBenchOptions {
   /** The running local stack: its stack.json path, or its contents (StackInfo) as `withStack` hands them over. */
-  stack: string | StackFile;
+  stack: string | StackInfo;
   /** Users created directly in the primary pool (no trigger) before the backfill. */
   users?: number;
   /** Pacing; by default none to speak of, so the figure is the engine's and the emulators' own speed. */

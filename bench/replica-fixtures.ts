@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StackInfo } from '@cognito-dr/shared';
 import { recordFromCognitoUser, recordToItem, type UserRecord } from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
-import type { StackInfo } from '../local/stack/stack-info';
 import { readTableDefinition } from '../local/stack/table-definition';
 
 const root = resolve(__dirname, '..');

@@ -19,7 +19,7 @@ import {
   CognitoIdentityProviderClient,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { StackInfo } from '../local/stack/stack-info';
+import type { StackInfo } from '@cognito-dr/shared';
 import { usernamesWithPrefix } from './backfill';
 import { percentile, pool } from './stats';
 

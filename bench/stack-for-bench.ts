@@ -4,8 +4,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { StackInfo } from '@cognito-dr/shared';
 import { httpAnswers } from '../local/lib/wait-for';
-import type { StackInfo } from '../local/stack/stack-info';
 import { startStack } from '../local/stack/start-stack';
 
 const root = resolve(__dirname, '..');

@@ -3,12 +3,12 @@
 
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type DeletionBreaker, deletionBreaker } from '@cognito-dr/apply';
-import type { Clock, StateTableRef } from '@cognito-dr/shared';
+import type { Clock, StateTable } from '@cognito-dr/shared';
 
 export function cliBreaker(
   where: {
     region: string;
-    state: StateTableRef;
+    state: StateTable;
     pool: { cognito: CognitoIdentityProviderClient; userPoolId: string };
   },
   ctx: { clock: Clock; err: (line: string) => void },

@@ -29,9 +29,9 @@ import {
   readBackupInventory,
   readPrimaryInventory,
 } from '@cognito-dr/reconcile';
+import type { StackInfo } from '@cognito-dr/shared';
 import { cognitoClient, errorName, isErrorNamed, type UserRecord } from '@cognito-dr/shared';
 import { readMailbox } from '../local/emulators/mailbox';
-import type { StackInfo } from '../local/stack/stack-info';
 import { EXIT } from './commands';
 import { type Regions, resolveRegions } from './regions';
 import { type SwitchContext, switchDeps } from './switch-commands';

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { ActiveEndpoint, RegionHandle } from '@cognito-dr/failover';
+import type { StackInfo, StackRegion } from '@cognito-dr/shared';
 import {
   type ClientOptions,
   cognitoClient,
@@ -12,7 +13,6 @@ import {
   readRoles,
   tableClient,
 } from '@cognito-dr/shared';
-import type { RegionInfo, StackInfo } from '../local/stack/stack-info';
 import type { TargetOptions } from './args';
 import { cloudFormationOutputs, DEFAULT_PRIMARY_REGION, type StackOutputs, TargetError } from './targets';
 
@@ -94,7 +94,7 @@ function fromStackFile(file: string): Regions {
   }
   const regions = { primary: stack.primary.region, backup: stack.backup.region };
   // Each region's own endpoints: the local stack's gates, which a regional outage closes.
-  const of = (side: RegionInfo) =>
+  const of = (side: StackRegion) =>
     handle({ ...side, issuer: `${side.cognitoEndpoint}/${side.userPoolId}` }, regions, {
       cognito: side.cognitoEndpoint,
       dynamodb: side.dynamodbEndpoint,

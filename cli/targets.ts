@@ -11,6 +11,8 @@ import {
   type DeploymentPools,
   isErrorNamed,
   type ServerTime,
+  type StackInfo,
+  type StackRegion,
   sqsClient,
   tableClient,
 } from '@cognito-dr/shared';
@@ -272,29 +274,10 @@ const awsTable = (region: string, tableName: string): TableTarget => ({
   table: tableClient({ region, ...AWS_CLIENT }),
 });
 
-interface StackRegion {
-  region: string;
-  cognitoEndpoint: string;
-  userPoolId: string;
-  dynamodbEndpoint: string;
-  tableName: string;
-  replicatorClientId?: string;
-  controlTableName?: string;
-  stateTableName?: string;
-}
-
-/** The parts of .local/stack.json (local/stack/stack-info.ts) the CLI reads. */
-export interface StackFile {
-  primary: StackRegion;
-  backup: StackRegion;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  deadLetters?: { replicaFailureDestination: string; replicaParked: string };
-}
-
 function fromStackFile(file: string, needs: Needs): Target {
-  let stack: StackFile;
+  let stack: StackInfo;
   try {
-    stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+    stack = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
   } catch {
     throw new TargetError(`cannot read the local stack description ${file}: start the stack with npm start`);
   }
@@ -302,7 +285,7 @@ function fromStackFile(file: string, needs: Needs): Target {
 }
 
 /** A target on a local stack already read (the bench has it in hand); `source` names it in messages. */
-export function targetFromStack(stack: StackFile, needs: Needs, source = 'stack.json'): Target {
+export function targetFromStack(stack: StackInfo, needs: Needs, source = 'stack.json'): Target {
   const file = source;
   for (const side of ['primary', 'backup'] as const) {
     const region = stack?.[side];

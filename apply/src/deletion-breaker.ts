@@ -2,12 +2,14 @@
 // user asks the breaker first (executeOperation in target-pool.ts); past the threshold within the window, further
 // deletions are held: the users stay in the pool, listed in this region's state table (held-deletions.ts), until
 // `cognito-dr deletes` releases or discards them.
-import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StateTable } from '@cognito-dr/shared';
 import { ConfigError, type EnvReader } from '@cognito-dr/shared';
 import { dropHold, holdKeepsUser, readHold, writeHold } from './held-deletions';
-import type { TargetPool } from './target-pool';
-import type { StateTable } from './watermark';
 
 /** More than max(minimum, percent % of the pool) deletions within windowMinutes trips the breaker. */
 export interface BreakerSettings {
@@ -61,7 +63,7 @@ export interface BreakerDeps {
   /** This region's state table: the window's counters and the holds. */
   state: StateTable;
   /** The pool the deletions are made in; its EstimatedNumberOfUsers sets the percentage's share. */
-  pool: TargetPool;
+  pool: SizedPool;
   settings?: BreakerSettings;
   now: () => number;
   /** Told of each deletion newly held (for the DeletionsHeld metric and a log line). */
@@ -183,8 +185,14 @@ export async function rearmBreaker(state: StateTable): Promise<void> {
   }
 }
 
+/** What the breaker asks of a pool: its size (DescribeUserPool). */
+interface SizedPool {
+  cognito: Pick<CognitoIdentityProviderClient, 'send'>;
+  userPoolId: string;
+}
+
 /** The pool's EstimatedNumberOfUsers, read at most every few minutes; concurrent callers share one read. */
-function cachedPoolSize(pool: TargetPool, now: () => number): () => Promise<number> {
+function cachedPoolSize(pool: SizedPool, now: () => number): () => Promise<number> {
   let known: { size: Promise<number>; at: number } | undefined;
   return () => {
     if (known && now() - known.at < POOL_SIZE_MAX_AGE_MS) return known.size;

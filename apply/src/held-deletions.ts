@@ -2,7 +2,7 @@
 // by username: what `cognito-dr deletes` lists, releases or discards, and what keeps a held user from being counted
 // again each time the stream or a repair asks to delete them.
 import { DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import type { StateTable } from './watermark';
+import type { StateTable } from '@cognito-dr/shared';
 
 const HOLD_PK = 'deletion-hold';
 

@@ -51,4 +51,4 @@ export {
   settleHolds,
 } from './settle-held-deletions';
 export { executeOperation, type GuardedPool, readTargetUser, type TargetPool } from './target-pool';
-export { advanceWatermark, batchWatermark, readWatermark, type StateTable, WATERMARK_KEY } from './watermark';
+export { advanceWatermark, batchWatermark, readWatermark, WATERMARK_KEY } from './watermark';

@@ -2,13 +2,13 @@
 // are deleted after all, unless their record is live again) or discard them (the users are kept while their record
 // stays that tombstone). Every step is idempotent, so a run stopped part-way is finished by running it again.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StateTable } from '@cognito-dr/shared';
 import { errorName, getRecord, TOMBSTONE_RETENTION_DAYS, type UserRecord } from '@cognito-dr/shared';
 import { createLimiter } from './concurrency';
 import { rearmBreaker } from './deletion-breaker';
 import { type DeletionHold, dropHold, listHolds, readHold, writeHold } from './held-deletions';
 import { randomPassword } from './password';
 import { executeOperation, type TargetPool } from './target-pool';
-import type { StateTable } from './watermark';
 
 export interface HoldsRegion {
   /** The region's state table, where its breaker keeps the holds. */

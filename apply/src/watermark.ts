@@ -1,16 +1,11 @@
 // How far a region's consumer has got along its stream, kept in that region's state table: every record that
 // reached the stream before `through` has been applied (or parked). A failover catches the standby pool up from the
 // table starting a safe margin before it, instead of comparing every user.
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isErrorNamed } from '@cognito-dr/shared';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isErrorNamed, type StateTable } from '@cognito-dr/shared';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
 export const WATERMARK_KEY = { pk: 'apply-watermark', sk: 'stream' } as const;
-
-export interface StateTable {
-  table: DynamoDBDocumentClient;
-  tableName: string;
-}
 
 /**
  * The watermark a processed batch establishes (epoch ms), or undefined when it establishes none. Records carry their

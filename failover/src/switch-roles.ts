@@ -18,7 +18,7 @@ import {
   type RegionRoles,
   type RolesTable,
   readRoles,
-  type StateTableRef,
+  type StateTable,
   writeRoles,
 } from '@cognito-dr/shared';
 import { type CatchUpResult, catchUp, notYetReplicated, type PoolHandle, type UsersTable } from './catch-up';
@@ -30,7 +30,7 @@ export interface RegionHandle {
   pool: PoolHandle & { clientId: string; issuer: string };
   users: UsersTable;
   control: RolesTable;
-  state: StateTableRef;
+  state: StateTable;
   /** Resolves when the region answers one quick call; rejects when it does not (no long retries). */
   probe: () => Promise<unknown>;
 }

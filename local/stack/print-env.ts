@@ -2,7 +2,7 @@
 // stack: `eval "$(npm run -s local:env -- primary)"`.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { StackInfo } from './stack-info';
+import type { StackInfo } from '@cognito-dr/shared';
 
 const which = process.argv[2] ?? 'primary';
 if (which !== 'primary' && which !== 'backup') {

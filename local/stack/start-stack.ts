@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
+import type { StackInfo } from '@cognito-dr/shared';
 import { LOCAL_CREDENTIALS } from '../lib/local-aws';
 import { allocatePorts } from '../lib/ports';
 import { type ChildDiedError, reapLeftovers, Supervisor } from '../lib/supervisor';
@@ -29,7 +30,6 @@ import { startReplicationStandins } from './components/replication-standins';
 import { type DeadLetters, startServerlessOffline } from './components/serverless-offline';
 import { warmTheFunctions } from './components/warm';
 import { type PoolSchemas, REPLICATOR_CLIENT_NAME, type StackShape, shapeDefinition } from './shapes';
-import type { StackInfo } from './stack-info';
 
 export { PREFERRED_PORTS, type StackOptions } from './components/context';
 

@@ -5,21 +5,12 @@
 //   pk = checkpoint#<job>        sk = current            the checkpoint, as JSON (small: positions and counts)
 //   pk = run#<job>#<runId>       sk = chunk#<00000000>   one chunk of references (binary, at most 300 KB)
 //   pk = lease#<job>             sk = lease              holder and expiry of the lease
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
-import { type Clock, isErrorNamed } from '@cognito-dr/shared';
+import { DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { type Clock, isErrorNamed, type StateTable } from '@cognito-dr/shared';
 import { type Checkpoint, type CheckpointStore, type Chunk, parseCheckpoint } from './checkpoint';
 
-export interface StateTable {
-  table: DynamoDBDocumentClient;
-  tableName: string;
-  clock: Clock;
-}
+/** The region's state table, and the clock its leases and retention are judged by. */
+type ClockedStateTable = StateTable & { clock: Clock };
 
 /** The jobs that keep state here. */
 export type Job = 'reconcile' | 'repair';
@@ -30,7 +21,10 @@ const RETENTION_MS = 3 * 24 * 3_600_000;
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 const chunkKey = (seq: number) => `chunk#${String(seq).padStart(8, '0')}`;
 
-export function stateTableCheckpoints({ table, tableName, clock }: StateTable, job: Job): CheckpointStore {
+export function stateTableCheckpoints(
+  { table, tableName, clock }: ClockedStateTable,
+  job: Job,
+): CheckpointStore {
   const checkpointKey = { pk: `checkpoint#${job}`, sk: 'current' };
   const runKey = (runId: string) => `run#${job}#${runId}`;
   const expiresAt = () => seconds(clock.now() + RETENTION_MS);
@@ -123,7 +117,7 @@ export interface Lease {
  * holder blocks the next run; the holder renews well within it.
  */
 export function stateTableLease(
-  { table, tableName, clock }: StateTable,
+  { table, tableName, clock }: ClockedStateTable,
   job: Job,
   holder: string,
   durationMs: number,

@@ -68,7 +68,7 @@ export {
   isGroupKey,
   sameGroup,
 } from './group-record';
-export { userRef } from './log-safe';
+export { userRef, useUserRefKey } from './log-safe';
 export {
   type ConfigurationApi,
   type ConfigurationReads,
@@ -126,7 +126,7 @@ import { RECORD_SCHEMA_VERSION } from './user-record';
 
 /** Earlier name of RECORD_SCHEMA_VERSION, kept so code written against it keeps compiling. */
 export const RECORD_FORMAT_VERSION = RECORD_SCHEMA_VERSION;
-export { countPasswordResets, notePasswordReset, type StateTableRef } from './password-resets';
+export { countPasswordResets, notePasswordReset } from './password-resets';
 export { notePoolSub, type PoolSubs, usernameOfPoolSub } from './pool-subs';
 export {
   type ApplyVerdict,
@@ -158,4 +158,6 @@ export {
   ServerTime,
   type ServerTimeSample,
 } from './server-time';
+export type { StackInfo, StackRegion } from './stack-info';
+export type { StateTable } from './state-table';
 export { assertOwnTable, type DeploymentPools, deploymentPools, ForeignTableError } from './table-owner';

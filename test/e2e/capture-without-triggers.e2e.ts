@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { StackInfo } from '../../local/stack/stack-info';
+import type { StackInfo } from '@cognito-dr/shared';
 import { type RunningStack, startStack } from '../../local/stack/start-stack';
 import { eventually } from '../support/eventually';
 

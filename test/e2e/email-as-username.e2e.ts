@@ -16,8 +16,8 @@ import {
   RespondToAuthChallengeCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { StackInfo } from '@cognito-dr/shared';
 import { readMailbox } from '../../local/emulators/mailbox';
-import type { StackInfo } from '../../local/stack/stack-info';
 import { SHAPED_STACK_START_TIMEOUT_MS, stackOfShape } from '../support/shaped-stack';
 import { connect } from '../support/stack';
 

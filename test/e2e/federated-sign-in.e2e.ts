@@ -15,8 +15,8 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { StackInfo } from '@cognito-dr/shared';
 import { federatedSignIn } from '../../local/emulators/federated-sign-in';
-import type { StackInfo } from '../../local/stack/stack-info';
 import { eventually } from '../support/eventually';
 import { SHAPED_STACK_START_TIMEOUT_MS, stackOfShape } from '../support/shaped-stack';
 import { connect } from '../support/stack';

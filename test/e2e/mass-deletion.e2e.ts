@@ -17,8 +17,7 @@ import {
   DescribeUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { userRef } from '@cognito-dr/shared';
-import { useUserRefKey } from '@cognito-dr/shared/src/log-safe';
+import { userRef, useUserRefKey } from '@cognito-dr/shared';
 import { directly, inParallel } from '../support/directly';
 import { eventually } from '../support/eventually';
 import { type CliRun, operator } from '../support/operator';

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { StackInfo } from '@cognito-dr/shared';
 import { waitFor } from '../../local/lib/wait-for';
 import type { StackShape } from '../../local/stack/shapes';
-import type { StackInfo } from '../../local/stack/stack-info';
 import { alive, shapedStackFiles } from './shaped-stack-processes';
 import { stack } from './stack';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StackInfo } from '../../local/stack/stack-info';
+import type { StackInfo } from '@cognito-dr/shared';
 
 const stackFile = process.env.COGNITO_DR_STACK_FILE;
 if (!stackFile)

@@ -1,2 +1,2 @@
 // Cognito CustomMessage trigger of the backup pool: on standby (normal times) it sends nobody anything.
-export { handler } from '@cognito-dr/failover/src/handlers/on-custom-message';
+export { handler } from '@cognito-dr/failover/handlers/on-custom-message';

@@ -1,6 +1,7 @@
-// The shape of .local/stack.json: the local stack's public contract. Tools and tests outside the repo drive the
-// stack through it with the plain AWS SDK and HTTP, so keys are only ever added, never renamed or removed.
-export interface RegionInfo {
+// The shape of .local/stack.json: the local stack's public contract, written by local/stack and read by the CLI, the
+// tests and the benches. Tools outside the repo drive the stack through it with the plain AWS SDK and HTTP, so keys
+// are only ever added, never renamed or removed.
+export interface StackRegion {
   region: string;
   cognitoEndpoint: string;
   userPoolId: string;
@@ -23,8 +24,8 @@ export interface StackInfo {
    * attributes and custom:source_sub). Absent in files written before shapes existed: `username`.
    */
   shape?: 'username' | 'email' | 'phone';
-  primary: RegionInfo;
-  backup: RegionInfo;
+  primary: StackRegion;
+  backup: StackRegion;
   api: { baseUrl: string };
   admin: { username: string; password: string; group: string };
   /** serverless-offline Lambda endpoints (the AWS Lambda Invoke API) and the functions behind them. */
