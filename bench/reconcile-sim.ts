@@ -11,6 +11,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  DEFAULT_INCREMENTAL,
   DEFAULT_SCHEDULED_RUN_SETTINGS,
   onScheduledRun,
   runReconcile,
@@ -231,6 +232,9 @@ class SimPool {
   readonly regrouped = new Set<number>();
   private readonly bigStride: number;
   private readonly smallStride: number;
+  /** UserLastModifiedDate as ListUsers reports it: before the records' capture, or (changed users) just now. */
+  private readonly modifiedBefore: Date;
+  private readonly modifiedNow: Date;
 
   constructor(
     readonly population: Population,
@@ -238,6 +242,8 @@ class SimPool {
     readonly quotas: QuotaWindows,
     private readonly latency: Latency,
   ) {
+    this.modifiedBefore = new Date(clock.now() - 86_400_000 - 60_000);
+    this.modifiedNow = new Date(clock.now() - 60_000);
     const buckets: number[][] = Array.from({ length: 16 }, () => []);
     for (let index = 0; index < population.users; index++) {
       (buckets[HEX.indexOf(subOf(index)[0] as string)] as number[]).push(index);
@@ -281,6 +287,7 @@ class SimPool {
       ],
       Enabled: true,
       UserStatus: 'CONFIRMED',
+      UserLastModifiedDate: !baseline && this.changed.has(index) ? this.modifiedNow : this.modifiedBefore,
     };
   }
 
@@ -364,6 +371,8 @@ class SimTable {
   readonly written = new Map<string, Record<string, unknown>>();
   readonly missing = new Set<number>();
   readonly baselineAt: number;
+  /** Read request units consumed: an item (a Scan: each 4 KB read) costs 1, or half when eventually consistent. */
+  readUnits = 0;
 
   /** The pool's groups as a capture recorded them (an unchanged pool: the group pass finds nothing to write). */
   readonly groups = new Map<string, Record<string, unknown>>();
@@ -445,13 +454,18 @@ class SimTable {
     const input = command.input;
     await this.clock.sleep(name === 'ScanCommand' ? this.latency.scanMs : this.latency.dynamoMs);
     switch (name) {
-      case 'GetCommand':
-        return { Item: this.byKey(String(input.Key[TABLE_KEY])) };
+      case 'GetCommand': {
+        const Item = this.byKey(String(input.Key[TABLE_KEY]));
+        this.readUnits += (input.ConsistentRead ? 1 : 0.5) * Math.max(1, Math.ceil(sizeOf(Item) / 4096));
+        return { Item };
+      }
       case 'BatchGetCommand': {
         const [[table, request]] = Object.entries(input.RequestItems) as [
-          [string, { Keys: { username: string }[] }],
+          [string, { Keys: { username: string }[]; ConsistentRead?: boolean }],
         ];
         const items = request.Keys.map((key) => this.byKey(key.username)).filter(Boolean);
+        for (const item of items)
+          this.readUnits += (request.ConsistentRead ? 1 : 0.5) * Math.max(1, Math.ceil(sizeOf(item) / 4096));
         return { Responses: { [table]: items }, UnprocessedKeys: {} };
       }
       case 'PutCommand': {
@@ -491,6 +505,8 @@ class SimTable {
           index += total;
         }
         const last = Items.at(-1);
+        const bytes = Items.reduce((sum, item) => sum + sizeOf(item), 0);
+        this.readUnits += (input.ConsistentRead ? 1 : 0.5) * Math.ceil(bytes / 4096);
         return {
           Items,
           LastEvaluatedKey:
@@ -502,6 +518,9 @@ class SimTable {
     }
   }
 }
+
+/** An item's size as DynamoDB counts it, near enough: its JSON. */
+const sizeOf = (item: Record<string, unknown> | undefined) => (item ? JSON.stringify(item).length : 0);
 
 export interface SimResult {
   scenario: string;
@@ -515,6 +534,8 @@ export interface SimResult {
   peakShareOfQuota: Record<string, number>;
   throttled: number;
   stateTable: { writeUnits: number; largestItemKB: number };
+  /** Read request units the pass consumed from the users table. */
+  tableReadUnits: number;
   /** Largest heap in use during the run, sampled. */
   heapUsedMB: number;
   /** UserList calls at the budget's rate: the listing's floor. */
@@ -527,6 +548,8 @@ export async function simulateReconcile(
   population: Population,
   latency: Latency = DEFAULT_LATENCY,
   scenario = 'pass',
+  /** An incremental pass: reads the records of users modified in the last this many hours only. */
+  incrementalHours?: number,
 ): Promise<SimResult> {
   const started = Date.now();
   const clock = new VirtualClock();
@@ -576,6 +599,9 @@ export async function simulateReconcile(
           dryRun: request.dryRun,
           shouldStop: controls.shouldStop,
           onFailure: controls.onFailure,
+          ...(incrementalHours === undefined
+            ? {}
+            : { modifiedSince: clock.now() - incrementalHours * 3_600_000 }),
         },
       ),
     continueWith: async () => {},
@@ -642,6 +668,7 @@ export async function simulateReconcile(
     ),
     throttled: quotas.throttled,
     stateTable: { writeUnits: state.writeUnits, largestItemKB: round(state.largestItemBytes / 1024) },
+    tableReadUnits: Math.round(table.readUnits),
     heapUsedMB: Math.round(heapUsed / 1024 / 1024),
     userListFloorMinutes: round((population.users / PAGE + memberships / PAGE) / budgetUserList / 60),
     repairedAll,
@@ -683,6 +710,15 @@ export async function runReconcileSim(argv: string[]): Promise<void> {
   };
   show(await simulateReconcile(base, DEFAULT_LATENCY, 'unchanged'));
   show(await simulateReconcile({ ...base, ...few }, DEFAULT_LATENCY, 'changed/missing/deleted'));
+  // The hourly pass: only users modified within the window are compared (the full pass above, once a day).
+  show(
+    await simulateReconcile(
+      { ...base, changed: few.changed ?? 0 },
+      DEFAULT_LATENCY,
+      `incremental (${DEFAULT_INCREMENTAL.windowHours} h), changed`,
+      DEFAULT_INCREMENTAL.windowHours,
+    ),
+  );
   for (const share of values['membership-sweep']
     .split(',')
     .filter(Boolean)
@@ -709,6 +745,7 @@ export async function runReconcileSim(argv: string[]): Promise<void> {
     'peak % of quota (max)',
     'throttled',
     'state WCU',
+    'table RRU',
     'heap MB',
     'repaired',
   ];
@@ -728,6 +765,7 @@ export async function runReconcileSim(argv: string[]): Promise<void> {
         `${Math.round(peak * 100)} %`,
         r.throttled,
         r.stateTable.writeUnits,
+        r.tableReadUnits,
         r.heapUsedMB,
         r.repairedAll,
       ].join(' | ')}\n`,

@@ -2,9 +2,9 @@
 // return to the user being readable in the backup pool, beside the emulator floor measured in the same burst.
 //
 // The floor: as each confirmation returns, the bench itself writes a shadow user straight into the backup pool (one
-// AdminCreateUser, no trigger, through the same fault proxy the replica uses) and times it the same way. Both
-// kinds share the machine, the emulators and the moment, so replicated p99 ÷ floor p99 is what the pipeline adds,
-// whatever else the machine is doing.
+// AdminCreateUser, which runs the pool's PreSignUp trigger as Cognito does, through the same fault proxy the
+// replica uses) and times it the same way. Both kinds share the machine, the emulators and the moment, so
+// replicated p99 ÷ floor p99 is what the pipeline adds, whatever else the machine is doing.
 //
 // Watching must not load the backup emulator it measures: one watcher lists the run's users (ListUsers with a
 // `username ^= "<run prefix>"` filter, every POLL_MS, all pages) and takes the time of the listing that first

@@ -53,8 +53,10 @@
 //      (cognito-local blanks them); AddCustomAttributes and groups are validated (GroupExistsException, role ARNs;
 //      cognito-local overwrites a group, and fails internally on a pool that never had one); app clients get every
 //      field with its default and Cognito's checks (redirect URIs, OAuth flows and scopes, providers, attributes,
-//      token validity), and UpdateUserPoolClient resets what it leaves out (cognito-local keeps it); resource servers
-//      and user pool domains exist (cognito-local has neither).
+//      token validity, a secret of the caller's own), and UpdateUserPoolClient resets what it leaves out
+//      (cognito-local keeps it); a pool keeps the DeletionProtection and UserPoolTier it is created with
+//      (cognito-local drops both); resource servers and user pool domains exist (cognito-local has neither).
+//      `cognito-dr mirror` round-trips a production-like pool through all of it (fidelity/mirror-round-trip.test.ts).
 
 import { appClientRules } from './fidelity/app-clients';
 import type { CognitoLocalErrors, CognitoLocalServices, Router, Wrapper } from './fidelity/cognito-local';

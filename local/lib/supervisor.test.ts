@@ -95,3 +95,39 @@ describe('reapLeftovers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a log that cannot be written', () => {
+  it('costs the log lines, not the process that runs the stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unwritable-'));
+    const supervisor = new Supervisor(join(dir, 'logs'), join(dir, 'pids.json'));
+    // The log directory goes away before the log file is opened, as a loaded machine's late open can find it.
+    rmSync(join(dir, 'logs'), { recursive: true, force: true });
+    const child = supervisor.start({
+      name: 'unlogged',
+      command: process.execPath,
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      cwd: dir,
+    });
+    const said: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      said.push(String(chunk));
+      return true;
+    });
+    try {
+      const failed = await new Promise<string>((done) => {
+        const look = () => {
+          const line = said.find((l) => l.startsWith('unlogged: its log'));
+          if (line) done(line);
+          else setImmediate(look);
+        };
+        look();
+      });
+      expect(failed).toContain('ENOENT');
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(isAlive(child.process.pid ?? 0)).toBe(true);
+    await supervisor.stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

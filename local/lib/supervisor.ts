@@ -74,6 +74,11 @@ export class Supervisor {
   start(spec: ChildSpec): Supervised {
     const logFile = join(this.logDir, `${spec.name}.log`);
     const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
+    // A log that cannot be written (its directory removed under a loaded machine's late open) loses lines, never
+    // the process: an unhandled stream error would take down whatever runs the stack.
+    log.on('error', (error) => {
+      process.stderr.write(`${spec.name}: its log ${logFile} cannot be written (${error.message})\n`);
+    });
     log.write(`\n--- ${new Date().toISOString()} starting ${spec.command} ${spec.args.join(' ')}\n`);
     // Own process group, so stopping it also stops whatever it started (java, worker processes).
     const child = spawn(spec.command, spec.args, {

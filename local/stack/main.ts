@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { ChildDiedError } from '../lib/supervisor';
 import { isStackShape, STACK_SHAPES } from './shapes';
 import { type RunningStack, startStack } from './start-stack';
+import { WARM_WIDTHS, type WarmWidth } from './warm-functions';
 
 const READY_LINE = 'cognito-dr local stack ready';
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     'backup-throttle-rate': { type: 'string', default: '0' },
     shape: { type: 'string', default: 'username' },
     'data-dir': { type: 'string' },
+    warm: { type: 'string', default: 'burst' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -28,13 +30,14 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     'usage: npm start -- [--fresh] [--replication-delay-ms N] [--free-ports] [--backup-throttle-rate R]\n' +
-      '                    [--shape username|email|phone] [--data-dir DIR]\n' +
+      '                    [--shape username|email|phone] [--data-dir DIR] [--warm burst|single]\n' +
       '  --fresh                   wipe the data directory (emulator data, logs, dead letters) before starting\n' +
       '  --replication-delay-ms N  hold every cross-region copy N ms, to simulate distance between regions\n' +
       '  --free-ports              take free ports instead of the usual ones (3000, 8000, 9229, ...)\n' +
       "  --backup-throttle-rate R  reject share R (0..1) of the replica's backup-pool calls as throttled\n" +
       '  --shape S                 the pools: username (default), email or phone (users sign in with it)\n' +
-      '  --data-dir DIR            keep data, logs and stack.json in DIR instead of .local/\n',
+      '  --data-dir DIR            keep data, logs and stack.json in DIR instead of .local/\n' +
+      '  --warm single             warm each sign-up function once, not as wide as a burst (burst, the default)\n',
   );
   process.exit(0);
 }
@@ -57,6 +60,12 @@ if (!isStackShape(shape)) {
   process.exit(2);
 }
 
+const warm = values.warm ?? 'burst';
+if (!WARM_WIDTHS.includes(warm as WarmWidth)) {
+  process.stderr.write(`--warm: expected one of ${WARM_WIDTHS.join(', ')}\n`);
+  process.exit(2);
+}
+
 const root = resolve(__dirname, '..', '..');
 const started = Date.now();
 let stack: RunningStack | undefined;
@@ -76,6 +85,7 @@ startStack({
   root,
   dataDir: values['data-dir'] ? resolve(values['data-dir']) : join(root, '.local'),
   shape,
+  warm: warm as WarmWidth,
   fresh: values.fresh ?? false,
   replicationDelayMs,
   backupThrottleRate,

@@ -109,4 +109,12 @@ describe('warmUpTargets', () => {
       for (const target of warmed) expect(target.instances).toBeGreaterThan(0);
     },
   );
+
+  it('warms each function once for stacks whose callers go one at a time, and a burst wide otherwise', () => {
+    const single = warmUpTargets('backup', pool, (key) => key, 'single');
+    const burst = warmUpTargets('backup', pool, (key) => key);
+    expect(single.map((target) => target.functionName)).toEqual(burst.map((target) => target.functionName));
+    expect(single.every((target) => target.instances === 1)).toBe(true);
+    expect(burst.find((target) => target.functionName === 'onPreSignUp')?.instances).toBeGreaterThan(1);
+  });
 });

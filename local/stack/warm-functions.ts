@@ -126,24 +126,37 @@ export const warmFunctions = async (
 };
 
 /**
- * What `npm start` keeps warm in a region, named by `functionName` (the service's function key): each function
- * of the sign-up path as many times as it is called at once.
+ * How wide the warm-up is: `burst` warms each function of the sign-up path as many times as a burst calls it at
+ * once (npm start, the bench); `single` once each, for stacks whose callers go one at a time (the end-to-end
+ * suites), which spares a shared machine dozens of workers per stack.
+ */
+export type WarmWidth = 'burst' | 'single';
+export const WARM_WIDTHS: readonly WarmWidth[] = ['burst', 'single'];
+
+/**
+ * What a stack keeps warm in a region, named by `functionName` (the service's function key): each function of the
+ * sign-up path as many times as it is called at once (`burst`), or once (`single`).
  */
 export const warmUpTargets = (
   side: 'primary' | 'backup',
   pool: PoolCoordinates,
   functionName: (key: string) => string,
+  width: WarmWidth = 'burst',
 ): WarmTarget[] => {
-  const trigger = (name: PoolTrigger, instances: number): WarmTarget => ({
+  const trigger = (name: PoolTrigger, atOnce: number): WarmTarget => ({
     functionName: functionName(`on${name}`),
-    instances,
+    instances: width === 'burst' ? atOnce : 1,
     event: triggerEvent(pool, name),
   });
   const shared: WarmTarget[] = [
     // One batch per shard at a time (parallelizationFactor 1); the local table has one shard.
     { functionName: functionName('onUserRecordChange'), instances: 1, event: emptyStreamBatch() },
     // The CloudTrail stand-in hands over two events at a time.
-    { functionName: functionName('onCognitoApiCall'), instances: 2, event: otherPoolApiCall(pool.region) },
+    {
+      functionName: functionName('onCognitoApiCall'),
+      instances: width === 'burst' ? 2 : 1,
+      event: otherPoolApiCall(pool.region),
+    },
   ];
   return side === 'primary'
     ? [

@@ -68,6 +68,8 @@ export interface Checkpoint {
   workedMs: number;
   /** Invocations (or CLI sessions) that worked on the run. */
   invocations: number;
+  /** An incremental run: users the pool shows unmodified since then (epoch ms) are not compared (engine.ts). */
+  modifiedSince?: number;
 }
 
 /** References learnt while listing: users seen, or the members of one group. */
@@ -93,7 +95,7 @@ export class CheckpointMismatchError extends Error {
 }
 
 export function newCheckpoint(
-  target: Pick<Checkpoint, 'mode' | 'dryRun' | 'userPoolId' | 'tableName'>,
+  target: Pick<Checkpoint, 'mode' | 'dryRun' | 'userPoolId' | 'tableName' | 'modifiedSince'>,
   now: number,
 ): Checkpoint {
   return {

@@ -589,3 +589,144 @@ describe('budgetOf', () => {
     expect(() => budgetOf({ UserRead: -1 })).toThrow(/UserRead/);
   });
 });
+
+describe('what a reconcile reads', () => {
+  it('reads records and scans the table eventually consistently: a read only decides where to look closer', async () => {
+    const s = scenario();
+    s.pool.addUsers(30);
+    await runReconcile(s.deps, { mode: 'backfill', ...fast });
+    s.table.reads.length = 0;
+
+    await runReconcile(s.deps, { mode: 'reconcile', ...fast });
+
+    const kinds = new Set(s.table.reads.map((read) => `${read.command} ${read.consistent}`));
+    expect(kinds).toEqual(new Set(['BatchGetCommand false', 'ScanCommand false']));
+  });
+
+  it("buries a departed user's record as it is now, not as the scan showed it a moment ago", async () => {
+    const s = scenario();
+    const [kept] = s.pool.addUsers(1);
+    await runReconcile(s.deps, { mode: 'backfill', ...fast });
+    const stale = s.table.get(kept as string);
+    // Since the scan's view, the user signed up in the other region during a failover: their record is the other
+    // region's now, and they migrate here on first sign-in. The pool here does not have them (yet).
+    s.pool.users.delete(kept as string);
+    putRecord(s.table, {
+      ...(tableRecords(s.table).get(kept as string) as UserRecord),
+      origin: OTHER_REGION,
+      version: 2,
+      updatedAt: s.clock.now(),
+    });
+    s.table.lagging.set(kept as string, stale ?? null);
+    s.clock.advance(1000);
+
+    const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
+
+    expect(result.counts.tombstoned).toBe(0);
+    const now = tableRecords(s.table).get(kept as string);
+    expect(now?.origin).toBe(OTHER_REGION);
+    expect(now?.deleted).not.toBe(true);
+  });
+
+  it('still buries a departed user whose record the scan shows as it is', async () => {
+    const s = scenario();
+    const [gone] = s.pool.addUsers(2);
+    await runReconcile(s.deps, { mode: 'backfill', ...fast });
+    s.pool.users.delete(gone as string);
+    s.clock.advance(1000);
+
+    const result = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
+
+    expect(result.counts.tombstoned).toBe(1);
+    expect(tableRecords(s.table).get(gone as string)?.deleted).toBe(true);
+  });
+});
+
+describe('an incremental reconcile (modifiedSince)', () => {
+  /** 100 users captured an hour ago, then three modified in the pool since, unknown to the table. */
+  const afterAnHour = async () => {
+    const s = scenario();
+    const names = s.pool.addUsers(100);
+    const capturedAt = s.clock.now();
+    for (const name of names) s.pool.modifiedAt.set(name, new Date(capturedAt - 60_000));
+    s.pool.addGroup('gold');
+    s.pool.groups.get('gold')?.add(names[0] as string);
+    await runReconcile(s.deps, { mode: 'backfill', ...fast });
+    s.clock.advance(3_600_000);
+    const modified = names.slice(10, 13);
+    for (const name of modified) {
+      const user = s.pool.users.get(name);
+      if (user) user.attributes['custom:tier'] = 'gold';
+      s.pool.modifiedAt.set(name, new Date(s.clock.now() - 1000));
+    }
+    s.table.reads.length = 0;
+    s.table.batchGets.length = 0;
+    return { s, names, modified, since: s.clock.now() - 3_600_000 };
+  };
+
+  it('reads only the records of users the pool shows modified since, and repairs those', async () => {
+    const { s, modified, since } = await afterAnHour();
+
+    const result = await runReconcile(s.deps, { mode: 'reconcile', modifiedSince: since, ...fast });
+
+    expect(result).toMatchObject({ complete: true, counts: { checked: 100, updated: 3, unchanged: 97 } });
+    const users = s.table.batchGets.flat().filter((key) => !key.startsWith('group '));
+    expect(users.sort()).toEqual([...modified].sort());
+    expect(inSync(s)).toEqual(noDrift);
+  });
+
+  it('lists no group members and scans nothing: the full pass does that', async () => {
+    const { s, since } = await afterAnHour();
+
+    await runReconcile(s.deps, { mode: 'reconcile', modifiedSince: since, ...fast });
+
+    expect(callsOf(s, 'ListUsersInGroup')).toBe(0);
+    // One Scan page: the check that the table is this deployment's, before anything else.
+    expect(s.table.reads.filter((read) => read.command === 'ScanCommand')).toHaveLength(1);
+  });
+
+  it('leaves to the full pass a change the pool does not date (a group membership), which the full pass repairs', async () => {
+    const { s, names, since } = await afterAnHour();
+    s.pool.addGroup('silver');
+    s.pool.groups.get('silver')?.add(names[50] as string);
+
+    await runReconcile(s.deps, { mode: 'reconcile', modifiedSince: since, ...fast });
+    expect(tableRecords(s.table).get(names[50] as string)?.groups).toEqual([]);
+
+    await runReconcile(s.deps, { mode: 'reconcile', ...fast });
+    expect(tableRecords(s.table).get(names[50] as string)?.groups).toEqual(['silver']);
+  });
+
+  it('reads every listed user whose modification date the listing does not give', async () => {
+    const { s, names, since } = await afterAnHour();
+    s.pool.modifiedAt.delete(names[70] as string);
+
+    await runReconcile(s.deps, { mode: 'reconcile', modifiedSince: since, ...fast });
+
+    expect(s.table.batchGets.flat()).toContain(names[70]);
+  });
+
+  it('stays incremental when continued, whatever the continuation asks for', async () => {
+    const { s, since } = await afterAnHour();
+    let pages = 0;
+    const first = await runReconcile(s.deps, {
+      mode: 'reconcile',
+      modifiedSince: since,
+      shouldStop: () => ++pages > 1,
+      ...fast,
+    });
+    expect(first.complete).toBe(false);
+
+    const rest = await runReconcile(s.deps, { mode: 'reconcile', ...fast });
+
+    expect(rest).toMatchObject({ complete: true, counts: { checked: 100, updated: 3 } });
+    expect(callsOf(s, 'ListUsersInGroup')).toBe(0);
+  });
+
+  it('is refused for a backfill, which must read every user', async () => {
+    const s = scenario();
+    await expect(runReconcile(s.deps, { mode: 'backfill', modifiedSince: 0, ...fast })).rejects.toThrow(
+      'a backfill reads every user',
+    );
+  });
+});

@@ -3,6 +3,13 @@
 // group), then scan the table for records the listing did not account for. Per-user calls go only to users whose
 // listing differs from their record. What to compare and how to repair is the direction's (reconcile-direction.ts,
 // repair-direction.ts).
+//
+// Records are read eventually consistently (half the price of a strongly consistent read): a read here only
+// decides whether to look closer. Every write, and every decision to delete, re-reads the record consistently
+// first, so a record changed within the last second is at worst looked at again, or left to the next pass. An
+// incremental walk (`modifiedSince`) reads the records of the users the pool shows modified since then only, and
+// neither lists group members nor scans the table: a run reads in proportion to what changed, and the periodic
+// full walk catches what only it can (departed users, group changes CloudTrail missed).
 import {
   ListUsersCommand,
   paginateListGroups,
@@ -94,6 +101,12 @@ export interface WalkOptions {
   shouldStop?: () => boolean;
   /** Checkpoints are written at least this often (and always when stopping). */
   checkpointEveryMs?: number;
+  /**
+   * An incremental walk: listed users whose UserLastModifiedDate is before this time (epoch ms) count as unchanged
+   * without their record being read, and neither group members nor the table are walked. Undefined: a full walk.
+   * A resumed run keeps what it started with.
+   */
+  modifiedSince?: number;
   onProgress?: (progress: Progress) => void;
   onUser?: (username: string, outcome: UserOutcome) => void;
   /** Failure details for the caller's log: never the username, only its reference and the error's name. */
@@ -166,6 +179,9 @@ class Walk {
   private saving: Promise<void> = Promise.resolve();
   private lastSave: number;
   private stopped = false;
+  /** What this walk does besides listing users: the direction's choice, less both for an incremental walk. */
+  private readonly listsGroups: boolean;
+  private readonly scansTable: boolean;
 
   constructor(
     private readonly target: WalkTarget,
@@ -194,10 +210,14 @@ class Walk {
           dryRun: this.dryRun,
           userPoolId: target.userPoolId,
           tableName: target.tableName,
+          ...(options.modifiedSince === undefined ? {} : { modifiedSince: options.modifiedSince }),
         },
         this.startedAt,
       );
     this.checkpoint.invocations += 1;
+    const incremental = this.checkpoint.modifiedSince !== undefined;
+    this.listsGroups = direction.listsGroups && !incremental;
+    this.scansTable = direction.scansTable && !incremental;
     this.workedBefore = this.checkpoint.workedMs;
     this.callsBefore = { ...this.checkpoint.calls };
   }
@@ -217,7 +237,7 @@ class Walk {
     try {
       if (this.checkpoint.phase === 'listing') {
         complete = await this.listing();
-        if (complete && this.direction.scansTable) {
+        if (complete && this.scansTable) {
           this.checkpoint.phase = 'table';
           await this.save();
         }
@@ -277,7 +297,7 @@ class Walk {
         done: false,
       }));
     }
-    if (!this.direction.listsGroups) this.checkpoint.groups.listed = true;
+    if (!this.listsGroups) this.checkpoint.groups.listed = true;
     await this.together([
       this.listGroups(),
       ...this.checkpoint.partitions.map((partition) => this.listPartition(partition)),
@@ -336,24 +356,40 @@ class Walk {
     }
   }
 
-  /** One listed page against its records; returns the references of the users it accounted for. */
+  /**
+   * One listed page against its records; returns the references of the users it accounted for (none when the walk
+   * does not scan the table: nothing would look them up).
+   */
   private async comparePage(users: UserType[]): Promise<number[]> {
     const named = users.filter((user): user is UserType & { Username: string } => Boolean(user.Username));
+    const since = this.checkpoint.modifiedSince;
+    const unmodified = (user: UserType) =>
+      since !== undefined &&
+      user.UserLastModifiedDate !== undefined &&
+      user.UserLastModifiedDate.getTime() < since;
+    const toCompare = named.filter((user) => !unmodified(user));
+    for (const user of named) {
+      if (toCompare.includes(user)) continue;
+      this.count('checked');
+      this.settle(user.Username, 'unchanged');
+    }
     const records = await getRecords(
       this.target.table,
       this.target.tableName,
-      named.map((user) => user.Username),
+      toCompare.map((user) => user.Username),
+      { consistent: false },
     );
     const seen: number[] = [];
+    const keep = this.scansTable;
     await Promise.all(
-      named.map((user) =>
+      toCompare.map((user) =>
         this.limit(async () => {
           const username = user.Username;
           const record = records.get(username);
           this.count('checked');
           try {
             if (!this.direction.differs(user, record)) {
-              seen.push(refOf(username));
+              if (keep) seen.push(refOf(username));
               this.settle(username, 'unchanged');
               return;
             }
@@ -363,15 +399,16 @@ class Walk {
               this.uncount('checked');
               return;
             }
-            seen.push(refOf(username));
+            if (keep) seen.push(refOf(username));
             this.settle(username, outcome);
           } catch (error) {
-            seen.push(refOf(username));
+            if (keep) seen.push(refOf(username));
             this.fail(username, 'listing', error);
           }
         }),
       ),
     );
+    if (keep) for (const user of named) if (unmodified(user)) seen.push(refOf(user.Username));
     return seen;
   }
 
@@ -429,7 +466,7 @@ class Walk {
 
   private async tablePhase(): Promise<boolean> {
     const seen = new RefSet(this.seen);
-    const groupsOf = this.direction.listsGroups ? this.membership() : undefined;
+    const groupsOf = this.listsGroups ? this.membership() : undefined;
     if (this.checkpoint.segments.length === 0) {
       this.checkpoint.segments = Array.from({ length: this.settings.segments }, () => ({ done: false }));
     }
@@ -447,8 +484,10 @@ class Walk {
             TableName: this.target.tableName,
             Segment: index,
             TotalSegments: total,
-            // Strongly consistent: a record the listing phase wrote a moment ago must not look absent here.
-            ConsistentRead: true,
+            // Eventually consistent: an item here only prompts a closer look. A record written in the last second may
+            // show its older self (the direction re-reads before it writes or deletes anything), or not show at all
+            // (then it was written by a capture of a user the listing saw, or is the next pass's).
+            ConsistentRead: false,
           },
         );
         for await (const page of pages) {

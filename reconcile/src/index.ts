@@ -11,6 +11,7 @@ export {
 } from './checkpoint';
 export { backupDrift, driftCount, tableDrift } from './drift';
 export type { Progress, RunResult, UserOutcome, WalkOptions } from './engine';
+export { DEFAULT_INCREMENTAL, type IncrementalSettings, incrementalSince } from './incremental';
 export { readBackupInventory, readPrimaryInventory } from './inventory';
 export { publishingMetrics, scheduledRunClients, scheduledRunHandler } from './lambda-chain';
 export {

@@ -53,6 +53,11 @@ export interface ReconcileOptions extends WalkOptions {
 
 /** Runs (or continues, when the store holds a checkpoint) one reconcile or backfill of the primary pool. */
 export async function runReconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<RunResult> {
+  if (options.mode === 'backfill' && options.modifiedSince !== undefined) {
+    throw new RangeError(
+      'a backfill reads every user: an incremental walk (modifiedSince) is for reconcile only',
+    );
+  }
   // Before anything is written, and on every invocation: a continuation may run with other settings.
   await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles?.()));
   const budget = options.budget ?? budgetOf();
@@ -88,7 +93,10 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
     return stored.result === 'written' ? outcome : 'unchanged';
   };
 
-  const bury = async (record: UserRecord, readAt: number): Promise<UserOutcome> => {
+  /** `listed` is the record as the (eventually consistent) scan showed it; what is buried is the record now. */
+  const bury = async (listed: UserRecord, readAt: number): Promise<UserOutcome> => {
+    const record = await getRecord(table, tableName, listed.username);
+    if (!record || record.deleted === true) return 'unchanged';
     if (record.updatedAt >= readAt) return 'unchanged';
     // Written by the other region and never here: someone who signed up there during a failover and has not
     // signed in here since. They migrate in on first sign-in; burying them would delete them everywhere.

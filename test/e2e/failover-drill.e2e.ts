@@ -22,6 +22,7 @@ beforeAll(async () => {
     fresh: true,
     replicationDelayMs: 0,
     ports: 'free',
+    warm: 'single',
     progress: () => {},
   });
   const options = parseCliArgs(['drill', '--stack', stack.stackFile]);

@@ -21,6 +21,8 @@ export default async (): Promise<void> => {
         fresh: true,
         replicationDelayMs: 0,
         ports: 'free',
+        // The suites call the sign-up path one at a time: one warm instance of each function is enough.
+        warm: 'single',
         progress: () => {},
       });
       globalThis.cognitoDrStack = stack;

@@ -39,6 +39,9 @@ const start = (shape: StackShape, files: ReturnType<typeof shapedStackFiles>) =>
       shape,
       '--data-dir',
       files.dataDir,
+      // The suites call the sign-up path one at a time: one warm instance of each function is enough.
+      '--warm',
+      'single',
     ],
     { detached: true, stdio: ['ignore', log, log], env: process.env },
   );

@@ -1006,7 +1006,7 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
     expect(offences).toEqual([]);
   });
 
-  it('runs every function on nodejs22.x, arm64, with active tracing, in its own role', () => {
+  it('runs every function on nodejs22.x, arm64, traced only when asked (param tracing), in its own role', () => {
     const functions = resourcesOfType(template(), 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const [id, fn] of functions) {
@@ -1014,7 +1014,7 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
         id,
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
+        TracingConfig: { Mode: 'PassThrough' },
         Role: getAtt(id.replace(/LambdaFunction$/, 'IamRoleLambdaExecution'), 'Arn'),
       });
       expect(actionsOn(functionStatements(template(), id), '*')).toEqual([

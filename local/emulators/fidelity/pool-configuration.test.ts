@@ -74,6 +74,23 @@ describe('DescribeUserPool and UpdateUserPool', () => {
     expect(after?.SchemaAttributes?.some((a) => a.Name === 'custom:tier')).toBe(true);
   });
 
+  it('keeps the deletion protection and feature plan a pool is created with', async () => {
+    const { UserPool } = await cognito.send(
+      new CreateUserPoolCommand({
+        PoolName: 'protected',
+        DeletionProtection: 'ACTIVE',
+        UserPoolTier: 'PLUS',
+      }),
+    );
+    expect(await describe_(String(UserPool?.Id))).toMatchObject({
+      DeletionProtection: 'ACTIVE',
+      UserPoolTier: 'PLUS',
+    });
+    await expect(
+      cognito.send(new CreateUserPoolCommand({ PoolName: 'refused', DeletionProtection: 'ON' as never })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
   it('refuses a setting Cognito refuses, and changes nothing', async () => {
     const UserPoolId = await aPool();
     await expect(
@@ -284,6 +301,33 @@ describe('app clients', () => {
     ).rejects.toMatchObject({
       name: 'InvalidParameterException',
     });
+  });
+  it("keep a secret of the caller's own, which an update keeps; never beside GenerateSecret, nor malformed", async () => {
+    const UserPoolId = await aPool();
+    const secret = 'own_secret+of+thirty+two+chars00';
+    const { UserPoolClient } = await cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'signed', ClientSecret: secret }),
+    );
+    expect(UserPoolClient?.ClientSecret).toBe(secret);
+    await cognito.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId,
+        ClientId: UserPoolClient?.ClientId,
+        ClientName: 'signed',
+      }),
+    );
+    const described = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId, ClientId: UserPoolClient?.ClientId }),
+    );
+    expect(described.UserPoolClient?.ClientSecret).toBe(secret);
+    for (const refused of [
+      { ClientSecret: secret, GenerateSecret: true },
+      { ClientSecret: 'too-short' },
+      { ClientSecret: 'has-hyphens-which-are-not-allowed' },
+    ])
+      await expect(
+        cognito.send(new CreateUserPoolClientCommand({ UserPoolId, ClientName: 'refused', ...refused })),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });
 });
 

@@ -439,12 +439,20 @@ export function poolConfiguration(
     CreateUserPoolClient: (target) => async (ctx, req) => {
       const pool = await poolOf(ctx, req);
       const settings = await clientSettings(ctx, pool, req);
+      // A secret of the caller's own (API reference, CreateUserPoolClient ClientSecret), never beside GenerateSecret.
+      const custom = req.ClientSecret === undefined ? undefined : String(req.ClientSecret);
+      if (custom !== undefined && req.GenerateSecret === true)
+        throw invalid('ClientSecret: cannot be given with GenerateSecret true');
+      // Length and pattern from the API reference (AddUserPoolClientSecret, ClientSecretDescriptorType).
+      if (custom !== undefined && !/^[\w+]{24,64}$/.test(custom))
+        throw invalid('ClientSecret: 24 to 64 letters, digits, _ or +');
       const created = (await target(ctx, req)) as { UserPoolClient: StoredClient };
       const stored = await clientOf(ctx, { ...req, ClientId: created.UserPoolClient.ClientId });
+      const secret = custom ?? stored.ClientSecret;
       const client: StoredClient = {
         ClientId: stored.ClientId,
         UserPoolId: stored.UserPoolId,
-        ...(stored.ClientSecret ? { ClientSecret: stored.ClientSecret } : {}),
+        ...(secret ? { ClientSecret: secret } : {}),
         CreationDate: stored.CreationDate,
         LastModifiedDate: stored.CreationDate,
         ...settings,
@@ -628,7 +636,29 @@ export function poolConfiguration(
     },
   };
 
+  // cognito-local keeps neither of these two creation settings; Cognito keeps both.
+  const create: Wrapper = (target) => async (ctx, req) => {
+    if (
+      req.DeletionProtection !== undefined &&
+      !['ACTIVE', 'INACTIVE'].includes(String(req.DeletionProtection))
+    )
+      throw invalid('DeletionProtection: ACTIVE or INACTIVE');
+    if (req.UserPoolTier !== undefined && !['LITE', 'ESSENTIALS', 'PLUS'].includes(String(req.UserPoolTier)))
+      throw invalid('UserPoolTier: LITE, ESSENTIALS or PLUS');
+    const created = (await target(ctx, req)) as { UserPool?: { Id?: string } };
+    if (created.UserPool?.Id && (req.DeletionProtection !== undefined || req.UserPoolTier !== undefined)) {
+      const pool = await cognito.getUserPool(ctx, created.UserPool.Id);
+      await pool.updateOptions(ctx, {
+        ...pool.options,
+        ...(req.DeletionProtection !== undefined ? { DeletionProtection: req.DeletionProtection } : {}),
+        ...(req.UserPoolTier !== undefined ? { UserPoolTier: req.UserPoolTier } : {}),
+      } as PoolOptions);
+    }
+    return created;
+  };
+
   return {
+    CreateUserPool: create,
     DescribeUserPool: describe,
     UpdateUserPool: update,
     AddCustomAttributes: addCustomAttributes,

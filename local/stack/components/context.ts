@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { ChildSpec, Supervised, Supervisor } from '../../lib/supervisor';
 import type { StackShape } from '../shapes';
+import type { WarmWidth } from '../warm-functions';
 
 export const STAGE = 'local';
 export const PRIMARY_REGION = 'us-east-1';
@@ -45,6 +46,8 @@ export interface StackOptions {
   ports: 'preferred' | 'free';
   /** Which pools the stack runs (shapes.ts); `username` when absent. */
   shape?: StackShape;
+  /** How wide the sign-up path is warmed before ready (warm-functions.ts); `burst` when absent. */
+  warm?: WarmWidth;
   /**
    * 'none': the primary pool runs none of cognito-dr's triggers, as an adopted pool deployed with installTriggers
    * false: users are captured from CloudTrail alone (the stand-in). Default 'all'.

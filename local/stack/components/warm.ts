@@ -29,6 +29,7 @@ export const warmTheFunctions = async (
           clientId: pools.primaryPool.clientId,
         },
         (key) => serverlessFunctionName('cognito-dr-primary', key),
+        ctx.opts.warm,
       ),
     ),
     warmFunctions(
@@ -41,6 +42,7 @@ export const warmTheFunctions = async (
           clientId: pools.backupPool.clientIds[REPLICATOR_CLIENT_NAME] as string,
         },
         (key) => serverlessFunctionName('cognito-dr-replica', key),
+        ctx.opts.warm,
       ),
     ),
   ]);

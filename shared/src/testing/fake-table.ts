@@ -30,6 +30,13 @@ export class FakeTable {
   readonly unprocessed = new Set<string>();
   /** Keys asked for in each BatchGetCommand, in call order. */
   readonly batchGets: string[][] = [];
+  /** Every read, and whether it asked for strong consistency, in call order. */
+  readonly reads: Array<{ command: string; consistent: boolean }> = [];
+  /**
+   * What an eventually consistent read still sees of a key written a moment ago (null: not there yet), as DynamoDB
+   * may for about a second; strongly consistent reads (ConsistentRead: true) always see the item as it is.
+   */
+  readonly lagging = new Map<string, Item | null>();
 
   /** A client whose sends land here; an instance of the real class, which the SDK's paginators insist on. */
   get client(): DynamoDBDocumentClient {
@@ -51,6 +58,15 @@ export class FakeTable {
     return item && structuredClone(item);
   }
 
+  /** The item a read sees: the current one, or the lagging view for an eventually consistent read. */
+  protected seen(key: string, consistent: boolean): Item | undefined {
+    if (!consistent && this.lagging.has(key)) {
+      const lagging = this.lagging.get(key);
+      return lagging ? structuredClone(lagging) : undefined;
+    }
+    return this.get(key);
+  }
+
   async send(command: AnyCommand): Promise<unknown> {
     const name = command.constructor.name;
     this.calls.push(name);
@@ -58,19 +74,28 @@ export class FakeTable {
     checkExpressions(input);
     switch (name) {
       case 'GetCommand': {
-        const item = this.get(String(input.Key[TABLE_KEY]));
+        const consistent = input.ConsistentRead === true;
+        this.reads.push({ command: name, consistent });
+        const item = this.seen(String(input.Key[TABLE_KEY]), consistent);
         return { Item: item && project(item, input) };
       }
       case 'BatchGetCommand': {
-        const [[table, request]] = Object.entries(input.RequestItems) as [[string, { Keys: Item[] }]];
+        const [[table, request]] = Object.entries(input.RequestItems) as [
+          [string, { Keys: Item[]; ConsistentRead?: boolean }],
+        ];
+        const consistent = request.ConsistentRead === true;
+        this.reads.push({ command: name, consistent });
         const keys = request.Keys.map((key) => String(key[TABLE_KEY]));
         this.batchGets.push(keys);
         const left = keys.filter((key) => this.unprocessed.has(key));
         return {
           Responses: {
             [table]: keys
-              .filter((key) => !this.unprocessed.has(key) && this.items.has(key))
-              .map((key) => this.get(key)),
+              .filter((key) => !this.unprocessed.has(key))
+              .flatMap((key) => {
+                const item = this.seen(key, consistent);
+                return item ? [item] : [];
+              }),
           },
           UnprocessedKeys: left.length
             ? { [table]: { Keys: left.map((key) => ({ [TABLE_KEY]: key })) } }

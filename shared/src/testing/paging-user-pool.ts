@@ -28,6 +28,8 @@ export class PagingUserPool extends FakeUserPool {
   /** When set, every call is stamped with its time, to check pacing. */
   clock: { now(): number } | undefined;
   readonly callTimes: { command: string; at: number }[] = [];
+  /** When each user was last modified, as ListUsers reports it (UserLastModifiedDate); unset: not reported. */
+  readonly modifiedAt = new Map<string, Date>();
 
   constructor(options: PagingOptions = {}) {
     super({ seed: options.seed, groupsPageSize: 60 });
@@ -153,6 +155,7 @@ export class PagingUserPool extends FakeUserPool {
       Attributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
       Enabled: user.enabled,
       UserStatus: user.status as UserType['UserStatus'],
+      ...(this.modifiedAt.has(username) ? { UserLastModifiedDate: this.modifiedAt.get(username) } : {}),
     };
   }
 }

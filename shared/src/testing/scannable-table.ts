@@ -24,8 +24,11 @@ export class ScannableTable extends FakeTable {
       ExclusiveStartKey?: { username: string };
       Segment?: number;
       TotalSegments?: number;
+      ConsistentRead?: boolean;
       Select?: string;
     };
+    const consistent = input.ConsistentRead === true;
+    this.reads.push({ command: 'ScanCommand', consistent });
     checkExpressions(input);
     if (input.Select !== undefined)
       throw new Error(`ScannableTable does not implement Select ${input.Select}`);
@@ -39,7 +42,10 @@ export class ScannableTable extends FakeTable {
     const slice = keys.slice(start, start + (input.Limit ?? 100));
     const last = slice[slice.length - 1];
     const Items = slice
-      .map((key) => this.get(key) as Record<string, unknown>)
+      .flatMap((key) => {
+        const item = this.seen(key, consistent);
+        return item ? [item as Record<string, unknown>] : [];
+      })
       .filter(
         (item) => input.FilterExpression === undefined || conditionHolds(input.FilterExpression, item, input),
       )

@@ -7,7 +7,9 @@
 // state table and invokes this function again asynchronously (hence lambda:InvokeFunction on itself); any later
 // start, scheduled or not, continues the same run. Failed asynchronous invocations go to an SQS destination.
 import {
+  DEFAULT_INCREMENTAL,
   DEFAULT_WRITES_PER_SECOND,
+  incrementalSince,
   runReconcile,
   scheduledRunClients,
   scheduledRunHandler,
@@ -21,6 +23,13 @@ const { region, cognito, table, budget } = clients;
 
 const writesPerSecond = env.positiveNumber('RECONCILE_WRITE_RPS', DEFAULT_WRITES_PER_SECOND);
 const concurrency = env.positiveNumber('RECONCILE_CONCURRENCY', 8);
+// Hourly passes read the records of users modified in the last RECONCILE_WINDOW_HOURS; the one starting in the UTC
+// hour RECONCILE_FULL_HOUR_UTC reads every record (reconcile/src/incremental.ts). Checked here, at cold start.
+const incremental = {
+  windowHours: env.positiveNumber('RECONCILE_WINDOW_HOURS', DEFAULT_INCREMENTAL.windowHours),
+  fullHourUtc: Number(env.optional('RECONCILE_FULL_HOUR_UTC') ?? DEFAULT_INCREMENTAL.fullHourUtc),
+};
+incrementalSince(0, incremental);
 
 const roles = rolesReaderFromEnv(env, table);
 // The other region's pool is named by region roles once a switch recorded it; until then only this one is known.
@@ -54,6 +63,11 @@ export const handler = scheduledRunHandler(env, clients, {
       {
         mode: request.mode === 'backfill' ? 'backfill' : 'reconcile',
         dryRun: request.dryRun,
+        // A backfill and an on-demand dry run read every user; a scheduled reconcile reads what changed.
+        modifiedSince:
+          request.mode === 'reconcile' && !request.dryRun
+            ? incrementalSince(systemClock.now(), incremental)
+            : undefined,
         budget,
         writesPerSecond,
         concurrency,
