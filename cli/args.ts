@@ -160,8 +160,9 @@ Exit codes: 0 done and in sync, 1 drift (verify, drill), users that failed (back
             dead-letter messages kept (redrive),
             2 bad usage or configuration, a switch that makes no sense now, a table whose records name
               another deployment's pools, or a local clock more than 1 s off AWS's (nothing was changed),
-            3 the run could not complete (its checkpoint is kept; a switch is finished by running it again),
-            130 stopped by Ctrl-C at a checkpoint.
+            3 the run could not complete, or Ctrl-C stopped it at a checkpoint (its checkpoint is kept; a switch
+              is finished by running it again),
+            130 a second Ctrl-C quit at once, without waiting for a checkpoint.
 `;
 
 const positiveNumber = (flag: string, raw: string | undefined): number | undefined => {
