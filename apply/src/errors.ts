@@ -1,6 +1,6 @@
 // Sorts apply failures into transient (retry the stream record), blocking (a reader or configuration to fix: hold
 // the record back and alarm) and permanent (a bad record: park it and move on).
-import { errorName, THROTTLING_ERRORS } from '@cognito-dr/shared';
+import { errorName, NETWORK_CODES, THROTTLING_ERRORS } from '@cognito-dr/shared';
 
 export type FailureKind = 'transient' | 'blocking' | 'permanent';
 
@@ -55,19 +55,6 @@ const BLOCKING_NAMES = new Set([
   'MissingImageError',
 ]);
 
-/** Socket-level failures Node reports in `code`: the request may never have reached the service. */
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
 /**
  * Transient failures are reported back to the stream so the record is retried in order; blocking ones are
  * reported back too, and alarmed on. Everything else is permanent (InvalidParameterException, a malformed record,
@@ -80,7 +67,7 @@ export function classifyError(error: unknown): FailureKind {
   if (name !== undefined && BLOCKING_NAMES.has(name)) return 'blocking';
   if (typeof error !== 'object' || error === null) return 'permanent';
   const details = error as { code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  if (typeof details.code === 'string' && TRANSIENT_NETWORK_CODES.has(details.code)) return 'transient';
+  if (typeof details.code === 'string' && NETWORK_CODES.has(details.code)) return 'transient';
   // The SDK marks errors it considers retryable (throttles, clock skew, transient faults).
   if (details.$retryable) return 'transient';
   const status = details.$metadata?.httpStatusCode;

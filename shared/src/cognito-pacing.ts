@@ -327,7 +327,7 @@ export type PacingSnapshot = Partial<
 >;
 
 /** Socket-level failures Node reports in `code`: the request may never have reached the service. */
-const NETWORK_CODES = new Set([
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',

@@ -17,6 +17,7 @@ export {
   type GovernorSettings,
   governClient,
   isTransientFault,
+  NETWORK_CODES,
   Pacer,
   type PacingSnapshot,
   QUOTA_CATEGORIES,
