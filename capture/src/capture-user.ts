@@ -34,7 +34,12 @@ export type CaptureResult = StoreResult;
  * Safe to call any number of times, concurrently: the snapshot read latest wins and identical content is not
  * rewritten.
  */
-export async function captureUser(deps: CaptureDeps, username: string): Promise<CaptureResult> {
+export async function captureUser(
+  deps: CaptureDeps,
+  username: string,
+  /** Set by the completion of a migration only: it has just made the pool's user what the record says. */
+  options: { completesMigration?: boolean } = {},
+): Promise<CaptureResult> {
   // Taken before the read: a capture started after a change is then both newer and sure to include that change,
   // so it beats any capture started earlier, whatever order the two finish in.
   const readAt = deps.now();
@@ -63,5 +68,5 @@ export async function captureUser(deps: CaptureDeps, username: string): Promise<
   });
   const ownSub = poolUser.user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
   if (deps.notePoolSub && ownSub && ownSub !== record.sub) await deps.notePoolSub(ownSub, record.username);
-  return storeSnapshot(deps.table, deps.tableName, record);
+  return storeSnapshot(deps.table, deps.tableName, record, options);
 }

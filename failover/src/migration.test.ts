@@ -46,9 +46,13 @@ const event = (
 const setUp = (options: { active?: boolean; stored?: UserRecord | null; accepts?: string } = {}) => {
   const logs: { message: string; fields: Record<string, unknown> }[] = [];
   const asked: string[] = [];
+  const noted: string[] = [];
   const deps: MigrationDeps = {
     isActive: async () => options.active ?? true,
     readRecord: async () => (options.stored === undefined ? record() : options.stored),
+    noteMigrating: async (migrating) => {
+      noted.push(migrating.username);
+    },
     authenticateElsewhere: async (username, password) => {
       asked.push(username);
       return password === (options.accepts ?? 'the-password');
@@ -58,7 +62,7 @@ const setUp = (options: { active?: boolean; stored?: UserRecord | null; accepts?
       warn: (message, fields) => logs.push({ message, fields }),
     },
   };
-  return { migrate: onUserMigration(deps), logs, asked, deps };
+  return { migrate: onUserMigration(deps), logs, asked, noted, deps };
 };
 
 describe('onUserMigration', () => {
@@ -84,6 +88,34 @@ describe('onUserMigration', () => {
     expect(asked).toEqual([]);
     expect(response.finalUserStatus).toBe('RESET_REQUIRED');
   });
+
+  it.each(['UserMigration_Authentication', 'UserMigration_ForgotPassword'] as const)(
+    'notes on the record that the user is migrating in before answering %s, and never when it refuses',
+    async (trigger) => {
+      const { migrate, noted } = setUp();
+      await migrate(event(trigger));
+      expect(noted).toEqual(['new.user']);
+
+      const refused = setUp({ accepts: 'another' });
+      await expect(refused.migrate(event('UserMigration_Authentication'))).rejects.toThrow(
+        MigrationRefusedError,
+      );
+      expect(refused.noted).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['no record', { stored: null }],
+    ['a deleted user', { stored: record({ deleted: true, deletedAt: 1, expiresAt: 2 }) }],
+    ['a disabled user', { stored: record({ enabled: false }) }],
+  ])(
+    'checks the password on the other pool before refusing %s, as it does for a wrong password',
+    async (_case, options) => {
+      const { migrate, asked } = setUp(options);
+      await expect(migrate(event('UserMigration_Authentication'))).rejects.toThrow(MigrationRefusedError);
+      expect(asked).toEqual(['new.user']);
+    },
+  );
 
   it.each([
     ['a wrong password', { accepts: 'another' }, 'password-refused'],
@@ -154,6 +186,18 @@ describe('completeMigration', () => {
     const claimed = setUpCompletion(record({ origin: PRIMARY }));
     expect(await claimed.complete('new.user', linked)).toBe('current');
     expect([...born.calls, ...claimed.calls]).toEqual([]);
+  });
+
+  it('counts a completion whose snapshot was not written as failed, for the next sign-in to finish', async () => {
+    const complete = completeMigration({
+      region: PRIMARY,
+      isActive: async () => true,
+      readRecord: async () => record(),
+      converge: async () => {},
+      capture: async () => ({ result: 'awaiting-migration' }),
+      log: { info: () => {}, warn: () => {} },
+    });
+    expect(await complete('new.user', linked)).toBe('failed');
   });
 
   it('never fails the sign-in it runs in', async () => {

@@ -33,6 +33,8 @@ export interface MigrationDeps {
   isActive: () => Promise<boolean>;
   /** The user's record in this region's replica of the table. */
   readRecord: (username: string) => Promise<UserRecord | null>;
+  /** Notes on the record that this pool is creating the user from it (noteMigrating), before the pool does. */
+  noteMigrating: (record: UserRecord) => Promise<void>;
   /**
    * Whether the other region's pool accepts this username and password (an admin sign-in there, tokens
    * discarded); undefined when the other pool is not configured (first install, before the second deploy).
@@ -50,15 +52,27 @@ export const onUserMigration =
       throw new MigrationRefusedError('user cannot be migrated', reason);
     };
     if (!(await deps.isActive())) return refuse('standby-region');
+    /**
+     * A sign-in refused for what the record says is answered no sooner than one whose password was checked: the
+     * time an answer takes must not tell which usernames await migration. The other pool is asked all the same.
+     */
+    const refuseAsLateAsAPasswordCheck = async (reason: string): Promise<never> => {
+      if (event.triggerSource === 'UserMigration_Authentication' && deps.authenticateElsewhere) {
+        await deps.authenticateElsewhere(event.userName, event.request.password).catch(() => false);
+      }
+      return refuse(reason);
+    };
     const record = await deps.readRecord(event.userName);
-    if (!record || record.deleted === true) return refuse('no-live-record');
-    if (!record.enabled) return refuse('disabled');
+    if (!record || record.deleted === true) return refuseAsLateAsAPasswordCheck('no-live-record');
+    if (!record.enabled) return refuseAsLateAsAPasswordCheck('disabled');
     if (event.triggerSource === 'UserMigration_Authentication') {
       if (!deps.authenticateElsewhere) return refuse('other-pool-not-configured');
       if (!(await deps.authenticateElsewhere(event.userName, event.request.password))) {
         return refuse('password-refused');
       }
     }
+    // Before the pool creates the user: from then on nothing but the completion replaces the record.
+    await deps.noteMigrating(record);
     // The new user gets a sub of its own; the link to the home sub is how apps find the same person.
     event.response.userAttributes = { ...record.attributes, [SOURCE_SUB_ATTRIBUTE]: record.sub };
     // Signing in proved the password; a reset still has to prove the mailbox, with the code Cognito sends next.
@@ -108,13 +122,25 @@ export function adminAuthenticator(
   };
 }
 
+/** The completion's own snapshot was not written: the record still waits for it. */
+class MigrationIncompleteError extends Error {
+  override readonly name = 'MigrationIncompleteError';
+
+  constructor(result: string) {
+    super(`the completed user was not recorded (${result})`);
+  }
+}
+
 export interface CompletionDeps {
   region: string;
   isActive: () => Promise<boolean>;
   readRecord: (username: string) => Promise<UserRecord | null>;
   /** Converges this pool's user to the record, never creating or replacing it (@cognito-dr/apply convergeUser). */
   converge: (record: UserRecord) => Promise<unknown>;
-  /** Captures the user as this pool now has it, so the record is this region's from then on. */
+  /**
+   * Captures the user as this pool now has it, so the record is this region's from then on: the one snapshot
+   * written while the record says the user is migrating into this pool (captureUser's completesMigration).
+   */
   capture: (username: string) => Promise<CaptureResult>;
   log: MigrationLog;
 }
@@ -135,7 +161,9 @@ export const completeMigration =
       const record = await deps.readRecord(username);
       if (!record || record.deleted === true || record.origin === deps.region) return 'current';
       await deps.converge(record);
-      await deps.capture(username);
+      const { result } = await deps.capture(username);
+      // Stale: another writer had a newer snapshot, which then completed nothing either; the next sign-in tries again.
+      if (result === 'stale' || result === 'awaiting-migration') throw new MigrationIncompleteError(result);
       deps.log.info('migration completed', { user: userRef(username) });
       return 'completed';
     } catch (error) {

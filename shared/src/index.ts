@@ -113,6 +113,7 @@ export {
   getRecords,
   listGroupRecords,
   MAX_WRITE_ATTEMPTS,
+  noteMigrating,
   type StoreResult,
   storeGroupSnapshot,
   storeGroupTombstone,

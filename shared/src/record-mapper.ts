@@ -182,6 +182,7 @@ export function recordToItem(record: UserRecord): Record<string, unknown> {
     origin: record.origin,
   };
   if (record.poolId !== undefined) item.poolId = record.poolId;
+  if (record.migratingInto !== undefined) item.migratingInto = record.migratingInto;
   if (record.deleted !== undefined) item.deleted = record.deleted;
   if (record.deletedAt !== undefined) item.deletedAt = record.deletedAt;
   if (record.expiresAt !== undefined) item.expiresAt = record.expiresAt;
@@ -213,6 +214,7 @@ export function recordFromItem(item: Record<string, unknown>): UserRecord {
     origin: nonEmptyString(item, 'origin'),
   };
   if (item.poolId !== undefined) record.poolId = nonEmptyString(item, 'poolId');
+  if (item.migratingInto !== undefined) record.migratingInto = nonEmptyString(item, 'migratingInto');
   return Object.assign(record, tombstoneFields(item));
 }
 

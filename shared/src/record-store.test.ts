@@ -3,7 +3,14 @@
 // a weaker condition in its place fails these tests.
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordFromCognitoUser, recordToItem } from './record-mapper';
-import { BATCH_GET_LIMIT, getRecord, getRecords, storeSnapshot, storeTombstone } from './record-store';
+import {
+  BATCH_GET_LIMIT,
+  getRecord,
+  getRecords,
+  noteMigrating,
+  storeSnapshot,
+  storeTombstone,
+} from './record-store';
 import { FakeTable } from './testing/fake-table';
 import type { UserRecord } from './user-record';
 
@@ -117,6 +124,60 @@ describe('storeSnapshot', () => {
     const fromNewPool = { ...record('ada', 1), updatedAt: 5_000, poolId: 'eu-west-1_New' };
 
     expect((await storeSnapshot(table.client, TABLE, fromNewPool)).result).toBe('written');
+  });
+});
+
+describe('a user migrating into a pool', () => {
+  // Signed up in eu-west-1 while it was active; now migrating into the pool of us-east-1.
+  const stored = () => {
+    const table = new FakeTable();
+    table.put(recordToItem(record('ada', 4)));
+    return table;
+  };
+  /** What us-east-1's pool has of the user before the completion: no group, a reset pending. */
+  const halfMigrated = (updatedAt: number): UserRecord => ({
+    ...record('ada', 1),
+    origin: 'us-east-1',
+    poolId: 'us-east-1_P',
+    groups: [],
+    status: 'RESET_REQUIRED',
+    updatedAt,
+  });
+
+  it('keeps its record whatever snapshot of the half-migrated user is offered, until the completion writes one', async () => {
+    const table = stored();
+    await noteMigrating(table.client, TABLE, 'ada', 'us-east-1');
+    const noted = await getRecord(table.client, TABLE, 'ada');
+    expect(noted).toEqual({ ...record('ada', 4), migratingInto: 'us-east-1' });
+
+    expect((await storeSnapshot(table.client, TABLE, halfMigrated(5_000))).result).toBe('awaiting-migration');
+    expect(await getRecord(table.client, TABLE, 'ada')).toEqual(noted);
+
+    const completed = { ...halfMigrated(6_000), groups: ['staff'], status: 'CONFIRMED' as const };
+    const written = await storeSnapshot(table.client, TABLE, completed, { completesMigration: true });
+    expect(written).toMatchObject({ result: 'written', version: 5 });
+    const claimed = await getRecord(table.client, TABLE, 'ada');
+    expect(claimed).toMatchObject({ origin: 'us-east-1', groups: ['staff'], status: 'CONFIRMED' });
+    expect(claimed?.migratingInto).toBeUndefined();
+    // From then on the region writes the record as any other.
+    expect((await storeSnapshot(table.client, TABLE, halfMigrated(7_000))).result).toBe('written');
+  });
+
+  it('still lets the region the record came from write it', async () => {
+    const table = stored();
+    await noteMigrating(table.client, TABLE, 'ada', 'us-east-1');
+    const fromHome = { ...record('ada', 1), enabled: false, updatedAt: 5_000 };
+    expect((await storeSnapshot(table.client, TABLE, fromHome)).result).toBe('written');
+  });
+
+  it('is noted on a live record of another region only: never on a record of its own, a tombstone or none', async () => {
+    const table = stored();
+    table.put(recordToItem({ ...record('own', 1), origin: 'us-east-1' }));
+    table.put(recordToItem({ ...record('gone', 1), deleted: true, deletedAt: 1, expiresAt: 2 }));
+    for (const name of ['own', 'gone', 'nobody']) await noteMigrating(table.client, TABLE, name, 'us-east-1');
+    expect((await getRecord(table.client, TABLE, 'own'))?.migratingInto).toBeUndefined();
+    expect((await getRecord(table.client, TABLE, 'gone'))?.migratingInto).toBeUndefined();
+    expect(await getRecord(table.client, TABLE, 'nobody')).toBeNull();
   });
 });
 

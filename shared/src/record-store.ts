@@ -6,6 +6,7 @@ import {
   GetCommand,
   PutCommand,
   paginateQuery,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentWriteError, isErrorNamed } from './errors';
 import {
@@ -22,7 +23,8 @@ import { TABLE_KEY, USERNAME_LOWER_ATTRIBUTE, USERNAME_LOWER_INDEX, type UserRec
 
 /** What happened to a snapshot handed to the store. */
 export type StoreResult = {
-  result: 'written' | 'unchanged' | 'stale' | 'tombstoned' | 'absent';
+  /** 'awaiting-migration': the record's user is migrating into the writer's pool; only the completion writes it. */
+  result: 'written' | 'unchanged' | 'stale' | 'tombstoned' | 'absent' | 'awaiting-migration';
   /** The version now in the table (absent for 'absent'). */
   version?: number;
   /** The record now in the table (absent for 'absent'). */
@@ -203,9 +205,21 @@ export function storeSnapshot(
   table: DynamoDBDocumentClient,
   tableName: string,
   snapshot: UserRecord,
+  { completesMigration = false }: { completesMigration?: boolean } = {},
 ): Promise<StoreResult> {
   return writeWithRetry(table, tableName, snapshot.username, USERS, (current) => {
     if (current && current.updatedAt >= snapshot.updatedAt) return { result: 'stale' };
+    // The pool has this user only half until their migration completes: a capture, a reconcile or a stray password
+    // reset must not replace their groups, status and origin with what the pool has now.
+    if (
+      current &&
+      current.deleted !== true &&
+      current.migratingInto === snapshot.origin &&
+      current.origin !== snapshot.origin &&
+      !completesMigration
+    ) {
+      return { result: 'awaiting-migration' };
+    }
     // A record written before pool ids were recorded is not rewritten for the id alone: that would be a stream
     // record, and backup-pool reads, for every user on the first reconcile.
     if (
@@ -218,6 +232,40 @@ export function storeSnapshot(
     }
     return { write: snapshot, result: 'written' };
   });
+}
+
+/**
+ * Notes on a user's record that the pool of `region` is creating them from it (its UserMigration trigger): the
+ * record's content, version and origin stay as they are, so nothing is replicated or applied anywhere, and snapshots
+ * of the half-migrated user are refused until the completion writes one (storeSnapshot). A record that is gone,
+ * buried or already this region's is left alone.
+ */
+export async function noteMigrating(
+  table: DynamoDBDocumentClient,
+  tableName: string,
+  username: string,
+  region: string,
+): Promise<void> {
+  try {
+    await table.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [TABLE_KEY]: username },
+        UpdateExpression: 'SET #migratingInto = :region',
+        ConditionExpression:
+          'attribute_exists(#username) AND #origin <> :region AND (attribute_not_exists(#deleted) OR #deleted = :false)',
+        ExpressionAttributeNames: {
+          '#migratingInto': 'migratingInto',
+          '#username': TABLE_KEY,
+          '#origin': 'origin',
+          '#deleted': 'deleted',
+        },
+        ExpressionAttributeValues: { ':region': region, ':false': false },
+      }),
+    );
+  } catch (error) {
+    if (!isErrorNamed(error, 'ConditionalCheckFailedException')) throw error;
+  }
 }
 
 /**

@@ -64,6 +64,12 @@ export interface UserRecord {
    * Absent on records written before pool ids were recorded.
    */
   poolId?: string;
+  /**
+   * The region whose pool a user is migrating into (its UserMigration trigger created them from this record): until
+   * the migration completes, that pool has the user only half (no groups, perhaps a reset pending), so no snapshot
+   * of it replaces this record; the completion's does (record-store.ts). Absent for everyone else.
+   */
+  migratingInto?: string;
   /** Tombstone: the user was deleted from the primary pool. The last snapshot is kept until TTL. */
   deleted?: boolean;
   /** When the deletion was seen (epoch ms). */

@@ -245,7 +245,10 @@ describe('primary: the user pool and its trigger', () => {
     const statements = functionStatements(primary, 'OnUserMigrationLambdaFunction');
     const onBackup = statements.filter((st) => JSON.stringify(st.Resource).includes(BACKUP_POOL_ARN_PREFIX));
     expect(onBackup.flatMap((st) => asList(st.Action))).toEqual(['cognito-idp:AdminInitiateAuth']);
-    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual(['dynamodb:GetItem']);
+    expect(actionsOn(statements, TABLE_ARN_IN_STACK_REGION)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
     expect(props(primary, 'OnUserMigrationLambdaFunction').Environment).toEqual({
       Variables: expect.objectContaining({
         MIGRATE_FROM_USER_POOL_ID: 'offline-package-placeholder',

@@ -47,6 +47,7 @@ export const completionFor = (userPoolId: string) =>
           notePoolSub: (sub, name) => notePoolSub(state, sub, name),
         },
         username,
+        { completesMigration: true },
       ),
     log,
   });

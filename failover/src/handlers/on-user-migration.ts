@@ -7,6 +7,7 @@ import {
   cognitoClient,
   envReader,
   getRecord,
+  noteMigrating,
   tableClient,
   thisRegionIsActive,
   userRefKeyStep,
@@ -27,6 +28,7 @@ const userRefKey = userRefKeyStep((message, details) => log.warn(message, detail
 const migrate = onUserMigration({
   isActive: thisRegionIsActive(env, table),
   readRecord: (username) => getRecord(table, tableName, username),
+  noteMigrating: (record) => noteMigrating(table, tableName, record.username, env.required('AWS_REGION')),
   authenticateElsewhere:
     otherPoolId && otherClientId
       ? adminAuthenticator(

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEY, USERNAME_LOWER_ATTRIBUTE, USERNAME_LOWER_INDEX } from '../user-record';
 import {
+  applyUpdate,
   checkExpressions,
   conditionHolds,
   type ExpressionInput,
@@ -16,7 +17,7 @@ type Item = Record<string, unknown>;
 type AnyCommand = { constructor: { name: string }; input: any };
 
 /**
- * Implements GetCommand, BatchGetCommand, PutCommand and DeleteCommand, and QueryCommand on the `bySub` and
+ * Implements GetCommand, BatchGetCommand, PutCommand, UpdateCommand and DeleteCommand, and QueryCommand on the `bySub` and
  * `byUsernameLower` indexes (keys and `deleted` projected, as the table's definition says). Every expression a command
  * carries is evaluated, and its placeholders checked, as DynamoDB does (dynamo-expressions.ts).
  */
@@ -107,6 +108,13 @@ export class FakeTable {
         const key = String(input.Item[TABLE_KEY]);
         this.checkCondition(key, input);
         this.put(input.Item);
+        return {};
+      }
+      case 'UpdateCommand': {
+        const key = String(input.Key[TABLE_KEY]);
+        this.checkCondition(key, input);
+        const before = this.items.get(key) ?? { ...input.Key };
+        this.put(applyUpdate(input.UpdateExpression, before, input, [TABLE_KEY]).item);
         return {};
       }
       case 'DeleteCommand': {
