@@ -4,11 +4,6 @@ import { printService } from './support/template';
 
 const PRIMARY_SES = 'arn:aws:ses:us-east-1:111122223333:identity/example.com';
 const BACKUP_SES = 'arn:aws:ses:ap-northeast-1:111122223333:identity/example.com';
-// The values scripts/package-prod.sh also has to pin: only a deployed replica stack knows them.
-const OFFLINE = {
-  backupUserPoolId: 'offline-package-placeholder',
-  backupMigrationClientId: 'offline-package-placeholder',
-};
 
 const poolOf = (service: 'primary' | 'replica', params: Record<string, string>) => {
   const resources = printService(service, params).resources.Resources;
@@ -20,7 +15,6 @@ const poolOf = (service: 'primary' | 'replica', params: Record<string, string>) 
 describe('pool settings set by params', () => {
   it('sends the primary pool email through its SES identity, sender and configuration set', () => {
     const pool = poolOf('primary', {
-      ...OFFLINE,
       sesSourceArn: PRIMARY_SES,
       emailFrom: 'Example <no-reply@example.com>',
       sesConfigurationSet: 'cognito-dr',

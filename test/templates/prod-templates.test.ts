@@ -1287,25 +1287,34 @@ describe('serverless-compose.yml', () => {
     }
   });
 
-  it('sets every param the replica declares, and deploys it to the backup region', () => {
+  it('passes the replica only params it reads, deploys it to the backup region, and reads the rest alone', () => {
     const replicaConfig = readServerlessYml<{ params: { default: Record<string, unknown> } }>(
       join(ROOT, 'services', 'replica', 'serverless.yml'),
     );
+    // What the replica reads from the primary stack when compose is not there to pass it: the same names.
+    const fromPrimary = readFileSync(
+      join(ROOT, 'services', 'replica', 'resources', 'from-primary.cjs'),
+      'utf8',
+    );
+    const readAlone = [...fromPrimary.matchAll(/param: '(\w+)'/g)].map(([, name]) => name);
     const service = compose().services.replica;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose variable, not a JS template
     expect(service?.region).toBe('${primary.BackupRegion}');
-    for (const wired of [
-      'tableName',
-      'controlTableName',
-      'primaryRegion',
-      'backupRegion',
-      'adminGroup',
-      'primaryUserPoolId',
-      'primaryUserPoolClientId',
-    ]) {
-      expect(Object.keys(replicaConfig.params.default)).toContain(wired);
-      expect(Object.keys(service?.params ?? {})).toContain(wired);
+    const passed = Object.keys(service?.params ?? {});
+    expect(passed).toEqual(
+      expect.arrayContaining(['tableName', 'primaryRegion', 'primaryUserPoolId', 'userRefKeySecretArn']),
+    );
+    for (const name of passed) {
+      expect({ name, read: name in replicaConfig.params.default || readAlone.includes(name) }).toEqual({
+        name,
+        read: true,
+      });
     }
+    // Each value the replica would otherwise read from the primary stack is one compose passes, but the posture,
+    // which follows the published active pool.
+    expect(readAlone.filter((name) => name !== 'backupPoolMode').sort()).toEqual(
+      passed.filter((name) => !(name in replicaConfig.params.default)).sort(),
+    );
   });
 });
 
