@@ -41,3 +41,33 @@ describe('pool settings set by params', () => {
     );
   }, 60_000);
 });
+
+describe.each(['primary', 'replica'] as const)('stage prod of the %s service', (service) => {
+  it("refuses to package with Cognito's email sender or alarms that page nobody, unless each is none", () => {
+    expect(() => printService(service, { sesSourceArn: undefined })).toThrow(
+      /param sesSourceArn: this stage sends real users' email/,
+    );
+    expect(() => printService(service, { pageAlarmsTo: undefined })).toThrow(
+      /param pageAlarmsTo: this stage pages someone/,
+    );
+  }, 60_000);
+
+  it('subscribes the page and ticket destinations to their topics', () => {
+    const { resources } = printService(service, {
+      pageAlarmsTo: 'https://events.example.com/page',
+      ticketAlarmsTo: 'tickets@example.com',
+    }) as unknown as {
+      resources: { Resources: Record<string, { Properties?: unknown }>; Conditions: unknown };
+    };
+    expect(resources.Resources.PageSubscription?.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'https',
+      Endpoint: 'https://events.example.com/page',
+    });
+    expect(resources.Resources.TicketSubscription?.Properties).toEqual({
+      TopicArn: { Ref: 'TicketTopic' },
+      Protocol: 'email',
+      Endpoint: 'tickets@example.com',
+    });
+  }, 60_000);
+});

@@ -62,11 +62,16 @@ export function packageBothServices(): Packaged {
  * it, pinned as scripts/package-prod.sh pins it: offline there is no stack to read.
  */
 export const OFFLINE_PINS: Record<'primary' | 'replica', Record<string, string>> = {
+  // Stage prod's production checks want both set, to a destination or to none on purpose.
   primary: {
+    sesSourceArn: 'none',
+    pageAlarmsTo: 'none',
     backupUserPoolId: 'offline-package-placeholder',
     backupMigrationClientId: 'offline-package-placeholder',
   },
   replica: {
+    sesSourceArn: 'none',
+    pageAlarmsTo: 'none',
     primaryUserPoolId: 'offline-package-placeholder',
     primaryUserPoolClientId: 'offline-package-placeholder',
     primaryPoolShape: 'none',
@@ -83,12 +88,13 @@ export const OFFLINE_PINS: Record<'primary' | 'replica', Record<string, string>>
  */
 export function printService(
   service: 'primary' | 'replica',
-  params: Record<string, string>,
+  /** Params over OFFLINE_PINS; undefined leaves a pinned param unset. */
+  params: Record<string, string | undefined>,
 ): { resources: { Resources: Record<string, Resource> } } {
-  const paramArgs = Object.entries({ ...OFFLINE_PINS[service], ...params }).flatMap(([name, value]) => [
-    '--param',
-    `${name}=${value}`,
-  ]);
+  const given = Object.entries({ ...OFFLINE_PINS[service], ...params }).filter(
+    ([, value]) => value !== undefined,
+  );
+  const paramArgs = given.flatMap(([name, value]) => ['--param', `${name}=${value}`]);
   try {
     const printed = execFileSync(
       'bash',
@@ -308,7 +314,10 @@ export function packageService(
   { stage, region, params }: { stage: string; region: string; params: Record<string, string> },
 ): PackagedService {
   const dir = mkdtempSync(join(tmpdir(), `cognito-dr-${service}-${stage}-`));
-  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  const paramArgs = Object.entries({ ...OFFLINE_PINS[service], ...params }).flatMap(([name, value]) => [
+    '--param',
+    `${name}=${value}`,
+  ]);
   try {
     execFileSync(
       'bash',
