@@ -29,6 +29,7 @@ import {
   type UserRecord,
 } from '@cognito-dr/shared';
 import type { CheckpointStore } from './checkpoint';
+import { assertDirection, repairRefusal } from './direction-guard';
 import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
 import { repairGroups } from './group-pass';
 import { type Budget, budgetedCognito, budgetOf } from './quota';
@@ -70,6 +71,8 @@ const DELETE_USER: ConvergeOperation = { type: 'deleteUser' };
 
 /** Runs (or continues) one repair of the backup pool from the table. */
 export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promise<RunResult> {
+  // Only a standby pool is repaired: an active one holds changes (and sign-ups) the table has not caught yet.
+  await assertDirection(deps.roles, repairRefusal, deps.region);
   await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles()));
   const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
   const dryRun = options.dryRun === true;
@@ -123,6 +126,8 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     if (!record) {
       // No record at all: the user was never replicated here, so nothing should hold it in the backup pool.
       if (!(await readTargetUser(pool, username))) return 'unchanged';
+      // Asked again right before: a failover since the run started makes this pool active, and its user real.
+      await assertDirection(deps.roles, repairRefusal, region);
       try {
         await executeOperation(pool, username, DELETE_USER, randomPassword);
       } catch (error) {
