@@ -1021,6 +1021,31 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
     }
   });
 
+  it("pages when the stream consumer's mapping stops running, or its heartbeat goes silent", () => {
+    const [mapping] = onlyResourceOfType(template(), 'AWS::Lambda::EventSourceMapping');
+    const heartbeat = props(template(), 'OnRolesHeartbeatLambdaFunction') as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(heartbeat.Environment.Variables.CONSUMER_MAPPING_UUID).toEqual(ref(mapping));
+    expect(functionStatements(template(), 'OnRolesHeartbeatLambdaFunction')).toContainEqual({
+      Effect: 'Allow',
+      Action: ['lambda:GetEventSourceMapping'],
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:event-source-mapping:\${${mapping}}`,
+      },
+    });
+    expect(props(template(), 'ConsumerStalledAlarm')).toMatchObject({
+      Namespace: 'CognitoDR',
+      MetricName: 'ConsumerRunning',
+      Dimensions: [{ Name: 'service', Value: name }],
+      Statistic: 'Minimum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [ref('AlarmTopic')],
+    });
+  });
+
   it('pages when a parked message has waited a week, half the time its queue keeps it', () => {
     const queues = resourcesOfType(template(), 'AWS::SQS::Queue').map(([id]) => id);
     const alarm = props(template(), 'DeadLetterAgeAlarm');
