@@ -1015,7 +1015,7 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
       expect(metrics.find((m) => m.Expression)?.Expression).toBe('SUM(METRICS())');
       const watched = metrics.filter((m) => m.MetricStat?.Metric.MetricName === metric);
       const functionOf = (m: (typeof watched)[number]) =>
-        (m.MetricStat?.Metric.Dimensions[0]?.Value as { Ref: string }).Ref;
+        ((m.MetricStat?.Metric.Dimensions[0]?.Value ?? {}) as { Ref?: string }).Ref;
       expect(watched.map(functionOf).sort()).toEqual((triggers as string[]).sort());
       expect(alarm).toMatchObject({ Threshold: 0, AlarmActions: [ref('AlarmTopic')] });
     }
@@ -1052,7 +1052,10 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
     const metrics = alarm.Metrics as { MetricStat?: { Metric: { Dimensions: { Value: unknown }[] } } }[];
     const watched = metrics.flatMap((m) =>
       m.MetricStat
-        ? [(m.MetricStat.Metric.Dimensions[0]?.Value as { 'Fn::GetAtt': string[] })['Fn::GetAtt']]
+        ? [
+            ((m.MetricStat.Metric.Dimensions[0]?.Value ?? {}) as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'] ??
+              [],
+          ]
         : [],
     );
     expect(watched.every(([, attribute]) => attribute === 'QueueName')).toBe(true);
