@@ -158,7 +158,8 @@ Output:
 
 Exit codes: 0 done and in sync, 1 drift (verify, drill), users that failed (backfill, reconcile, repair) or
             dead-letter messages kept (redrive),
-            2 bad usage or configuration, a switch that makes no sense now, a table whose records name
+            2 bad usage or configuration, a switch that makes no sense now, a repair of an active pool or a
+              reconcile of a standby one (region roles), a table whose records name
               another deployment's pools, or a local clock more than 1 s off AWS's (nothing was changed),
             3 the run could not complete, or Ctrl-C stopped it at a checkpoint (its checkpoint is kept; a switch
               is finished by running it again),

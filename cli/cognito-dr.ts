@@ -140,6 +140,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       // Refusals made before anything was written: what to fix is in the message.
       errorName(error) === 'CheckpointMismatchError' ||
       errorName(error) === 'ForeignTableError' ||
+      // backfill, reconcile and repair: region roles say this pool is not the one to read or write now.
+      errorName(error) === 'DirectionRefusedError' ||
       errorName(error) === 'ClockSkewError' ||
       // mirror: a pool that is not where it was said to be, or a secret it cannot read.
       errorName(error) === 'PoolNotFoundError' ||

@@ -18,6 +18,9 @@ import { parseCliArgs } from './args';
 import { main } from './cognito-dr';
 import { EXIT } from './commands';
 
+// Each test serves two regions over HTTP and runs the command several times: seconds when every core is busy.
+jest.setTimeout(30_000);
+
 let served: ServedRegion[] = [];
 afterEach(async () => {
   await Promise.all(served.map((s) => s.close()));

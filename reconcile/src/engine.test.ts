@@ -5,12 +5,14 @@ import {
   ForeignTableError,
   initialRoles,
   QUOTA_CATEGORIES,
+  type RegionRoles,
   sameSnapshot,
   type UserRecord,
 } from '@cognito-dr/shared';
 import { tableMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import fc from 'fast-check';
 import { CheckpointMismatchError } from './checkpoint';
+import { DirectionRefusedError } from './direction-guard';
 import { type Budget, budgetOf } from './quota';
 import { runReconcile } from './reconcile-direction';
 import {
@@ -85,6 +87,66 @@ describe('runReconcile', () => {
       await expect(runReconcile({ ...s.deps, roles }, { mode: 'reconcile', ...fast })).rejects.toThrow(
         /holds records of pool ap-northeast-1_Other \(ap-northeast-1\)/,
       );
+    });
+  });
+
+  describe('while another region is active', () => {
+    const failedOver: RegionRoles = {
+      ...initialRoles(ORIGIN, OTHER_REGION),
+      active: OTHER_REGION,
+      epoch: 1,
+      posture: { [ORIGIN]: 'standby', [OTHER_REGION]: 'active' },
+    };
+    /** A user edited in the active region: its record is newer than this (standby) pool's copy. */
+    const editedElsewhere = () => {
+      const s = scenario();
+      const [name] = s.pool.addUsers(3) as [string];
+      for (const record of poolRecords(s.pool, s.clock.now() - 60_000).values()) putRecord(s.table, record);
+      const record = tableRecords(s.table).get(name) as UserRecord;
+      putRecord(s.table, {
+        ...record,
+        attributes: { ...record.attributes, name: 'Changed in the active region' },
+        origin: OTHER_REGION,
+        version: record.version + 1,
+        updatedAt: s.clock.now() - 1000,
+      });
+      return { s, name, before: structuredClone([...s.table.items.entries()]) };
+    };
+
+    it.each(['backfill', 'reconcile'] as const)(
+      'refuses a %s of the standby pool, naming the command to use, and changes nothing',
+      async (mode) => {
+        const { s, before } = editedElsewhere();
+
+        const run = runReconcile({ ...s.deps, roles: async () => failedOver }, { mode, ...fast });
+
+        await expect(run).rejects.toThrow(DirectionRefusedError);
+        await expect(run).rejects.toThrow(
+          /on standby: ap-northeast-1 is the active region.*`cognito-dr failback`/,
+        );
+        expect(s.pool.calls).toEqual([]);
+        expect([...s.table.items.entries()]).toEqual(before);
+      },
+    );
+
+    it('refuses while a switch is under way, naming the command that finishes it', async () => {
+      const { s } = editedElsewhere();
+      const failingBack: RegionRoles = { ...failedOver, state: 'failing-back', target: ORIGIN };
+      await expect(
+        runReconcile({ ...s.deps, roles: async () => failingBack }, { mode: 'reconcile', ...fast }),
+      ).rejects.toThrow(/failback to us-east-1 is under way; finish it with `cognito-dr failback`/);
+    });
+
+    it('writes no record once a failover made this pool standby during the run', async () => {
+      const { s, name, before } = editedElsewhere();
+      let asked = 0;
+      const roles = async () => (++asked <= 2 ? initialRoles(ORIGIN, OTHER_REGION) : failedOver);
+
+      const result = await runReconcile({ ...s.deps, roles }, { mode: 'reconcile', ...fast });
+
+      expect(result.counts).toMatchObject({ updated: 0, failed: 1 });
+      expect(tableRecords(s.table).get(name)?.attributes.name).toBe('Changed in the active region');
+      expect([...s.table.items.entries()]).toEqual(before);
     });
   });
 

@@ -11,6 +11,7 @@ import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { memoryCheckpointStore } from './checkpoint';
+import { DirectionRefusedError } from './direction-guard';
 import type { Budget } from './quota';
 import { runReconcile } from './reconcile-direction';
 import { type RepairDeps, runRepair } from './repair-direction';
@@ -184,6 +185,16 @@ describe("repair: the standby pool's groups from the table", () => {
     });
     expect(t.backup.groups.has('readers')).toBe(false);
 
+    // A pool whose posture a switch could not set takes nothing.
+    const unset = {
+      ...t.deps,
+      roles: async () => {
+        const roles = initialRoles(ORIGIN, OTHER_REGION);
+        return { ...roles, posture: { ...roles.posture, [OTHER_REGION]: 'unknown' as const } };
+      },
+    };
+    expect((await runRepair(unset, { budget: UNLIMITED })).groups).toMatchObject({ checked: 0 });
+    // A failover catching the pool up applies into it itself: the repair does not start.
     const paused = {
       ...t.deps,
       roles: async () => ({
@@ -192,7 +203,7 @@ describe("repair: the standby pool's groups from the table", () => {
         target: OTHER_REGION,
       }),
     };
-    expect((await runRepair(paused, { budget: UNLIMITED })).groups).toMatchObject({ checked: 0 });
+    await expect(runRepair(paused, { budget: UNLIMITED })).rejects.toThrow(DirectionRefusedError);
     expect(t.backup.groups.has('readers')).toBe(false);
   });
 });

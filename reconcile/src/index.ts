@@ -9,6 +9,7 @@ export {
   parseCheckpoint,
   type SavedRun,
 } from './checkpoint';
+export { DirectionRefusedError, reconcileRefusal, repairRefusal } from './direction-guard';
 export { backupDrift, driftCount, tableDrift } from './drift';
 export type { Progress, RunResult, UserOutcome, WalkOptions } from './engine';
 export { DEFAULT_INCREMENTAL, type IncrementalSettings, incrementalSince } from './incremental';

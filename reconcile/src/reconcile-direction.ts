@@ -23,6 +23,7 @@ import {
   type UserRecord,
 } from '@cognito-dr/shared';
 import type { CheckpointStore } from './checkpoint';
+import { assertDirection, reconcileRefusal } from './direction-guard';
 import { recordAction } from './drift';
 import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
 import { reconcileGroups } from './group-pass';
@@ -63,6 +64,11 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
       'a backfill reads every user: an incremental walk (modifiedSince) is for reconcile only',
     );
   }
+  // Only the active pool is recorded: a standby one is a copy, older than what the active region's users did.
+  const stillActive = async () => {
+    if (deps.roles) await assertDirection(deps.roles, reconcileRefusal, deps.origin);
+  };
+  await stillActive();
   // Before anything is written, and on every invocation: a continuation may run with other settings.
   await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles?.()));
   const budget = options.budget ?? budgetOf();
@@ -93,6 +99,8 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
     const outcome = action === 'create' ? 'created' : 'updated';
     if (dryRun) return outcome;
     await writes.take();
+    // Asked again right before each write: a switch may have made this pool a standby copy since the run started.
+    await stillActive();
     const stored = await storeSnapshot(table, tableName, snapshot);
     // 'stale' / 'unchanged': another writer got there first with the same or newer content.
     return stored.result === 'written' ? outcome : 'unchanged';
@@ -108,6 +116,7 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
     if (record.origin !== origin) return 'unchanged';
     if (dryRun) return 'tombstoned';
     await writes.take();
+    await stillActive();
     const stored = await storeTombstone(table, tableName, record.username, {
       origin,
       poolId: userPoolId,

@@ -1,13 +1,20 @@
 // Repair against a fake backup pool that pages at 60 and a fake table replica: every missing, stale or extra backup
 // user converges to its record through apply's convergence, and only users that differ cost a per-user call.
 import { deletionBreaker, replicatorClient } from '@cognito-dr/apply';
-import { initialRoles, QUOTA_CATEGORIES, tombstoneFor, type UserRecord } from '@cognito-dr/shared';
+import {
+  initialRoles,
+  QUOTA_CATEGORIES,
+  type RegionRoles,
+  tombstoneFor,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
 import { PagingUserPool } from '@cognito-dr/shared/src/testing/paging-user-pool';
 import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import { ScannableTable } from '@cognito-dr/shared/src/testing/scannable-table';
 import { memoryCheckpointStore } from './checkpoint';
+import { DirectionRefusedError } from './direction-guard';
 import type { Budget } from './quota';
 import { type RepairDeps, runRepair } from './repair-direction';
 import { POOL_ID, poolRecords, putRecord, tableRecords } from './testing/scenario';
@@ -252,5 +259,70 @@ describe('runRepair', () => {
     expect(backup.users.size).toBe(5);
     const user = backup.findUser('moved@example.com');
     expect(mirrorMismatches(backup.state(user?.username ?? ''), moved)).toEqual([]);
+  });
+
+  describe('while the backup pool is active (failed over)', () => {
+    const failedOver: RegionRoles = {
+      ...initialRoles('us-east-1', BACKUP_REGION),
+      active: BACKUP_REGION,
+      epoch: 1,
+      posture: { 'us-east-1': 'standby', [BACKUP_REGION]: 'active' },
+    };
+    /** A sign-up on the active backup pool not confirmed yet: no capture has written a record of it. */
+    const unconfirmedSignUp = (t: ReturnType<typeof setUp>) => {
+      const [name] = t.backup.addUsers(1, 'signed-up-') as [string];
+      (t.backup.users.get(name) as { status: string }).status = 'UNCONFIRMED';
+      return name;
+    };
+
+    it('refuses to run, names the command to use, and the unconfirmed sign-up survives', async () => {
+      const t = setUp();
+      t.primary.addUsers(3);
+      for (const record of poolRecords(t.primary, t.clock.now() - 1000).values()) putRecord(t.table, record);
+      const signedUp = unconfirmedSignUp(t);
+
+      for (const dryRun of [true, false]) {
+        const run = runRepair({ ...t.deps, roles: async () => failedOver }, { budget: UNLIMITED, dryRun });
+        await expect(run).rejects.toThrow(DirectionRefusedError);
+        await expect(run).rejects.toThrow(/active pool .*`cognito-dr failback`/);
+      }
+      expect(t.backup.calls).toEqual([]);
+      expect(t.backup.users.has(signedUp)).toBe(true);
+    });
+
+    it('refuses while a failover to the backup pool is catching it up, naming `cognito-dr failover`', async () => {
+      const t = setUp();
+      const failingOver: RegionRoles = {
+        ...initialRoles('us-east-1', BACKUP_REGION),
+        state: 'failing-over',
+        target: BACKUP_REGION,
+      };
+      await expect(runRepair({ ...t.deps, roles: async () => failingOver })).rejects.toThrow(
+        /failover to ap-northeast-1 is under way; finish it with `cognito-dr failover`/,
+      );
+      expect(t.backup.calls).toEqual([]);
+    });
+
+    it('deletes nothing once a failover made the pool active during the run', async () => {
+      const t = setUp();
+      t.primary.addUsers(3);
+      for (const record of poolRecords(t.primary, t.clock.now() - 1000).values()) putRecord(t.table, record);
+      await runRepair(t.deps, { budget: UNLIMITED });
+      const signedUp = unconfirmedSignUp(t);
+      // The run starts while the pool is standby; the failover happens before it reaches the user.
+      let asked = 0;
+      const roles = async () => (++asked <= 2 ? initialRoles('us-east-1', BACKUP_REGION) : failedOver);
+      const failures: string[] = [];
+
+      const result = await runRepair(
+        { ...t.deps, roles },
+        { budget: UNLIMITED, onFailure: (failure) => failures.push(failure.error) },
+      );
+
+      expect(result.counts).toMatchObject({ deleted: 0, failed: 1 });
+      expect(failures).toEqual(['DirectionRefusedError']);
+      expect(t.backup.users.has(signedUp)).toBe(true);
+      expect(t.backup.calls).not.toContain('AdminDeleteUser');
+    });
   });
 });

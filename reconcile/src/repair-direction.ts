@@ -30,6 +30,7 @@ import {
   type UserRecord,
 } from '@cognito-dr/shared';
 import type { CheckpointStore } from './checkpoint';
+import { assertDirection, repairRefusal } from './direction-guard';
 import {
   type Direction,
   listedKeyOf,
@@ -78,6 +79,8 @@ const DELETE_USER: ConvergeOperation = { type: 'deleteUser' };
 
 /** Runs (or continues) one repair of the backup pool from the table. */
 export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): Promise<RunResult> {
+  // Only a standby pool is repaired: an active one holds changes (and sign-ups) the table has not caught yet.
+  await assertDirection(deps.roles, repairRefusal, deps.region);
   await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles()));
   const cognito = budgetedCognito(deps.cognito, options.budget ?? budgetOf(), deps.clock);
   const dryRun = options.dryRun === true;
@@ -132,6 +135,8 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     if (!record) {
       // No record at all: the user was never replicated here, so nothing should hold it in the backup pool.
       if (!listedAs || !(await readTargetUser(pool, listedAs))) return 'unchanged';
+      // Asked again right before: a failover since the run started makes this pool active, and its user real.
+      await assertDirection(deps.roles, repairRefusal, region);
       try {
         await executeOperation(pool, listedAs, DELETE_USER, randomPassword, key);
       } catch (error) {

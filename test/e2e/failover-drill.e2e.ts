@@ -1,30 +1,18 @@
 // The whole disaster, measured: the drill (cli/drill.ts) runs on a local stack of its own — it takes the primary
 // region down, which no other test may see — and must meet its targets: nobody lost either way, sign-in back within
 // a minute of the outage, no drift afterwards.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ServerTime, systemClock } from '@cognito-dr/shared';
 import { parseCliArgs } from '../../cli/args';
 import { DRILL_TARGETS, type DrillReport, drill } from '../../cli/drill';
-import { type RunningStack, startStack } from '../../local/stack/start-stack';
+import { type OwnStack, startOwnStack } from '../support/own-stack';
 
-let stack: RunningStack;
-let dataDir: string;
+let stack: OwnStack;
 let report: DrillReport;
 const said: string[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'cognito-dr-drill-'));
-  stack = await startStack({
-    root: resolve(__dirname, '..', '..'),
-    dataDir,
-    fresh: true,
-    replicationDelayMs: 0,
-    ports: 'free',
-    warm: 'single',
-    progress: () => {},
-  });
+  stack = await startOwnStack('drill', { warm: 'single' });
   const options = parseCliArgs(['drill', '--stack', stack.stackFile]);
   if (options.help) throw new Error('unexpected help');
   report = await drill(
@@ -40,10 +28,7 @@ beforeAll(async () => {
   );
 }, 300_000);
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stack?.stop(), 60_000);
 
 describe('a primary region outage, failover, traffic on the backup, recovery and failback', () => {
   it('loses nobody at the failover and nothing at the failback', () => {
