@@ -1,21 +1,14 @@
 // The local stack of the `email` shape, driven through stack.json with the plain SDK as any tool would: its pools
 // are shaped as an adopted production pool and a bare backup pool, and its users are named as Cognito names them
 // when they sign in with their email (a generated username that is their sub; the email, in any case, wherever a
-// username goes; one user per email). Replication between its pools finds each backup user by email and by the link
-// to the home sub (custom:source_sub), never by the primary's username.
+// username goes; one user per email). Replication between its pools: test/support/sign-in-replication.ts.
 import { randomBytes } from 'node:crypto';
 import {
-  AdminAddUserToGroupCommand,
-  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
-  AdminUpdateUserAttributesCommand,
-  CreateGroupCommand,
   DescribeUserPoolCommand,
   ForgotPasswordCommand,
   GetUserPoolMfaConfigCommand,
@@ -25,8 +18,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { StackInfo } from '@cognito-dr/shared';
 import { readMailbox } from '../../local/emulators/mailbox';
-import { eventually } from '../support/eventually';
 import { SHAPED_STACK_START_TIMEOUT_MS, stackOfShape } from '../support/shaped-stack';
+import { describeSignInReplication } from '../support/sign-in-replication';
 import { connect } from '../support/stack';
 
 let stack: StackInfo;
@@ -188,100 +181,4 @@ describe('a stack of the email shape', () => {
   });
 });
 
-const REPLICATION_MS = 30_000;
-
-/** The backup pool's user of this email, or undefined while it has none. */
-const backupUserOf = (email: string) =>
-  pools.backupPool
-    .send(new AdminGetUserCommand({ UserPoolId: stack.backup.userPoolId, Username: email }))
-    .catch((error: Error) => {
-      if (error.name === 'UserNotFoundException') return undefined;
-      throw error;
-    });
-
-const inPrimary = (username: string) => ({ UserPoolId: stack.primary.userPoolId, Username: username });
-
-describe('replication between pools that name their users by email', () => {
-  it('brings a sign-up to the backup pool, found by email and linked to its home sub, then follows an email change, a disabling and a deletion', async () => {
-    const group = `readers-${randomBytes(3).toString('hex')}`;
-    await pools.primaryPool.send(
-      new CreateGroupCommand({ UserPoolId: stack.primary.userPoolId, GroupName: group }),
-    );
-    const email = anEmail();
-    const { UserSub } = await pools.primaryPool.send(
-      new SignUpCommand({
-        ClientId: stack.primary.clientId,
-        Username: email,
-        Password: 'Pw-1-email-replication',
-        UserAttributes: [{ Name: 'name', Value: 'Grace Hopper' }],
-      }),
-    );
-    await pools.primaryPool.send(new AdminConfirmSignUpCommand(inPrimary(email)));
-    await pools.primaryPool.send(new AdminAddUserToGroupCommand({ ...inPrimary(email), GroupName: group }));
-
-    const replicated = await eventually(
-      () => backupUserOf(email),
-      (user) => user !== undefined,
-      { within: REPLICATION_MS, what: 'the signed-up user in the backup pool, found by email' },
-    );
-    const backupUsername = replicated?.Username as string;
-    // A username of the backup pool's own making: not the primary's, which is the user's home sub.
-    expect(backupUsername).not.toBe(UserSub);
-    expect(backupUsername).toBe(attributesOf(replicated?.UserAttributes).sub);
-    // Every attribute of the primary's user, its sub as the link.
-    const { sub, ...primaryAttributes } = attributesOf(
-      (await pools.primaryPool.send(new AdminGetUserCommand(inPrimary(email)))).UserAttributes,
-    );
-    expect(sub).toBe(UserSub);
-    expect(primaryAttributes).toMatchObject({ email, name: 'Grace Hopper' });
-    const { sub: _backupSub, ...backupAttributes } = attributesOf(replicated?.UserAttributes);
-    expect(backupAttributes).toEqual({ ...primaryAttributes, 'custom:source_sub': UserSub });
-    expect(replicated?.Enabled).toBe(true);
-    expect(replicated?.UserStatus).toBe('CONFIRMED');
-    await eventually(
-      () =>
-        pools.backupPool.send(
-          new AdminListGroupsForUserCommand({ UserPoolId: stack.backup.userPoolId, Username: email }),
-        ),
-      (answer) => (answer.Groups ?? []).some((g) => g.GroupName === group),
-      { within: REPLICATION_MS, what: 'the group membership in the backup pool' },
-    );
-
-    // The email changes on the primary: the same backup user follows, and nobody is left with the old one.
-    const newEmail = anEmail();
-    await pools.primaryPool.send(
-      new AdminUpdateUserAttributesCommand({
-        ...inPrimary(email),
-        UserAttributes: [
-          { Name: 'email', Value: newEmail },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    const moved = await eventually(
-      () => backupUserOf(newEmail),
-      (user) => user !== undefined,
-      { within: REPLICATION_MS, what: 'the backup user under the new email' },
-    );
-    expect(moved?.Username).toBe(backupUsername);
-    expect(attributesOf(moved?.UserAttributes)).toMatchObject({
-      email: newEmail,
-      'custom:source_sub': UserSub,
-    });
-    expect(await backupUserOf(email)).toBeUndefined();
-
-    await pools.primaryPool.send(new AdminDisableUserCommand(inPrimary(newEmail)));
-    await eventually(
-      () => backupUserOf(newEmail),
-      (user) => user?.Enabled === false,
-      { within: REPLICATION_MS, what: 'the backup user disabled' },
-    );
-
-    await pools.primaryPool.send(new AdminDeleteUserCommand(inPrimary(newEmail)));
-    await eventually(
-      () => backupUserOf(newEmail),
-      (user) => user === undefined,
-      { within: REPLICATION_MS, what: 'the backup user deleted' },
-    );
-  }, 180_000);
-});
+describeSignInReplication('email');
