@@ -475,7 +475,7 @@ describe('applyRecordChange', () => {
         const signUp = readReplicationMetadata(event.request.clientMetadata);
         if ('broken' in signUp || event.callerContext.clientId !== 'replicator') throw new Error('refused');
         return {
-          autoConfirmUser: true,
+          autoConfirmUser: signUp.confirmed,
           autoVerifyEmail: signUp.emailVerified,
           autoVerifyPhone: signUp.phoneNumberVerified,
         };
@@ -533,6 +533,30 @@ describe('applyRecordChange', () => {
       await publish(record);
       expect(pool.calls).toEqual(['AdminCreateUser']);
       expect(pool.state('alice.smith')?.status).toBe('FORCE_CHANGE_PASSWORD');
+    });
+
+    it('signs up a user the primary has not confirmed, left unconfirmed, and confirms them when the primary does', async () => {
+      const { pool, publish } = withReplicator();
+      const record = userRecord({
+        status: 'UNCONFIRMED',
+        attributes: { email: 'alice.smith@example.com', email_verified: 'false' },
+      });
+      await publish(record);
+      expect(pool.calls.filter((call) => call !== 'DescribeUserPoolClient')).toEqual([
+        'SignUp',
+        'AdminUpdateUserAttributes',
+      ]);
+      expect(pool.state('alice.smith')).toMatchObject({
+        status: 'UNCONFIRMED',
+        attributes: { email: 'alice.smith@example.com', email_verified: 'false' },
+      });
+      pool.calls.length = 0;
+      await publish({ ...record, version: 2, status: 'CONFIRMED' });
+      // Published as an INSERT: the sign-up finds the user there, the re-read plans the confirmation alone.
+      expect(
+        pool.calls.filter((call) => call.startsWith('AdminConfirm') || call === 'AdminSetUserPassword'),
+      ).toEqual(['AdminConfirmSignUp']);
+      expect(pool.state('alice.smith')?.status).toBe('CONFIRMED');
     });
 
     it('reads the secret again after Cognito refuses it', async () => {

@@ -1,6 +1,7 @@
 // Reads a user from the pool being converged (the standby pool) and carries out one planned convergence operation on it.
 import {
   AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminDeleteUserAttributesCommand,
   AdminDeleteUserCommand,
@@ -160,7 +161,9 @@ export async function executeOperation(
   const user = { UserPoolId: pool.userPoolId, Username: username };
   switch (operation.type) {
     case 'createUser': {
-      if (operation.confirmed) return signUp(pool, username, operation.attributes, newPassword);
+      if (operation.confirmed || operation.unconfirmed) {
+        return signUp(pool, username, operation.attributes, newPassword, operation.confirmed === true);
+      }
       // SUPPRESS: the backup pool must never send an invitation; users do not know it exists until failover.
       const { User } = await pool.cognito.send(
         new AdminCreateUserCommand({
@@ -171,6 +174,9 @@ export async function executeOperation(
       );
       return User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
     }
+    case 'confirmSignUp':
+      await pool.cognito.send(new AdminConfirmSignUpCommand(user));
+      return;
     case 'setPermanentPassword':
       await pool.cognito.send(
         new AdminSetUserPasswordCommand({ ...user, Password: newPassword(), Permanent: true }),
@@ -234,6 +240,7 @@ async function signUp(
   username: string,
   attributes: Record<string, string>,
   newPassword: () => string,
+  confirmed: boolean,
 ): Promise<string | undefined> {
   const replicator = pool.replicator;
   if (!replicator) throw new Error('a confirmed create needs the replicator client');
@@ -248,8 +255,9 @@ async function signUp(
         Password: newPassword(),
         UserAttributes: toAttributeList(written),
         ClientMetadata: replicationMetadata({
-          emailVerified: attributes.email_verified === 'true',
-          phoneNumberVerified: attributes.phone_number_verified === 'true',
+          emailVerified: confirmed && attributes.email_verified === 'true',
+          phoneNumberVerified: confirmed && attributes.phone_number_verified === 'true',
+          confirmed,
         }),
       }),
     );

@@ -1341,6 +1341,7 @@ const RUNS = [
     pool: getAtt('BackupUserPool', 'Arn'),
     poolActions: [
       'AdminAddUserToGroup',
+      'AdminConfirmSignUp',
       'AdminCreateUser',
       'AdminDeleteUser',
       'AdminDeleteUserAttributes',

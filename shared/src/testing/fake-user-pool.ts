@@ -270,6 +270,17 @@ export class FakeUserPool {
         }
         return {};
       }
+      case 'AdminConfirmSignUp': {
+        const user = this.requireUser(input.Username);
+        if (user.status !== 'UNCONFIRMED') {
+          throw new NotAuthorizedException({
+            message: 'User cannot be confirmed. Current status is CONFIRMED',
+            ...meta,
+          });
+        }
+        user.status = 'CONFIRMED';
+        return {};
+      }
       case 'AdminEnableUser':
         this.requireUser(input.Username).enabled = true;
         return {};
