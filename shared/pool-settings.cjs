@@ -2,6 +2,8 @@
 // resolver; a bad value stops the package with the param's name and rule instead of failing the deploy later.
 'use strict';
 
+const { productionChecks } = require('./production-checks.cjs');
+
 /** AWS::Cognito::UserPool UserPoolTier values; what each unlocks is in docs/deploy.md. */
 const USER_POOL_TIERS = ['LITE', 'ESSENTIALS', 'PLUS'];
 const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/;
@@ -35,13 +37,22 @@ async function userPoolTier({ resolveVariable }) {
 
 /**
  * Cognito's own sender unless sesSourceArn is set; then the pool sends through that SES identity (DEVELOPER),
- * optionally as emailFrom and through sesConfigurationSet.
+ * optionally as emailFrom and through sesConfigurationSet. With productionChecks, Cognito's sender only when
+ * sesSourceArn says `none`.
  */
 async function emailConfiguration({ resolveVariable }) {
   const sourceArn = await optional(resolveVariable, 'sesSourceArn');
   const from = await optional(resolveVariable, 'emailFrom');
   const configurationSet = await optional(resolveVariable, 'sesConfigurationSet');
-  if (!sourceArn) {
+  if (sourceArn === '' && (await productionChecks(resolveVariable))) {
+    throw new PoolSettingsError(
+      'sesSourceArn',
+      "this stage sends real users' email: set the ARN of a verified SES identity of the pool's region " +
+        "(Cognito's own sender allows about 50 emails a day, and a failover mails every user), or `none` to " +
+        "keep Cognito's sender",
+    );
+  }
+  if (!sourceArn || sourceArn === 'none') {
     for (const [param, value] of [
       ['emailFrom', from],
       ['sesConfigurationSet', configurationSet],

@@ -43,6 +43,18 @@ describe('emailConfiguration', () => {
     });
   });
 
+  it("refuses Cognito's sender on a stage with production checks, unless sesSourceArn is none", async () => {
+    await expect(emailConfiguration(withParams({ productionChecks: 'true' }))).rejects.toThrow(
+      /^param sesSourceArn: this stage sends real users' email: set the ARN of a verified SES identity/,
+    );
+    expect(await emailConfiguration(withParams({ productionChecks: true, sesSourceArn: 'none' }))).toEqual({
+      EmailSendingAccount: 'COGNITO_DEFAULT',
+    });
+    expect(
+      await emailConfiguration(withParams({ productionChecks: 'true', sesSourceArn: SES_ARN })),
+    ).toMatchObject({ EmailSendingAccount: 'DEVELOPER' });
+  });
+
   it('sends through the SES identity, as the given sender and configuration set', async () => {
     const config = await emailConfiguration(
       withParams({

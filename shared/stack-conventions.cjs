@@ -86,6 +86,7 @@ const UNTAGGABLE_TYPES = [
   'AWS::Lambda::Permission',
   'AWS::Lambda::Version',
   'AWS::S3::BucketPolicy',
+  'AWS::SNS::Subscription',
   'AWS::SQS::QueuePolicy',
 ];
 

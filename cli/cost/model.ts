@@ -476,7 +476,7 @@ const m = (name: string, service: Service, when: MetricSpec['when'], dimensions 
 
 /** Every metric the functions publish, by where and how often (the cost test checks the code names no other). */
 export const METRICS: MetricSpec[] = [
-  ...(['RegionActive', 'RegionSwitching', 'RolesEpoch'] as const).flatMap((name) => [
+  ...(['RegionActive', 'RegionSwitching', 'RolesEpoch', 'ConsumerRunning'] as const).flatMap((name) => [
     m(name, 'primary', 'every-minute'),
     m(name, 'replica', 'every-minute'),
   ]),

@@ -113,12 +113,7 @@ const bringUp = async (ctx: StepContext): Promise<Components> => {
   const faultProxy = await startFaultProxy(ctx);
   const deadLetters = await startServerlessOffline(ctx, cognito, gates.dynamodb);
   await warmTheFunctions(ctx, cognito);
-  const admin = await provisionAdmin(
-    cognito.clients.primary,
-    cognito.primaryPool.userPoolId,
-    definition.admin,
-    ctx.opts.dataDir,
-  );
+  const admin = await provisionAdmin(ctx, cognito.primaryPool.userPoolId, definition.admin);
   await startReplicationStandins(ctx, tables, gates.dynamodb, deadLetters);
   return { shape, tables, gates, cognito, cloudTrails, faultProxy, deadLetters, admin };
 };

@@ -1,11 +1,3 @@
-// Adopt mode (param primaryUserPoolId), checked offline: the primary stack packaged for an existing pool creates no
-// pool, installs its triggers through the AdoptedUserPool custom resource, and grants every function exactly that
-// pool's ARN, built from the param; the replica creates its backup pool with the adopted pool's shape and compares
-// configurations on a schedule, reading both pools only. Bad params stop the package, before anything is deployed.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   asList,
   conditionHolds,
@@ -15,9 +7,9 @@ import {
   getAtt,
   iamStatements,
   isCreated,
+  packageService,
   printService,
   props,
-  ROOT,
   resourcesOfType,
   type Template,
 } from './support/template';
@@ -29,8 +21,6 @@ const POOL_ARN = {
   'Fn::Sub': `arn:\${AWS::Partition}:cognito-idp:\${AWS::Region}:\${AWS::AccountId}:userpool/${POOL}`,
 };
 const ADOPT_PARAMS = {
-  backupUserPoolId: 'offline-package-placeholder',
-  backupMigrationClientId: 'offline-package-placeholder',
   primaryUserPoolId: POOL,
   adoptedPreSignUp: THEIR_PRE_SIGN_UP,
   adoptedPostConfirmation: THEIR_POST_CONFIRMATION,
@@ -40,26 +30,7 @@ const TRIGGERS = ['PreSignUp', 'CustomMessage', 'UserMigration', 'PostAuthentica
 let primary: Template;
 
 beforeAll(() => {
-  const out = mkdtempSync(join(tmpdir(), 'cognito-dr-adopt-package-'));
-  const params = Object.entries(ADOPT_PARAMS).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
-  execFileSync(
-    'bash',
-    [
-      join(ROOT, 'scripts', 'offline-serverless.sh'),
-      'package',
-      '--stage',
-      'prod',
-      '--package',
-      out,
-      ...params,
-    ],
-    {
-      cwd: join(ROOT, 'services', 'primary'),
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    },
-  );
-  primary = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  primary = packageService('primary', { stage: 'prod', region: 'us-east-1', params: ADOPT_PARAMS }).template;
 }, 240_000);
 
 const created = (template: Template) =>

@@ -18,8 +18,6 @@ beforeAll(() => {
     params: {
       primaryRegion: REGION,
       backupRegion: 'ap-northeast-1',
-      backupUserPoolId: 'offline-package-placeholder',
-      backupMigrationClientId: 'offline-package-placeholder',
     },
   });
 }, 300_000);

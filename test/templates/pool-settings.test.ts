@@ -4,11 +4,6 @@ import { printService } from './support/template';
 
 const PRIMARY_SES = 'arn:aws:ses:us-east-1:111122223333:identity/example.com';
 const BACKUP_SES = 'arn:aws:ses:ap-northeast-1:111122223333:identity/example.com';
-// The values scripts/package-prod.sh also has to pin: only a deployed replica stack knows them.
-const OFFLINE = {
-  backupUserPoolId: 'offline-package-placeholder',
-  backupMigrationClientId: 'offline-package-placeholder',
-};
 
 const poolOf = (service: 'primary' | 'replica', params: Record<string, string>) => {
   const resources = printService(service, params).resources.Resources;
@@ -20,7 +15,6 @@ const poolOf = (service: 'primary' | 'replica', params: Record<string, string>) 
 describe('pool settings set by params', () => {
   it('sends the primary pool email through its SES identity, sender and configuration set', () => {
     const pool = poolOf('primary', {
-      ...OFFLINE,
       sesSourceArn: PRIMARY_SES,
       emailFrom: 'Example <no-reply@example.com>',
       sesConfigurationSet: 'cognito-dr',
@@ -45,5 +39,35 @@ describe('pool settings set by params', () => {
     expect(() => poolOf('replica', { userPoolTier: 'GOLD' })).toThrow(
       /param userPoolTier: must be one of LITE, ESSENTIALS, PLUS/,
     );
+  }, 60_000);
+});
+
+describe.each(['primary', 'replica'] as const)('stage prod of the %s service', (service) => {
+  it("refuses to package with Cognito's email sender or alarms that page nobody, unless each is none", () => {
+    expect(() => printService(service, { sesSourceArn: undefined })).toThrow(
+      /param sesSourceArn: this stage sends real users' email/,
+    );
+    expect(() => printService(service, { pageAlarmsTo: undefined })).toThrow(
+      /param pageAlarmsTo: this stage pages someone/,
+    );
+  }, 60_000);
+
+  it('subscribes the page and ticket destinations to their topics', () => {
+    const { resources } = printService(service, {
+      pageAlarmsTo: 'https://events.example.com/page',
+      ticketAlarmsTo: 'tickets@example.com',
+    }) as unknown as {
+      resources: { Resources: Record<string, { Properties?: unknown }>; Conditions: unknown };
+    };
+    expect(resources.Resources.PageSubscription?.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'https',
+      Endpoint: 'https://events.example.com/page',
+    });
+    expect(resources.Resources.TicketSubscription?.Properties).toEqual({
+      TopicArn: { Ref: 'TicketTopic' },
+      Protocol: 'email',
+      Endpoint: 'tickets@example.com',
+    });
   }, 60_000);
 });

@@ -647,14 +647,7 @@ describe('primary: alarms', () => {
     });
   });
 
-  it('alarms on the trigger failing or being throttled, and on API 5xx', () => {
-    for (const metric of ['Errors', 'Throttles']) {
-      expect(alarmsOn(primary, 'AWS/Lambda', metric)).toContainEqual(
-        expect.objectContaining({
-          Dimensions: [{ Name: 'FunctionName', Value: ref('OnPostConfirmationLambdaFunction') }],
-        }),
-      );
-    }
+  it('alarms on API 5xx', () => {
     expect(alarmsOn(primary, 'AWS/ApiGateway', '5XXError')).toHaveLength(1);
   });
 });
@@ -965,6 +958,7 @@ describe('replica: alarms', () => {
     expect(alarmsOn(replica, 'AWS/Lambda', 'Throttles')).toEqual([
       expect.objectContaining({ Dimensions: consumer }),
     ]);
+    expect(props(replica, 'OnUserRecordChangeThrottlesAlarm').AlarmActions).toEqual([ref('TicketTopic')]);
   });
 
   it('alarms on any record held back for a reader or configuration to fix (EMF namespace CognitoDR, service replica)', () => {
@@ -983,11 +977,92 @@ describe('replica: alarms', () => {
 describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
   const template = () => (name === 'primary' ? primary : replica);
 
-  it('has an SNS topic that every alarm notifies', () => {
-    const [topic] = onlyResourceOfType(template(), 'AWS::SNS::Topic');
+  it('has a page topic and a ticket topic, and every alarm notifies one of them when it fires and when it ends', () => {
+    expect(
+      resourcesOfType(template(), 'AWS::SNS::Topic')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['AlarmTopic', 'TicketTopic']);
     const alarms = resourcesOfType(template(), 'AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThan(0);
-    for (const [, alarm] of alarms) expect(alarm.Properties?.AlarmActions).toEqual([ref(topic)]);
+    for (const [id, alarm] of alarms) {
+      const actions = alarm.Properties?.AlarmActions;
+      expect({ id, actions }).toEqual({
+        id,
+        actions: expect.arrayContaining([
+          expect.objectContaining({ Ref: expect.stringMatching(/^(Alarm|Ticket)Topic$/) }),
+        ]),
+      });
+      expect({ id, ok: alarm.Properties?.OKActions }).toEqual({ id, ok: actions });
+    }
+  });
+
+  it('alarms on every trigger of the pool failing or being throttled, summed, and pages', () => {
+    const [, pool] = onlyResourceOfType(template(), 'AWS::Cognito::UserPool');
+    const triggers = Object.values((pool.Properties?.LambdaConfig ?? {}) as Record<string, unknown>).map(
+      (arn) => ((arn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? [])[0],
+    );
+    expect(triggers.length).toBeGreaterThan(2);
+    for (const [alarmId, metric] of [
+      ['TriggerErrorsAlarm', 'Errors'],
+      ['TriggerThrottlesAlarm', 'Throttles'],
+    ] as const) {
+      const alarm = props(template(), alarmId);
+      const metrics = alarm.Metrics as {
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: unknown }[] } };
+      }[];
+      expect(metrics.find((m) => m.Expression)?.Expression).toBe('SUM(METRICS())');
+      const watched = metrics.filter((m) => m.MetricStat?.Metric.MetricName === metric);
+      const functionOf = (m: (typeof watched)[number]) =>
+        ((m.MetricStat?.Metric.Dimensions[0]?.Value ?? {}) as { Ref?: string }).Ref;
+      expect(watched.map(functionOf).sort()).toEqual((triggers as string[]).sort());
+      expect(alarm).toMatchObject({ Threshold: 0, AlarmActions: [ref('AlarmTopic')] });
+    }
+  });
+
+  it("pages when the stream consumer's mapping stops running, or its heartbeat goes silent", () => {
+    const [mapping] = onlyResourceOfType(template(), 'AWS::Lambda::EventSourceMapping');
+    const heartbeat = props(template(), 'OnRolesHeartbeatLambdaFunction') as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(heartbeat.Environment.Variables.CONSUMER_MAPPING_UUID).toEqual(ref(mapping));
+    expect(functionStatements(template(), 'OnRolesHeartbeatLambdaFunction')).toContainEqual({
+      Effect: 'Allow',
+      Action: ['lambda:GetEventSourceMapping'],
+      Resource: {
+        'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:event-source-mapping:\${${mapping}}`,
+      },
+    });
+    expect(props(template(), 'ConsumerStalledAlarm')).toMatchObject({
+      Namespace: 'CognitoDR',
+      MetricName: 'ConsumerRunning',
+      Dimensions: [{ Name: 'service', Value: name }],
+      Statistic: 'Minimum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [ref('AlarmTopic')],
+    });
+  });
+
+  it('pages when a parked message has waited a week, half the time its queue keeps it', () => {
+    const queues = resourcesOfType(template(), 'AWS::SQS::Queue').map(([id]) => id);
+    const alarm = props(template(), 'DeadLetterAgeAlarm');
+    const metrics = alarm.Metrics as { MetricStat?: { Metric: { Dimensions: { Value: unknown }[] } } }[];
+    const watched = metrics.flatMap((m) =>
+      m.MetricStat
+        ? [
+            ((m.MetricStat.Metric.Dimensions[0]?.Value ?? {}) as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'] ??
+              [],
+          ]
+        : [],
+    );
+    expect(watched.every(([, attribute]) => attribute === 'QueueName')).toBe(true);
+    expect(watched.map(([id]) => id).sort()).toEqual([...queues].sort());
+    for (const id of queues) {
+      expect(props(template(), id).MessageRetentionPeriod).toBe(2 * (alarm.Threshold as number));
+    }
   });
 
   it('grants no `*` action and no `*` resource, except the allow-listed ones', () => {
@@ -1287,25 +1362,34 @@ describe('serverless-compose.yml', () => {
     }
   });
 
-  it('sets every param the replica declares, and deploys it to the backup region', () => {
+  it('passes the replica only params it reads, deploys it to the backup region, and reads the rest alone', () => {
     const replicaConfig = readServerlessYml<{ params: { default: Record<string, unknown> } }>(
       join(ROOT, 'services', 'replica', 'serverless.yml'),
     );
+    // What the replica reads from the primary stack when compose is not there to pass it: the same names.
+    const fromPrimary = readFileSync(
+      join(ROOT, 'services', 'replica', 'resources', 'from-primary.cjs'),
+      'utf8',
+    );
+    const readAlone = [...fromPrimary.matchAll(/param: '(\w+)'/g)].map(([, name]) => name);
     const service = compose().services.replica;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose variable, not a JS template
     expect(service?.region).toBe('${primary.BackupRegion}');
-    for (const wired of [
-      'tableName',
-      'controlTableName',
-      'primaryRegion',
-      'backupRegion',
-      'adminGroup',
-      'primaryUserPoolId',
-      'primaryUserPoolClientId',
-    ]) {
-      expect(Object.keys(replicaConfig.params.default)).toContain(wired);
-      expect(Object.keys(service?.params ?? {})).toContain(wired);
+    const passed = Object.keys(service?.params ?? {});
+    expect(passed).toEqual(
+      expect.arrayContaining(['tableName', 'primaryRegion', 'primaryUserPoolId', 'userRefKeySecretArn']),
+    );
+    for (const name of passed) {
+      expect({ name, read: name in replicaConfig.params.default || readAlone.includes(name) }).toEqual({
+        name,
+        read: true,
+      });
     }
+    // Each value the replica would otherwise read from the primary stack is one compose passes, but the posture,
+    // which follows the published active pool.
+    expect(readAlone.filter((name) => name !== 'backupPoolMode').sort()).toEqual(
+      passed.filter((name) => !(name in replicaConfig.params.default)).sort(),
+    );
   });
 });
 

@@ -1,11 +1,15 @@
 // Step 8: the primary pool's administrator, made once per data directory (a restarted stack keeps working tokens'
-// user). After the functions answer: AdminCreateUser runs the pool's PreSignUp trigger, as in Cognito.
+// user). After the functions answer: AdminCreateUser runs the pool's PreSignUp trigger, as in Cognito. Made through
+// the region's public endpoint (its gate and CloudTrail stand-in), as an operator would make one, so the
+// out-of-band capture records it like any other user and a fresh stack has no user without a record.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { localClientConfig } from '../../lib/local-aws';
 import { ensureAdmin } from '../provision-pools';
 import { ADMIN_GROUP, type AdminDefinition } from '../shapes';
+import { PRIMARY_REGION, type StepContext, url } from './context';
 
 export interface Admin {
   username: string;
@@ -14,12 +18,14 @@ export interface Admin {
 }
 
 export const provisionAdmin = async (
-  cognito: CognitoIdentityProviderClient,
+  ctx: StepContext,
   userPoolId: string,
   definition: AdminDefinition,
-  dataDir: string,
 ): Promise<Admin> => {
-  const password = loadOrCreatePassword(dataDir);
+  const password = loadOrCreatePassword(ctx.opts.dataDir);
+  const cognito = new CognitoIdentityProviderClient(
+    localClientConfig(PRIMARY_REGION, url(ctx.ports.cognitoPrimary)),
+  );
   await ensureAdmin(cognito, userPoolId, { ...definition, password, group: ADMIN_GROUP });
   return { username: definition.signInName, password, group: ADMIN_GROUP };
 };

@@ -27,7 +27,7 @@ const list = (value, field, allowed) => {
 
 /** The shape, checked, or undefined for the demo pool. */
 async function shapeOf(resolveVariable) {
-  const raw = await resolveVariable('param:primaryPoolShape, null');
+  const raw = await resolveVariable('self:custom.fromPrimary.primaryPoolShape');
   // `none`: the primary stack's own pool (its PrimaryPoolShape output cannot be empty).
   if (raw === null || raw === undefined || ['', 'none'].includes(String(raw).trim())) return undefined;
   let shape;

@@ -58,14 +58,43 @@ export function packageBothServices(): Packaged {
 }
 
 /**
- * A service's serverless.yml for stage prod as `serverless print` resolves it offline with the given params: the
- * resources as written, variables resolved, without packaging (seconds, not a minute), to check how params land.
+ * What each service reads from the other's deployed stack (or the published active pool) when compose does not pass
+ * it, pinned as scripts/package-prod.sh pins it: offline there is no stack to read.
+ */
+export const OFFLINE_PINS: Record<'primary' | 'replica', Record<string, string>> = {
+  // Stage prod's production checks want both set, to a destination or to none on purpose.
+  primary: {
+    sesSourceArn: 'none',
+    pageAlarmsTo: 'none',
+    backupUserPoolId: 'offline-package-placeholder',
+    backupMigrationClientId: 'offline-package-placeholder',
+  },
+  replica: {
+    sesSourceArn: 'none',
+    pageAlarmsTo: 'none',
+    primaryUserPoolId: 'offline-package-placeholder',
+    primaryUserPoolClientId: 'offline-package-placeholder',
+    primaryPoolShape: 'none',
+    userRefKeySecretArn:
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:cognito-dr-prod-user-ref-key-AbCdEf',
+    backupPoolMode: 'standby',
+  },
+};
+
+/**
+ * A service's serverless.yml for stage prod as `serverless print` resolves it offline with the given params (over
+ * OFFLINE_PINS): the resources as written, variables resolved, without packaging (seconds, not a minute), to check
+ * how params land.
  */
 export function printService(
   service: 'primary' | 'replica',
-  params: Record<string, string>,
+  /** Params over OFFLINE_PINS; undefined leaves a pinned param unset. */
+  params: Record<string, string | undefined>,
 ): { resources: { Resources: Record<string, Resource> } } {
-  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  const given = Object.entries({ ...OFFLINE_PINS[service], ...params }).filter(
+    ([, value]) => value !== undefined,
+  );
+  const paramArgs = given.flatMap(([name, value]) => ['--param', `${name}=${value}`]);
   try {
     const printed = execFileSync(
       'bash',
@@ -285,7 +314,10 @@ export function packageService(
   { stage, region, params }: { stage: string; region: string; params: Record<string, string> },
 ): PackagedService {
   const dir = mkdtempSync(join(tmpdir(), `cognito-dr-${service}-${stage}-`));
-  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  const paramArgs = Object.entries({ ...OFFLINE_PINS[service], ...params }).flatMap(([name, value]) => [
+    '--param',
+    `${name}=${value}`,
+  ]);
   try {
     execFileSync(
       'bash',
