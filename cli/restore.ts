@@ -4,13 +4,7 @@
 // so a second run finds nothing to do, and a run stopped between creating and capturing a user finishes that user.
 
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import {
-  type ApplyOutcome,
-  convergeUser,
-  createLimiter,
-  readTargetUser,
-  type TargetPool,
-} from '@cognito-dr/apply';
+import { convergeUser, createLimiter, locateTargetUser, type TargetPool } from '@cognito-dr/apply';
 import { captureUser } from '@cognito-dr/capture';
 import type { RegionHandle } from '@cognito-dr/failover';
 import { budgetedCognito } from '@cognito-dr/reconcile';
@@ -112,29 +106,28 @@ async function restoreOne(
       : candidate;
   if (!tombstone) return 'tombstone-gone';
   if (tombstone.deleted !== true) return 'not-a-tombstone';
-  const current = await readTargetUser(deps.pool, username);
+  const { deleted: _deleted, deletedAt: _deletedAt, expiresAt: _expiresAt, ...live } = tombstone;
+  // By username, or where the pool generates usernames, by sign-in identifier and link (user-naming.ts).
+  const current = (await locateTargetUser(deps.pool, live))?.state ?? null;
   // Someone else holds the username now (a new sign-up): theirs to keep. A pool user linked to the tombstone's sub
   // is this user, created by an earlier run that stopped before its capture: finished below.
   if (current && linkedSub(current.attributes) !== tombstone.sub) return 'exists-again';
   if (dryRun) return 'restored';
-  const { deleted: _deleted, deletedAt: _deletedAt, expiresAt: _expiresAt, ...live } = tombstone;
   // The standby pool's own convergence, pointed at the active pool: created with SUPPRESS (no invitation), a
   // random password for a confirmed user (CONFIRMED, so "forgot password" works; nobody knows the password),
   // custom:source_sub = the home sub, then disabled and regrouped as the snapshot says. No breaker: it converges a
   // live record, so it can delete nobody but a replacement's first half, which no breaker counts.
-  const converged: ApplyOutcome = (
-    await convergeUser(
-      {
-        cognito: deps.pool.cognito,
-        userPoolId: deps.pool.userPoolId,
-        createMissing: true,
-        now: deps.now,
-        breaker: null,
-      },
-      live,
-      { likelyAbsent: current === null },
-    )
-  ).outcome;
+  const { outcome: converged, poolUsername } = await convergeUser(
+    {
+      cognito: deps.pool.cognito,
+      userPoolId: deps.pool.userPoolId,
+      createMissing: true,
+      now: deps.now,
+      breaker: null,
+    },
+    live,
+    { likelyAbsent: current === null },
+  );
   const captured = await captureUser(
     {
       cognito: deps.pool.cognito,
@@ -145,7 +138,7 @@ async function restoreOne(
       now: deps.now,
       notePoolSub: deps.notePoolSub,
     },
-    username,
+    poolUsername ?? username,
   );
   if (!captured.record || captured.record.deleted === true) {
     throw new StillATombstoneError(

@@ -70,6 +70,7 @@ describe('applyRecordChange', () => {
     const result = await publish(record);
     expect(result).toEqual({
       outcome: 'created',
+      poolUsername: 'alice.smith',
       version: 1,
       lagMs: 250,
       operations: [
@@ -474,7 +475,7 @@ describe('applyRecordChange', () => {
         const signUp = readReplicationMetadata(event.request.clientMetadata);
         if ('broken' in signUp || event.callerContext.clientId !== 'replicator') throw new Error('refused');
         return {
-          autoConfirmUser: true,
+          autoConfirmUser: signUp.confirmed,
           autoVerifyEmail: signUp.emailVerified,
           autoVerifyPhone: signUp.phoneNumberVerified,
         };
@@ -534,6 +535,30 @@ describe('applyRecordChange', () => {
       expect(pool.state('alice.smith')?.status).toBe('FORCE_CHANGE_PASSWORD');
     });
 
+    it('signs up a user the primary has not confirmed, left unconfirmed, and confirms them when the primary does', async () => {
+      const { pool, publish } = withReplicator();
+      const record = userRecord({
+        status: 'UNCONFIRMED',
+        attributes: { email: 'alice.smith@example.com', email_verified: 'false' },
+      });
+      await publish(record);
+      expect(pool.calls.filter((call) => call !== 'DescribeUserPoolClient')).toEqual([
+        'SignUp',
+        'AdminUpdateUserAttributes',
+      ]);
+      expect(pool.state('alice.smith')).toMatchObject({
+        status: 'UNCONFIRMED',
+        attributes: { email: 'alice.smith@example.com', email_verified: 'false' },
+      });
+      pool.calls.length = 0;
+      await publish({ ...record, version: 2, status: 'CONFIRMED' });
+      // Published as an INSERT: the sign-up finds the user there, the re-read plans the confirmation alone.
+      expect(
+        pool.calls.filter((call) => call.startsWith('AdminConfirm') || call === 'AdminSetUserPassword'),
+      ).toEqual(['AdminConfirmSignUp']);
+      expect(pool.state('alice.smith')?.status).toBe('CONFIRMED');
+    });
+
     it('reads the secret again after Cognito refuses it', async () => {
       const { pool, publish } = withReplicator();
       await publish(userRecord({ username: 'u1' }));
@@ -541,6 +566,106 @@ describe('applyRecordChange', () => {
       await expect(publish(userRecord({ username: 'u2' }))).rejects.toThrow(/secret hash/);
       expect(await publish(userRecord({ username: 'u3' }))).toMatchObject({ outcome: 'created' });
       expect(pool.calls.filter((call) => call === 'DescribeUserPoolClient')).toHaveLength(2);
+    });
+  });
+
+  describe('into a pool that names its users by email (Cognito generates each username, equal to the sub)', () => {
+    /** A user of an email-as-username primary: keyed by their home sub, which is also their primary username. */
+    const emailUser = (overrides: Partial<UserRecord> = {}): UserRecord =>
+      userRecord({
+        username: 'home-sub-1',
+        sub: 'home-sub-1',
+        attributes: { email: 'ada@example.com', email_verified: 'true', 'custom:tier': 'gold' },
+        ...overrides,
+      });
+
+    function emailPool(options: { usernameAttributes?: readonly ('email' | 'phone_number')[] } = {}) {
+      const { pool, table, deps } = fakeBackup(T0 + 250, {
+        usernameAttributes: options.usernameAttributes ?? ['email'],
+      });
+      const apply = (record: UserRecord, eventName: RecordChange['eventName'], oldImage?: UserRecord) => {
+        table.put(recordToItem(record));
+        return applyRecordChange(deps, { ...change(record, eventName), ...(oldImage ? { oldImage } : {}) });
+      };
+      /** The backup user linked to the record's sub, found as an app would: by email. */
+      const byEmail = (email: string) => pool.findUser(email);
+      return { pool, table, deps, apply, byEmail };
+    }
+
+    it('creates the user by their email, under a username of the pool, linked to the home sub', async () => {
+      const { pool, apply, byEmail } = emailPool();
+      const record = emailUser({ enabled: false, groups: ['staff'] });
+      const result = await apply(record, 'INSERT');
+      expect(result.outcome).toBe('created');
+      expect(pool.createInputs.map((input) => input.Username)).toEqual(['ada@example.com']);
+      const user = byEmail('ada@example.com');
+      expect(user?.username).not.toBe(record.username);
+      expect(user?.username).toBe(user?.attributes.sub);
+      expect(result.poolUsername).toBe(user?.username);
+      expect(user?.attributes['custom:source_sub']).toBe('home-sub-1');
+      expect(mirrorMismatches(pool.state(user?.username ?? ''), record)).toEqual([]);
+    });
+
+    it('updates the same backup user, found by email, when an attribute changes', async () => {
+      const { pool, apply, byEmail } = emailPool();
+      const record = emailUser();
+      await apply(record, 'INSERT');
+      const changed = {
+        ...record,
+        version: 2,
+        attributes: { ...record.attributes, 'custom:tier': 'platinum' },
+      };
+      expect((await apply(changed, 'MODIFY', record)).outcome).toBe('updated');
+      expect(pool.users.size).toBe(1);
+      expect(byEmail('ada@example.com')?.attributes['custom:tier']).toBe('platinum');
+    });
+
+    it('follows an email change on the primary: the user it had is found by the old email and given the new one', async () => {
+      const { pool, apply, byEmail } = emailPool();
+      const record = emailUser({ groups: ['staff'] });
+      await apply(record, 'INSERT');
+      const before = byEmail('ada@example.com')?.username;
+      const moved = {
+        ...record,
+        version: 2,
+        attributes: { ...record.attributes, email: 'ada.lovelace@example.com', email_verified: 'false' },
+      };
+      expect((await apply(moved, 'MODIFY', record)).outcome).toBe('updated');
+      expect(pool.users.size).toBe(1);
+      expect(byEmail('ada@example.com')).toBeUndefined();
+      const user = byEmail('ada.lovelace@example.com');
+      expect(user?.username).toBe(before);
+      expect(mirrorMismatches(pool.state(user?.username ?? ''), moved)).toEqual([]);
+    });
+
+    it('deletes the user on a tombstone, found by email and link', async () => {
+      const { pool, apply } = emailPool();
+      const record = emailUser();
+      await apply(record, 'INSERT');
+      const tombstone = { ...record, version: 2, deleted: true, deletedAt: T0 + 1, expiresAt: 1 };
+      expect((await apply(tombstone, 'MODIFY', record)).outcome).toBe('deleted');
+      expect(pool.users.size).toBe(0);
+    });
+
+    it("never deletes somebody else who holds the email now, on a tombstone of the email's former owner", async () => {
+      const { pool, apply, byEmail } = emailPool();
+      const gone = emailUser();
+      const newcomer = emailUser({ username: 'home-sub-2', sub: 'home-sub-2' });
+      await apply(newcomer, 'INSERT');
+      const tombstone = { ...gone, version: 2, deleted: true, deletedAt: T0 + 1, expiresAt: 1 };
+      expect((await apply(tombstone, 'MODIFY', gone)).outcome).toBe('unchanged');
+      expect(pool.users.size).toBe(1);
+      expect(byEmail('ada@example.com')?.attributes['custom:source_sub']).toBe('home-sub-2');
+    });
+
+    it('creates by the sign-in attribute the pool takes when the user has both an email and a phone number', async () => {
+      const { pool, apply } = emailPool({ usernameAttributes: ['phone_number'] });
+      const record = emailUser({
+        attributes: { email: 'ada@example.com', phone_number: '+15555550123', phone_number_verified: 'true' },
+      });
+      expect((await apply(record, 'INSERT')).outcome).toBe('created');
+      expect(pool.createInputs.map((input) => input.Username)).toEqual(['+15555550123']);
+      expect(pool.findUser('+15555550123')?.attributes['custom:source_sub']).toBe('home-sub-1');
     });
   });
 });

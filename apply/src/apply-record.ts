@@ -8,15 +8,17 @@ import {
   type ConvergeOperationType,
   getRecord,
   isErrorNamed,
+  isNamedBySignIn,
   planConvergence,
   type RegionRoles,
+  signInIdentifiers,
   type UserRecord,
 } from '@cognito-dr/shared';
 import { type DeletionBreaker, DeletionHeldError } from './deletion-breaker';
 import { ConvergenceConflictError } from './errors';
 import { randomPassword } from './password';
 import type { ReplicatorClient } from './replicator-client';
-import { executeOperation, readTargetUser, type TargetPool } from './target-pool';
+import { creationName, executeOperation, locateTargetUser, type TargetPool } from './target-pool';
 
 export interface ApplyDeps {
   /** Client of the backup pool's region. */
@@ -58,6 +60,8 @@ export interface RecordChange {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   newImage?: UserRecord;
   oldImage?: UserRecord;
+  /** Other names the pool may know the user by (a listed user's own username), as ConvergeOptions takes them. */
+  alsoKnownAs?: readonly string[];
 }
 
 export type ApplyOutcome =
@@ -82,6 +86,8 @@ export interface ApplyResult {
   lagMs?: number;
   /** Operations carried out, in order (names only, no values). */
   operations?: ConvergeOperationType[];
+  /** The pool's own username of the user converged, where known (it differs from the record's where generated). */
+  poolUsername?: string;
 }
 
 /** A backup user that keeps changing under us is somebody else's fight; give the stream a chance to retry. */
@@ -115,7 +121,16 @@ export async function applyRecordChange(
   // A first sighting of the user (INSERT, and the table has nothing newer) almost always means the backup user
   // does not exist yet: create straight away and save a read. If it does exist, the create fails with
   // UsernameExistsException and the loop below reads and converges as usual.
-  return convergeUser(deps, target, { likelyAbsent: change.eventName === 'INSERT' && target === streamed });
+  return convergeUser(deps, target, {
+    likelyAbsent: change.eventName === 'INSERT' && target === streamed,
+    // Where users are found by email or phone number, the backup user still has the ones it had before this change.
+    alsoKnownAs: [
+      ...(change.alsoKnownAs ?? []),
+      ...[streamed, change.oldImage]
+        .filter((image): image is UserRecord => image !== undefined && image !== target)
+        .flatMap((image) => signInIdentifiers(image.attributes)),
+    ],
+  });
 }
 
 /** What converging one user needs: the pool, and whether this pool creates the users it lacks. */
@@ -140,10 +155,11 @@ export type ConvergeDeps = Pick<
 export async function convergeUser(
   deps: ConvergeDeps,
   record: UserRecord,
-  { likelyAbsent = false }: { likelyAbsent?: boolean } = {},
+  options: ConvergeOptions = {},
 ): Promise<ApplyResult> {
-  const operations = await converge(deps, record, likelyAbsent);
+  const { operations, poolUsername } = await converge(deps, record, options);
   return {
+    ...(poolUsername === undefined ? {} : { poolUsername }),
     outcome:
       operations === AWAITING_MIGRATION
         ? 'awaiting-migration'
@@ -164,6 +180,16 @@ export async function reapplyUser(deps: ApplyDeps, username: string): Promise<Ap
   const record = await getRecord(deps.table, deps.tableName, username);
   if (!record) return undefined;
   return applyRecordChange(deps, { username, eventName: 'MODIFY', newImage: record }, record);
+}
+
+export interface ConvergeOptions {
+  /** The user was only just seen for the first time: create without reading first (a taken name re-reads). */
+  likelyAbsent?: boolean;
+  /**
+   * Sign-in identifiers the pool's user may still have (the email before a change), where the pool finds users by
+   * them (user-naming.ts); the link to the home sub decides which user is the record's.
+   */
+  alsoKnownAs?: readonly string[];
 }
 
 /** converge's answer when the user is missing from a pool that never pre-creates users. */
@@ -188,8 +214,11 @@ function allowedPlan(
 async function converge(
   deps: ConvergeDeps,
   record: UserRecord,
-  likelyAbsent: boolean,
-): Promise<ConvergeOperationType[] | typeof AWAITING_MIGRATION | typeof HELD> {
+  { likelyAbsent = false, alsoKnownAs = [] }: ConvergeOptions,
+): Promise<{
+  operations: ConvergeOperationType[] | typeof AWAITING_MIGRATION | typeof HELD;
+  poolUsername?: string;
+}> {
   const pool = {
     cognito: deps.cognito,
     userPoolId: deps.userPoolId,
@@ -200,24 +229,31 @@ async function converge(
   const newPassword = deps.newPassword ?? randomPassword;
   const done: ConvergeOperationType[] = [];
   for (let round = 1; round <= MAX_CONVERGE_ROUNDS; round++) {
-    const backup =
-      round === 1 && likelyAbsent && deps.createMissing ? null : await readTargetUser(pool, record.username);
+    const located =
+      round === 1 && likelyAbsent && deps.createMissing
+        ? null
+        : await locateTargetUser(pool, record, alsoKnownAs);
     const plan = allowedPlan(
-      planConvergence(backup, record, { confirmedCreate: deps.replicator !== undefined }),
+      planConvergence(located?.state ?? null, record, { confirmedCreate: deps.replicator !== undefined }),
       deps.createMissing,
     );
-    if (plan === AWAITING_MIGRATION) return done.length > 0 ? done : AWAITING_MIGRATION;
-    if (plan.length === 0) return done;
+    if (plan === AWAITING_MIGRATION) return { operations: done.length > 0 ? done : AWAITING_MIGRATION };
+    if (plan.length === 0) return { operations: done, poolUsername: located?.username };
+    // The pool's own name for the user: the record's username, or one the pool generated (user-naming.ts).
+    let address = located?.username ?? record.username;
     try {
       for (const operation of plan) {
-        const created = await executeOperation(pool, record.username, operation, newPassword);
+        const name = operation.type === 'createUser' ? await creationName(pool, record) : address;
+        const created = await executeOperation(pool, name, operation, newPassword, record.username);
         done.push(operation.type);
+        // A generated username is the new user's sub; the identifier it was created with would do as well.
+        if (operation.type === 'createUser') address = isNamedBySignIn(record) ? (created ?? name) : name;
         if (created && deps.notePoolSub) await deps.notePoolSub(created, record.username);
       }
-      return done;
+      return { operations: done, poolUsername: done.at(-1) === 'deleteUser' ? undefined : address };
     } catch (error) {
       // Held, not failed: retrying would only ask the breaker again (it answers from the hold, counting nothing).
-      if (error instanceof DeletionHeldError) return HELD;
+      if (error instanceof DeletionHeldError) return { operations: HELD };
       // Someone created or deleted the backup user between our read and our write: read again and re-plan.
       if (!isErrorNamed(error, 'UsernameExistsException', 'UserNotFoundException')) throw error;
     }

@@ -6,6 +6,7 @@ export {
   type ApplyResult,
   applyRecordChange,
   type ConvergeDeps,
+  type ConvergeOptions,
   convergeUser,
   MissingImageError,
   type RecordChange,
@@ -50,5 +51,14 @@ export {
   type SettledHolds,
   settleHolds,
 } from './settle-held-deletions';
-export { executeOperation, type GuardedPool, readTargetUser, type TargetPool } from './target-pool';
+export {
+  creationName,
+  executeOperation,
+  type GuardedPool,
+  type LocatedUser,
+  locateTargetUser,
+  readTargetUser,
+  type TargetPool,
+  UnnamedUserError,
+} from './target-pool';
 export { advanceWatermark, batchWatermark, readWatermark, WATERMARK_KEY } from './watermark';

@@ -13,7 +13,14 @@ import type { DeadLetterEntry } from './dead-letter';
 import { type BatchLogger, type BatchMetrics, processStreamBatch, READ_CHUNK } from './process-stream-batch';
 import { BACKUP_REGION, PRIMARY_REGION, seq, streamRecord, T0, userRecord } from './testing/stream-records';
 
-function setup(options: { throttleRate?: number; seed?: number; batchRead?: 'works' | 'fails' } = {}) {
+function setup(
+  options: {
+    throttleRate?: number;
+    seed?: number;
+    batchRead?: 'works' | 'fails';
+    usernameAttributes?: readonly ('email' | 'phone_number')[];
+  } = {},
+) {
   const pool = new FakeUserPool(options);
   const table = new FakeTable();
   const parked: DeadLetterEntry[] = [];
@@ -397,5 +404,32 @@ describe('processStreamBatch', () => {
       pool.throttleRate = 0;
       expect(mirrorMismatches(pool.state(record.username), record)).toEqual([]);
     }
+  });
+
+  it('follows an email change into a pool that finds users by email, from the old image, coalesced or not', async () => {
+    const { pool, table, run } = setup({ usernameAttributes: ['email'] });
+    const first = userRecord({
+      username: 'home-sub',
+      sub: 'home-sub',
+      attributes: { email: 'ada@example.com', email_verified: 'true' },
+    });
+    table.put(recordToItem(first));
+    await run([streamRecord(first, 1)]);
+    const moved = {
+      ...first,
+      version: 2,
+      attributes: { email: 'ada.l@example.com', email_verified: 'true' },
+    };
+    const disabled = { ...moved, version: 3, enabled: false };
+    table.put(recordToItem(disabled));
+    // One batch: the email change, with its old image, and a later change the batch applies in its place.
+    const change = streamRecord(moved, 2);
+    (change.dynamodb as { OldImage?: unknown }).OldImage = recordToImage(first);
+    const later = streamRecord(disabled, 3);
+    (later.dynamodb as { OldImage?: unknown }).OldImage = recordToImage(moved);
+    await run([change, later]);
+    expect(pool.users.size).toBe(1);
+    const user = pool.findUser('ada.l@example.com');
+    expect(mirrorMismatches(pool.state(user?.username ?? ''), disabled)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
   isGroupKey,
   RecordFormatError,
   recordFromImage,
+  signInIdentifiers,
   TABLE_KEY,
   type UserRecord,
   userRef,
@@ -236,7 +237,7 @@ async function settleUser(
             outcome: 'skipped-group' as const,
           })
         : await deps.apply(
-            changeFrom(chosen),
+            { ...changeFrom(chosen), alsoKnownAs: identifiersIn(records) },
             username === undefined ? undefined : await known.get(username),
           );
     const fate: Fate = result.outcome.startsWith('skipped')
@@ -328,6 +329,27 @@ function changeFrom(record: DynamoDBRecord): RecordChange {
   const newImage = imageOf(record.dynamodb?.NewImage, 'NewImage', username);
   if (newImage) change.newImage = newImage;
   return change;
+}
+
+/**
+ * The sign-in identifiers every image of the user's records carries, old and new: where the backup pool finds users
+ * by email or phone number, the user it has may still have any of them (a change the batch coalesced). An image
+ * that does not parse adds nothing here; the chosen record's own is checked where it counts.
+ */
+function identifiersIn(records: DynamoDBRecord[]): string[] {
+  const identifiers = new Set<string>();
+  for (const record of records) {
+    for (const image of [record.dynamodb?.OldImage, record.dynamodb?.NewImage]) {
+      if (!image) continue;
+      try {
+        for (const identifier of signInIdentifiers(recordFromImage(image).attributes))
+          identifiers.add(identifier);
+      } catch {
+        // not a record image: nothing to learn from it
+      }
+    }
+  }
+  return [...identifiers];
 }
 
 function imageOf(

@@ -46,9 +46,21 @@ describe('replicatorClient', () => {
 });
 
 describe('replication metadata', () => {
-  it('round-trips the verification flags', () => {
-    const metadata = replicationMetadata({ emailVerified: true, phoneNumberVerified: false });
-    expect(readReplicationMetadata(metadata)).toEqual({ emailVerified: true, phoneNumberVerified: false });
+  it('round-trips the verification flags and whether the user is confirmed', () => {
+    for (const confirmed of [true, false]) {
+      const signUp = { emailVerified: true, phoneNumberVerified: false, confirmed };
+      expect(readReplicationMetadata(replicationMetadata(signUp))).toEqual(signUp);
+    }
+  });
+
+  it('reads a sign-up of a replica that does not say whether the user is confirmed as confirmed', () => {
+    expect(
+      readReplicationMetadata({
+        replication: 'cognito-dr/1',
+        emailVerified: 'true',
+        phoneNumberVerified: 'true',
+      }),
+    ).toEqual({ emailVerified: true, phoneNumberVerified: true, confirmed: true });
   });
 
   it.each([
@@ -56,6 +68,10 @@ describe('replication metadata', () => {
     [{ replication: 'cognito-dr/1', emailVerified: 'yes', phoneNumberVerified: 'false' }, /emailVerified/],
     [{ replication: 'cognito-dr/1', emailVerified: 'true' }, /phoneNumberVerified/],
     [{ replication: 'other/9', emailVerified: 'true', phoneNumberVerified: 'true' }, /replication/],
+    [
+      { replication: 'cognito-dr/1', emailVerified: 'true', phoneNumberVerified: 'true', confirmed: 'no' },
+      /confirmed/,
+    ],
   ])('names the broken key of %j', (metadata, rule) => {
     const read = readReplicationMetadata(metadata);
     expect(read).toEqual({ broken: expect.stringMatching(rule) });

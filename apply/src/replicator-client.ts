@@ -71,6 +71,8 @@ export function replicatorClient(
 export interface ReplicationSignUp {
   emailVerified: boolean;
   phoneNumberVerified: boolean;
+  /** false: a user the primary has not confirmed, left unconfirmed (and unverified) by the trigger. */
+  confirmed: boolean;
 }
 
 /** Marks a sign-up as the replicator's, and the version of what it carries. */
@@ -81,6 +83,7 @@ export function replicationMetadata(signUp: ReplicationSignUp): Record<string, s
     replication: REPLICATION_MARK,
     emailVerified: String(signUp.emailVerified),
     phoneNumberVerified: String(signUp.phoneNumberVerified),
+    confirmed: String(signUp.confirmed),
   };
 }
 
@@ -91,7 +94,7 @@ export function readReplicationMetadata(
   if (metadata?.replication !== REPLICATION_MARK) {
     return { broken: `clientMetadata.replication: must be ${REPLICATION_MARK}` };
   }
-  const flag = (key: 'emailVerified' | 'phoneNumberVerified') => {
+  const flag = (key: 'emailVerified' | 'phoneNumberVerified' | 'confirmed') => {
     const value = metadata[key];
     return value === 'true' ? true : value === 'false' ? false : undefined;
   };
@@ -102,5 +105,8 @@ export function readReplicationMetadata(
   if (phoneNumberVerified === undefined) {
     return { broken: 'clientMetadata.phoneNumberVerified: must be "true" or "false"' };
   }
-  return { emailVerified, phoneNumberVerified };
+  // Absent from a replica deployed before unconfirmed users were carried: its sign-ups were all confirmed.
+  const confirmed = metadata.confirmed === undefined ? true : flag('confirmed');
+  if (confirmed === undefined) return { broken: 'clientMetadata.confirmed: must be "true" or "false"' };
+  return { emailVerified, phoneNumberVerified, confirmed };
 }

@@ -3,12 +3,18 @@
 // stays that tombstone). Every step is idempotent, so a run stopped part-way is finished by running it again.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StateTable } from '@cognito-dr/shared';
-import { errorName, getRecord, TOMBSTONE_RETENTION_DAYS, type UserRecord } from '@cognito-dr/shared';
+import {
+  errorName,
+  getRecord,
+  isNamedBySignIn,
+  TOMBSTONE_RETENTION_DAYS,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import { createLimiter } from './concurrency';
 import { rearmBreaker } from './deletion-breaker';
 import { type DeletionHold, dropHold, listHolds, readHold, writeHold } from './held-deletions';
 import { randomPassword } from './password';
-import { executeOperation, type TargetPool } from './target-pool';
+import { executeOperation, locateTargetUser, type TargetPool } from './target-pool';
 
 export interface HoldsRegion {
   /** The region's state table, where its breaker keeps the holds. */
@@ -99,13 +105,20 @@ async function settleOne(
     return 'live';
   }
   if (decision === 'release') {
-    // The deletion the breaker held, carried out now: the operator is the breaker here.
-    await executeOperation(
-      { ...region.pool, breaker: null },
-      hold.username,
-      { type: 'deleteUser', ...(record ? { version: record.version } : {}) },
-      randomPassword,
-    );
+    // The deletion the breaker held, carried out now: the operator is the breaker here. The tombstone names the
+    // pool's user where the pool chose its username (user-naming.ts); without a record, the hold's name is all there is.
+    const located = record ? await locateTargetUser(region.pool, record) : null;
+    const username = located?.username ?? (record && isNamedBySignIn(record) ? undefined : hold.username);
+    // undefined: no user of the pool links to the record any more, so there is nobody left to delete.
+    if (username !== undefined) {
+      await executeOperation(
+        { ...region.pool, breaker: null },
+        username,
+        { type: 'deleteUser', ...(record ? { version: record.version } : {}) },
+        randomPassword,
+        hold.username,
+      );
+    }
     await dropHold(region.state, hold.username);
     return 'deleted';
   }

@@ -1,6 +1,7 @@
 // Reads a user from the pool being converged (the standby pool) and carries out one planned convergence operation on it.
 import {
   AdminAddUserToGroupCommand,
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminDeleteUserAttributesCommand,
   AdminDeleteUserCommand,
@@ -12,15 +13,22 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
+  DescribeUserPoolCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  attributesOf,
   CONTACT_VERIFICATION_PAIRS,
   type ConvergeOperation,
   cognitoGroupFields,
   type GroupRecord,
   isErrorNamed,
+  isNamedBySignIn,
+  type PoolUser,
+  type RecordIdentity,
   readPoolUser,
+  readRecordUser,
+  SIGN_IN_ATTRIBUTES,
   type TargetUserState,
 } from '@cognito-dr/shared';
 import { type DeletionBreaker, DeletionHeldError } from './deletion-breaker';
@@ -52,13 +60,83 @@ export interface GuardedPool extends TargetPool {
  */
 export async function readTargetUser(pool: TargetPool, username: string): Promise<TargetUserState | null> {
   const found = await readPoolUser(pool.cognito, pool.userPoolId, username, { concurrent: true });
+  return found ? targetState(found) : null;
+}
+
+/** A pool user as the record's user: the pool's own username for it, and its state. */
+export interface LocatedUser {
+  username: string;
+  state: TargetUserState;
+}
+
+/**
+ * The pool user a record stands for (readRecordUser: by username, or by sign-in identifier and the link to the home
+ * sub where the pool generates usernames), or null. `alsoKnownAs`: other sign-in identifiers it may still have here.
+ */
+export async function locateTargetUser(
+  pool: TargetPool,
+  record: RecordIdentity,
+  alsoKnownAs: readonly string[] = [],
+): Promise<LocatedUser | null> {
+  const found = await readRecordUser(pool.cognito, pool.userPoolId, record, {
+    concurrent: true,
+    alsoKnownAs,
+  });
   if (!found) return null;
-  const attributes: Record<string, string> = {};
-  for (const { Name, Value } of found.user.UserAttributes ?? []) {
-    if (Name !== undefined && Value !== undefined) attributes[Name] = Value;
+  return { username: found.user.Username ?? record.username, state: targetState(found) };
+}
+
+/**
+ * The username to create the record's user with: the record's own, or where the pool generates usernames, the
+ * sign-in identifier it takes (Cognito names the user itself). Throws UnnamedUserError when the record has none.
+ */
+export async function creationName(pool: TargetPool, record: RecordIdentity): Promise<string> {
+  if (!isNamedBySignIn(record)) return record.username;
+  const present = SIGN_IN_ATTRIBUTES.filter((name) => record.attributes[name]);
+  // With one identifier there is nothing to choose; with both, the pool's UsernameAttributes decide.
+  const accepted = present.length > 1 ? await usernameAttributes(pool) : present;
+  const name = present.find((attribute) => accepted.includes(attribute));
+  if (!name) throw new UnnamedUserError(accepted);
+  return record.attributes[name] as string;
+}
+
+/** The record names its user by sign-in identifier, but has none the pool takes as a username. */
+export class UnnamedUserError extends Error {
+  override readonly name = 'UnnamedUserError';
+
+  constructor(accepted: readonly string[]) {
+    super(
+      `the record has no ${accepted.join(' or ') || 'sign-in attribute'} the pool takes as a username; ` +
+        "compare the pools' UsernameAttributes (cognito-dr mirror reports a difference)",
+    );
   }
+}
+
+/** The pools' UsernameAttributes, read once per client and pool: Cognito never changes them after creation. */
+const namings = new WeakMap<object, Map<string, Promise<string[]>>>();
+
+function usernameAttributes(pool: TargetPool): Promise<string[]> {
+  let known = namings.get(pool.cognito);
+  if (!known) {
+    known = new Map();
+    namings.set(pool.cognito, known);
+  }
+  let naming = known.get(pool.userPoolId);
+  if (!naming) {
+    naming = pool.cognito
+      .send(new DescribeUserPoolCommand({ UserPoolId: pool.userPoolId }))
+      .then(({ UserPool }) => UserPool?.UsernameAttributes ?? []);
+    const forget = known;
+    // Not kept when it failed: the next user asks again.
+    naming.catch(() => forget.delete(pool.userPoolId));
+    known.set(pool.userPoolId, naming);
+  }
+  return naming;
+}
+
+function targetState(found: PoolUser): TargetUserState {
   return {
-    attributes,
+    attributes: attributesOf(found.user),
     enabled: found.user.Enabled !== false,
     status: found.user.UserStatus ?? 'UNKNOWN',
     groups: found.groups,
@@ -77,11 +155,15 @@ export async function executeOperation(
   username: string,
   operation: ConvergeOperation,
   newPassword: () => string,
+  /** The user's record key, which the deletion breaker holds deletions under, when it is not `username`. */
+  recordKey: string = username,
 ): Promise<string | undefined> {
   const user = { UserPoolId: pool.userPoolId, Username: username };
   switch (operation.type) {
     case 'createUser': {
-      if (operation.confirmed) return signUp(pool, username, operation.attributes, newPassword);
+      if (operation.confirmed || operation.unconfirmed) {
+        return signUp(pool, username, operation.attributes, newPassword, operation.confirmed === true);
+      }
       // SUPPRESS: the backup pool must never send an invitation; users do not know it exists until failover.
       const { User } = await pool.cognito.send(
         new AdminCreateUserCommand({
@@ -92,6 +174,9 @@ export async function executeOperation(
       );
       return User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
     }
+    case 'confirmSignUp':
+      await pool.cognito.send(new AdminConfirmSignUpCommand(user));
+      return;
     case 'setPermanentPassword':
       await pool.cognito.send(
         new AdminSetUserPasswordCommand({ ...user, Password: newPassword(), Permanent: true }),
@@ -134,7 +219,7 @@ export async function executeOperation(
     case 'deleteUser':
       // A replacement re-creates the user at once, so it takes nobody out of the pool: never counted, never held
       // (holding it would leave another person's account answering to the username).
-      if (!operation.replacing && pool.breaker && !(await pool.breaker.admit(username, operation.version))) {
+      if (!operation.replacing && pool.breaker && !(await pool.breaker.admit(recordKey, operation.version))) {
         throw new DeletionHeldError();
       }
       try {
@@ -155,6 +240,7 @@ async function signUp(
   username: string,
   attributes: Record<string, string>,
   newPassword: () => string,
+  confirmed: boolean,
 ): Promise<string | undefined> {
   const replicator = pool.replicator;
   if (!replicator) throw new Error('a confirmed create needs the replicator client');
@@ -169,8 +255,9 @@ async function signUp(
         Password: newPassword(),
         UserAttributes: toAttributeList(written),
         ClientMetadata: replicationMetadata({
-          emailVerified: attributes.email_verified === 'true',
-          phoneNumberVerified: attributes.phone_number_verified === 'true',
+          emailVerified: confirmed && attributes.email_verified === 'true',
+          phoneNumberVerified: confirmed && attributes.phone_number_verified === 'true',
+          confirmed,
         }),
       }),
     );

@@ -7,7 +7,13 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CaptureResult } from '@cognito-dr/capture';
-import { isErrorNamed, SOURCE_SUB_ATTRIBUTE, type UserRecord, userRef } from '@cognito-dr/shared';
+import {
+  isErrorNamed,
+  recordKeyOf,
+  SOURCE_SUB_ATTRIBUTE,
+  type UserRecord,
+  userRef,
+} from '@cognito-dr/shared';
 import type { UserMigrationTriggerEvent } from 'aws-lambda';
 
 /** Thrown to refuse a migration: Cognito answers the sign-in or reset as it would for an unknown user. */
@@ -155,10 +161,15 @@ export type CompletionOutcome = 'not-linked' | 'standby' | 'current' | 'complete
 export const completeMigration =
   (deps: CompletionDeps) =>
   async (username: string, attributes: Record<string, string | undefined>): Promise<CompletionOutcome> => {
-    if (!attributes[SOURCE_SUB_ATTRIBUTE]) return 'not-linked';
+    const homeSub = attributes[SOURCE_SUB_ATTRIBUTE];
+    if (!homeSub) return 'not-linked';
     try {
       if (!(await deps.isActive())) return 'standby';
-      const record = await deps.readRecord(username);
+      const known = Object.fromEntries(
+        Object.entries(attributes).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      );
+      // Where this pool generated the username, the record is keyed by the home sub (user-naming.ts).
+      const record = await deps.readRecord(recordKeyOf(username, known, homeSub));
       if (!record || record.deleted === true || record.origin === deps.region) return 'current';
       await deps.converge(record);
       const { result } = await deps.capture(username);

@@ -88,6 +88,21 @@ describe('onPreSignUp of a pool with a replicator client', () => {
     expect(answer.response).toEqual({ autoConfirmUser: true, autoVerifyEmail: true, autoVerifyPhone: false });
   });
 
+  it("leaves a replicator's sign-up of a user the primary has not confirmed unconfirmed and unverified", async () => {
+    const answer = await onPreSignUp(deps(true))(
+      event({
+        clientId: 'replicator',
+        userAttributes: { email: 'alice@example.com' },
+        clientMetadata: { ...metadata(true, false), confirmed: 'false' },
+      }),
+    );
+    expect(answer.response).toEqual({
+      autoConfirmUser: false,
+      autoVerifyEmail: false,
+      autoVerifyPhone: false,
+    });
+  });
+
   it('verifies no contact the user does not have', async () => {
     const answer = await onPreSignUp(deps(true))(
       event({ clientId: 'replicator', userAttributes: {}, clientMetadata: metadata(true, true) }),

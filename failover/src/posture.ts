@@ -68,9 +68,10 @@ export const onPreSignUp =
           new SignUpRefusedError(`replicator sign-up without its metadata: ${signUp.broken}`),
         );
       }
-      event.response.autoConfirmUser = true;
-      event.response.autoVerifyEmail = signUp.emailVerified && Boolean(attributes.email);
-      event.response.autoVerifyPhone = signUp.phoneNumberVerified && Boolean(attributes.phone_number);
+      event.response.autoConfirmUser = signUp.confirmed;
+      event.response.autoVerifyEmail = signUp.confirmed && signUp.emailVerified && Boolean(attributes.email);
+      event.response.autoVerifyPhone =
+        signUp.confirmed && signUp.phoneNumberVerified && Boolean(attributes.phone_number);
       report('replicated');
       return event;
     }

@@ -20,6 +20,7 @@ import {
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createLimiter } from '@cognito-dr/apply';
 import {
+  attributesOf,
   type CallCounts,
   type Clock,
   COGNITO_PAGE_SIZE,
@@ -27,9 +28,11 @@ import {
   getRecords,
   isErrorNamed,
   isGroupKey,
+  linkedSub,
   normalizeGroups,
   QUOTA_CATEGORIES,
   recordFromItem,
+  recordKeyOf,
   TABLE_KEY,
   type UserRecord,
   userRef,
@@ -371,20 +374,17 @@ class Walk {
     for (const user of named) {
       if (toCompare.includes(user)) continue;
       this.count('checked');
-      this.settle(user.Username, 'unchanged');
+      this.settle(listedKeyOf(user), 'unchanged');
     }
-    const records = await getRecords(
-      this.target.table,
-      this.target.tableName,
-      toCompare.map((user) => user.Username),
-      { consistent: false },
-    );
+    const records = await getRecords(this.target.table, this.target.tableName, toCompare.map(listedKeyOf), {
+      consistent: false,
+    });
     const seen: number[] = [];
     const keep = this.scansTable;
     await Promise.all(
       toCompare.map((user) =>
         this.limit(async () => {
-          const username = user.Username;
+          const username = listedKeyOf(user);
           const record = records.get(username);
           this.count('checked');
           try {
@@ -408,7 +408,7 @@ class Walk {
         }),
       ),
     );
-    if (keep) for (const user of named) if (unmodified(user)) seen.push(refOf(user.Username));
+    if (keep) for (const user of named) if (unmodified(user)) seen.push(refOf(listedKeyOf(user)));
     return seen;
   }
 
@@ -441,7 +441,9 @@ class Walk {
         let finished = true;
         try {
           for await (const page of pages) {
-            const refs = (page.Users ?? []).flatMap((user) => (user.Username ? [refOf(user.Username)] : []));
+            const refs = (page.Users ?? []).flatMap((user) =>
+              user.Username ? [refOf(listedKeyOf({ ...user, Username: user.Username }))] : [],
+            );
             current.token = page.NextToken || undefined;
             const list = this.membersOf(current.name);
             for (const ref of refs) list.push(ref);
@@ -658,6 +660,15 @@ class Walk {
 
 /** ListUsers' prefix filter on sub: subs are lower-case UUIDs, so the sixteen hex digits cover every user. */
 const subPrefixFilter = (prefix: string) => `sub ^= "${prefix}"`;
+
+/**
+ * The key of a listed user's record: its username, or where the pool generated the username, its home sub
+ * (user-naming.ts).
+ */
+export function listedKeyOf(user: UserType & { Username: string }): string {
+  const attributes = attributesOf(user);
+  return recordKeyOf(user.Username, attributes, linkedSub(attributes) ?? user.Username);
+}
 
 const sameGroups = (recorded: readonly string[], listed: readonly string[]): boolean => {
   const a = normalizeGroups(recorded);

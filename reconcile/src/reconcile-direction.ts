@@ -4,13 +4,18 @@ import type { CognitoIdentityProviderClient, UserType } from '@aws-sdk/client-co
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   assertOwnTable,
+  attributesOf,
   type Clock,
   type DeploymentPools,
   deploymentPools,
   getRecord,
+  isNamedBySignIn,
+  linkedSub,
   Pacer,
+  type PoolUser,
   type RegionRoles,
   readPoolUser,
+  readRecordUser,
   recordFromCognitoUser,
   sameSnapshot,
   storeSnapshot,
@@ -121,11 +126,14 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
   };
 
   /** A fresh read of the user (the listing and the group listing may be minutes old), then the record follows it. */
-  const readAndConverge = async (username: string): Promise<UserOutcome | 'vanished'> => {
+  const readAndConverge = async (user: string | UserRecord): Promise<UserOutcome | 'vanished'> => {
     // Taken before the read: the snapshot may then only lose against a capture that read the user later.
     const readAt = clock.now();
-    const found = await readPoolUser(cognito.client, userPoolId, username);
-    if (!found || !sameUser(found.user.Username, username)) return 'vanished';
+    const found =
+      typeof user === 'string'
+        ? await readPoolUser(cognito.client, userPoolId, user)
+        : await readRecordUser(cognito.client, userPoolId, user);
+    if (!found || !isTheUser(found, user)) return 'vanished';
     return converge(
       recordFromCognitoUser({
         user: found.user,
@@ -160,7 +168,7 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
     settleListed: (user) => readAndConverge(user.Username as string),
     settleRecord: async (record) => {
       const readAt = clock.now();
-      const outcome = await readAndConverge(record.username);
+      const outcome = await readAndConverge(record);
       return outcome === 'vanished' ? bury(record, readAt) : outcome;
     },
   };
@@ -172,7 +180,16 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
   return groups ? { ...result, groups } : result;
 }
 
-/** Usernames are case-insensitive in these pools; a different name means AdminGetUser hit an alias. */
-function sameUser(poolUsername: string | undefined, recordUsername: string): boolean {
-  return poolUsername === undefined || poolUsername.toLowerCase() === recordUsername.toLowerCase();
+/**
+ * Whether the pool user read is the one asked for: by name (usernames are case-insensitive in these pools; a
+ * different name means AdminGetUser hit an alias), or, for a record whose pool generates usernames, by the link to
+ * its home sub (anyone else holding the email is somebody else).
+ */
+function isTheUser(found: PoolUser, asked: string | UserRecord): boolean {
+  if (typeof asked !== 'string' && isNamedBySignIn(asked)) {
+    return linkedSub(attributesOf(found.user)) === asked.sub;
+  }
+  const name = typeof asked === 'string' ? asked : asked.username;
+  const poolUsername = found.user.Username;
+  return poolUsername === undefined || poolUsername.toLowerCase() === name.toLowerCase();
 }

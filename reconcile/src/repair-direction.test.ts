@@ -225,6 +225,42 @@ describe('runRepair', () => {
     expect([...stateTable.items.values()].filter((item) => item.pk === 'deletion-window')).toEqual(counted);
   });
 
+  it('keeps and converges the backup users of a pool that names them by email, whose usernames are its own', async () => {
+    const t = setUp();
+    const backup = new PagingUserPool({ seed: 3, usernameAttributes: ['email'] });
+    const deps: RepairDeps = { ...t.deps, cognito: backup.client };
+    // Records of an email-as-username primary: each keyed by the user's home sub, their username there.
+    const records = Array.from({ length: 5 }, (_, index): UserRecord => {
+      const sub = `0000000${index}-home-sub`;
+      return {
+        username: sub,
+        schemaVersion: 1,
+        sub,
+        attributes: { email: `user${index}@example.com`, email_verified: 'true' },
+        enabled: true,
+        status: 'CONFIRMED',
+        groups: [],
+        updatedAt: t.clock.now() - 1000,
+        version: 1,
+        origin: 'us-east-1',
+        poolId: POOL_ID,
+      };
+    });
+    for (const record of records) putRecord(t.table, record);
+    expect((await runRepair(deps, { budget: UNLIMITED })).counts).toMatchObject({ created: 5, failed: 0 });
+    const second = await runRepair(deps, { budget: UNLIMITED });
+    expect(second.counts).toMatchObject({ checked: 5, unchanged: 5, created: 0, deleted: 0 });
+    expect(backup.users.size).toBe(5);
+
+    // An email change the stream never delivered: the listed user takes the new email, no second user is made.
+    const moved = { ...(records[0] as UserRecord), version: 2, attributes: { email: 'moved@example.com' } };
+    putRecord(t.table, moved);
+    expect((await runRepair(deps, { budget: UNLIMITED })).counts).toMatchObject({ updated: 1, created: 0 });
+    expect(backup.users.size).toBe(5);
+    const user = backup.findUser('moved@example.com');
+    expect(mirrorMismatches(backup.state(user?.username ?? ''), moved)).toEqual([]);
+  });
+
   describe('while the backup pool is active (failed over)', () => {
     const failedOver: RegionRoles = {
       ...initialRoles('us-east-1', BACKUP_REGION),

@@ -10,6 +10,7 @@ import {
   DeletionHeldError,
   executeOperation,
   type GroupDeletionGate,
+  locateTargetUser,
   type ReplicatorClient,
   randomPassword,
   readTargetUser,
@@ -30,7 +31,14 @@ import {
 } from '@cognito-dr/shared';
 import type { CheckpointStore } from './checkpoint';
 import { assertDirection, repairRefusal } from './direction-guard';
-import { type Direction, type RunResult, type UserOutcome, type WalkOptions, walk } from './engine';
+import {
+  type Direction,
+  listedKeyOf,
+  type RunResult,
+  type UserOutcome,
+  type WalkOptions,
+  walk,
+} from './engine';
 import { repairGroups } from './group-pass';
 import { type Budget, budgetedCognito, budgetOf } from './quota';
 
@@ -109,27 +117,28 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
   };
 
   /** What converging would do, from a fresh read of both sides. */
-  const plannedOutcome = async (username: string): Promise<UserOutcome> => {
-    const [record, backup] = await Promise.all([
-      getRecord(table, tableName, username),
-      readTargetUser(pool, username),
-    ]);
-    if (!record) return backup ? 'deleted' : 'unchanged';
+  const plannedOutcome = async (key: string, listedAs: string | undefined): Promise<UserOutcome> => {
+    const record = await getRecord(table, tableName, key);
+    if (!record) return listedAs && (await readTargetUser(pool, listedAs)) ? 'deleted' : 'unchanged';
     if (record.origin === region) return 'unchanged';
-    return outcomeOf(planConvergence(backup, record).map((operation) => operation.type));
+    const backup = await locateTargetUser(pool, record, listedAs ? [listedAs] : []);
+    return outcomeOf(planConvergence(backup?.state ?? null, record).map((operation) => operation.type));
   };
 
-  /** Converges one backup user to its record, re-reading both (the listing may be minutes old). */
-  const converge = async (username: string): Promise<UserOutcome> => {
-    if (dryRun) return plannedOutcome(username);
-    const record = await getRecord(table, tableName, username);
+  /**
+   * Converges one backup user to its record, re-reading both (the listing may be minutes old). `key`: the record's;
+   * `listedAs`: the pool's username of the listed user, which differs from the key where the pool generates them.
+   */
+  const converge = async (key: string, listedAs?: string): Promise<UserOutcome> => {
+    if (dryRun) return plannedOutcome(key, listedAs);
+    const record = await getRecord(table, tableName, key);
     if (!record) {
       // No record at all: the user was never replicated here, so nothing should hold it in the backup pool.
-      if (!(await readTargetUser(pool, username))) return 'unchanged';
+      if (!listedAs || !(await readTargetUser(pool, listedAs))) return 'unchanged';
       // Asked again right before: a failover since the run started makes this pool active, and its user real.
       await assertDirection(deps.roles, repairRefusal, region);
       try {
-        await executeOperation(pool, username, DELETE_USER, randomPassword);
+        await executeOperation(pool, listedAs, DELETE_USER, randomPassword, key);
       } catch (error) {
         if (error instanceof DeletionHeldError) return 'unchanged';
         throw error;
@@ -138,7 +147,8 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
     }
     const { outcome } = await applyRecordChange(
       applyDeps,
-      { username, eventName: 'MODIFY', newImage: record },
+      // The listed user is the one to converge, whatever email the record now gives it.
+      { username: key, eventName: 'MODIFY', newImage: record, alsoKnownAs: listedAs ? [listedAs] : [] },
       record,
     );
     return outcome === 'created' || outcome === 'updated' || outcome === 'deleted' ? outcome : 'unchanged';
@@ -160,7 +170,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
       };
       return planConvergence(listed, record).length > 0;
     },
-    settleListed: (user) => converge(user.Username as string),
+    settleListed: (user) => converge(listedKeyOf(user as UserType & { Username: string }), user.Username),
     settleRecord: (record: UserRecord) =>
       record.origin === region ? Promise.resolve('unchanged') : converge(record.username),
   };

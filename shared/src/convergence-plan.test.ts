@@ -47,6 +47,18 @@ const FLAGS = ['email_verified', 'phone_number_verified'];
 function simulate(state: TargetUserState | null, operation: ConvergeOperation): TargetUserState | null {
   if (operation.type === 'createUser') {
     if (state) throw new Error('UsernameExistsException');
+    if (operation.unconfirmed) {
+      // SignUp writes no flag, and a sign-up left unconfirmed verifies nothing.
+      const attributes = Object.fromEntries(
+        Object.entries(operation.attributes).filter(([name]) => !FLAGS.includes(name)),
+      );
+      return {
+        attributes: { ...attributes, sub: 'backup-sub' },
+        enabled: true,
+        status: 'UNCONFIRMED',
+        groups: [],
+      };
+    }
     if (operation.confirmed) {
       // SignUp writes no flag; the trigger's auto-verification sets the true ones.
       const attributes = Object.fromEntries(
@@ -72,6 +84,7 @@ function simulate(state: TargetUserState | null, operation: ConvergeOperation): 
   const next = { ...state, attributes: { ...state.attributes }, groups: [...state.groups] };
   switch (operation.type) {
     case 'setPermanentPassword':
+    case 'confirmSignUp':
       next.status = 'CONFIRMED';
       break;
     case 'updateAttributes':
@@ -255,6 +268,23 @@ describe('planConvergence', () => {
     const pending = record({ status: 'FORCE_CHANGE_PASSWORD', groups: [] });
     expect(planConvergence(null, pending, { confirmedCreate: true })).toEqual([
       { type: 'createUser', attributes: linked(pending) },
+    ]);
+  });
+
+  it('creates a user the primary has not confirmed unconfirmed, by sign-up, and confirms them once the primary has', () => {
+    const pending = record({
+      status: 'UNCONFIRMED',
+      groups: [],
+      attributes: { email: 'ada@example.com', email_verified: 'false', 'custom:tier': 'gold' },
+    });
+    expect(planConvergence(null, pending, { confirmedCreate: true })).toEqual([
+      { type: 'createUser', attributes: linked(pending), unconfirmed: true },
+      { type: 'updateAttributes', attributes: { email: 'ada@example.com', email_verified: 'false' } },
+    ]);
+    const signedUp = backupOf(pending, { status: 'UNCONFIRMED' });
+    expect(planConvergence(signedUp, pending)).toEqual([]);
+    expect(planConvergence(signedUp, { ...pending, status: 'CONFIRMED' })).toEqual([
+      { type: 'confirmSignUp' },
     ]);
   });
 

@@ -20,9 +20,13 @@ export type ConvergeOperation =
   /**
    * AdminCreateUser with MessageAction SUPPRESS (the user must never hear from the backup pool); or, `confirmed`,
    * one call that leaves the user confirmed with a random password and its true verification flags set (SignUp
-   * through the replicator client, confirmed and verified by the pool's PreSignUp trigger).
+   * through the replicator client, confirmed and verified by the pool's PreSignUp trigger); or, `unconfirmed`, the
+   * same SignUp left unconfirmed, for a user the primary has not confirmed yet (AdminCreateUser cannot make one:
+   * its users start in FORCE_CHANGE_PASSWORD, from which nobody could confirm their sign-up after a failover).
    */
-  | { type: 'createUser'; attributes: Record<string, string>; confirmed?: true }
+  | { type: 'createUser'; attributes: Record<string, string>; confirmed?: true; unconfirmed?: true }
+  /** AdminConfirmSignUp: a user created unconfirmed (`unconfirmed`) whom the primary has confirmed since. */
+  | { type: 'confirmSignUp' }
   /** AdminSetUserPassword, Permanent, with a random password the executor generates (plans never hold secrets). */
   | { type: 'setPermanentPassword' }
   | { type: 'updateAttributes'; attributes: Record<string, string> }
@@ -114,7 +118,18 @@ function planCreate(record: UserRecord, options: PlanOptions): ConvergeOperation
   // A created user gets a sub of its own, so it always carries the link to its home sub.
   const attributes = desiredAttributes(record);
   const operations: ConvergeOperation[] = [];
-  if (options.confirmedCreate && needsPermanentPassword(record.status)) {
+  if (options.confirmedCreate && record.status === 'UNCONFIRMED') {
+    operations.push({ type: 'createUser', attributes, unconfirmed: true });
+    // A sign-up left unconfirmed verifies nothing: the record's flags, true or false, are written after it.
+    const flags: Record<string, string> = {};
+    for (const [contact, flag] of CONTACT_VERIFICATION_PAIRS) {
+      const value = attributes[contact];
+      const verified = attributes[flag];
+      if (value !== undefined && verified !== undefined)
+        Object.assign(flags, { [contact]: value, [flag]: verified });
+    }
+    if (Object.keys(flags).length > 0) operations.push({ type: 'updateAttributes', attributes: flags });
+  } else if (options.confirmedCreate && needsPermanentPassword(record.status)) {
     operations.push({ type: 'createUser', attributes, confirmed: true });
     const unverified: Record<string, string> = {};
     for (const [contact, flag] of CONTACT_VERIFICATION_PAIRS) {
@@ -147,6 +162,10 @@ function planUpdate(backup: TargetUserState, record: UserRecord): ConvergeOperat
   // A create whose password step failed (or a user first seen unconfirmed) is finished here.
   if (needsPermanentPassword(record.status) && backup.status === 'FORCE_CHANGE_PASSWORD') {
     operations.push({ type: 'setPermanentPassword' });
+  }
+  // Signed up unconfirmed, confirmed on the primary since: confirmed here too (with the random password it has).
+  if (needsPermanentPassword(record.status) && backup.status === 'UNCONFIRMED') {
+    operations.push({ type: 'confirmSignUp' });
   }
 
   const wanted = normalizeGroups(record.groups);

@@ -83,7 +83,13 @@ export {
   listAllUsers,
   listGroupMemberships,
 } from './pool-listing';
-export { listUserGroups, type PoolUser, readPoolUser } from './pool-reader';
+export {
+  listUserGroups,
+  type PoolUser,
+  type RecordIdentity,
+  readPoolUser,
+  readRecordUser,
+} from './pool-reader';
 export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './pool-update';
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,
@@ -121,6 +127,7 @@ export {
   storeTombstone,
 } from './record-store';
 export { secretHash } from './secret-hash';
+export * from './user-naming';
 export * from './user-record';
 export { userRefKeyStep } from './user-ref-key';
 

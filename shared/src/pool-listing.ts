@@ -64,10 +64,14 @@ export async function listGroupMemberships(
   return memberships;
 }
 
-/** Attributes of a listed user as a name -> value map (all of them, sub included). */
-export function attributesOf(user: UserType): Record<string, string> {
+/**
+ * Attributes of a listed user (or of one AdminGetUser read) as a name -> value map (all of them, sub included).
+ */
+export function attributesOf(
+  user: Pick<UserType, 'Attributes'> | { UserAttributes?: UserType['Attributes'] },
+) {
   const map: Record<string, string> = {};
-  for (const { Name, Value } of user.Attributes ?? [])
-    if (Name !== undefined && Value !== undefined) map[Name] = Value;
+  const list = 'UserAttributes' in user ? user.UserAttributes : 'Attributes' in user ? user.Attributes : [];
+  for (const { Name, Value } of list ?? []) if (Name !== undefined && Value !== undefined) map[Name] = Value;
   return map;
 }

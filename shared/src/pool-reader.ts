@@ -5,7 +5,10 @@ import {
   type CognitoIdentityProviderClient,
   paginateAdminListGroupsForUser,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { linkedSub } from './convergence-plan';
 import { isErrorNamed } from './errors';
+import { attributesOf } from './pool-listing';
+import { isNamedBySignIn, signInIdentifiers } from './user-naming';
 
 export interface PoolUser {
   user: AdminGetUserCommandOutput;
@@ -62,6 +65,41 @@ export async function readPoolUser(
     if (isErrorNamed(error, 'UserNotFoundException')) return null;
     throw error;
   }
+}
+
+/** What a record says of its user that a pool can find it by. */
+export interface RecordIdentity {
+  username: string;
+  sub: string;
+  attributes: Record<string, string>;
+  deleted?: boolean;
+}
+
+/**
+ * The pool user a record stands for, or null. Where the pool chose the name (isNamedBySignIn), the user is read by
+ * each of their sign-in identifiers (the record's, then `alsoKnownAs`: names the pool may still know them by, such as
+ * the email before a change), then by the home sub itself (their username in the pool they were born in), and the
+ * first whose link is the record's sub is theirs. When none is, the user holding a live record's own identifier is
+ * returned (someone else in the way: the caller's plan replaces them), or null; a tombstone's never is (it would
+ * delete somebody else).
+ */
+export async function readRecordUser(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  record: RecordIdentity,
+  options: ReadOptions & { alsoKnownAs?: readonly string[] } = {},
+): Promise<PoolUser | null> {
+  if (!isNamedBySignIn(record)) return readPoolUser(cognito, userPoolId, record.username, options);
+  const own = signInIdentifiers(record.attributes);
+  const candidates = [...new Set([...own, ...(options.alsoKnownAs ?? []), record.sub])];
+  let inTheWay: PoolUser | null = null;
+  for (const candidate of candidates) {
+    const found = await readPoolUser(cognito, userPoolId, candidate, options);
+    if (!found) continue;
+    if (linkedSub(attributesOf(found.user)) === record.sub) return found;
+    if (inTheWay === null && record.deleted !== true && own.includes(candidate)) inTheWay = found;
+  }
+  return inTheWay;
 }
 
 /** Every group of the user, page after page. */

@@ -58,6 +58,31 @@ describe('recordFromCognitoUser', () => {
     expect(record).toEqual(sampleRecord({ enabled: false, version: 0 }));
   });
 
+  it('keys a user whose username the pool generated (sign-in by email) by the home sub, the same in every pool', () => {
+    const snapshot = (username: string, attributes: { Name: string; Value: string }[]) =>
+      recordFromCognitoUser({
+        user: { Username: username, UserAttributes: attributes, Enabled: true, UserStatus: 'CONFIRMED' },
+        groups: [],
+        origin: 'eu-west-1',
+        poolId: 'eu-west-1_pool',
+        now: NOW,
+      });
+    const bornHere = snapshot('primary-sub', cognitoAttributes);
+    expect(bornHere).toMatchObject({ username: 'primary-sub', sub: 'primary-sub' });
+    const linked = snapshot('backup-sub', [
+      { Name: 'sub', Value: 'backup-sub' },
+      { Name: 'custom:source_sub', Value: 'primary-sub' },
+      { Name: 'email', Value: 'ada@example.com' },
+    ]);
+    expect(linked).toMatchObject({ username: 'primary-sub', sub: 'primary-sub' });
+    // A username the user chose is the key, linked or not.
+    const chosen = snapshot('ada', [
+      { Name: 'sub', Value: 'backup-sub' },
+      { Name: 'custom:source_sub', Value: 'primary-sub' },
+    ]);
+    expect(chosen).toMatchObject({ username: 'ada', sub: 'primary-sub' });
+  });
+
   it('maps a ListUsers entry the same way', () => {
     const record = recordFromCognitoUser({
       user: { Username: 'ada', Attributes: cognitoAttributes, Enabled: true, UserStatus: 'CONFIRMED' },

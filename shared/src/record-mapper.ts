@@ -8,6 +8,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { RecordFormatError, UnsupportedSchemaError } from './errors';
+import { recordKeyOf } from './user-naming';
 import {
   RECORD_SCHEMA_VERSION,
   SOURCE_SUB_ATTRIBUTE,
@@ -148,7 +149,8 @@ function buildRecord(input: {
     if (isReplicatedAttribute(name) && value !== '') attributes[name] = value;
   }
   return {
-    username: input.username,
+    // A generated username differs in every pool: such a user's record is keyed by the home sub instead.
+    username: recordKeyOf(input.username, input.attributes, sub),
     schemaVersion: RECORD_SCHEMA_VERSION,
     sub,
     attributes,

@@ -38,7 +38,10 @@ export type UserStatus =
   | 'EXTERNAL_PROVIDER';
 
 export interface UserRecord {
-  /** The username (partition key), as the pool reported it. */
+  /**
+   * The username (partition key), as the pool reported it; for a user whose pool generated the username (sign-in by
+   * email or phone number), the home sub, which is the same in every pool (user-naming.ts).
+   */
   username: string;
   schemaVersion: number;
   /** The user's home sub: their `sub` in the pool they were born in (`custom:source_sub` in any other pool). */

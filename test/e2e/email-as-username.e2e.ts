@@ -1,7 +1,7 @@
 // The local stack of the `email` shape, driven through stack.json with the plain SDK as any tool would: its pools
 // are shaped as an adopted production pool and a bare backup pool, and its users are named as Cognito names them
 // when they sign in with their email (a generated username that is their sub; the email, in any case, wherever a
-// username goes; one user per email).
+// username goes; one user per email). Replication between its pools: test/support/sign-in-replication.ts.
 import { randomBytes } from 'node:crypto';
 import {
   AdminCreateUserCommand,
@@ -19,6 +19,7 @@ import {
 import type { StackInfo } from '@cognito-dr/shared';
 import { readMailbox } from '../../local/emulators/mailbox';
 import { SHAPED_STACK_START_TIMEOUT_MS, stackOfShape } from '../support/shaped-stack';
+import { describeSignInReplication } from '../support/sign-in-replication';
 import { connect } from '../support/stack';
 
 let stack: StackInfo;
@@ -179,3 +180,5 @@ describe('a stack of the email shape', () => {
     expect(claims(AuthenticationResult?.IdToken)['cognito:username']).toBe(user.Username);
   });
 });
+
+describeSignInReplication('email');

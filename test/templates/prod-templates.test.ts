@@ -1428,6 +1428,7 @@ const RUNS = [
     pool: getAtt('BackupUserPool', 'Arn'),
     poolActions: [
       'AdminAddUserToGroup',
+      'AdminConfirmSignUp',
       'AdminCreateUser',
       'AdminDeleteUser',
       'AdminDeleteUserAttributes',

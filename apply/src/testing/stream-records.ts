@@ -104,9 +104,16 @@ export function groupRecord(overrides: Partial<GroupRecord> = {}): GroupRecord {
  */
 export function fakeBackup(
   now: number,
-  options: { roles?: RegionRoles; region?: string; createMissing?: boolean; breaker?: DeletionBreaker } = {},
+  options: {
+    roles?: RegionRoles;
+    region?: string;
+    createMissing?: boolean;
+    breaker?: DeletionBreaker;
+    /** The backup pool's UsernameAttributes (users then named by email or phone number). */
+    usernameAttributes?: readonly ('email' | 'phone_number')[];
+  } = {},
 ) {
-  const pool = new FakeUserPool();
+  const pool = new FakeUserPool({ usernameAttributes: options.usernameAttributes });
   const table = new FakeTable();
   const deps: ApplyDeps = {
     cognito: pool.client,

@@ -1,5 +1,6 @@
 // In-memory user pool answering the Cognito admin commands cognito-dr uses, with throttling on demand, for unit tests.
 import {
+  AliasExistsException,
   CognitoIdentityProviderClient,
   GroupExistsException,
   InvalidParameterException,
@@ -83,7 +84,21 @@ export class FakeUserPool {
   private readonly injected: { command: string; error: Error }[] = [];
   private subCounter = 0;
 
-  constructor(options: { throttleRate?: number; seed?: number; groupsPageSize?: number } = {}) {
+  /**
+   * The pool's UsernameAttributes: set, users are created with an email or phone number in place of a username,
+   * named by a generated username equal to their sub, and found by either wherever a username goes (as Cognito does).
+   */
+  readonly usernameAttributes: readonly ('email' | 'phone_number')[];
+
+  constructor(
+    options: {
+      throttleRate?: number;
+      seed?: number;
+      groupsPageSize?: number;
+      usernameAttributes?: readonly ('email' | 'phone_number')[];
+    } = {},
+  ) {
+    this.usernameAttributes = options.usernameAttributes ?? [];
     this.throttleRate = options.throttleRate ?? 0;
     this.groupsPageSize = options.groupsPageSize ?? 2;
     this.random = seededRandom(options.seed ?? 1);
@@ -169,8 +184,7 @@ export class FakeUserPool {
         };
       }
       case 'AdminListGroupsForUser': {
-        this.requireUser(input.Username);
-        const all = this.groupsOf(input.Username);
+        const all = this.groupsOf(this.requireUser(input.Username).username);
         const start = input.NextToken ? Number(input.NextToken) : 0;
         const size = Math.min(input.Limit ?? 60, this.groupsPageSize);
         const end = start + size;
@@ -181,19 +195,20 @@ export class FakeUserPool {
       }
       case 'AdminCreateUser': {
         this.createInputs.push(structuredClone(input));
-        if (this.users.has(input.Username)) {
+        if (this.findUser(input.Username)) {
           throw new UsernameExistsException({ message: 'User account already exists', ...meta });
         }
-        const attributes = this.writable(input.UserAttributes ?? []);
+        const attributes = this.named(input.Username, this.writable(input.UserAttributes ?? []));
         this.subCounter++;
         const sub = `backup-sub-${this.subCounter}`;
-        this.users.set(input.Username, {
-          username: input.Username,
+        const username = this.usernameAttributes.length > 0 ? sub : input.Username;
+        this.users.set(username, {
+          username,
           attributes: { sub, ...dropEmpty(attributes) },
           enabled: true,
           status: 'FORCE_CHANGE_PASSWORD',
         });
-        return { User: { Username: input.Username, Attributes: [{ Name: 'sub', Value: sub }] } };
+        return { User: { Username: username, Attributes: [{ Name: 'sub', Value: sub }] } };
       }
       case 'SignUp':
         return this.signUp(input);
@@ -224,6 +239,15 @@ export class FakeUserPool {
       case 'AdminUpdateUserAttributes': {
         const user = this.requireUser(input.Username);
         const updates = this.writable(input.UserAttributes ?? []);
+        for (const attribute of this.usernameAttributes) {
+          const holder = updates[attribute] ? this.findUser(updates[attribute]) : undefined;
+          if (holder && holder !== user) {
+            throw new AliasExistsException({
+              message: 'An account with the given email already exists.',
+              ...meta,
+            });
+          }
+        }
         for (const [contact, flag] of Object.entries(CONTACT_FLAGS)) {
           if (flag in updates && !(contact in updates)) {
             throw new InvalidParameterException({ message: `${flag} requires ${contact}`, ...meta });
@@ -244,6 +268,17 @@ export class FakeUserPool {
           }
           delete user.attributes[attribute];
         }
+        return {};
+      }
+      case 'AdminConfirmSignUp': {
+        const user = this.requireUser(input.Username);
+        if (user.status !== 'UNCONFIRMED') {
+          throw new NotAuthorizedException({
+            message: 'User cannot be confirmed. Current status is CONFIRMED',
+            ...meta,
+          });
+        }
+        user.status = 'CONFIRMED';
         return {};
       }
       case 'AdminEnableUser':
@@ -279,24 +314,31 @@ export class FakeUserPool {
       case 'AdminAddUserToGroup': {
         const members = this.groups.get(input.GroupName);
         if (!members) throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
-        this.requireUser(input.Username);
-        members.add(input.Username);
+        members.add(this.requireUser(input.Username).username);
         return {};
       }
       case 'AdminRemoveUserFromGroup': {
         const members = this.groups.get(input.GroupName);
         if (!members) throw new ResourceNotFoundException({ message: 'Group not found', ...meta });
-        this.requireUser(input.Username);
-        members.delete(input.Username);
+        members.delete(this.requireUser(input.Username).username);
         return {};
       }
-      case 'AdminDeleteUser':
-        this.requireUser(input.Username);
-        this.users.delete(input.Username);
-        for (const members of this.groups.values()) members.delete(input.Username);
+      case 'AdminDeleteUser': {
+        const { username } = this.requireUser(input.Username);
+        this.users.delete(username);
+        for (const members of this.groups.values()) members.delete(username);
         return {};
+      }
       case 'DescribeUserPool':
-        return { UserPool: { Id: input.UserPoolId, EstimatedNumberOfUsers: this.users.size } };
+        return {
+          UserPool: {
+            Id: input.UserPoolId,
+            EstimatedNumberOfUsers: this.users.size,
+            ...(this.usernameAttributes.length > 0
+              ? { UsernameAttributes: [...this.usernameAttributes] }
+              : {}),
+          },
+        };
       default:
         throw new Error(`FakeUserPool does not implement ${name}`);
     }
@@ -318,10 +360,10 @@ export class FakeUserPool {
         throw new NotAuthorizedException({ message: 'Client secret hash does not match', ...meta });
       }
     }
-    if (this.users.has(input.Username)) {
+    if (this.findUser(input.Username)) {
       throw new UsernameExistsException({ message: 'User already exists', ...meta });
     }
-    const attributes = this.writable(input.UserAttributes ?? []);
+    const attributes = this.named(input.Username, this.writable(input.UserAttributes ?? []));
     const refused = Object.keys(attributes).find((name) => client.writeAttributes?.includes(name) === false);
     if (refused) {
       throw new NotAuthorizedException({
@@ -350,8 +392,9 @@ export class FakeUserPool {
     if (answer.autoVerifyEmail && attributes.email) attributes.email_verified = 'true';
     if (answer.autoVerifyPhone && attributes.phone_number) attributes.phone_number_verified = 'true';
     this.subCounter++;
-    this.users.set(input.Username, {
-      username: input.Username,
+    const username = this.usernameAttributes.length > 0 ? `backup-sub-${this.subCounter}` : input.Username;
+    this.users.set(username, {
+      username,
       attributes: { sub: `backup-sub-${this.subCounter}`, ...dropEmpty(attributes) },
       enabled: true,
       status: answer.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
@@ -361,9 +404,34 @@ export class FakeUserPool {
   }
 
   private requireUser(username: string): FakeUser {
-    const user = this.users.get(username);
+    const user = this.findUser(username);
     if (!user) throw new UserNotFoundException({ message: 'User does not exist.', ...meta });
     return user;
+  }
+
+  /** The user of this username, or, where the pool names users by them, of this email or phone number. */
+  findUser(name: string): FakeUser | undefined {
+    const named = this.users.get(name);
+    if (named || this.usernameAttributes.length === 0) return named;
+    const wanted = name.toLowerCase();
+    return [...this.users.values()].find((user) =>
+      this.usernameAttributes.some((attribute) => user.attributes[attribute]?.toLowerCase() === wanted),
+    );
+  }
+
+  /** A new user's attributes: where the pool names users by email or phone number, the one given as username. */
+  private named(requested: string, attributes: Record<string, string>): Record<string, string> {
+    if (this.usernameAttributes.length === 0) return attributes;
+    const attribute = this.usernameAttributes.find((name) =>
+      name === 'email' ? requested.includes('@') : /^\+[0-9]+$/.test(requested),
+    );
+    if (!attribute) {
+      throw new InvalidParameterException({
+        message: `Username should be ${this.usernameAttributes.join(' or ')}.`,
+        ...meta,
+      });
+    }
+    return { [attribute]: requested, ...attributes };
   }
 
   private writable(list: NameValue[]): Record<string, string> {

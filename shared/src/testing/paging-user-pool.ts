@@ -19,6 +19,8 @@ export interface PagingOptions {
   /** Refuse every ListUsers Filter, like a pool or emulator without filter support. */
   refusesFilters?: boolean;
   seed?: number;
+  /** The pool's UsernameAttributes, as FakeUserPool takes them. */
+  usernameAttributes?: readonly ('email' | 'phone_number')[];
 }
 
 export class PagingUserPool extends FakeUserPool {
@@ -32,7 +34,7 @@ export class PagingUserPool extends FakeUserPool {
   readonly modifiedAt = new Map<string, Date>();
 
   constructor(options: PagingOptions = {}) {
-    super({ seed: options.seed, groupsPageSize: 60 });
+    super({ seed: options.seed, groupsPageSize: 60, usernameAttributes: options.usernameAttributes });
     this.paging = options;
   }
 

@@ -47,7 +47,9 @@ export function mirrorMismatches(state: TargetUserState | null, record: UserReco
   if (state.enabled !== record.enabled) mismatches.push('enabled');
   if (!sameGroups(state.groups, record.groups)) mismatches.push('groups');
   const couldSignIn = record.status === 'CONFIRMED' || record.status === 'RESET_REQUIRED';
-  if (couldSignIn && state.status === 'FORCE_CHANGE_PASSWORD') mismatches.push('status');
+  if (couldSignIn && (state.status === 'FORCE_CHANGE_PASSWORD' || state.status === 'UNCONFIRMED')) {
+    mismatches.push('status');
+  }
   return mismatches;
 }
 
