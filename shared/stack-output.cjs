@@ -26,12 +26,12 @@
 const stackName = (service, stage) => `cognito-dr-${service}-${stage}`;
 
 /**
- * A resolver of every input in `inputs` (name to Input): `${file(...):name}` gives that input's value.
+ * A resolver of every input in `inputs` (name to Input): `${file(...):name}` gives that input's value. Its `params`
+ * names the params that pin them.
  * @param {Record<string, Input>} inputs
  */
-const deployInputs =
-  (inputs) =>
-  async ({ resolveVariable }) => {
+const deployInputs = (inputs) => {
+  const resolve = async ({ resolveVariable }) => {
     const stage = await resolveVariable('sls:stage');
     const lookup = async (expression, what) => {
       try {
@@ -67,5 +67,7 @@ const deployInputs =
     }
     return values;
   };
+  return Object.assign(resolve, { params: Object.values(inputs).map((input) => input.param) });
+};
 
 module.exports = { deployInputs, stackName };

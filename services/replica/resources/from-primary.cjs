@@ -9,15 +9,17 @@ const { deployInputs, stackName } = require('../../../shared/stack-output.cjs');
 
 const POOL_MODES = ['standby', 'active'];
 
-const primaryOutput = (outputKey) => async (read) =>
-  read.output('primary', await read.resolveVariable('param:primaryRegion'), outputKey);
-
-const deployPrimaryFirst = (outputKey) => (stage) => {
-  throw new Error(
-    `${stackName('primary', stage)} has no output ${outputKey}: deploy both services from the repository root ` +
-      `(npx serverless deploy --stage ${stage}), which deploys the primary first`,
-  );
-};
+/** A param compose passes from the primary stack's output, read from that output when deployed alone. */
+const primaryStackInput = (param, outputKey) => ({
+  param,
+  read: async (read) => read.output('primary', await read.resolveVariable('param:primaryRegion'), outputKey),
+  whenAbsent: (stage) => {
+    throw new Error(
+      `${stackName('primary', stage)} has no output ${outputKey}: deploy both services from the repository root ` +
+        `(npx serverless deploy --stage ${stage}), which deploys the primary first`,
+    );
+  },
+});
 
 /** The region the published active pool is in, or null before the first publication. */
 const postureFromPublication = async (read) => {
@@ -34,26 +36,10 @@ const postureFromPublication = async (read) => {
 };
 
 const inputs = deployInputs({
-  primaryUserPoolId: {
-    param: 'primaryUserPoolId',
-    read: primaryOutput('UserPoolId'),
-    whenAbsent: deployPrimaryFirst('UserPoolId'),
-  },
-  primaryUserPoolClientId: {
-    param: 'primaryUserPoolClientId',
-    read: primaryOutput('UserPoolClientId'),
-    whenAbsent: deployPrimaryFirst('UserPoolClientId'),
-  },
-  primaryPoolShape: {
-    param: 'primaryPoolShape',
-    read: primaryOutput('PrimaryPoolShape'),
-    whenAbsent: deployPrimaryFirst('PrimaryPoolShape'),
-  },
-  userRefKeySecretArn: {
-    param: 'userRefKeySecretArn',
-    read: primaryOutput('UserRefKeySecretArn'),
-    whenAbsent: deployPrimaryFirst('UserRefKeySecretArn'),
-  },
+  primaryUserPoolId: primaryStackInput('primaryUserPoolId', 'UserPoolId'),
+  primaryUserPoolClientId: primaryStackInput('primaryUserPoolClientId', 'UserPoolClientId'),
+  primaryPoolShape: primaryStackInput('primaryPoolShape', 'PrimaryPoolShape'),
+  userRefKeySecretArn: primaryStackInput('userRefKeySecretArn', 'UserRefKeySecretArn'),
   backupPoolMode: {
     param: 'backupPoolMode',
     local: 'standby',
@@ -62,10 +48,13 @@ const inputs = deployInputs({
   },
 });
 
-module.exports = async (context) => {
-  const values = await inputs(context);
-  if (!POOL_MODES.includes(values.backupPoolMode)) {
-    throw new Error(`param backupPoolMode: must be one of ${POOL_MODES.join(', ')}`);
-  }
-  return values;
-};
+module.exports = Object.assign(
+  async (context) => {
+    const values = await inputs(context);
+    if (!POOL_MODES.includes(values.backupPoolMode)) {
+      throw new Error(`param backupPoolMode: must be one of ${POOL_MODES.join(', ')}`);
+    }
+    return values;
+  },
+  { params: inputs.params },
+);
