@@ -1,23 +1,13 @@
 // Prints shell exports that point the SDK (and `serverless invoke local`) at one region of the running local
 // stack: `eval "$(npm run -s local:env -- primary)"`.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { StackInfo } from '@cognito-dr/shared';
+import { readStackFile } from './stack-file';
 
 const which = process.argv[2] ?? 'primary';
 if (which !== 'primary' && which !== 'backup') {
   process.stderr.write('usage: npm run -s local:env -- primary|backup\n');
   process.exit(2);
 }
-const file =
-  process.env.COGNITO_DR_STACK_FILE ?? join(resolve(__dirname, '..', '..'), '.local', 'stack.json');
-let stack: StackInfo;
-try {
-  stack = JSON.parse(readFileSync(file, 'utf8'));
-} catch {
-  process.stderr.write(`no local stack description at ${file}: start the stack with npm start first\n`);
-  process.exit(1);
-}
+const stack = readStackFile();
 const region = stack[which];
 const exports: Record<string, string> = {
   AWS_ACCESS_KEY_ID: stack.credentials.accessKeyId,
