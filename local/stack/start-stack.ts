@@ -2,7 +2,8 @@
 // dependency order, each step waiting for its component to answer: DynamoDB Local and the tables, the regions'
 // gates, the two cognito-local "regions" and their pools, the CloudTrail stand-ins, the backup pool's fault proxy,
 // serverless offline for both services and their sign-up path warmed, the primary's administrator, then the
-// stand-ins for global table replication and the event source mappings. What the steps return is then rendered as stack.json.
+// stand-ins for global table replication, the event source mappings and point-in-time recovery. What the steps
+// return is then rendered as stack.json.
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
@@ -120,7 +121,12 @@ const bringUp = async (ctx: StepContext): Promise<Components> => {
 
 /** stack.json: the stack's public contract, from what the steps brought up. */
 const renderStackInfo = (c: Components, opts: StackOptions, ports: Ports, logs: string): StackInfo => {
-  const region = (name: string, cognitoPort: number, pool: CognitoEmulators['primaryPool']) => ({
+  const region = (
+    name: string,
+    cognitoPort: number,
+    pool: CognitoEmulators['primaryPool'],
+    pointInTimePort: number,
+  ) => ({
     region: name,
     cognitoEndpoint: url(cognitoPort),
     userPoolId: pool.userPoolId,
@@ -129,12 +135,13 @@ const renderStackInfo = (c: Components, opts: StackOptions, ports: Ports, logs: 
     tableName: c.tables.tableName,
     controlTableName: c.tables.controlTableName,
     stateTableName: c.tables.stateTableName[name] ?? '',
+    pointInTimeEndpoint: url(pointInTimePort),
   });
   return {
     shape: c.shape,
-    primary: region(PRIMARY_REGION, ports.cognitoPrimary, c.cognito.primaryPool),
+    primary: region(PRIMARY_REGION, ports.cognitoPrimary, c.cognito.primaryPool, ports.pointInTimePrimary),
     backup: {
-      ...region(BACKUP_REGION, ports.cognitoBackup, c.cognito.backupPool),
+      ...region(BACKUP_REGION, ports.cognitoBackup, c.cognito.backupPool, ports.pointInTimeBackup),
       replicatorClientId: c.cognito.backupPool.clientIds[REPLICATOR_CLIENT_NAME],
     },
     api: { baseUrl: url(ports.api) },

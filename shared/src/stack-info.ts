@@ -15,6 +15,11 @@ export interface StackRegion {
   stateTableName: string;
   /** The backup pool's replicator app client (it has a secret; read it with DescribeUserPoolClient). */
   replicatorClientId?: string;
+  /**
+   * Where DynamoDB's point-in-time recovery of the users table answers (DescribeContinuousBackups,
+   * RestoreTableToPointInTime); every other DynamoDB call goes to dynamodbEndpoint. Absent in older files.
+   */
+  pointInTimeEndpoint?: string;
 }
 
 export interface StackInfo {

@@ -29,6 +29,9 @@ export const PREFERRED_PORTS = {
   replicaHttp: 3010,
   replicaLambda: 3012,
   backupFaultProxy: 9231,
+  // DynamoDB point-in-time recovery of each region's users table (local/standins/point-in-time).
+  pointInTimePrimary: 9241,
+  pointInTimeBackup: 9242,
 };
 
 export type Ports = typeof PREFERRED_PORTS;

@@ -1,6 +1,7 @@
-// Step 9: the local stand-ins for what AWS itself does: global table replication, and each region's event source
+// Step 9: the local stand-ins for what AWS itself does: global table replication; each region's event source
 // mapping feeding its table's stream to that region's consumer, which applies records of the active region while
-// its own pool is standby (in normal times the backup's; after a failover the primary's, for failback).
+// its own pool is standby (in normal times the backup's; after a failover the primary's, for failback); and each
+// region's point-in-time recovery of the users table (`cognito-dr restore --as-of`).
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from '../../lib/local-aws';
 import type { Supervised } from '../../lib/supervisor';
@@ -79,6 +80,22 @@ export const startReplicationStandins = async (
       deadLetters.primaryFailureDestination,
     ),
   ];
+  const pointInTimeOf = (region: string, port: number) =>
+    ctx.supervisor.start(
+      tsx(ctx, `point-in-time-standin-${region}`, 'local/standins/point-in-time/main.ts', {
+        ...standinEnv,
+        REGION: region,
+        DYNAMODB_ENDPOINT: regionDynamodb[region],
+        TABLE_NAME: tables.tableName,
+        PORT: String(port),
+        HISTORY_FILE: join(dataDir, 'standins', `point-in-time-${region}.jsonl`),
+        CHECKPOINT_FILE: join(dataDir, 'standins', `point-in-time-${region}-checkpoints.json`),
+      }),
+    );
+  const pointInTime = [
+    pointInTimeOf(PRIMARY_REGION, ports.pointInTimePrimary),
+    pointInTimeOf(BACKUP_REGION, ports.pointInTimeBackup),
+  ];
   const logged = (child: Supervised, line: string) => async () =>
     child.lastLines().some((l) => l.includes(line)) ? true : undefined;
   await Promise.all([
@@ -87,6 +104,13 @@ export const startReplicationStandins = async (
       timeoutMs: READY_TIMEOUT_MS,
       ...started(ctx, globalTable),
     }),
+    ...pointInTime.map((standin) =>
+      waitFor(logged(standin, 'point-in-time recovery stand-in for'), {
+        what: 'point-in-time recovery stand-in',
+        timeoutMs: READY_TIMEOUT_MS,
+        ...started(ctx, standin),
+      }),
+    ),
     ...eventSources.map((eventSource) =>
       waitFor(logged(eventSource, 'event source mapping stand-in:'), {
         what: 'event source mapping stand-in',
