@@ -52,6 +52,8 @@ export interface CliOptions {
   users?: string[];
   /** restore: tombstones written at or after this time (epoch ms). */
   deletedSince?: number;
+  /** restore: put users back as they were at this time (epoch ms), from the table's point-in-time recovery. */
+  asOf?: number;
   /** deletes: what to do with the held deletions. */
   holds?: 'list' | 'release' | 'discard';
   /** mirror: the backup pool's prefix domain, where the primary's prefix cannot be used. */
@@ -134,6 +136,10 @@ backup region):
 restore (in the active region, from its replica of the table; paced like the runs above, --dry-run to only count):
   --user <name>               a user to restore (repeat for more)
   --deleted-since <time>      every user whose tombstone was written at or after this ISO 8601 time
+  --as-of <time> --user <name> | --all
+                              put users back as they were at this ISO 8601 time (attributes, groups, enabled
+                              state), from the users table's point-in-time recovery: the undo for a bad bulk
+                              update; users created since and names someone else holds now are left alone
 
 deletes (each region's held deletions; --user <name> (repeatable) narrows a release or discard to those users):
   --list                      the held deletions: username, when, the tombstone's version, held or discarded
@@ -292,36 +298,50 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   };
 }
 
-/** --user, --deleted-since and --list/--release/--discard: which users restore and deletes act on, and how. */
+/** An ISO 8601 time as epoch ms; Date.parse also takes looser forms, and only a full date is unambiguous here. */
+const isoTime = (flag: string, raw: string): number => {
+  const time = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)
+    ? Date.parse(raw)
+    : Number.NaN;
+  if (!Number.isFinite(time))
+    throw new UsageError(`--${flag}: must be an ISO 8601 time such as 2025-01-31T09:00:00Z, got "${raw}"`);
+  return time;
+};
+
+/** --user, --deleted-since, --as-of, --all and --list/--release/--discard: which users restore and deletes act on. */
 function recoveryOptions(
   command: Command,
   values: ReturnType<typeof parse>['values'],
-): Pick<CliOptions, 'users' | 'deletedSince' | 'holds'> {
+): Pick<CliOptions, 'users' | 'deletedSince' | 'asOf' | 'holds'> {
   const users = values.user;
   const since = values['deleted-since'];
+  const asOf = values['as-of'];
+  const all = values.all === true;
   const actions = (['list', 'release', 'discard'] as const).filter((action) => values[action] === true);
   if (command !== 'restore' && command !== 'deletes' && users !== undefined)
     throw new UsageError('--user only applies to restore and deletes');
   if (command !== 'restore' && since !== undefined)
     throw new UsageError('--deleted-since only applies to restore');
+  if (command !== 'restore' && (asOf !== undefined || all))
+    throw new UsageError(`--${asOf !== undefined ? 'as-of' : 'all'} only applies to restore`);
   if (command !== 'deletes' && actions.length > 0)
     throw new UsageError(`--${actions[0]} only applies to deletes`);
   for (const user of users ?? []) {
     if (user.trim() === '') throw new UsageError('--user: must name a user, got an empty value');
   }
   if (command === 'restore') {
+    if (asOf !== undefined) {
+      if (since !== undefined)
+        throw new UsageError('--as-of and --deleted-since are two restores: choose one');
+      if ((users === undefined) === !all)
+        throw new UsageError('restore --as-of needs either --user <name> (repeatable) or --all');
+      return { asOf: isoTime('as-of', asOf), ...(users ? { users } : {}) };
+    }
+    if (all) throw new UsageError('--all goes with --as-of');
     if ((users === undefined) === (since === undefined))
       throw new UsageError('restore needs either --user <name> (repeatable) or --deleted-since <time>');
     if (since === undefined) return { users };
-    // Date.parse also takes looser forms; only a full date (and optional time) is unambiguous enough here.
-    const deletedSince = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since)
-      ? Date.parse(since)
-      : Number.NaN;
-    if (!Number.isFinite(deletedSince))
-      throw new UsageError(
-        `--deleted-since: must be an ISO 8601 time such as 2025-01-31T09:00:00Z, got "${since}"`,
-      );
-    return { deletedSince };
+    return { deletedSince: isoTime('deleted-since', since) };
   }
   if (command === 'deletes') {
     if (actions.length !== 1)
@@ -360,6 +380,8 @@ function parse(argv: string[]) {
       'state-table': { type: 'string' },
       user: { type: 'string', multiple: true },
       'deleted-since': { type: 'string' },
+      'as-of': { type: 'string' },
+      all: { type: 'boolean' },
       list: { type: 'boolean' },
       release: { type: 'boolean' },
       discard: { type: 'boolean' },

@@ -51,6 +51,12 @@ describe('parseCliArgs', () => {
     expect(options(['restore', '--stack', 's', '--deleted-since', '2026-03-01T09:30:00Z'])).toMatchObject({
       deletedSince: Date.UTC(2026, 2, 1, 9, 30),
     });
+    expect(options(['restore', '--stack', 's', '--as-of', '2026-03-01T09:30:00Z', '--all'])).toMatchObject({
+      asOf: Date.UTC(2026, 2, 1, 9, 30),
+    });
+    expect(
+      options(['restore', '--stack', 's', '--as-of', '2026-03-01T09:30:00Z', '--user', 'a']),
+    ).toMatchObject({ asOf: Date.UTC(2026, 2, 1, 9, 30), users: ['a'] });
     expect(
       options(['deletes', '--stack', 's', '--release', '--user', 'a', '--quota-share', '1']),
     ).toMatchObject({
@@ -86,6 +92,15 @@ describe('parseCliArgs', () => {
       /--deleted-since: must be an ISO 8601 time/,
     ],
     [['restore', '--stack', 'x', '--user', ''], /--user: must name a user/],
+    [
+      ['restore', '--stack', 'x', '--as-of', '2026-01-01'],
+      /--as-of needs either --user <name> \(repeatable\) or --all/,
+    ],
+    [['restore', '--stack', 'x', '--as-of', '2026-01-01', '--all', '--user', 'a'], /--as-of needs either/],
+    [['restore', '--stack', 'x', '--as-of', 'last tuesday', '--all'], /--as-of: must be an ISO 8601 time/],
+    [['restore', '--stack', 'x', '--as-of', '2026-01-01', '--deleted-since', '2026-01-01'], /choose one/],
+    [['restore', '--stack', 'x', '--all'], /--all goes with --as-of/],
+    [['status', '--stack', 'x', '--as-of', '2026-01-01'], /--as-of only applies to restore/],
     [['restore', '--stack', 'x', '--user', 'a', '--checkpoint', 'c'], /--checkpoint only applies/],
     [['status', '--stack', 'x', '--user', 'a'], /--user only applies to restore and deletes/],
     [['deletes', '--stack', 'x'], /exactly one of --list, --release, --discard/],

@@ -8,6 +8,7 @@ import { runDrill } from './drill';
 import { runMirror } from './mirror';
 import { runRedrive } from './redrive';
 import { runRestore } from './restore';
+import { runRestoreAsOf } from './restore-as-of';
 import { runSwitch } from './switch-commands';
 import {
   closeTarget,
@@ -115,7 +116,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return runSwitch({ ...base, stackOutputs: io.stackOutputs }, command);
       }
       if (command === 'drill') return runDrill({ ...base, stackOutputs: io.stackOutputs });
-      if (command === 'restore') return runRestore({ ...base, stackOutputs: io.stackOutputs });
+      if (command === 'restore') {
+        const ctx = { ...base, stackOutputs: io.stackOutputs };
+        return options.asOf === undefined ? runRestore(ctx) : runRestoreAsOf(ctx);
+      }
       if (command === 'deletes') return runDeletes({ ...base, stackOutputs: io.stackOutputs });
       const ctx: CommandContext = { ...base, target: target as Target };
       return command === 'status'

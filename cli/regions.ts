@@ -4,6 +4,7 @@
 // failover must work with the primary region — and its CloudFormation — gone.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActiveEndpoint, RegionHandle } from '@cognito-dr/failover';
 import type { StackInfo, StackRegion } from '@cognito-dr/shared';
 import {
@@ -21,6 +22,11 @@ export interface Regions {
   primary: RegionHandle;
   backup: RegionHandle;
   publish: (endpoint: ActiveEndpoint) => Promise<string[]>;
+  /**
+   * Where a region's users table answers point-in-time recovery (DescribeContinuousBackups,
+   * RestoreTableToPointInTime): DynamoDB itself in AWS, the stand-in of the local stack.
+   */
+  tableRecovery: (region: string) => DynamoDBDocumentClient;
 }
 
 /** Where apps read the active endpoint in each region (a JSON String parameter); `failover` and `failback` write it. */
@@ -102,10 +108,20 @@ function fromStackFile(file: string): Regions {
     });
   const primary = of(stack.primary);
   const backup = of(stack.backup);
+  const sideIn = (region: string) => (region === stack.backup.region ? stack.backup : stack.primary);
   return {
     label: `local stack ${file}`,
     primary,
     backup,
+    tableRecovery: (region) => {
+      const side = sideIn(region);
+      return tableClient({
+        region,
+        credentials: stack.credentials,
+        endpoint: side.pointInTimeEndpoint ?? side.dynamodbEndpoint,
+        maxAttempts: 5,
+      });
+    },
     // Apps of the local stack read the active endpoint from stack.json, as apps in AWS read the parameter.
     publish: async (endpoint) => {
       const current = JSON.parse(readFileSync(file, 'utf8'));
@@ -169,6 +185,7 @@ async function fromStage(options: TargetOptions, stackOutputs: StackOutputs): Pr
     label: `stage ${stage}`,
     primary,
     backup,
+    tableRecovery: (region) => tableClient({ region, maxAttempts: 5 }),
     // Both regions, so apps find the answer in whichever they can reach; a region that is down is skipped.
     publish: async (endpoint) => {
       const published: string[] = [];

@@ -107,11 +107,24 @@ async function restoreOne(
   if (!tombstone) return 'tombstone-gone';
   if (tombstone.deleted !== true) return 'not-a-tombstone';
   const { deleted: _deleted, deletedAt: _deletedAt, expiresAt: _expiresAt, ...live } = tombstone;
+  return bringBack(deps, live, { dryRun });
+}
+
+/**
+ * Makes the active pool's user what `record` says, then captures them so their record is live again and replicates:
+ * in place when the pool still has them (same home sub), else created anew. Someone else holding the name in the
+ * pool now (a new sign-up) keeps it: 'exists-again', nothing changed.
+ */
+export async function bringBack(
+  deps: RestoreDeps,
+  record: UserRecord,
+  { dryRun }: { dryRun: boolean },
+): Promise<'restored' | 'exists-again'> {
   // By username, or where the pool generates usernames, by sign-in identifier and link (user-naming.ts).
-  const current = (await locateTargetUser(deps.pool, live))?.state ?? null;
-  // Someone else holds the username now (a new sign-up): theirs to keep. A pool user linked to the tombstone's sub
-  // is this user, created by an earlier run that stopped before its capture: finished below.
-  if (current && linkedSub(current.attributes) !== tombstone.sub) return 'exists-again';
+  const current = (await locateTargetUser(deps.pool, record))?.state ?? null;
+  // A pool user linked to the record's sub is this user (perhaps created by an earlier run that stopped before its
+  // capture): finished below.
+  if (current && linkedSub(current.attributes) !== record.sub) return 'exists-again';
   if (dryRun) return 'restored';
   // The standby pool's own convergence, pointed at the active pool: created with SUPPRESS (no invitation), a
   // random password for a confirmed user (CONFIRMED, so "forgot password" works; nobody knows the password),
@@ -125,7 +138,7 @@ async function restoreOne(
       now: deps.now,
       breaker: null,
     },
-    live,
+    record,
     { likelyAbsent: current === null },
   );
   const captured = await captureUser(
@@ -138,7 +151,7 @@ async function restoreOne(
       now: deps.now,
       notePoolSub: deps.notePoolSub,
     },
-    poolUsername ?? username,
+    poolUsername ?? record.username,
   );
   if (!captured.record || captured.record.deleted === true) {
     throw new StillATombstoneError(
@@ -175,7 +188,7 @@ async function tombstonesSince(
 }
 
 /** The region whose pool users are restored into: the active one, read from whichever region's roles answer. */
-async function activeRegion(regions: Regions): Promise<{ handle: RegionHandle; roles: RegionRoles }> {
+export async function activeRegion(regions: Regions): Promise<{ handle: RegionHandle; roles: RegionRoles }> {
   let roles: RegionRoles;
   try {
     roles = await readRoles(regions.backup.control);
@@ -194,28 +207,37 @@ const RESTORED_USERS_NOTE =
   'restored users have a new password nobody knows: they set their own with "forgot password" (a code to their ' +
   'verified email or phone); apps map them by custom:source_sub, their old sub';
 
-export async function runRestore(ctx: SwitchContext): Promise<number> {
-  const { options } = ctx;
-  const regions = await resolveRegions(options.target, ctx.stackOutputs);
-  const { handle } = await activeRegion(regions);
-  const paced = budgetedCognito(handle.pool.cognito, budgetFor(options), ctx.clock);
-  const report = await restoreUsers(
-    {
+/** What a restore into the active region's pool works with, its Cognito calls paced and counted. */
+export function restoreDeps(
+  ctx: Pick<SwitchContext, 'options' | 'clock'>,
+  handle: RegionHandle,
+): { deps: RestoreDeps; calls: Record<string, number> } {
+  const paced = budgetedCognito(handle.pool.cognito, budgetFor(ctx.options), ctx.clock);
+  return {
+    deps: {
       pool: { cognito: paced.client, userPoolId: handle.pool.userPoolId },
       users: handle.users,
       region: handle.region,
       now: () => ctx.clock.now(),
       notePoolSub: (sub, username) => notePoolSub(handle.state, sub, username),
     },
-    {
-      users: options.users,
-      deletedSince: options.deletedSince,
-      dryRun: options.dryRun,
-      concurrency: options.concurrency,
-      shouldStop: ctx.interrupted,
-    },
-  );
-  printReport(ctx, regions, handle, report, paced.calls);
+    calls: paced.calls,
+  };
+}
+
+export async function runRestore(ctx: SwitchContext): Promise<number> {
+  const { options } = ctx;
+  const regions = await resolveRegions(options.target, ctx.stackOutputs);
+  const { handle } = await activeRegion(regions);
+  const { deps, calls } = restoreDeps(ctx, handle);
+  const report = await restoreUsers(deps, {
+    users: options.users,
+    deletedSince: options.deletedSince,
+    dryRun: options.dryRun,
+    concurrency: options.concurrency,
+    shouldStop: ctx.interrupted,
+  });
+  printReport(ctx, regions, handle, report, calls);
   if (!report.complete) {
     ctx.err(
       'stopped; run the same command again to restore the rest (restored users are not restored twice)',
