@@ -19,6 +19,8 @@ export interface TailerOptions {
   idleMs: number;
   onRecords: (records: _Record[], shardId: string) => Promise<void>;
   onError?: (error: unknown) => void;
+  /** A poll of every shard found nothing new: every change made before `since` (epoch ms) has been handed over. */
+  onCaughtUp?: (since: number) => void;
 }
 
 interface ShardState {
@@ -54,6 +56,7 @@ export class StreamTailer {
     let failures = 0;
     while (!this.stopped) {
       let delivered = 0;
+      const since = Date.now();
       try {
         await this.refreshShards();
         for (const shard of this.readableShards()) {
@@ -67,6 +70,7 @@ export class StreamTailer {
         if (!this.stopped) await this.pause(Math.min(this.opts.idleMs * 2 ** failures, 1000));
         continue;
       }
+      if (delivered === 0) this.opts.onCaughtUp?.(since);
       if (delivered === 0 && !this.stopped) await this.pause(this.opts.idleMs);
     }
   }

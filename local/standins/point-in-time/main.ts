@@ -22,8 +22,10 @@ const region = requireEnv('REGION');
 const endpoint = requireEnv('DYNAMODB_ENDPOINT');
 const tableName = requireEnv('TABLE_NAME');
 const port = Number(requireEnv('PORT'));
-/** The history may lag the table by the stream's poll interval: nothing newer than this is restorable. */
-const LATEST_LAG_MS = 1000;
+/** An idle stream is polled less often than replication's stand-in does: every stack of the test suite runs two. */
+const IDLE_MS = 250;
+/** Every change made before this time is in the history (the tailer's last poll that found nothing new began then). */
+let caughtUpTo = 0;
 
 const dynamodb = new DynamoDBClient(localClientConfig(region, endpoint));
 const history = new History(requireEnv('HISTORY_FILE'), Date.now());
@@ -37,7 +39,7 @@ class DynamoDbError extends Error {
   }
 }
 
-const window = () => ({ earliest: history.since, latest: Date.now() - LATEST_LAG_MS });
+const window = () => ({ earliest: history.since, latest: Math.max(history.since, caughtUpTo) });
 
 const describeContinuousBackups = (request: { TableName?: string }) => {
   if (request.TableName !== tableName)
@@ -157,7 +159,7 @@ const main = async () => {
     streamArn: await latestStreamArn(dynamodb, tableName),
     checkpoints: fileCheckpointStore(requireEnv('CHECKPOINT_FILE')),
     batchSize: 100,
-    idleMs: 25,
+    idleMs: IDLE_MS,
     onRecords: async (records) => {
       const at = Date.now();
       for (const record of records) {
@@ -165,6 +167,9 @@ const main = async () => {
         if (!key) continue;
         history.append({ at, key, image: (record.dynamodb?.NewImage as Item | undefined) ?? null });
       }
+    },
+    onCaughtUp: (since) => {
+      caughtUpTo = since;
     },
     onError: (error) =>
       process.stderr.write(`reading ${tableName}'s stream failed, retrying: ${String(error)}\n`),
