@@ -408,15 +408,7 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     progress(`resuming the failback started ${new Date(roles.startedAt ?? 0).toISOString()}`);
   }
 
-  await waitForReplication(deps, since);
-  const carried = await catchUp(primary.users, primary.pool, {
-    origins: [backup.region],
-    since,
-    createMissing: false,
-    breaker: deps.breakerOf(primary),
-    concurrency: deps.concurrency,
-    now: () => clock.now(),
-  });
+  const carried = await carryBack(deps, since);
   assertComplete(carried, 'brought up to date in the primary pool');
 
   // Switch: the primary serves users again, the backup goes back to standby. Both pools still have to take what
@@ -491,18 +483,7 @@ async function finishFailback(
   const backupSince = roles.behindSince?.[backup.region];
   let late: CatchUpResult | undefined;
   let backupCaughtUp: CatchUpResult | undefined;
-  if (primarySince !== undefined) {
-    const since = Math.max(0, primarySince - deps.marginMs);
-    await waitForReplication(deps, since);
-    late = await catchUp(primary.users, primary.pool, {
-      origins: [backup.region],
-      since,
-      createMissing: false,
-      breaker: deps.breakerOf(primary),
-      concurrency: deps.concurrency,
-      now: () => clock.now(),
-    });
-  }
+  if (primarySince !== undefined) late = await carryBack(deps, Math.max(0, primarySince - deps.marginMs));
   // A pool that may still verify (message) a changed address takes nothing until it is on standby.
   if (backupSince !== undefined && roles.posture[backup.region] === 'standby') {
     backupCaughtUp = await catchUp(backup.users, backup.pool, {
@@ -527,6 +508,23 @@ async function finishFailback(
     steps.left(`${backup.region} pool caught up`, 'it is not on standby yet');
   }
   return { roles, late, backupCaughtUp };
+}
+
+/**
+ * Applies what the backup region wrote since `since` to the primary pool, once replication has carried it across;
+ * never pre-creating a user (those who signed up in the backup migrate in with their password).
+ */
+async function carryBack(deps: SwitchDeps, since: number): Promise<CatchUpResult> {
+  const { primary, backup, clock } = deps;
+  await waitForReplication(deps, since);
+  return catchUp(primary.users, primary.pool, {
+    origins: [backup.region],
+    since,
+    createMissing: false,
+    breaker: deps.breakerOf(primary),
+    concurrency: deps.concurrency,
+    now: () => clock.now(),
+  });
 }
 
 /** Waits until global-table replication has carried the backup's records written since `since` to the primary. */
