@@ -90,6 +90,9 @@ export class FakeUserPool {
    */
   readonly usernameAttributes: readonly ('email' | 'phone_number')[];
 
+  /** What the pool verifies by sending a code: its posture (nothing on standby). */
+  autoVerifiedAttributes: string[] = [];
+
   constructor(
     options: {
       throttleRate?: number;
@@ -334,6 +337,7 @@ export class FakeUserPool {
           UserPool: {
             Id: input.UserPoolId,
             EstimatedNumberOfUsers: this.users.size,
+            AutoVerifiedAttributes: [...this.autoVerifiedAttributes],
             ...(this.usernameAttributes.length > 0
               ? { UsernameAttributes: [...this.usernameAttributes] }
               : {}),
