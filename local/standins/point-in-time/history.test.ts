@@ -45,11 +45,11 @@ describe('History', () => {
     expect(again.itemsAt(6000)).toEqual([]);
   });
 
-  it('never lets a change read later count as earlier than one before it', () => {
+  it('places a change at the time it was made, also when the stream gave it after a later one', () => {
     const history = new History(join(dir, 'h.jsonl'), 0);
     history.append({ at: 300, key: key('alice'), image: image('alice', 'gold') });
-    history.append({ at: 200, key: key('alice'), image: image('alice', 'bronze') });
-    expect(history.itemsAt(250)).toEqual([]);
-    expect(history.itemsAt(300)).toEqual([image('alice', 'bronze')]);
+    history.append({ at: 200, key: key('bob'), image: image('bob', 'gold') });
+    expect(history.itemsAt(250)).toEqual([image('bob', 'gold')]);
+    expect(history.itemsAt(300)).toEqual([image('alice', 'gold'), image('bob', 'gold')]);
   });
 });

@@ -8,7 +8,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 export type Item = Record<string, AttributeValue>;
 
 export interface HistoryEntry {
-  /** When the change was read from the stream (epoch ms). */
+  /** When the change was made (epoch ms). */
   at: number;
   key: Item;
   /** The item after the change; null for a deletion. */
@@ -19,11 +19,12 @@ export interface HistoryEntry {
 const identity = (key: Item) =>
   JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-/** The items of a table whose changes are `entries` (in order), as they were at `time`. */
+/** The items of a table whose changes are `entries` (in stream order), as they were at `time`. */
 export function itemsAt(entries: readonly HistoryEntry[], time: number): Item[] {
   const items = new Map<string, Item>();
   for (const entry of entries) {
-    if (entry.at > time) break;
+    // Stream order is each item's change order; times of different items need not grow along it.
+    if (entry.at > time) continue;
     if (entry.image) items.set(identity(entry.key), entry.image);
     else items.delete(identity(entry.key));
   }
@@ -51,11 +52,8 @@ export class History {
   }
 
   append(entry: HistoryEntry): void {
-    // Stream order is change order per item; across items, reading order is as close as the stream allows.
-    const last = this.entries.at(-1);
-    const kept = last && entry.at < last.at ? { ...entry, at: last.at } : entry;
-    this.entries.push(kept);
-    appendFileSync(this.file, `${JSON.stringify(kept)}\n`);
+    this.entries.push(entry);
+    appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
   }
 
   itemsAt(time: number): Item[] {

@@ -122,6 +122,17 @@ const restoreTableToPointInTime = async (request: {
   };
 };
 
+/**
+ * When a change was made: the item's own updatedAt (ms; records and group items carry it, and a replicated copy
+ * keeps its writer's), else the stream's creation time, else now. Reading time would place a change late whenever
+ * the tailer lags, and a restore would miss what the table already held.
+ */
+const changedAt = (image: Item | null, streamTime: Date | undefined): number => {
+  const updatedAt = Number(image?.updatedAt?.N);
+  if (Number.isFinite(updatedAt) && updatedAt > 0) return updatedAt;
+  return streamTime?.getTime() ?? Date.now();
+};
+
 const OPERATIONS: Record<string, (request: never) => unknown> = {
   DescribeContinuousBackups: describeContinuousBackups,
   RestoreTableToPointInTime: restoreTableToPointInTime,
@@ -161,11 +172,11 @@ const main = async () => {
     batchSize: 100,
     idleMs: IDLE_MS,
     onRecords: async (records) => {
-      const at = Date.now();
       for (const record of records) {
         const key = record.dynamodb?.Keys as Item | undefined;
         if (!key) continue;
-        history.append({ at, key, image: (record.dynamodb?.NewImage as Item | undefined) ?? null });
+        const image = (record.dynamodb?.NewImage as Item | undefined) ?? null;
+        history.append({ at: changedAt(image, record.dynamodb?.ApproximateCreationDateTime), key, image });
       }
     },
     onCaughtUp: (since) => {
