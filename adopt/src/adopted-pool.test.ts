@@ -15,6 +15,7 @@ const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${n
 const OURS = {
   PreSignUp: fn('cognito-dr-primary-prod-onPreSignUp'),
   CustomMessage: fn('cognito-dr-primary-prod-onCustomMessage'),
+  PreAuthentication: fn('cognito-dr-primary-prod-onPreAuthentication'),
   UserMigration: fn('cognito-dr-primary-prod-onUserMigration'),
   PostAuthentication: fn('cognito-dr-primary-prod-onPostAuthentication'),
   PostConfirmation: fn('cognito-dr-primary-prod-onPostConfirmation'),

@@ -200,6 +200,7 @@ describe('primary: the user pool and its trigger', () => {
     const triggers = [
       'PreSignUp',
       'CustomMessage',
+      'PreAuthentication',
       'UserMigration',
       'PostAuthentication',
       'PostConfirmation',
@@ -1261,6 +1262,25 @@ describe('region roles: standby posture, failover and failback', () => {
       );
       expect(heartbeat.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
     });
+  });
+
+  it('the backup pool refuses sign-in on standby but for the migration client it finds by name', () => {
+    expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
+      PreAuthentication: getAtt('OnPreAuthenticationLambdaFunction', 'Arn'),
+    });
+    expect(cognitoInvokePermissions(replica)).toContainEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt('OnPreAuthenticationLambdaFunction', 'Arn'),
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: getAtt('BackupUserPool', 'Arn'),
+    });
+    const env = (props(replica, 'OnPreAuthenticationLambdaFunction').Environment as { Variables: object })
+      .Variables;
+    expect(env).toMatchObject({ MIGRATION_CLIENT_NAME: props(replica, 'BackupMigrationClient').ClientName });
+    // Listing the pool's clients is all it may do in the pool (granted apart: the pool names the function).
+    expect(props(replica, 'OnPreSignUpPoolReadPolicy').Roles).toContainEqual(
+      ref('OnPreAuthenticationIamRoleLambdaExecution'),
+    );
   });
 
   it('the backup pool refuses messages on standby (CustomMessage) and captures only while active', () => {

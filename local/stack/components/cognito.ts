@@ -36,11 +36,12 @@ export interface CognitoEmulators {
 const PRIMARY_TRIGGERS = [
   'PreSignUp',
   'CustomMessage',
+  'PreAuthentication',
   'UserMigration',
   'PostAuthentication',
   'PostConfirmation',
 ];
-const BACKUP_TRIGGERS = ['CustomMessage', 'PostConfirmation', 'PreSignUp'];
+const BACKUP_TRIGGERS = ['CustomMessage', 'PostConfirmation', 'PreSignUp', 'PreAuthentication'];
 
 export const startCognito = async (ctx: StepContext, shape: ShapeDefinition): Promise<CognitoEmulators> => {
   const { dataDir } = ctx.opts;
