@@ -20,7 +20,7 @@ import {
 import { getRecord, isErrorNamed } from '@cognito-dr/shared';
 import { readMailbox } from '../../local/emulators/mailbox';
 import { eventually } from '../support/eventually';
-import { given } from '../support/given';
+import { given, type TestUser } from '../support/given';
 import { operator } from '../support/operator';
 import { type OwnStack, startOwnStack } from '../support/own-stack';
 import { connect } from '../support/stack';
@@ -29,6 +29,17 @@ let stack: OwnStack;
 let clients: ReturnType<typeof connect>;
 const cli = (command: string, ...extra: string[]) =>
   operator.runsFrom({ stackFile: stack.stackFile }, command, ...extra);
+
+/** A self-service sign-up through a pool's app client. */
+const signsUp = (pool: CognitoIdentityProviderClient, clientId: string, user: TestUser) =>
+  pool.send(
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: user.username,
+      Password: user.password,
+      UserAttributes: [{ Name: 'email', Value: user.attributes.email }],
+    }),
+  );
 
 /** A user of the primary, replicated to the backup, who has a password there too (set by an administrator). */
 const replicated = given.aRandomUser();
@@ -51,14 +62,7 @@ let onStandbyBeforeTheFailover: string | undefined;
 beforeAll(async () => {
   stack = await startOwnStack('failed-over', { warm: 'single' });
   clients = connect(stack.info);
-  await clients.primaryPool.send(
-    new SignUpCommand({
-      ClientId: stack.info.primary.clientId,
-      Username: replicated.username,
-      Password: replicated.password,
-      UserAttributes: [{ Name: 'email', Value: replicated.attributes.email }],
-    }),
-  );
+  await signsUp(clients.primaryPool, stack.info.primary.clientId, replicated);
   await clients.primaryPool.send(
     new AdminConfirmSignUpCommand({
       UserPoolId: stack.info.primary.userPoolId,
@@ -102,14 +106,7 @@ describe('signing in on the backup pool', () => {
 describe('the operator tools while the backup pool is active', () => {
   it('repair refuses with exit 2, names the command to use, and an unconfirmed sign-up survives', async () => {
     const user = given.aRandomUser();
-    await clients.backupPool.send(
-      new SignUpCommand({
-        ClientId: stack.info.backup.clientId,
-        Username: user.username,
-        Password: user.password,
-        UserAttributes: [{ Name: 'email', Value: user.attributes.email }],
-      }),
-    );
+    await signsUp(clients.backupPool, stack.info.backup.clientId, user);
 
     const repair = await cli('repair', '--quota-share', '1');
 
@@ -142,14 +139,7 @@ describe('a user who signed up in the backup during the failover, after the fail
   it('is recorded in the backup region with the group they were put in', async () => {
     const { backupPool } = clients;
     const { userPoolId, clientId } = stack.info.backup;
-    await backupPool.send(
-      new SignUpCommand({
-        ClientId: clientId,
-        Username: user.username,
-        Password: user.password,
-        UserAttributes: [{ Name: 'email', Value: user.attributes.email }],
-      }),
-    );
+    await signsUp(backupPool, clientId, user);
     await backupPool.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: user.username }));
     // The stack's pools may have the group already (it is the admin API's group).
     await backupPool

@@ -1,3 +1,4 @@
+import { TRIGGER_SLOTS } from '@cognito-dr/adopt';
 import {
   asList,
   conditionHolds,
@@ -25,14 +26,8 @@ const ADOPT_PARAMS = {
   adoptedPreSignUp: THEIR_PRE_SIGN_UP,
   adoptedPostConfirmation: THEIR_POST_CONFIRMATION,
 };
-const TRIGGERS = [
-  'PreSignUp',
-  'CustomMessage',
-  'PreAuthentication',
-  'UserMigration',
-  'PostAuthentication',
-  'PostConfirmation',
-];
+// The slots the adopt module takes in a pool: the template must give each of them our trigger.
+const TRIGGERS = TRIGGER_SLOTS;
 
 let primary: Template;
 

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TRIGGER_SLOTS } from '@cognito-dr/adopt';
 import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
 import { activeParameterName } from '../../cli/regions';
@@ -197,14 +198,8 @@ describe('primary: the user pool and its trigger', () => {
   });
 
   it('has its triggers (capture, posture, migration), which Cognito may invoke for this pool only', () => {
-    const triggers = [
-      'PreSignUp',
-      'CustomMessage',
-      'PreAuthentication',
-      'UserMigration',
-      'PostAuthentication',
-      'PostConfirmation',
-    ];
+    // Every slot the adopt module takes in an adopted pool, the stack's own pool has too.
+    const triggers = TRIGGER_SLOTS;
     expect(props(primary, 'UserPool').LambdaConfig).toEqual(
       Object.fromEntries(triggers.map((t) => [t, getAtt(`On${t}LambdaFunction`, 'Arn')])),
     );
