@@ -266,13 +266,19 @@ const REPLICA: Case[] = [
   },
   { event: 'on-cognito-api-call.json', fn: 'onCognitoApiCall', expect: returns() },
   { event: 'on-configuration-check.json', fn: 'onConfigurationCheck', expect: returns() },
-  // The backup pool is on standby: it sends no messages and takes no sign-ups.
+  // The backup pool is on standby: it sends no messages, takes no sign-ups ...
   {
     event: 'on-custom-message.json',
     fn: 'onCustomMessage',
     expect: fails(/on standby and sends no messages/),
   },
   { event: 'on-pre-sign-up.json', fn: 'onPreSignUp', expect: fails(/on standby and takes no sign-ups/) },
+  // ... and signs nobody in through the apps' client.
+  {
+    event: 'on-pre-authentication.json',
+    fn: 'onPreAuthentication',
+    expect: fails(/on standby and signs nobody in/),
+  },
   {
     event: 'on-post-confirmation.json',
     fn: 'onPostConfirmation',
