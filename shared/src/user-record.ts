@@ -37,6 +37,16 @@ export type UserStatus =
   | 'FORCE_CHANGE_PASSWORD'
   | 'EXTERNAL_PROVIDER';
 
+/** The factors of Cognito's MFA a user can turn on, as UserMFASettingList and PreferredMfaSetting name them. */
+export type MfaFactor = 'SMS_MFA' | 'EMAIL_OTP' | 'SOFTWARE_TOKEN_MFA';
+
+/** A user's MFA settings, as AdminGetUser reports them. */
+export interface UserMfa {
+  /** The factors the user turned on, sorted, without duplicates. */
+  enabled: MfaFactor[];
+  preferred?: MfaFactor;
+}
+
 export interface UserRecord {
   /**
    * The username (partition key), as the pool reported it; for a user whose pool generated the username (sign-in by
@@ -55,6 +65,11 @@ export interface UserRecord {
   status: UserStatus;
   /** Group names the user belongs to, sorted, without duplicates. */
   groups: string[];
+  /**
+   * The user's MFA settings; absent when they turned no factor on. A TOTP secret never leaves its pool: a user with
+   * SOFTWARE_TOKEN_MFA enrols their app again in any other pool (the others are set there for them).
+   */
+  mfa?: UserMfa;
   /** When the snapshot was read from the primary pool (epoch ms). Last reader wins. */
   updatedAt: number;
   /** Per-user counter that only grows; bumped by every write that changes the snapshot. */
