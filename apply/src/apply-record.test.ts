@@ -99,6 +99,20 @@ describe('applyRecordChange', () => {
     expect(pool.calls.filter((c) => c === 'CreateGroup')).toHaveLength(2);
   });
 
+  it("sets the record's email-OTP preference on the user it creates, and follows the primary turning it off", async () => {
+    const { pool, publish } = setup();
+    const record = userRecord({ mfa: { enabled: ['EMAIL_OTP'], preferred: 'EMAIL_OTP' } });
+    const created = await publish(record);
+    expect(created.operations).toEqual(['createUser', 'setPermanentPassword', 'setMfaPreference']);
+    expect(pool.users.get('alice.smith')?.mfa).toEqual({ enabled: ['EMAIL_OTP'], preferred: 'EMAIL_OTP' });
+
+    const { mfa: _off, ...turnedOff } = { ...record, version: 2 };
+    const updated = await publish(turnedOff);
+    expect(updated.operations).toEqual(['setMfaPreference']);
+    expect(pool.users.get('alice.smith')?.mfa).toBeUndefined();
+    expect(await publish({ ...turnedOff, version: 3 })).toMatchObject({ outcome: 'unchanged' });
+  });
+
   it('uses the injected password generator for the permanent password', async () => {
     const { pool, deps, table } = setup();
     const record = userRecord();

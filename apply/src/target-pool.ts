@@ -8,6 +8,7 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   type AttributeType,
@@ -24,6 +25,8 @@ import {
   type GroupRecord,
   isErrorNamed,
   isNamedBySignIn,
+  type MfaFactorSetting,
+  mfaOfCognitoUser,
   type PoolUser,
   type RecordIdentity,
   readPoolUser,
@@ -140,6 +143,7 @@ function targetState(found: PoolUser): TargetUserState {
     enabled: found.user.Enabled !== false,
     status: found.user.UserStatus ?? 'UNKNOWN',
     groups: found.groups,
+    mfa: mfaOfCognitoUser(found.user) ?? { enabled: [] },
   };
 }
 
@@ -195,6 +199,17 @@ export async function executeOperation(
         new AdminDeleteUserAttributesCommand({ ...user, UserAttributeNames: operation.names }),
       );
       return;
+    case 'setMfaPreference': {
+      const { SMS_MFA: sms, EMAIL_OTP: email } = operation.settings;
+      await pool.cognito.send(
+        new AdminSetUserMFAPreferenceCommand({
+          ...user,
+          ...(sms ? { SMSMfaSettings: mfaSetting(sms) } : {}),
+          ...(email ? { EmailMfaSettings: mfaSetting(email) } : {}),
+        }),
+      );
+      return;
+    }
     case 'enable':
       await pool.cognito.send(new AdminEnableUserCommand(user));
       return;
@@ -332,6 +347,11 @@ function createGroupOnce(
   creations.set(key, creation);
   return creation;
 }
+
+const mfaSetting = ({ enabled, preferred }: MfaFactorSetting) => ({
+  Enabled: enabled,
+  PreferredMfa: preferred,
+});
 
 function toAttributeList(attributes: Record<string, string>): AttributeType[] {
   return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));

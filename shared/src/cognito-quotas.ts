@@ -58,6 +58,8 @@ export const COGNITO_QUOTAS: Readonly<Record<QuotaCategory, QuotaCategoryInfo>> 
       'AdminDeleteUser',
       'AdminAddUserToGroup',
       'AdminRemoveUserFromGroup',
+      'AdminSetUserMFAPreference',
+      'AdminLinkProviderForUser',
       'UpdateUserAttributes',
       'DeleteUserAttributes',
       'DeleteUser',

@@ -36,8 +36,11 @@ export {
   type ConvergeOperationType,
   desiredAttributes,
   linkedSub,
+  type MfaFactorSetting,
   managedAttributes,
   planConvergence,
+  REPLICATED_MFA_FACTORS,
+  type ReplicatedMfaFactor,
   type TargetUserState,
 } from './convergence-plan';
 export {
@@ -96,6 +99,9 @@ export {
   type CognitoUser,
   isReplicatedAttribute,
   isUserStatus,
+  MFA_FACTORS,
+  mfaOf,
+  mfaOfCognitoUser,
   normalizeGroups,
   recordFromCognitoUser,
   recordFromImage,
@@ -105,9 +111,13 @@ export {
   recordToItem,
   type SnapshotContext,
   sameAttributes,
+  sameListedSnapshot,
+  sameMfa,
   sameSnapshot,
   tombstoneFor,
+  totpReenrolment,
   USER_STATUSES,
+  usesTotp,
   type WriterStamp,
 } from './record-mapper';
 export {

@@ -13,7 +13,9 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { TargetUserState } from '../convergence-plan';
+import { mfaOf } from '../record-mapper';
 import { secretHash } from '../secret-hash';
+import type { UserMfa } from '../user-record';
 import { seededRandom } from './seeded-random';
 
 export interface FakeUser {
@@ -22,6 +24,8 @@ export interface FakeUser {
   enabled: boolean;
   status: string;
   password?: string;
+  /** MFA settings, as AdminGetUser reports them; absent: none. */
+  mfa?: UserMfa;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
@@ -139,7 +143,7 @@ export class FakeUserPool {
     return { GroupName, ...this.groupInfo.get(GroupName) };
   }
 
-  /** The user as planConvergence sees it, or null. */
+  /** The user as planConvergence sees it (MFA settings only where there are some), or null. */
   state(username: string): TargetUserState | null {
     const user = this.users.get(username);
     if (!user) return null;
@@ -148,6 +152,7 @@ export class FakeUserPool {
       enabled: user.enabled,
       status: user.status,
       groups: this.groupsOf(username),
+      ...(user.mfa ? { mfa: structuredClone(user.mfa) } : {}),
     };
   }
 
@@ -181,8 +186,12 @@ export class FakeUserPool {
           UserAttributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
           Enabled: user.enabled,
           UserStatus: user.status,
+          ...(user.mfa?.enabled.length ? { UserMFASettingList: [...user.mfa.enabled] } : {}),
+          ...(user.mfa?.preferred ? { PreferredMfaSetting: user.mfa.preferred } : {}),
         };
       }
+      case 'AdminSetUserMFAPreference':
+        return this.setMfaPreference(this.requireUser(input.Username), input);
       case 'AdminListGroupsForUser': {
         const all = this.groupsOf(this.requireUser(input.Username).username);
         const start = input.NextToken ? Number(input.NextToken) : 0;
@@ -401,6 +410,37 @@ export class FakeUserPool {
       password: input.Password,
     });
     return { UserConfirmed: answer.autoConfirmUser === true, UserSub: `backup-sub-${this.subCounter}` };
+  }
+
+  /** As Cognito: a factor is turned on only for a user with somewhere to send its codes. */
+  private setMfaPreference(
+    user: FakeUser,
+    input: Record<string, { Enabled?: boolean; PreferredMfa?: boolean } | undefined>,
+  ): unknown {
+    const enabled = new Set<string>(user.mfa?.enabled ?? []);
+    let preferred: string | undefined = user.mfa?.preferred;
+    for (const [key, factor, contact] of [
+      ['SMSMfaSettings', 'SMS_MFA', 'phone_number'],
+      ['EmailMfaSettings', 'EMAIL_OTP', 'email'],
+    ] as const) {
+      const setting = input[key];
+      if (!setting) continue;
+      if (setting.Enabled || setting.PreferredMfa) {
+        if (!user.attributes[contact]) {
+          throw new InvalidParameterException({
+            message: `User does not have delivery config set to turn on ${factor}`,
+            ...meta,
+          });
+        }
+        enabled.add(factor);
+      } else enabled.delete(factor);
+      if (setting.PreferredMfa) preferred = factor;
+      else if (preferred === factor) preferred = undefined;
+    }
+    const mfa = mfaOf(enabled, preferred);
+    if (mfa) user.mfa = mfa;
+    else delete user.mfa;
+    return {};
   }
 
   private requireUser(username: string): FakeUser {
