@@ -35,7 +35,13 @@ export async function runSwitch(ctx: SwitchContext, which: 'failover' | 'failbac
   try {
     const report = which === 'failover' ? await failover(deps) : await failback(deps);
     if (ctx.options.json)
-      ctx.out(JSON.stringify({ command: which, target: regions.label, ...summary(report) }));
+      ctx.out(
+        JSON.stringify({
+          command: which,
+          target: regions.label,
+          ...summary(report, ctx.options.verbose === true),
+        }),
+      );
     else if (which === 'failover') printFailover(ctx, report as FailoverReport);
     else printFailback(ctx, report as FailbackReport);
     return EXIT.ok;
@@ -106,6 +112,14 @@ function printFailover(ctx: SwitchContext, report: FailoverReport): void {
   ctx.out(
     'users: existing users set a new password with "forgot password" (passwords and MFA secrets cannot be copied)',
   );
+  const totp = report.totpReenrolment;
+  if (totp.length > 0) {
+    ctx.out(
+      `  TOTP          ${totp.length} users enrol their authenticator app again at their first sign-in` +
+        (ctx.options.verbose ? ' (home subs below)' : ' (--verbose lists them by home sub)'),
+    );
+    if (ctx.options.verbose) for (const sub of totp) ctx.out(`  totp          ${sub}`);
+  }
 }
 
 function printFailback(ctx: SwitchContext, report: FailbackReport): void {
@@ -133,15 +147,17 @@ function printFailback(ctx: SwitchContext, report: FailbackReport): void {
   ctx.out(`published to   ${report.publishedTo.join(', ')}`);
 }
 
-function summary(report: FailoverReport | FailbackReport): Record<string, unknown> {
+function summary(report: FailoverReport | FailbackReport, verbose: boolean): Record<string, unknown> {
   if ('carriedBack' in report) {
     const { roles, ...rest } = report;
     return { ...rest, epoch: roles.epoch };
   }
-  const { roles, caughtUp, ...rest } = report;
+  const { roles, caughtUp, totpReenrolment, ...rest } = report;
   return {
     ...rest,
     epoch: roles.epoch,
+    totpReenrolment: totpReenrolment.length,
+    ...(verbose ? { totpReenrolmentUsers: totpReenrolment } : {}),
     caughtUp: caughtUp && {
       checked: caughtUp.checked,
       changed: caughtUp.changed.length,

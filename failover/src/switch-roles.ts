@@ -19,9 +19,17 @@ import {
   type RolesTable,
   readRoles,
   type StateTable,
+  totpReenrolment,
   writeRoles,
 } from '@cognito-dr/shared';
-import { type CatchUpResult, catchUp, notYetReplicated, type PoolHandle, type UsersTable } from './catch-up';
+import {
+  type CatchUpResult,
+  catchUp,
+  notYetReplicated,
+  type PoolHandle,
+  recordsWrittenSince,
+  type UsersTable,
+} from './catch-up';
 import { setPoolPosture } from './pool-posture';
 
 /** A region as the switch sees it: its pool, its replicas of the two global tables and its state table. */
@@ -89,6 +97,11 @@ export interface FailoverReport {
   endpoint: ActiveEndpoint;
   publishedTo: string[];
   roles: RegionRoles;
+  /**
+   * Users who sign in with a TOTP app (home subs): its secret cannot be copied, so each enrols their app again at
+   * their first sign-in in the backup pool (MFA_SETUP where the pool requires MFA, otherwise when they choose).
+   */
+  totpReenrolment: string[];
 }
 
 export interface FailbackReport {
@@ -224,6 +237,9 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
   }
 
   const endpoint = endpointOf(backup, roles);
+  const publishedTo = await deps.publish(endpoint);
+  // Counted once apps have switched: the whole table is read, and nothing of the switch waits on it.
+  const everyone = await recordsWrittenSince(backup.users, [primary.region, backup.region], 0);
   return {
     alreadyActive: report.alreadyActive === true,
     caughtUp: report.caughtUp,
@@ -231,8 +247,9 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
     fromWatermark: report.fromWatermark,
     primaryPosture: roles.posture[primary.region] ?? 'unknown',
     endpoint,
-    publishedTo: await deps.publish(endpoint),
+    publishedTo,
     roles,
+    totpReenrolment: totpReenrolment(everyone.records),
   };
 }
 
