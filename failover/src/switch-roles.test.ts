@@ -7,10 +7,10 @@ import {
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { deletionBreaker } from '@cognito-dr/apply';
+import { userRecord } from '@cognito-dr/apply/src/testing/stream-records';
 import {
   initialRoles,
   notePasswordReset,
-  RECORD_SCHEMA_VERSION,
   type RegionRoles,
   readRoles,
   recordToItem,
@@ -130,19 +130,8 @@ describe('failover', () => {
     const t = setUp({
       roles: { active: BACKUP, epoch: 1, posture: { [PRIMARY]: 'standby', [BACKUP]: 'active' } },
     });
-    const user = (username: string, sub: string, extra: Partial<UserRecord>): UserRecord => ({
-      username,
-      schemaVersion: RECORD_SCHEMA_VERSION,
-      sub,
-      attributes: {},
-      enabled: true,
-      status: 'CONFIRMED',
-      groups: [],
-      updatedAt: 1,
-      version: 1,
-      origin: PRIMARY,
-      ...extra,
-    });
+    const user = (username: string, sub: string, extra: Partial<UserRecord>) =>
+      userRecord({ username, sub, origin: PRIMARY, ...extra });
     const totp = { mfa: { enabled: ['SOFTWARE_TOKEN_MFA' as const] } };
     for (const record of [
       user('ada', 'sub-ada', totp),
