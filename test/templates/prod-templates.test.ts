@@ -227,6 +227,7 @@ describe('primary: the user pool and its trigger', () => {
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminListGroupsForUser',
       'cognito-idp:AdminRemoveUserFromGroup',
+      'cognito-idp:AdminSetUserMFAPreference',
       'cognito-idp:AdminUpdateUserAttributes',
       'cognito-idp:CreateGroup',
     ]);
@@ -1437,6 +1438,7 @@ const RUNS = [
       'AdminGetUser',
       'AdminListGroupsForUser',
       'AdminRemoveUserFromGroup',
+      'AdminSetUserMFAPreference',
       'AdminSetUserPassword',
       'AdminUpdateUserAttributes',
       'CreateGroup',
