@@ -560,6 +560,25 @@ describe('commands on fake pools', () => {
     expect(JSON.stringify(report)).not.toContain('secret-tier-value');
   });
 
+  it("status shows each pool's posture and whether it agrees with the roles", async () => {
+    const w = world();
+    w.primary.autoVerifiedAttributes = ['email'];
+    // A backup a failback could not set on standby: it still verifies, as an active pool does.
+    w.backup.autoVerifiedAttributes = ['email'];
+
+    expect(await runStatus(w.context(['status', '--json']))).toBe(EXIT.ok);
+    expect(JSON.parse(w.output.out.pop() as string).posture).toEqual({
+      'us-east-1': { expected: 'active', recorded: 'active', pool: 'active', agrees: true },
+      'ap-northeast-1': { expected: 'standby', recorded: 'standby', pool: 'active', agrees: false },
+    });
+
+    w.backup.autoVerifiedAttributes = [];
+    await runStatus(w.context(['status']));
+    const printed = w.output.out.join('\n');
+    expect(printed).toContain('posture       us-east-1 pool active, roles want active: agrees');
+    expect(printed).toContain('posture       ap-northeast-1 pool standby, roles want standby: agrees');
+  });
+
   it('verify exits 0 when the backup pool matches the table and 1 with the drifted users named', async () => {
     const w = world();
     await runEngineCommand(w.context(['backfill']));

@@ -2,6 +2,7 @@
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { replicatorClient } from '@cognito-dr/apply';
+import { checkPosture, type PostureCheck, readPoolPosture } from '@cognito-dr/failover';
 import {
   backupDrift,
   budgetedCognito,
@@ -24,6 +25,7 @@ import {
 import {
   type Clock,
   initialRoles,
+  type RegionRoles,
   readRoles,
   type ServerTime,
   totpReenrolment,
@@ -231,6 +233,9 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
         })
       : initialRoles(primary.region, backup.region),
   ]);
+  const posture = Object.fromEntries(
+    await Promise.all([primary, backup].map(async (pool) => [pool.region, await postureOf(pool, roles)])),
+  ) as Record<string, PostureCheck | (Omit<PostureCheck, 'pool'> & { pool: 'unreadable' })>;
   const records = tableContents.records;
   const toTable = tableDrift(primaryInventory.users, records);
   const toBackup = backupDrift(backupUsers, records);
@@ -247,6 +252,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       posture: roles.posture,
       switchedAt: roles.switchedAt ?? null,
     },
+    posture,
     primary: { region: primary.region, userPoolId: primary.userPoolId, users: primaryInventory.users.size },
     table: {
       region: table.region,
@@ -281,6 +287,15 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
         .map(([region, posture]) => `${region} ${posture}`)
         .join(', ')}`,
   );
+  for (const [region, check] of Object.entries(posture)) {
+    ctx.out(
+      `  posture       ${region} pool ${check.pool}, roles want ${check.expected}` +
+        (check.recorded === check.expected ? '' : ` and recorded ${check.recorded}`) +
+        (check.agrees
+          ? ': agrees'
+          : ': DOES NOT AGREE (run the last `cognito-dr failover` or `failback` again to finish it)'),
+    );
+  }
   ctx.out(`  primary pool  ${primary.userPoolId} (${primary.region}): ${report.primary.users} users`);
   ctx.out(
     `  table         ${table.tableName} (${table.region}): ${report.table.records} records, ${tombstones} tombstones` +
@@ -305,6 +320,15 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     for (const sub of totp) ctx.out(`  totp     ${sub}`);
   }
   return EXIT.ok;
+}
+
+/** A pool's posture against the roles; a pool status cannot describe is shown as such, not as a failed status. */
+async function postureOf(pool: PoolTarget, roles: RegionRoles) {
+  try {
+    return checkPosture(roles, pool.region, await readPoolPosture(pool.cognito, pool.userPoolId));
+  } catch {
+    return { ...checkPosture(roles, pool.region, 'standby'), pool: 'unreadable' as const, agrees: false };
+  }
 }
 
 /** verify: the backup pool against the records its replica reads, user by user. */

@@ -34,17 +34,7 @@ export async function runSwitch(ctx: SwitchContext, which: 'failover' | 'failbac
   const deps = switchDeps(regions, ctx);
   try {
     const report = which === 'failover' ? await failover(deps) : await failback(deps);
-    if (ctx.options.json)
-      ctx.out(
-        JSON.stringify({
-          command: which,
-          target: regions.label,
-          ...summary(report, ctx.options.verbose === true),
-        }),
-      );
-    else if (which === 'failover') printFailover(ctx, report as FailoverReport);
-    else printFailback(ctx, report as FailbackReport);
-    return EXIT.ok;
+    return reportSwitch(ctx, which, regions.label, report);
   } catch (error) {
     if (error instanceof SwitchRefusedError) {
       ctx.err(`cognito-dr: ${which} refused: ${error.message}`);
@@ -59,6 +49,29 @@ export async function runSwitch(ctx: SwitchContext, which: 'failover' | 'failbac
     );
     return EXIT.incomplete;
   }
+}
+
+/** Prints what a switch did; exit 3 while a step is left, which running the same command again finishes. */
+export function reportSwitch(
+  ctx: Pick<SwitchContext, 'options' | 'out' | 'err'>,
+  which: 'failover' | 'failback',
+  label: string,
+  report: FailoverReport | FailbackReport,
+): number {
+  if (ctx.options.json)
+    ctx.out(
+      JSON.stringify({ command: which, target: label, ...summary(report, ctx.options.verbose === true) }),
+    );
+  else if (which === 'failover') printFailover(ctx, report as FailoverReport);
+  else printFailback(ctx, report as FailbackReport);
+  if (report.stepsLeft.length > 0) {
+    ctx.err(
+      `cognito-dr: ${which} not finished: ${report.stepsLeft.join('; ')}; run \`cognito-dr ${which}\` again ` +
+        'to finish (once the region answers, if it does not)',
+    );
+    return EXIT.incomplete;
+  }
+  return EXIT.ok;
 }
 
 export function switchDeps(
@@ -83,7 +96,7 @@ const endpointLines = (endpoint: ActiveEndpoint) => [
   `  issuer        ${endpoint.issuer}`,
 ];
 
-function printFailover(ctx: SwitchContext, report: FailoverReport): void {
+function printFailover(ctx: Pick<SwitchContext, 'out' | 'options'>, report: FailoverReport): void {
   if (report.alreadyActive) {
     ctx.out(`${report.endpoint.region} is already the active region (epoch ${report.roles.epoch})`);
   } else {
@@ -104,7 +117,7 @@ function printFailover(ctx: SwitchContext, report: FailoverReport): void {
   ctx.out(
     report.primaryPosture === 'standby'
       ? '  primary pool  on standby: changes made now in the backup region will reach it'
-      : '  primary pool  unreachable: once it answers, run `cognito-dr failover` again to set it on standby',
+      : '  primary pool  not on standby yet (unreachable, or the step failed): run `cognito-dr failover` again once it answers',
   );
   ctx.out('apps switch to:');
   for (const line of endpointLines(report.endpoint)) ctx.out(line);
@@ -122,7 +135,7 @@ function printFailover(ctx: SwitchContext, report: FailoverReport): void {
   }
 }
 
-function printFailback(ctx: SwitchContext, report: FailbackReport): void {
+function printFailback(ctx: Pick<SwitchContext, 'out'>, report: FailbackReport): void {
   ctx.out(
     report.alreadyActive
       ? `${report.endpoint.region} is already the active region (epoch ${report.roles.epoch})`

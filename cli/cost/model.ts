@@ -476,10 +476,16 @@ const m = (name: string, service: Service, when: MetricSpec['when'], dimensions 
 
 /** Every metric the functions publish, by where and how often (the cost test checks the code names no other). */
 export const METRICS: MetricSpec[] = [
-  ...(['RegionActive', 'RegionSwitching', 'RolesEpoch', 'ConsumerRunning'] as const).flatMap((name) => [
-    m(name, 'primary', 'every-minute'),
-    m(name, 'replica', 'every-minute'),
-  ]),
+  ...(
+    [
+      'RegionActive',
+      'RegionSwitching',
+      'RolesEpoch',
+      'ConsumerRunning',
+      'PostureMismatch',
+      'RegionsBothActive',
+    ] as const
+  ).flatMap((name) => [m(name, 'primary', 'every-minute'), m(name, 'replica', 'every-minute')]),
   m('UsersCaptured', 'primary', 'every-change'),
   m('CaptureFailed', 'primary', 'rare'),
   m('CaptureSkippedStandby', 'replica', 'every-change'),

@@ -59,3 +59,74 @@ describe("the stream consumer's mapping", () => {
     expect(emitted).toEqual({ ConsumerRunning: 1 });
   });
 });
+
+describe("each pool's posture and both regions' view of the roles", () => {
+  const PRIMARY = 'us-east-1';
+  const BACKUP = 'ap-northeast-1';
+  const steady = initialRoles(PRIMARY, BACKUP);
+  const failedOver = {
+    ...steady,
+    active: BACKUP,
+    epoch: 1,
+    posture: { [PRIMARY]: 'standby' as const, [BACKUP]: 'active' as const },
+  };
+
+  it('PostureMismatch is 0 while the pool is what the roles want, 1 for a backup left active after a failback', async () => {
+    const { emitted, metrics } = collect();
+    const checks = (pool: 'active' | 'standby') => ({
+      poolPosture: async () => pool,
+      otherRegionRoles: async () => steady,
+    });
+    await onRolesHeartbeat(async () => steady, BACKUP, metrics, undefined, checks('standby'))();
+    expect(emitted).toMatchObject({ PostureMismatch: 0, RegionsBothActive: 0 });
+    const leftActive = {
+      ...steady,
+      epoch: 2,
+      posture: { [PRIMARY]: 'active' as const, [BACKUP]: 'unknown' as const },
+    };
+    const result = await onRolesHeartbeat(
+      async () => leftActive,
+      BACKUP,
+      metrics,
+      undefined,
+      checks('active'),
+    )();
+    expect(emitted).toMatchObject({ PostureMismatch: 1 });
+    expect(result.postureAgrees).toBe(false);
+  });
+
+  it('RegionsBothActive is 1 when the other region still reads itself active, and absent when it cannot be read', async () => {
+    const { emitted, metrics } = collect();
+    // The backup's replica says the backup is active; the primary's, never updated, says the primary is.
+    const result = await onRolesHeartbeat(async () => failedOver, BACKUP, metrics, undefined, {
+      poolPosture: async () => 'active',
+      otherRegionRoles: async () => steady,
+    })();
+    expect(emitted).toMatchObject({ RegionsBothActive: 1, PostureMismatch: 0 });
+    expect(result.bothActive).toBe(true);
+
+    const quiet = collect();
+    await onRolesHeartbeat(async () => failedOver, BACKUP, quiet.metrics, undefined, {
+      poolPosture: async () => 'active',
+      otherRegionRoles: async () => {
+        throw Object.assign(new Error('down'), { name: 'TimeoutError' });
+      },
+    })();
+    expect(quiet.emitted).not.toHaveProperty('RegionsBothActive');
+    expect(quiet.emitted).toMatchObject({ PostureMismatch: 0, RegionActive: 1 });
+  });
+
+  it('fails when its own pool cannot be read, having published the rest', async () => {
+    const { emitted, metrics } = collect();
+    await expect(
+      onRolesHeartbeat(async () => steady, PRIMARY, metrics, undefined, {
+        poolPosture: async () => {
+          throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+        },
+        otherRegionRoles: async () => steady,
+      })(),
+    ).rejects.toThrow('denied');
+    expect(emitted).toMatchObject({ RegionActive: 1, RegionsBothActive: 0 });
+    expect(emitted).not.toHaveProperty('PostureMismatch');
+  });
+});

@@ -17,7 +17,14 @@ export {
   MigrationRefusedError,
   onUserMigration,
 } from './migration';
-export { AUTO_VERIFIED, setPoolPosture } from './pool-posture';
+export {
+  AUTO_VERIFIED,
+  checkPosture,
+  type PostureCheck,
+  postureOfPool,
+  readPoolPosture,
+  setPoolPosture,
+} from './pool-posture';
 export { onCustomMessage, onPreSignUp, type PostureDeps, StandbyPoolError } from './posture';
 export {
   type ActiveEndpoint,
@@ -29,4 +36,5 @@ export {
   type SwitchDeps,
   SwitchIncompleteError,
   SwitchRefusedError,
+  type SwitchStep,
 } from './switch-roles';

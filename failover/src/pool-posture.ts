@@ -10,7 +10,7 @@ import {
   type UserPoolType,
   type VerifiedAttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { poolUpdateRequest } from '@cognito-dr/shared';
+import { type Posture, poolUpdateRequest, type RegionRoles } from '@cognito-dr/shared';
 
 /** What each posture verifies; the same lists the templates declare for the two modes. */
 export const AUTO_VERIFIED: Record<'active' | 'standby', VerifiedAttributeType[]> = {
@@ -39,4 +39,39 @@ export async function setPoolPosture(
   if (JSON.stringify(current) === JSON.stringify([...AUTO_VERIFIED[posture]].sort())) return 'unchanged';
   await cognito.send(new UpdateUserPoolCommand(postureUpdate(UserPool, userPoolId, posture)));
   return 'changed';
+}
+
+/** What a pool's settings make it: one that verifies nothing is on standby, one that verifies anything is active. */
+export function postureOfPool(pool: Pick<UserPoolType, 'AutoVerifiedAttributes'>): 'active' | 'standby' {
+  return (pool.AutoVerifiedAttributes ?? []).length === 0 ? 'standby' : 'active';
+}
+
+/** The pool's posture as DescribeUserPool shows it now. */
+export async function readPoolPosture(
+  cognito: Pick<CognitoIdentityProviderClient, 'send'>,
+  userPoolId: string,
+): Promise<'active' | 'standby'> {
+  const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+  if (!UserPool) throw new Error(`user pool ${userPoolId} not found`);
+  return postureOfPool(UserPool);
+}
+
+export interface PostureCheck {
+  /** What the roles want of the pool: active in the active region, standby in the other. */
+  expected: 'active' | 'standby';
+  /** What the last switch recorded of the pool ('unknown' when it could not set it). */
+  recorded: Posture;
+  /** What the pool's settings are now. */
+  pool: 'active' | 'standby';
+  agrees: boolean;
+}
+
+/**
+ * Whether `region`'s pool is set up as the roles want, and recorded so: a pool left active after a failback (it
+ * would message users) or one the roles call unknown (its consumer applies nothing) does not agree.
+ */
+export function checkPosture(roles: RegionRoles, region: string, pool: 'active' | 'standby'): PostureCheck {
+  const expected = roles.active === region ? 'active' : 'standby';
+  const recorded = roles.posture[region] ?? 'unknown';
+  return { expected, recorded, pool, agrees: pool === expected && recorded === expected };
 }

@@ -6,7 +6,7 @@ import {
   DescribeUserPoolCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { deletionBreaker } from '@cognito-dr/apply';
+import { advanceWatermark, deletionBreaker } from '@cognito-dr/apply';
 import { userRecord } from '@cognito-dr/apply/src/testing/stream-records';
 import {
   initialRoles,
@@ -32,15 +32,33 @@ import {
 const PRIMARY = 'us-east-1' as const;
 const BACKUP = 'ap-northeast-1' as const;
 
-/** A pool as far as posture is concerned: DescribeUserPool and UpdateUserPool. */
-const postureOnlyPool = () => {
-  const state = { AutoVerifiedAttributes: [] as string[], updates: 0 };
+/**
+ * A pool as far as posture is concerned: DescribeUserPool and UpdateUserPool of its own id, the update carrying the
+ * settings it described. `failUpdates` UpdateUserPool calls fail first, as Cognito fails them when it is busy.
+ */
+const postureOnlyPool = (userPoolId: string) => {
+  const state = { AutoVerifiedAttributes: [] as string[], updates: 0, failUpdates: 0, failedUpdates: 0 };
   const cognito = {
     send: async (command: unknown) => {
       if (command instanceof DescribeUserPoolCommand) {
-        return { UserPool: { Name: 'pool', AutoVerifiedAttributes: state.AutoVerifiedAttributes } };
+        expect(command.input.UserPoolId).toBe(userPoolId);
+        return {
+          UserPool: { Id: userPoolId, Name: 'pool', AutoVerifiedAttributes: state.AutoVerifiedAttributes },
+        };
       }
       if (command instanceof UpdateUserPoolCommand) {
+        expect(command.input.UserPoolId).toBe(userPoolId);
+        // Only the posture moves: nothing else the pool had is reset.
+        expect(command.input).not.toHaveProperty('Id');
+        expect(command.input).not.toHaveProperty('Name');
+        if (state.failUpdates > 0) {
+          state.failUpdates -= 1;
+          state.failedUpdates += 1;
+          throw Object.assign(new Error('busy'), {
+            name: 'TooManyRequestsException',
+            $metadata: { httpStatusCode: 429 },
+          });
+        }
         state.AutoVerifiedAttributes = command.input.AutoVerifiedAttributes ?? [];
         state.updates += 1;
         return {};
@@ -57,7 +75,10 @@ const setUp = (options: { roles?: Partial<RegionRoles>; primaryAnswers?: boolean
     control.item = { key: 'region-roles', ...initialRoles(PRIMARY, BACKUP), revision: 1, ...options.roles };
   }
   const clock = new FakeClock();
-  const pools = { [PRIMARY]: postureOnlyPool(), [BACKUP]: postureOnlyPool() };
+  const pools = {
+    [PRIMARY]: postureOnlyPool(`${PRIMARY}_pool`),
+    [BACKUP]: postureOnlyPool(`${BACKUP}_pool`),
+  };
   const probes: string[] = [];
   const states = { [PRIMARY]: new FakeStateTable(), [BACKUP]: new FakeStateTable() };
   const tables = { [PRIMARY]: new ScannableTable(), [BACKUP]: new ScannableTable() };
@@ -95,6 +116,7 @@ const setUp = (options: { roles?: Partial<RegionRoles>; primaryAnswers?: boolean
     replicationTimeoutMs: 60_000,
     breakerOf: (handle) =>
       deletionBreaker({ state: handle.state, pool: handle.pool, now: () => clock.now() }),
+    retries: { maxAttempts: 3, baseBackoffMs: 100, maxBackoffMs: 1_000 },
   };
   const roles = () => readRoles(deps.backup.control);
   return { deps, control, pools, states, probes, published, roles, tables };
@@ -206,5 +228,98 @@ describe('failback', () => {
     expect(t.pools[PRIMARY]?.state.AutoVerifiedAttributes).toEqual(['email']);
     expect(t.pools[BACKUP]?.state.AutoVerifiedAttributes).toEqual([]);
     expect(t.published).toEqual([expect.objectContaining({ region: PRIMARY, epoch: 2 })]);
+  });
+});
+
+describe('a step that touches a pool', () => {
+  const failedOver = {
+    active: BACKUP,
+    epoch: 1,
+    switchedAt: 1_000,
+    posture: { [PRIMARY]: 'standby' as const, [BACKUP]: 'active' as const },
+  };
+
+  it('is retried with back-off and, once it goes through, is reported done', async () => {
+    const t = setUp({ roles: failedOver });
+    t.pools[BACKUP].state.AutoVerifiedAttributes = ['email'];
+    t.pools[BACKUP].state.failUpdates = 2;
+    const report = await failback(t.deps);
+    expect(t.pools[BACKUP].state).toMatchObject({ failedUpdates: 2, updates: 1, AutoVerifiedAttributes: [] });
+    expect(report.stepsLeft).toEqual([]);
+    expect(report.steps).toContainEqual({ step: `${BACKUP} pool on standby`, outcome: 'done' });
+    expect(await t.roles()).toMatchObject({ posture: { [BACKUP]: 'standby' } });
+    expect((await t.roles()).behindSince).toBeUndefined();
+  });
+
+  it('failback that cannot set the backup on standby says so, and running it again finishes it', async () => {
+    const t = setUp({ roles: failedOver });
+    t.pools[BACKUP].state.AutoVerifiedAttributes = ['email'];
+    t.pools[BACKUP].state.failUpdates = 3; // every attempt of the first run
+    const first = await failback(t.deps);
+    expect(first.stepsLeft).toEqual([
+      `${BACKUP} pool on standby (TooManyRequestsException)`,
+      `${BACKUP} pool caught up (it is not on standby yet)`,
+    ]);
+    // Switched back, the backup's posture unknown: its consumer applies nothing, and the roles say from when.
+    const afterFirst = await t.roles();
+    expect(afterFirst).toMatchObject({
+      active: PRIMARY,
+      epoch: 2,
+      posture: { [PRIMARY]: 'active', [BACKUP]: 'unknown' },
+      behindSince: { [BACKUP]: 1_000 },
+    });
+    expect(t.pools[BACKUP].state.AutoVerifiedAttributes).toEqual(['email']);
+
+    const second = await failback(t.deps);
+    expect(second).toMatchObject({ alreadyActive: true, stepsLeft: [] });
+    expect(second.steps).toContainEqual({ step: `${BACKUP} pool on standby`, outcome: 'done' });
+    expect(t.pools[BACKUP].state.AutoVerifiedAttributes).toEqual([]);
+    const afterSecond = await t.roles();
+    expect(afterSecond).toMatchObject({ active: PRIMARY, epoch: 2, posture: { [BACKUP]: 'standby' } });
+    expect(afterSecond.behindSince).toBeUndefined();
+    expect(t.published.map((endpoint) => endpoint.region)).toEqual([PRIMARY, PRIMARY]);
+
+    // Finished: a third run changes nothing.
+    const revision = afterSecond.revision;
+    expect((await failback(t.deps)).stepsLeft).toEqual([]);
+    expect((await t.roles()).revision).toBe(revision);
+  });
+
+  it('failover that cannot set the answering primary on standby says so, and running it again finishes it', async () => {
+    const t = setUp();
+    t.pools[PRIMARY].state.AutoVerifiedAttributes = ['email'];
+    t.pools[PRIMARY].state.failUpdates = 3;
+    const first = await failover(t.deps);
+    expect(first.stepsLeft).toEqual([`${PRIMARY} pool on standby (TooManyRequestsException)`]);
+    expect(await t.roles()).toMatchObject({ active: BACKUP, posture: { [PRIMARY]: 'unknown' } });
+
+    const second = await failover(t.deps);
+    expect(second).toMatchObject({ alreadyActive: true, stepsLeft: [], primaryPosture: 'standby' });
+    expect(t.pools[PRIMARY].state.AutoVerifiedAttributes).toEqual([]);
+  });
+
+  it('failover with the primary gone leaves its standby step for a run once it answers', async () => {
+    const t = setUp({ primaryAnswers: false });
+    const report = await failover(t.deps);
+    expect(report.stepsLeft).toEqual([`${PRIMARY} pool on standby (the region does not answer)`]);
+  });
+
+  it('a backup left behind is caught up from then by a failover, not from its watermark', async () => {
+    const clock = new FakeClock();
+    const behindSince = clock.now() - 3_600_000;
+    const t = setUp({
+      roles: {
+        active: PRIMARY,
+        epoch: 2,
+        switchedAt: behindSince,
+        posture: { [PRIMARY]: 'active', [BACKUP]: 'unknown' },
+        behindSince: { [BACKUP]: behindSince },
+      },
+    });
+    // The consumer skipped every record since, and its watermark moved on all the same.
+    await advanceWatermark(t.deps.backup.state, clock.now() - 1_000, clock.now());
+    const report = await failover(t.deps);
+    expect(report.since).toBe(behindSince - t.deps.marginMs);
+    expect((await t.roles()).behindSince).toBeUndefined();
   });
 });

@@ -13,8 +13,12 @@
 import { type DeletionBreaker, readWatermark } from '@cognito-dr/apply';
 import type { Clock } from '@cognito-dr/shared';
 import {
+  CallGovernor,
   countPasswordResets,
+  errorName,
+  governClient,
   notePoolSub,
+  quotaCeilings,
   type RegionRoles,
   type RolesTable,
   readRoles,
@@ -73,6 +77,25 @@ export interface SwitchDeps {
   concurrency?: number;
   /** The deletion breaker of a region's pool, which every catch-up into that pool deletes through. */
   breakerOf: (region: RegionHandle) => DeletionBreaker;
+  /** Attempts per call of a step that touches a pool or the roles, and the back-off between them. */
+  retries?: StepRetries;
+}
+
+export interface StepRetries {
+  maxAttempts: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** A pool setting or a roles write gets a few tries over some seconds: enough for throttling or a blip. */
+export const STEP_RETRIES: StepRetries = { maxAttempts: 4, baseBackoffMs: 500, maxBackoffMs: 4_000 };
+
+/** One step of a switch and how it ended: `left` steps are what running the command again finishes. */
+export interface SwitchStep {
+  step: string;
+  outcome: 'done' | 'unchanged' | 'left';
+  /** Why a step is left: the error's name, or that the region does not answer. */
+  reason?: string;
 }
 
 /** A command that makes no sense in the current state, or cannot run now. Exit code 2; nothing was changed. */
@@ -97,6 +120,9 @@ export interface FailoverReport {
   endpoint: ActiveEndpoint;
   publishedTo: string[];
   roles: RegionRoles;
+  steps: SwitchStep[];
+  /** Steps not done: the command exits 3 until running it again has finished them. */
+  stepsLeft: string[];
   /**
    * Users who sign in with a TOTP app (home subs): its secret cannot be copied, so each enrols their app again at
    * their first sign-in in the backup pool (MFA_SETUP where the pool requires MFA, otherwise when they choose).
@@ -117,6 +143,8 @@ export interface FailbackReport {
   endpoint: ActiveEndpoint;
   publishedTo: string[];
   roles: RegionRoles;
+  steps: SwitchStep[];
+  stepsLeft: string[];
 }
 
 /** The roles a switch writes name both regions' pools: bulk writers check a table's records against them. */
@@ -156,8 +184,100 @@ function assertComplete(result: CatchUpResult, what: string): void {
   }
 }
 
+/**
+ * The steps of one run of a switch. Each call a step makes to a pool or to the roles goes through the pacing
+ * module's governor, which retries throttles and transient faults with back-off; every step is reported as it ends.
+ */
+class Steps {
+  readonly log: SwitchStep[] = [];
+  private readonly governor: CallGovernor;
+  private readonly deps: SwitchDeps;
+
+  constructor(deps: SwitchDeps) {
+    this.deps = deps;
+    // A switch makes a handful of calls: each may use a whole category's quota, the retries are what matter.
+    this.governor = new CallGovernor({
+      clock: deps.clock,
+      ceilings: quotaCeilings(),
+      ...(deps.retries ?? STEP_RETRIES),
+    });
+  }
+
+  /** Sets a region's pool posture; throws, the step recorded as left, when it still fails after the retries. */
+  async posture(region: RegionHandle, posture: 'active' | 'standby'): Promise<void> {
+    const step = `${region.region} pool ${posture === 'active' ? 'active' : 'on standby'}`;
+    try {
+      const outcome = await setPoolPosture(
+        governClient(region.pool.cognito, this.governor),
+        region.pool.userPoolId,
+        posture,
+      );
+      this.record({ step, outcome: outcome === 'changed' ? 'done' : 'unchanged' });
+    } catch (error) {
+      this.record({ step, outcome: 'left', reason: errorName(error) ?? 'Error' });
+      throw error;
+    }
+  }
+
+  /** Writes the roles (conditional on their revision, so a retry after a lost answer fails safe as a conflict). */
+  async roles(
+    step: string,
+    current: RegionRoles,
+    next: Omit<RegionRoles, 'revision' | 'updatedAt'>,
+  ): Promise<RegionRoles> {
+    const { backup, clock } = this.deps;
+    try {
+      const written = await this.governor.run('PutItem', () =>
+        // The item holds whole milliseconds; a clock that slept a jittered back-off may not read whole.
+        writeRoles(backup.control, current, naming(this.deps, next), Math.floor(clock.now())),
+      );
+      this.record({ step: `roles: ${step}`, outcome: 'done' });
+      return written;
+    } catch (error) {
+      this.record({ step: `roles: ${step}`, outcome: 'left', reason: errorName(error) ?? 'Error' });
+      throw error;
+    }
+  }
+
+  left(step: string, reason: string): void {
+    this.record({ step, outcome: 'left', reason });
+  }
+
+  get stepsLeft(): string[] {
+    return this.log.filter((s) => s.outcome === 'left').map((s) => `${s.step} (${s.reason})`);
+  }
+
+  private record(step: SwitchStep): void {
+    this.log.push(step);
+    this.deps.progress(
+      `step ${step.step}: ${step.outcome === 'left' ? `not done (${step.reason})` : step.outcome}`,
+    );
+  }
+}
+
+/** Sets a region's pool to standby posture if the region answers; 'unknown' (the step left) if not. */
+async function standbyIfReachable(region: RegionHandle, steps: Steps): Promise<'standby' | 'unknown'> {
+  if (!(await reachable(region))) {
+    steps.left(`${region.region} pool on standby`, 'the region does not answer');
+    return 'unknown';
+  }
+  try {
+    await steps.posture(region, 'standby');
+    return 'standby';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `behindSince` without `region`'s entry, or nothing when no entry is left. */
+function caughtUpWith(behind: RegionRoles['behindSince'], region: string): RegionRoles['behindSince'] {
+  const rest = Object.fromEntries(Object.entries(behind ?? {}).filter(([name]) => name !== region));
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
 export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
   const { primary, backup, clock, progress } = deps;
+  const steps = new Steps(deps);
   let roles = await readRoles(backup.control);
   if (roles.state === 'failing-back') {
     throw new SwitchRefusedError(
@@ -170,12 +290,12 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
 
   if (!report.alreadyActive) {
     if (roles.state === 'steady') {
-      roles = await writeRoles(
-        backup.control,
-        roles,
-        naming(deps, { ...roles, state: 'failing-over', target: backup.region, startedAt: clock.now() }),
-        clock.now(),
-      );
+      roles = await steps.roles('failing-over', roles, {
+        ...roles,
+        state: 'failing-over',
+        target: backup.region,
+        startedAt: clock.now(),
+      });
       progress(`applying into the backup pool paused (${backup.region})`);
       await clock.sleep(deps.settleMs);
     } else {
@@ -183,7 +303,13 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
     }
 
     const watermark = await readWatermark(backup.state);
-    const since = Math.min(watermark ?? 0, roles.startedAt ?? clock.now()) - deps.marginMs;
+    // A backup pool a failback left behind had its records skipped while its watermark moved on.
+    const since =
+      Math.min(
+        watermark ?? 0,
+        roles.startedAt ?? clock.now(),
+        roles.behindSince?.[backup.region] ?? Number.POSITIVE_INFINITY,
+      ) - deps.marginMs;
     report.since = Math.max(0, since);
     report.fromWatermark = watermark !== undefined;
     progress(
@@ -202,34 +328,28 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
     });
     assertComplete(report.caughtUp, 'brought up to date in the backup pool');
 
-    await setPoolPosture(backup.pool.cognito, backup.pool.userPoolId, 'active');
-    const primaryPosture = await standbyIfReachable(primary);
-    roles = await writeRoles(
-      backup.control,
-      roles,
-      naming(deps, {
-        ...roles,
-        active: backup.region,
-        state: 'steady',
-        target: undefined,
-        startedAt: undefined,
-        epoch: roles.epoch + 1,
-        switchedAt: clock.now(),
-        posture: { [primary.region]: primaryPosture, [backup.region]: 'active' },
-      }),
-      clock.now(),
-    );
+    await steps.posture(backup, 'active');
+    const primaryPosture = await standbyIfReachable(primary, steps);
+    roles = await steps.roles('backup active', roles, {
+      ...roles,
+      active: backup.region,
+      state: 'steady',
+      target: undefined,
+      startedAt: undefined,
+      epoch: roles.epoch + 1,
+      switchedAt: clock.now(),
+      posture: { [primary.region]: primaryPosture, [backup.region]: 'active' },
+      behindSince: caughtUpWith(roles.behindSince, backup.region),
+    });
     progress(`the backup pool is active (${backup.region})`);
-  } else if (roles.posture[primary.region] === 'unknown') {
+  } else if (roles.posture[primary.region] !== 'standby') {
     // Failed over while the primary was gone; now that it answers, it can be made ready to take changes back.
-    const primaryPosture = await standbyIfReachable(primary);
+    const primaryPosture = await standbyIfReachable(primary, steps);
     if (primaryPosture === 'standby') {
-      roles = await writeRoles(
-        backup.control,
-        roles,
-        naming(deps, { ...roles, posture: { ...roles.posture, [primary.region]: 'standby' } }),
-        clock.now(),
-      );
+      roles = await steps.roles('primary on standby', roles, {
+        ...roles,
+        posture: { ...roles.posture, [primary.region]: 'standby' },
+      });
       progress(
         `the primary pool is on standby again (${primary.region}): the backup's changes reach it from now on`,
       );
@@ -249,23 +369,15 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
     endpoint,
     publishedTo,
     roles,
+    steps: steps.log,
+    stepsLeft: steps.stepsLeft,
     totpReenrolment: totpReenrolment(everyone.records),
   };
 }
 
-/** Sets a region's pool to standby posture if the region answers; 'unknown' if it does not. */
-async function standbyIfReachable(region: RegionHandle): Promise<'standby' | 'unknown'> {
-  if (!(await reachable(region))) return 'unknown';
-  try {
-    await setPoolPosture(region.pool.cognito, region.pool.userPoolId, 'standby');
-    return 'standby';
-  } catch {
-    return 'unknown';
-  }
-}
-
 export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
   const { primary, backup, clock, progress } = deps;
+  const steps = new Steps(deps);
   if (!(await reachable(primary))) {
     throw new SwitchRefusedError(
       `the primary region (${primary.region}) does not answer; fail back once it does`,
@@ -279,16 +391,20 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     );
   }
   if (roles.active === primary.region && roles.state === 'steady') {
-    const endpoint = endpointOf(primary, roles);
+    // Switched back already; what a run that stopped after the switch left (the backup's posture, a catch-up).
+    const finished = await finishFailback(deps, steps, roles, { standbyTried: false });
+    const endpoint = endpointOf(primary, finished.roles);
     return {
       alreadyActive: true,
-      carriedBack: 0,
-      awaitingMigration: 0,
+      carriedBack: finished.late?.changed.length ?? 0,
+      awaitingMigration: finished.late?.awaitingMigration.length ?? 0,
       passwordResets: 0,
-      backupCaughtUp: 0,
+      backupCaughtUp: finished.backupCaughtUp?.changed.length ?? 0,
       endpoint,
       publishedTo: await deps.publish(endpoint),
-      roles,
+      roles: finished.roles,
+      steps: steps.log,
+      stepsLeft: steps.stepsLeft,
     };
   }
   const failedOverAt = roles.switchedAt ?? 0;
@@ -296,40 +412,29 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
 
   if (roles.state === 'steady') {
     // Nothing may be applied into the primary while it would verify (message) a changed address.
-    await setPoolPosture(primary.pool.cognito, primary.pool.userPoolId, 'standby');
-    roles = await writeRoles(
-      backup.control,
-      roles,
-      naming(deps, {
-        ...roles,
-        state: 'failing-back',
-        target: primary.region,
-        startedAt: clock.now(),
-        posture: { ...roles.posture, [primary.region]: 'standby' },
-      }),
-      clock.now(),
-    );
+    await steps.posture(primary, 'standby');
+    roles = await steps.roles('failing-back', roles, {
+      ...roles,
+      state: 'failing-back',
+      target: primary.region,
+      startedAt: clock.now(),
+      posture: { ...roles.posture, [primary.region]: 'standby' },
+    });
     progress(`failing back to ${primary.region}: the backup's changes are applied to the primary pool`);
   } else {
     progress(`resuming the failback started ${new Date(roles.startedAt ?? 0).toISOString()}`);
   }
 
-  await waitForReplication(deps, since);
-  const carried = await catchUp(primary.users, primary.pool, {
-    origins: [backup.region],
-    since,
-    createMissing: false,
-    breaker: deps.breakerOf(primary),
-    concurrency: deps.concurrency,
-    now: () => clock.now(),
-  });
+  const carried = await carryBack(deps, since);
   assertComplete(carried, 'brought up to date in the primary pool');
 
-  // Switch: the primary serves users again, the backup goes back to standby.
+  // Switch: the primary serves users again, the backup goes back to standby. Both pools still have to take what
+  // the other wrote meanwhile: noted in the roles, so a run that stops after the switch is finished by the next.
   const drainStartedAt = clock.now();
-  await setPoolPosture(primary.pool.cognito, primary.pool.userPoolId, 'active');
-  const backupPosture = await standbyIfReachable(backup);
-  const switched: Omit<RegionRoles, 'revision' | 'updatedAt'> = {
+  await steps.posture(primary, 'active');
+  const backupPosture = await standbyIfReachable(backup, steps);
+  const behind = roles.behindSince ?? {};
+  roles = await steps.roles('primary active', roles, {
     ...roles,
     active: primary.region,
     state: 'steady',
@@ -338,45 +443,105 @@ export async function failback(deps: SwitchDeps): Promise<FailbackReport> {
     epoch: roles.epoch + 1,
     switchedAt: clock.now(),
     posture: { [primary.region]: 'active', [backup.region]: backupPosture },
-  };
-  roles = await writeRoles(backup.control, roles, naming(deps, switched), clock.now());
+    behindSince: {
+      ...behind,
+      [primary.region]: Math.min(behind[primary.region] ?? drainStartedAt, drainStartedAt),
+      [backup.region]: Math.min(behind[backup.region] ?? failedOverAt, failedOverAt),
+    },
+  });
   await clock.sleep(deps.settleMs);
   progress(`the primary pool is active again (${primary.region})`);
 
-  // Changes made in the backup pool while the switch was under way, and late writes of the primary region during
-  // the failover (the backup pool never applied them while it was active).
-  await waitForReplication(deps, drainStartedAt - deps.marginMs);
-  const late = await catchUp(primary.users, primary.pool, {
+  const finished = await finishFailback(deps, steps, roles, { standbyTried: true });
+  const endpoint = endpointOf(primary, finished.roles);
+  return {
+    alreadyActive: false,
+    carriedBack: new Set([...carried.changed, ...(finished.late?.changed ?? [])]).size,
+    awaitingMigration: new Set([...carried.awaitingMigration, ...(finished.late?.awaitingMigration ?? [])])
+      .size,
+    passwordResets: await countPasswordResets(backup.state, failedOverAt),
+    backupCaughtUp: finished.backupCaughtUp?.changed.length ?? 0,
+    endpoint,
+    publishedTo: await deps.publish(endpoint),
+    roles: finished.roles,
+    steps: steps.log,
+    stepsLeft: steps.stepsLeft,
+  };
+}
+
+/**
+ * What follows the switch back, and what running failback again finishes: the backup pool on standby, then each
+ * pool caught up with what the other region wrote since the time `behindSince` notes for it. The primary takes the
+ * backup's changes made during the switch; the backup takes the primary's late writes of the failover, and every
+ * record its consumer skipped while its posture was unknown. An entry is dropped once its catch-up is complete.
+ */
+async function finishFailback(
+  deps: SwitchDeps,
+  steps: Steps,
+  start: RegionRoles,
+  /** Whether this run has just tried (with its retries) to set the backup on standby. */
+  { standbyTried }: { standbyTried: boolean },
+): Promise<{ roles: RegionRoles; late?: CatchUpResult; backupCaughtUp?: CatchUpResult }> {
+  const { primary, backup, clock } = deps;
+  let roles = start;
+  if (
+    roles.posture[backup.region] !== 'standby' &&
+    !standbyTried &&
+    (await standbyIfReachable(backup, steps)) === 'standby'
+  ) {
+    roles = await steps.roles('backup on standby', roles, {
+      ...roles,
+      posture: { ...roles.posture, [backup.region]: 'standby' },
+    });
+    // Its consumer applies from now on; the catch-up below covers what it skipped before.
+    await clock.sleep(deps.settleMs);
+  }
+  const primarySince = roles.behindSince?.[primary.region];
+  const backupSince = roles.behindSince?.[backup.region];
+  let late: CatchUpResult | undefined;
+  let backupCaughtUp: CatchUpResult | undefined;
+  if (primarySince !== undefined) late = await carryBack(deps, Math.max(0, primarySince - deps.marginMs));
+  // A pool that may still verify (message) a changed address takes nothing until it is on standby.
+  if (backupSince !== undefined && roles.posture[backup.region] === 'standby') {
+    backupCaughtUp = await catchUp(backup.users, backup.pool, {
+      origins: [primary.region],
+      since: Math.max(0, backupSince - deps.marginMs),
+      createMissing: true,
+      notePoolSub: (sub, username) => notePoolSub(backup.state, sub, username),
+      breaker: deps.breakerOf(backup),
+      concurrency: deps.concurrency,
+      now: () => clock.now(),
+    });
+  }
+  let behind = roles.behindSince;
+  if (late && failedCount(late) === 0) behind = caughtUpWith(behind, primary.region);
+  if (backupCaughtUp && failedCount(backupCaughtUp) === 0) behind = caughtUpWith(behind, backup.region);
+  if (JSON.stringify(behind) !== JSON.stringify(roles.behindSince)) {
+    roles = await steps.roles('caught up', roles, { ...roles, behindSince: behind });
+  }
+  if (late) assertComplete(late, 'brought up to date in the primary pool');
+  if (backupCaughtUp) assertComplete(backupCaughtUp, 'brought up to date in the backup pool');
+  if (roles.behindSince?.[backup.region] !== undefined && roles.posture[backup.region] !== 'standby') {
+    steps.left(`${backup.region} pool caught up`, 'it is not on standby yet');
+  }
+  return { roles, late, backupCaughtUp };
+}
+
+/**
+ * Applies what the backup region wrote since `since` to the primary pool, once replication has carried it across;
+ * never pre-creating a user (those who signed up in the backup migrate in with their password).
+ */
+async function carryBack(deps: SwitchDeps, since: number): Promise<CatchUpResult> {
+  const { primary, backup, clock } = deps;
+  await waitForReplication(deps, since);
+  return catchUp(primary.users, primary.pool, {
     origins: [backup.region],
-    since: drainStartedAt - deps.marginMs,
+    since,
     createMissing: false,
     breaker: deps.breakerOf(primary),
     concurrency: deps.concurrency,
     now: () => clock.now(),
   });
-  const backupCaughtUp = await catchUp(backup.users, backup.pool, {
-    origins: [primary.region],
-    since,
-    createMissing: true,
-    notePoolSub: (sub, username) => notePoolSub(backup.state, sub, username),
-    breaker: deps.breakerOf(backup),
-    concurrency: deps.concurrency,
-    now: () => clock.now(),
-  });
-  assertComplete(late, 'brought up to date in the primary pool');
-  assertComplete(backupCaughtUp, 'brought up to date in the backup pool');
-
-  const endpoint = endpointOf(primary, roles);
-  return {
-    alreadyActive: false,
-    carriedBack: new Set([...carried.changed, ...late.changed]).size,
-    awaitingMigration: new Set([...carried.awaitingMigration, ...late.awaitingMigration]).size,
-    passwordResets: await countPasswordResets(backup.state, failedOverAt),
-    backupCaughtUp: backupCaughtUp.changed.length,
-    endpoint,
-    publishedTo: await deps.publish(endpoint),
-    roles,
-  };
 }
 
 /** Waits until global-table replication has carried the backup's records written since `since` to the primary. */

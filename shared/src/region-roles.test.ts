@@ -115,6 +115,17 @@ describe('region roles', () => {
     expect(rolesFromItem({ ...failedOver() })).not.toHaveProperty('pools');
   });
 
+  it('carry from when a pool left in posture unknown is behind, and refuse one that names no region or time', () => {
+    expect(rolesFromItem({ ...failedOver(), behindSince: { [BACKUP]: 42 } }).behindSince).toEqual({
+      [BACKUP]: 42,
+    });
+    expect(rolesFromItem({ ...failedOver() })).not.toHaveProperty('behindSince');
+    expect(() => rolesFromItem({ ...failedOver(), behindSince: { 'mars-1': 42 } })).toThrow(/behindSince/);
+    expect(() => rolesFromItem({ ...failedOver(), behindSince: { [BACKUP]: 'soon' } })).toThrow(
+      /behindSince/,
+    );
+  });
+
   it('are cached briefly by functions, and a failed read falls back to the last answer for a while', async () => {
     const control = new FakeControlTable();
     control.item = { key: 'region-roles', ...failedOver() };

@@ -49,6 +49,11 @@ export interface RegionRoles {
    * them (table-owner.ts). Absent on items written before.
    */
   pools?: Record<string, string>;
+  /**
+   * For a pool a switch left in posture 'unknown': the time from which the active region's records have not been
+   * applied into it (its consumer skips them). Setting it on standby catches it up from there, then drops the entry.
+   */
+  behindSince?: Record<string, number>;
   updatedAt: number;
 }
 
@@ -154,6 +159,19 @@ export function rolesFromItem(item: Record<string, unknown>): RegionRoles {
       return fail('pools must name a pool id for each region');
     }
     roles.pools = Object.fromEntries(pair.map((region) => [region, pools[region] as string]));
+  }
+  if (item.behindSince !== undefined) {
+    const behind = item.behindSince as Record<string, unknown> | null;
+    if (typeof behind !== 'object' || behind === null) return fail('behindSince must map regions to times');
+    const entries = Object.entries(behind);
+    if (
+      !entries.every(
+        ([region, at]) => pair.includes(region) && Number.isSafeInteger(at) && (at as number) >= 0,
+      )
+    ) {
+      return fail('behindSince must map regions to times');
+    }
+    roles.behindSince = Object.fromEntries(entries) as Record<string, number>;
   }
   return roles;
 }

@@ -1050,6 +1050,40 @@ describe.each(['primary', 'replica'] as const)('%s: every template', (name) => {
     });
   });
 
+  it("pages when this region's pool posture is not what the roles say, and when both regions read themselves active", () => {
+    for (const [alarmId, metricName, minutes] of [
+      ['PostureMismatchAlarm', 'PostureMismatch', 3],
+      ['RegionsBothActiveAlarm', 'RegionsBothActive', 2],
+    ] as const) {
+      expect(props(template(), alarmId)).toMatchObject({
+        Namespace: 'CognitoDR',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'service', Value: name }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: minutes,
+        DatapointsToAlarm: minutes,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [ref('AlarmTopic')],
+        OKActions: [ref('AlarmTopic')],
+      });
+    }
+    const heartbeat = props(template(), 'OnRolesHeartbeatLambdaFunction') as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(heartbeat.Environment.Variables.USER_POOL_ID).toBeDefined();
+    const statements = functionStatements(template(), 'OnRolesHeartbeatLambdaFunction');
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['cognito-idp:DescribeUserPool'] }));
+    // The other region's replica of the control table, by its region (an alarm cannot read another region's metric).
+    const other = name === 'primary' ? 'ap-northeast-1' : 'us-east-1';
+    const controlReads = statements.filter(
+      (statement) => JSON.stringify(statement.Action) === '["dynamodb:GetItem"]',
+    );
+    expect(JSON.stringify(controlReads)).toMatch(new RegExp(`dynamodb:${other}:.*table/cognito-dr-control-`));
+  });
+
   it('pages when a parked message has waited a week, half the time its queue keeps it', () => {
     const queues = resourcesOfType(template(), 'AWS::SQS::Queue').map(([id]) => id);
     const alarm = props(template(), 'DeadLetterAgeAlarm');

@@ -94,6 +94,9 @@ export class FakeUserPool {
    */
   readonly usernameAttributes: readonly ('email' | 'phone_number')[];
 
+  /** What the pool verifies by sending a code: its posture (nothing on standby). */
+  autoVerifiedAttributes: string[] = [];
+
   constructor(
     options: {
       throttleRate?: number;
@@ -343,6 +346,7 @@ export class FakeUserPool {
           UserPool: {
             Id: input.UserPoolId,
             EstimatedNumberOfUsers: this.users.size,
+            AutoVerifiedAttributes: [...this.autoVerifiedAttributes],
             ...(this.usernameAttributes.length > 0
               ? { UsernameAttributes: [...this.usernameAttributes] }
               : {}),
