@@ -5,8 +5,10 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserAttributesCommand,
   AdminDeleteUserCommand,
+  AdminDisableProviderForUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
+  AdminLinkProviderForUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
@@ -25,6 +27,7 @@ import {
   type GroupRecord,
   isErrorNamed,
   isNamedBySignIn,
+  type LinkedIdentity,
   type MfaFactorSetting,
   mfaOfCognitoUser,
   type PoolUser,
@@ -94,7 +97,14 @@ export async function locateTargetUser(
  * sign-in identifier it takes (Cognito names the user itself). Throws UnnamedUserError when the record has none.
  */
 export async function creationName(pool: TargetPool, record: RecordIdentity): Promise<string> {
-  if (!isNamedBySignIn(record)) return record.username;
+  if (!isNamedBySignIn(record)) {
+    // A federated user's copy, where the pool takes no username but an email or phone number: named by that.
+    const naming = record.identities ? await usernameAttributes(pool) : [];
+    if (naming.length === 0) return record.username;
+    const name = naming.find((attribute) => record.attributes[attribute]);
+    if (!name) throw new UnnamedUserError(naming);
+    return record.attributes[name] as string;
+  }
   const present = SIGN_IN_ATTRIBUTES.filter((name) => record.attributes[name]);
   // With one identifier there is nothing to choose; with both, the pool's UsernameAttributes decide.
   const accepted = present.length > 1 ? await usernameAttributes(pool) : present;
@@ -210,6 +220,22 @@ export async function executeOperation(
       );
       return;
     }
+    case 'linkProvider':
+      await linkProvider(pool, username, operation.identity);
+      return;
+    case 'unlinkProvider':
+      try {
+        await pool.cognito.send(
+          new AdminDisableProviderForUserCommand({
+            UserPoolId: pool.userPoolId,
+            User: sourceUser(operation.identity),
+          }),
+        );
+      } catch (error) {
+        // Nobody of this pool is linked to it any more: the goal is met.
+        if (!isErrorNamed(error, 'UserNotFoundException')) throw error;
+      }
+      return;
     case 'enable':
       await pool.cognito.send(new AdminEnableUserCommand(user));
       return;
@@ -243,6 +269,42 @@ export async function executeOperation(
         if (!isErrorNamed(error, 'UserNotFoundException')) throw error;
       }
       return;
+  }
+}
+
+/** A provider's user as Cognito's link calls name it: by the provider's id for them (for SAML too, the NameID). */
+const sourceUser = ({ providerName, userId }: LinkedIdentity) => ({
+  ProviderName: providerName,
+  ProviderAttributeName: 'Cognito_Subject',
+  ProviderAttributeValue: userId,
+});
+
+async function linkProvider(pool: TargetPool, username: string, identity: LinkedIdentity): Promise<void> {
+  try {
+    await pool.cognito.send(
+      new AdminLinkProviderForUserCommand({
+        UserPoolId: pool.userPoolId,
+        DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: username },
+        SourceUser: sourceUser(identity),
+      }),
+    );
+  } catch (error) {
+    if (isErrorNamed(error, 'ResourceNotFoundException'))
+      throw new IdentityProviderMissingError(identity.providerName);
+    throw error;
+  }
+}
+
+/** The pool lacks an identity provider a record's user is linked to: a configuration to fix, not a bad record. */
+export class IdentityProviderMissingError extends Error {
+  override readonly name = 'IdentityProviderMissingError';
+
+  constructor(providerName: string) {
+    // A provider's name is configuration, not personal data.
+    super(
+      `the pool has no identity provider ${providerName} to link the user to; bring the pools' identity providers ` +
+        'in line with `cognito-dr mirror`, then the held records apply',
+    );
   }
 }
 

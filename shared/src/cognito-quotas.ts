@@ -60,6 +60,7 @@ export const COGNITO_QUOTAS: Readonly<Record<QuotaCategory, QuotaCategoryInfo>> 
       'AdminRemoveUserFromGroup',
       'AdminSetUserMFAPreference',
       'AdminLinkProviderForUser',
+      'AdminDisableProviderForUser',
       'UpdateUserAttributes',
       'DeleteUserAttributes',
       'DeleteUser',

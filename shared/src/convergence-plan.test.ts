@@ -121,6 +121,22 @@ function simulate(state: TargetUserState | null, operation: ConvergeOperation): 
       next.mfa = { enabled: MFA_FACTORS.filter((f) => enabled.has(f)), ...(preferred ? { preferred } : {}) };
       break;
     }
+    case 'linkProvider':
+    case 'unlinkProvider': {
+      // The `identities` attribute, as Cognito keeps it: JSON, one entry per provider user linked.
+      const links: { providerName: string; userId: string }[] = JSON.parse(
+        next.attributes.identities ?? '[]',
+      );
+      const others = links.filter(
+        (link) =>
+          link.providerName !== operation.identity.providerName || link.userId !== operation.identity.userId,
+      );
+      const after =
+        operation.type === 'linkProvider' ? [...others, { ...operation.identity, primary: false }] : others;
+      if (after.length > 0) next.attributes.identities = JSON.stringify(after);
+      else delete next.attributes.identities;
+      break;
+    }
     case 'enable':
       next.enabled = true;
       break;
@@ -326,6 +342,35 @@ describe('planConvergence', () => {
     expect(planConvergence(null, r, { confirmedCreate: true })[1]).toEqual({
       type: 'updateAttributes',
       attributes: { email: 'ada@example.com', email_verified: 'false' },
+    });
+  });
+
+  describe('provider links', () => {
+    const google = { providerName: 'Google', userId: '1001' };
+    const federated = record({ username: 'google_1001', status: 'EXTERNAL_PROVIDER', identities: [google] });
+
+    it("creates a federated user's copy as a confirmed native user linked to the provider user, before its groups", () => {
+      expect(
+        planConvergence(null, federated, { confirmedCreate: true }).map((operation) => operation.type),
+      ).toEqual(['createUser', 'linkProvider', 'ensureGroup', 'addToGroup']);
+      expect(planConvergence(null, federated, { confirmedCreate: true })[0]).toMatchObject({
+        confirmed: true,
+      });
+      expect(planConvergence(null, federated)).toContainEqual({ type: 'linkProvider', identity: google });
+      expectMatches(converge(null, federated, { confirmedCreate: true }), federated);
+    });
+
+    it('unlinks a provider user the record no longer has, except from a federated user of the pool itself', () => {
+      const corp = { providerName: 'Corp', userId: 'ada' };
+      const links = JSON.stringify([
+        { ...google, primary: false },
+        { ...corp, primary: false },
+      ]);
+      const backup = backupOf(federated, {
+        attributes: { ...linked(federated), sub: 'backup-sub', identities: links },
+      });
+      expect(planConvergence(backup, federated)).toEqual([{ type: 'unlinkProvider', identity: corp }]);
+      expect(planConvergence({ ...backup, status: 'EXTERNAL_PROVIDER' }, federated)).toEqual([]);
     });
   });
 

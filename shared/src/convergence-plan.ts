@@ -1,6 +1,12 @@
 // Decides, without side effects, which backup-pool calls turn the backup user into the record's snapshot.
-import { isReplicatedAttribute, normalizeGroups } from './record-mapper';
-import { type MfaFactor, SOURCE_SUB_ATTRIBUTE, type UserMfa, type UserRecord } from './user-record';
+import { identitiesOf, isReplicatedAttribute, normalizeGroups } from './record-mapper';
+import {
+  type LinkedIdentity,
+  type MfaFactor,
+  SOURCE_SUB_ATTRIBUTE,
+  type UserMfa,
+  type UserRecord,
+} from './user-record';
 
 /** The backup pool's view of a user, as AdminGetUser + AdminListGroupsForUser report it. */
 export interface TargetUserState {
@@ -52,6 +58,13 @@ export type ConvergeOperation =
    * since its secret cannot be read from any pool.
    */
   | { type: 'setMfaPreference'; settings: Partial<Record<ReplicatedMfaFactor, MfaFactorSetting>> }
+  /**
+   * AdminLinkProviderForUser: the provider's user signs in as this user from now on (a federated user's copy is a
+   * native user linked to the provider user it stands for).
+   */
+  | { type: 'linkProvider'; identity: LinkedIdentity }
+  /** AdminDisableProviderForUser: a link the record no longer has. */
+  | { type: 'unlinkProvider'; identity: LinkedIdentity }
   | { type: 'enable' }
   | { type: 'disable' }
   /** Create the group if the backup pool lacks it (groups are created on demand, never deleted). */
@@ -81,7 +94,8 @@ export const CONTACT_VERIFICATION_PAIRS: readonly (readonly [contact: string, fl
  * left in FORCE_CHANGE_PASSWORD, Cognito would refuse ForgotPassword for them during a failover.
  */
 function needsPermanentPassword(status: string): boolean {
-  return status === 'CONFIRMED' || status === 'RESET_REQUIRED';
+  // A federated user's copy is a native user: confirmed, with a password nobody knows, so only the provider signs in.
+  return status === 'CONFIRMED' || status === 'RESET_REQUIRED' || status === 'EXTERNAL_PROVIDER';
 }
 
 /** The attributes a pool user should have: the record's, plus the link to its home sub unless it was born in this pool. */
@@ -165,6 +179,7 @@ function planCreate(record: UserRecord, options: PlanOptions): ConvergeOperation
     if (needsPermanentPassword(record.status)) operations.push({ type: 'setPermanentPassword' });
   }
   operations.push(...mfaChanges({ enabled: [] }, record, attributes));
+  operations.push(...linkChanges(undefined, record));
   // AdminCreateUser always creates enabled users; the random password above is unknown, so the moment is harmless.
   if (!record.enabled) operations.push({ type: 'disable' });
   operations.push(...groupAdditions(normalizeGroups(record.groups)));
@@ -192,6 +207,7 @@ function planUpdate(backup: TargetUserState, record: UserRecord): ConvergeOperat
   }
   // After the attributes: a factor is only turned on once its destination is there and verified.
   if (backup.mfa) operations.push(...mfaChanges(backup.mfa, record, desired));
+  operations.push(...linkChanges(backup, record));
 
   const wanted = normalizeGroups(record.groups);
   const current = new Set(backup.groups);
@@ -232,6 +248,30 @@ function mfaChanges(
     }
   }
   return Object.keys(settings).length > 0 ? [{ type: 'setMfaPreference', settings }] : [];
+}
+
+const sameIdentity = (a: LinkedIdentity, b: LinkedIdentity) =>
+  a.providerName === b.providerName && a.userId === b.userId;
+
+/**
+ * The links to provider users the record has and the pool user lacks, and the other way round. A federated user of
+ * this pool (EXTERNAL_PROVIDER) is never unlinked: its identity is the user itself.
+ */
+function linkChanges(backup: TargetUserState | undefined, record: UserRecord): ConvergeOperation[] {
+  const current = (backup && identitiesOf(backup.attributes)) ?? [];
+  const wanted = record.identities ?? [];
+  const operations: ConvergeOperation[] = [];
+  if (backup?.status !== 'EXTERNAL_PROVIDER') {
+    for (const identity of current) {
+      if (!wanted.some((other) => sameIdentity(identity, other)))
+        operations.push({ type: 'unlinkProvider', identity });
+    }
+  }
+  for (const identity of wanted) {
+    if (!current.some((other) => sameIdentity(identity, other)))
+      operations.push({ type: 'linkProvider', identity });
+  }
+  return operations;
 }
 
 function attributeChanges(

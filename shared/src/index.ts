@@ -97,6 +97,8 @@ export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './p
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,
   type CognitoUser,
+  IDENTITIES_ATTRIBUTE,
+  identitiesOf,
   isReplicatedAttribute,
   isUserStatus,
   MFA_FACTORS,
@@ -111,6 +113,7 @@ export {
   recordToItem,
   type SnapshotContext,
   sameAttributes,
+  sameIdentities,
   sameListedSnapshot,
   sameMfa,
   sameSnapshot,

@@ -89,6 +89,51 @@ describe('recordFromCognitoUser', () => {
     expect(none).not.toHaveProperty('mfa');
   });
 
+  it('carries the provider users linked to a user from the identities attribute, never the attribute itself', () => {
+    const record = recordFromCognitoUser({
+      user: {
+        Username: 'google_1001',
+        UserAttributes: [
+          { Name: 'sub', Value: 'primary-sub' },
+          { Name: 'email', Value: 'fed@example.com' },
+          {
+            Name: 'identities',
+            Value: JSON.stringify([
+              { userId: '1001', providerName: 'Google', providerType: 'Google', issuer: null, primary: true },
+              {
+                userId: 'ada',
+                providerName: 'Corp',
+                providerType: 'SAML',
+                issuer: 'https://idp',
+                primary: false,
+              },
+            ]),
+          },
+        ],
+        Enabled: true,
+        UserStatus: 'EXTERNAL_PROVIDER',
+      },
+      groups: [],
+      origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
+      now: NOW,
+    });
+    expect(record).toMatchObject({
+      username: 'google_1001',
+      status: 'EXTERNAL_PROVIDER',
+      attributes: { email: 'fed@example.com' },
+      identities: [
+        { providerName: 'Corp', userId: 'ada' },
+        { providerName: 'Google', userId: '1001' },
+      ],
+    });
+    expect(record.attributes).not.toHaveProperty('identities');
+    expect(recordFromImage(recordToImage(record))).toEqual(record);
+    expect(
+      sameSnapshot(record, { ...record, identities: [{ providerName: 'Google', userId: '1001' }] }),
+    ).toBe(false);
+  });
+
   it('keys a user whose username the pool generated (sign-in by email) by the home sub, the same in every pool', () => {
     const snapshot = (username: string, attributes: { Name: string; Value: string }[]) =>
       recordFromCognitoUser({
@@ -223,6 +268,8 @@ describe('recordFromImage', () => {
     ['mfa', { mfa: { enabled: ['SMS'] } }],
     ['mfa', { mfa: { enabled: ['SMS_MFA'], preferred: 'TEXT' } }],
     ['mfa', { mfa: 'SMS_MFA' }],
+    ['identities', { identities: [{ providerName: 'Google' }] }],
+    ['identities', { identities: 'Google' }],
   ])('names the malformed field %s', (field, patch) => {
     const item: Record<string, unknown> = { ...recordToItem(sampleRecord()), ...patch };
     for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];

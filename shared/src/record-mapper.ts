@@ -10,6 +10,7 @@ import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { RecordFormatError, UnsupportedSchemaError } from './errors';
 import { recordKeyOf } from './user-naming';
 import {
+  type LinkedIdentity,
   type MfaFactor,
   RECORD_SCHEMA_VERSION,
   SOURCE_SUB_ATTRIBUTE,
@@ -112,6 +113,48 @@ export function totpReenrolment(records: Iterable<UserRecord>): string[] {
     .sort();
 }
 
+/** The attribute in which Cognito lists the provider users linked to a pool user, as JSON. */
+export const IDENTITIES_ATTRIBUTE = 'identities';
+
+/**
+ * The provider users linked to a pool user, from its `identities` attribute, sorted and without duplicates; undefined
+ * when none (or when the attribute cannot be read: Cognito writes it, so anything else is not a link).
+ */
+export function identitiesOf(attributes: Record<string, string | undefined>): LinkedIdentity[] | undefined {
+  const text = attributes[IDENTITIES_ATTRIBUTE];
+  if (!text) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  return normalizeIdentities(
+    parsed.flatMap((entry: { providerName?: unknown; userId?: unknown }) =>
+      typeof entry?.providerName === 'string' &&
+      typeof entry.userId === 'string' &&
+      entry.providerName &&
+      entry.userId
+        ? [{ providerName: entry.providerName, userId: entry.userId }]
+        : [],
+    ),
+  );
+}
+
+const identityKey = ({ providerName, userId }: LinkedIdentity) => `${providerName}\u0000${userId}`;
+
+/** Sorted by provider then id, without duplicates; undefined when empty. */
+function normalizeIdentities(identities: LinkedIdentity[]): LinkedIdentity[] | undefined {
+  const unique = new Map(identities.map((identity) => [identityKey(identity), identity]));
+  const sorted = [...unique.keys()].sort().map((key) => unique.get(key) as LinkedIdentity);
+  return sorted.length > 0 ? sorted : undefined;
+}
+
+export function sameIdentities(a: LinkedIdentity[] | undefined, b: LinkedIdentity[] | undefined): boolean {
+  return sameStrings((a ?? []).map(identityKey), (b ?? []).map(identityKey));
+}
+
 /** The MFA settings of a user read with AdminGetUser. */
 export function mfaOfCognitoUser(
   user: Pick<AdminGetUserCommandOutput, 'UserMFASettingList' | 'PreferredMfaSetting'>,
@@ -199,7 +242,9 @@ function buildRecord(input: {
     // Cognito treats an empty value as "no attribute"; dropping it keeps record and pool comparable.
     if (isReplicatedAttribute(name) && value !== '') attributes[name] = value;
   }
+  const identities = identitiesOf(input.attributes);
   return {
+    ...(identities ? { identities } : {}),
     // A generated username differs in every pool: such a user's record is keyed by the home sub instead.
     username: recordKeyOf(input.username, input.attributes, sub),
     schemaVersion: RECORD_SCHEMA_VERSION,
@@ -235,6 +280,8 @@ export function recordToItem(record: UserRecord): Record<string, unknown> {
     origin: record.origin,
   };
   if (record.mfa !== undefined) item.mfa = { ...record.mfa, enabled: [...record.mfa.enabled] };
+  if (record.identities !== undefined)
+    item.identities = record.identities.map((identity) => ({ ...identity }));
   if (record.poolId !== undefined) item.poolId = record.poolId;
   if (record.migratingInto !== undefined) item.migratingInto = record.migratingInto;
   if (record.deleted !== undefined) item.deleted = record.deleted;
@@ -270,6 +317,10 @@ export function recordFromItem(item: Record<string, unknown>): UserRecord {
   if (item.mfa !== undefined) {
     const mfa = mfaField(item.mfa);
     if (mfa) record.mfa = mfa;
+  }
+  if (item.identities !== undefined) {
+    const identities = identitiesField(item.identities);
+    if (identities) record.identities = identities;
   }
   if (item.poolId !== undefined) record.poolId = nonEmptyString(item, 'poolId');
   if (item.migratingInto !== undefined) record.migratingInto = nonEmptyString(item, 'migratingInto');
@@ -391,6 +442,21 @@ function mfaField(value: unknown): UserMfa | undefined {
   return mfaOf(item.enabled, item.preferred as string | undefined);
 }
 
+function identitiesField(value: unknown): LinkedIdentity[] | undefined {
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (entry: { providerName?: unknown; userId?: unknown } | null) =>
+        typeof entry?.providerName === 'string' &&
+        entry.providerName.length > 0 &&
+        typeof entry.userId === 'string' &&
+        entry.userId.length > 0,
+    );
+  if (!valid)
+    throw new RecordFormatError('identities', 'must list { providerName, userId } pairs of strings');
+  return normalizeIdentities(value as LinkedIdentity[]);
+}
+
 function groupsField(value: unknown): string[] {
   if (!Array.isArray(value) || value.some((group) => typeof group !== 'string' || group.length === 0)) {
     throw new RecordFormatError('groups', 'must be a list of non-empty strings');
@@ -409,7 +475,8 @@ export function sameSnapshot(a: UserRecord, b: UserRecord): boolean {
     (a.deleted === true) === (b.deleted === true) &&
     sameStrings(normalizeGroups(a.groups), normalizeGroups(b.groups)) &&
     sameAttributes(a.attributes, b.attributes) &&
-    sameMfa(a.mfa, b.mfa)
+    sameMfa(a.mfa, b.mfa) &&
+    sameIdentities(a.identities, b.identities)
   );
 }
 

@@ -47,6 +47,14 @@ export interface UserMfa {
   preferred?: MfaFactor;
 }
 
+/** A user of an external identity provider linked to a pool user (the `identities` attribute Cognito keeps). */
+export interface LinkedIdentity {
+  /** The provider's name in the pool (Google, a SAML provider's name, ...). */
+  providerName: string;
+  /** The provider's id for the user (Google's `sub`, a SAML NameID, ...). */
+  userId: string;
+}
+
 export interface UserRecord {
   /**
    * The username (partition key), as the pool reported it; for a user whose pool generated the username (sign-in by
@@ -70,6 +78,12 @@ export interface UserRecord {
    * SOFTWARE_TOKEN_MFA enrols their app again in any other pool (the others are set there for them).
    */
   mfa?: UserMfa;
+  /**
+   * The external identity provider users linked to this user (a federated user's own, and any linked to a native
+   * user), sorted by provider then id; absent when none. Another pool links them to its copy of the user, so a
+   * sign-in with the same provider lands there.
+   */
+  identities?: LinkedIdentity[];
   /** When the snapshot was read from the primary pool (epoch ms). Last reader wins. */
   updatedAt: number;
   /** Per-user counter that only grows; bumped by every write that changes the snapshot. */

@@ -1,7 +1,7 @@
 // fast-check generators of user records and backup-pool states, shared by the property tests of every package.
 import fc from 'fast-check';
 import type { TargetUserState } from '../convergence-plan';
-import { MFA_FACTORS, mfaOf, USER_STATUSES } from '../record-mapper';
+import { identitiesOf, MFA_FACTORS, mfaOf, USER_STATUSES } from '../record-mapper';
 import {
   type MfaFactor,
   RECORD_SCHEMA_VERSION,
@@ -52,6 +52,19 @@ export const groupsArb = fc
 
 const subArb = fc.uuid();
 
+/** Provider users a pool user may be linked to, as Cognito's `identities` attribute lists them (JSON), or none. */
+export const identitiesAttributeArb: fc.Arbitrary<string | undefined> = fc
+  .subarray([
+    { providerName: 'Google', userId: '1001' },
+    { providerName: 'Google', userId: '1002' },
+    { providerName: 'Corp', userId: 'ada@corp.example' },
+  ])
+  .map((identities) =>
+    identities.length > 0
+      ? JSON.stringify(identities.map((i) => ({ ...i, providerType: 'Google', primary: false })))
+      : undefined,
+  );
+
 /** MFA settings as AdminGetUser may report them, or none. */
 export const mfaArb: fc.Arbitrary<UserMfa | undefined> = fc
   .record({
@@ -76,10 +89,13 @@ export const recordArb: fc.Arbitrary<UserRecord> = fc
     poolId: fc.option(fc.constantFrom('eu-west-1_P', 'eu-central-1_B'), { nil: undefined }),
     tombstone: fc.option(fc.nat(), { nil: undefined }),
     mfa: mfaArb,
+    identities: identitiesAttributeArb,
   })
-  .map(({ tombstone, poolId, mfa, ...fields }) => {
+  .map(({ tombstone, poolId, mfa, identities, ...fields }) => {
     const record: UserRecord = { ...fields, schemaVersion: RECORD_SCHEMA_VERSION };
     if (mfa !== undefined) record.mfa = mfa;
+    const linked = identities && identitiesOf({ identities });
+    if (linked) record.identities = linked;
     // Records written before pool ids were recorded have none.
     if (poolId !== undefined) record.poolId = poolId;
     if (tombstone !== undefined) {
@@ -102,9 +118,11 @@ export function backupStateArb(record: UserRecord): fc.Arbitrary<TargetUserState
       groups: groupsArb,
       sharedGroups: fc.subarray(record.groups),
       mfa: mfaArb,
+      identities: identitiesAttributeArb,
     })
-    .map(({ attributes, link, otherSub, enabled, status, groups, sharedGroups, mfa }) => {
+    .map(({ attributes, link, otherSub, enabled, status, groups, sharedGroups, mfa, identities }) => {
       const linked: Record<string, string> = { ...attributes, sub: 'backup-sub' };
+      if (identities) linked.identities = identities;
       if (link === 'same') linked[SOURCE_SUB_ATTRIBUTE] = record.sub;
       if (link === 'other') linked[SOURCE_SUB_ATTRIBUTE] = otherSub;
       return {

@@ -40,6 +40,11 @@ const READ_ONLY = (name: string) => name === 'sub' || name === 'identities' || n
 
 const meta = { $metadata: {} };
 
+const sameLink = (
+  link: { providerName: string; userId: string },
+  named: { ProviderName: string; ProviderAttributeValue: string },
+) => link.providerName === named.ProviderName && link.userId === named.ProviderAttributeValue;
+
 export interface FakeAppClient {
   clientId: string;
   name: string;
@@ -195,6 +200,32 @@ export class FakeUserPool {
       }
       case 'AdminSetUserMFAPreference':
         return this.setMfaPreference(this.requireUser(input.Username), input);
+      case 'AdminLinkProviderForUser': {
+        const { SourceUser: source, DestinationUser: destination } = input;
+        if (source.ProviderAttributeName !== 'Cognito_Subject' || destination.ProviderName !== 'Cognito') {
+          throw new InvalidParameterException({ message: 'Invalid SourceUser or DestinationUser', ...meta });
+        }
+        if (!this.identityProviders.has(source.ProviderName)) {
+          throw new ResourceNotFoundException({ message: 'Identity provider does not exist.', ...meta });
+        }
+        const user = this.requireUser(destination.ProviderAttributeValue);
+        this.setLinks(user, [
+          ...this.linksOf(user).filter((link) => !sameLink(link, source)),
+          { providerName: source.ProviderName, userId: source.ProviderAttributeValue },
+        ]);
+        return {};
+      }
+      case 'AdminDisableProviderForUser': {
+        const holder = [...this.users.values()].find((user) =>
+          this.linksOf(user).some((link) => sameLink(link, input.User)),
+        );
+        if (!holder) throw new UserNotFoundException({ message: 'User does not exist.', ...meta });
+        this.setLinks(
+          holder,
+          this.linksOf(holder).filter((link) => !sameLink(link, input.User)),
+        );
+        return {};
+      }
       case 'AdminListGroupsForUser': {
         const all = this.groupsOf(this.requireUser(input.Username).username);
         const start = input.NextToken ? Number(input.NextToken) : 0;
@@ -414,6 +445,19 @@ export class FakeUserPool {
       password: input.Password,
     });
     return { UserConfirmed: answer.autoConfirmUser === true, UserSub: `backup-sub-${this.subCounter}` };
+  }
+
+  /** The pool's identity providers, by name: a link to any other is refused (ResourceNotFoundException). */
+  readonly identityProviders = new Set<string>(['Google']);
+
+  private linksOf(user: FakeUser): { providerName: string; userId: string }[] {
+    return user.attributes.identities ? JSON.parse(user.attributes.identities) : [];
+  }
+
+  /** Kept as Cognito keeps them: the `identities` attribute, JSON. */
+  private setLinks(user: FakeUser, links: { providerName: string; userId: string }[]): void {
+    if (links.length > 0) user.attributes.identities = JSON.stringify(links);
+    else delete user.attributes.identities;
   }
 
   /** As Cognito: a factor is turned on only for a user with somewhere to send its codes. */

@@ -51,6 +51,7 @@ export function mirrorMismatches(state: TargetUserState | null, record: UserReco
     mismatches.push('status');
   }
   if (state.mfa && !sameCarriedMfa(state, record)) mismatches.push('mfa');
+  if (linksOf(state.attributes.identities) !== linksOf(record.identities)) mismatches.push('identities');
   return mismatches;
 }
 
@@ -69,6 +70,13 @@ function sameCarriedMfa(state: TargetUserState, record: UserRecord): boolean {
       (state.mfa?.preferred === factor) === (wanted && record.mfa?.preferred === factor)
     );
   });
+}
+
+/** The provider users linked, in one comparable form: from Cognito's `identities` JSON, or a record's list. */
+function linksOf(identities: string | { providerName: string; userId: string }[] | undefined): string {
+  const list: { providerName: string; userId: string }[] =
+    typeof identities === 'string' ? JSON.parse(identities) : (identities ?? []);
+  return JSON.stringify([...new Set(list.map((i) => `${i.providerName}/${i.userId}`))].sort());
 }
 
 /** A pool user as a test pool holds it. */
