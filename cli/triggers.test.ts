@@ -16,6 +16,7 @@ const THEIRS: LambdaConfigType = {
 const OURS = {
   PreSignUp: fn('cognito-dr-primary-prod-onPreSignUp'),
   CustomMessage: fn('cognito-dr-primary-prod-onCustomMessage'),
+  PreAuthentication: fn('cognito-dr-primary-prod-onPreAuthentication'),
   UserMigration: fn('cognito-dr-primary-prod-onUserMigration'),
   PostAuthentication: fn('cognito-dr-primary-prod-onPostAuthentication'),
   PostConfirmation: fn('cognito-dr-primary-prod-onPostConfirmation'),

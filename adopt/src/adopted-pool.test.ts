@@ -9,12 +9,14 @@ import {
 import { type Adoption, AdoptionError, adoptPool, checkPoolRegion, releasePool } from './adopted-pool';
 import { type AdoptedPoolEvent, onAdoptedPool } from './handlers/on-adopted-pool';
 import { planInstall, planRemoval } from './pool-triggers';
+import { TRIGGER_SLOTS } from './trigger-slots';
 
 const POOL = 'us-east-1_Production';
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const OURS = {
   PreSignUp: fn('cognito-dr-primary-prod-onPreSignUp'),
   CustomMessage: fn('cognito-dr-primary-prod-onCustomMessage'),
+  PreAuthentication: fn('cognito-dr-primary-prod-onPreAuthentication'),
   UserMigration: fn('cognito-dr-primary-prod-onUserMigration'),
   PostAuthentication: fn('cognito-dr-primary-prod-onPostAuthentication'),
   PostConfirmation: fn('cognito-dr-primary-prod-onPostConfirmation'),
@@ -302,4 +304,9 @@ describe('the AdoptedUserPool custom resource', () => {
     expect(answers[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'adopted:us-east-1_Other' });
     expect(fake.state('us-east-1_Other').pool.LambdaConfig?.PreSignUp).toBe(OURS.PreSignUp);
   });
+});
+
+it("packaging checks the params of exactly the slots the trigger code takes (resources/adopted-pool.cjs can't import them)", () => {
+  const { SLOTS } = require('../../services/primary/resources/adopted-pool.cjs') as { SLOTS: string[] };
+  expect(SLOTS).toEqual([...TRIGGER_SLOTS]);
 });

@@ -1,6 +1,6 @@
 // A trigger of ours in a pool that had one of its own in the same slot: Cognito calls one function per slot, so ours
 // calls theirs with the same event and answers what theirs answered, all within the 5 s Cognito waits for a trigger.
-// Ours decides first where it may refuse (a standby pool's sign-up, message or migration); the capture comes after
+// Ours decides first where it may refuse (a standby pool's sign-up, message, sign-in or migration); the capture comes after
 // theirs, so it records what their trigger did to the user.
 import { TheirTriggerTimeoutError } from './their-trigger-errors';
 import type { TriggerSlot } from './trigger-slots';
@@ -25,6 +25,7 @@ export const COGNITO_TRIGGER_BUDGET_MS = 5_000;
 export const RESERVED_AFTER_THEIRS_MS: Record<TriggerSlot, number> = {
   PreSignUp: 100,
   CustomMessage: 100,
+  PreAuthentication: 100,
   UserMigration: 100,
   PostAuthentication: 100,
   PostConfirmation: 1_500,

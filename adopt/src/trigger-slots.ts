@@ -4,6 +4,8 @@ export const TRIGGER_SLOTS = [
   'PreSignUp',
   // Sends nothing while the pool is standby.
   'CustomMessage',
+  // Signs nobody in while the pool is standby.
+  'PreAuthentication',
   // Brings in, with their password, users who signed up in the backup pool during a failover.
   'UserMigration',
   // Gives a user who just migrated in the groups and state of their record.

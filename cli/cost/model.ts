@@ -17,7 +17,7 @@ export interface Scenario {
   changedUsersPerMonth: number;
   /** The primary pool's monthly active users (the application's). */
   activeUsers: number;
-  /** Password sign-ins a month (each runs the primary's PostAuthentication trigger). */
+  /** Password sign-ins a month (each runs the primary's PreAuthentication and PostAuthentication triggers). */
   signInsPerMonth: number;
   groupMemberships: number;
   /** Size of a user's record in the table. */
@@ -150,6 +150,12 @@ export const usageOf = (s: Scenario): Record<Service, Record<string, Usage>> => 
         logKbPerInvocation: 0,
         why: 'each password sign-in (users born in the pool: no read)',
       },
+      onPreAuthentication: {
+        invocations: s.signInsPerMonth,
+        averageMs: 20,
+        logKbPerInvocation: 0,
+        why: 'each password sign-in (reads the cached region roles)',
+      },
       onUserMigration: idle('only sign-ins of users the pool lacks (after a failback)'),
       onCognitoApiCall: {
         invocations: s.signUpsPerMonth + otherChanges,
@@ -201,6 +207,7 @@ export const usageOf = (s: Scenario): Record<Service, Record<string, Usage>> => 
         why: "the replica's own calls, recorded by CloudTrail and ignored on standby",
       },
       onCustomMessage: idle('a standby pool sends nothing'),
+      onPreAuthentication: idle('a standby pool signs nobody in (but migration checks after a failback)'),
       onRepairSchedule: {
         invocations: repair.invocations,
         averageMs: repair.secondsPerInvocation * 1000,

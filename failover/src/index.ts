@@ -25,7 +25,14 @@ export {
   readPoolPosture,
   setPoolPosture,
 } from './pool-posture';
-export { onCustomMessage, onPreSignUp, type PostureDeps, StandbyPoolError } from './posture';
+export {
+  onCustomMessage,
+  onPreAuthentication,
+  onPreSignUp,
+  type PostureDeps,
+  type PreAuthenticationDeps,
+  StandbyPoolError,
+} from './posture';
 export {
   type ActiveEndpoint,
   type FailbackReport,

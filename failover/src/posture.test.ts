@@ -4,15 +4,20 @@ import { initialRoles, RECORD_SCHEMA_VERSION, recordToItem, type UserRecord } fr
 import { FakeTable } from '@cognito-dr/shared/src/testing/fake-table';
 import { type FakePreSignUp, FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
-import type { CustomMessageTriggerEvent, PreSignUpTriggerEvent } from 'aws-lambda';
+import type {
+  CustomMessageTriggerEvent,
+  PreAuthenticationTriggerEvent,
+  PreSignUpTriggerEvent,
+} from 'aws-lambda';
+import { appClientByName } from './app-client-by-name';
 import {
   onCustomMessage,
+  onPreAuthentication,
   onPreSignUp,
   type PreSignUpDeps,
   SignUpRefusedError,
   StandbyPoolError,
 } from './posture';
-import { replicatorClientByName } from './replicator-by-name';
 
 const message = { triggerSource: 'CustomMessage_ForgotPassword' } as CustomMessageTriggerEvent;
 const signUp = (triggerSource: PreSignUpTriggerEvent['triggerSource']) =>
@@ -154,7 +159,7 @@ describe('a new backup user through the replicator client and the PreSignUp trig
     const pool = new FakeUserPool();
     pool.addAppClient({ clientId: 'rep', name: REPLICATOR, secret: 'replicator-secret' });
     const decide = onPreSignUp({
-      isReplicatorClient: replicatorClientByName(pool.client, REPLICATOR),
+      isReplicatorClient: appClientByName(pool.client, REPLICATOR),
       isActive: async () => false,
     });
     pool.preSignUp = (async (e) =>
@@ -197,4 +202,49 @@ it('a pool without a replicator client (the primary) confirms nobody on standby,
   await expect(
     decide(event({ clientId: 'replicator', clientMetadata: metadata(true, true) })),
   ).rejects.toThrow(StandbyPoolError);
+});
+
+describe('onPreAuthentication', () => {
+  const MIGRATION = 'cognito-dr-migration';
+  const signIn = (clientId: string, userNotFound = false) =>
+    ({
+      version: '1',
+      region: 'ap-northeast-1',
+      userPoolId: 'ap-northeast-1_pool',
+      userName: 'alice',
+      triggerSource: 'PreAuthentication_Authentication',
+      callerContext: { awsSdkVersion: '3', clientId },
+      request: { userAttributes: {}, ...(userNotFound ? { userNotFound } : {}) },
+      response: {},
+    }) as PreAuthenticationTriggerEvent;
+
+  it('an active pool signs everyone in, untouched', async () => {
+    const event = signIn('app');
+    expect(await onPreAuthentication({ isActive: async () => true })(event)).toBe(event);
+  });
+
+  it('a standby pool refuses every sign-in through the app clients, known user or not, saying where to go', async () => {
+    const pool = new FakeUserPool();
+    pool.addAppClient({ clientId: 'app', name: 'cognito-dr-app' });
+    pool.addAppClient({ clientId: 'migration', name: MIGRATION });
+    const standby = onPreAuthentication({
+      isActive: async () => false,
+      isMigrationClient: appClientByName(pool.client, MIGRATION),
+    });
+    await expect(standby({ ...signIn('app'), userPoolId: pool.userPoolId })).rejects.toThrow(
+      /standby and signs nobody in; use the active region/,
+    );
+    await expect(standby({ ...signIn('app', true), userPoolId: pool.userPoolId })).rejects.toThrow(
+      StandbyPoolError,
+    );
+    // The migration check of the primary, after a failback: the backup is on standby and must answer it.
+    const check = { ...signIn('migration'), userPoolId: pool.userPoolId };
+    expect(await standby(check)).toBe(check);
+  });
+
+  it('a standby pool without a migration client (the primary while failed over) refuses that client id too', async () => {
+    await expect(onPreAuthentication({ isActive: async () => false })(signIn('migration'))).rejects.toThrow(
+      StandbyPoolError,
+    );
+  });
 });

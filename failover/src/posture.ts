@@ -3,7 +3,11 @@
 // The triggers read region roles, so opening the pool is a data change made by `cognito-dr failover`, not a deploy.
 import { readReplicationMetadata } from '@cognito-dr/apply';
 import { SOURCE_SUB_ATTRIBUTE } from '@cognito-dr/shared';
-import type { CustomMessageTriggerEvent, PreSignUpTriggerEvent } from 'aws-lambda';
+import type {
+  CustomMessageTriggerEvent,
+  PreAuthenticationTriggerEvent,
+  PreSignUpTriggerEvent,
+} from 'aws-lambda';
 
 /** Thrown by a trigger to refuse: Cognito fails the call with UserLambdaValidationException and this message. */
 export class StandbyPoolError extends Error {
@@ -24,6 +28,30 @@ export const onCustomMessage =
   async (event: CustomMessageTriggerEvent): Promise<CustomMessageTriggerEvent> => {
     if (await isActive()) return event;
     throw new StandbyPoolError('this user pool is on standby and sends no messages; use the active region');
+  };
+
+export interface PreAuthenticationDeps extends PostureDeps {
+  /**
+   * Whether `clientId` is the pool's migration client (the backup pool's: admin sign-in only, which the primary's
+   * UserMigration trigger uses to check a migrating user's password here). Absent for a pool without one.
+   */
+  isMigrationClient?: (userPoolId: string, clientId: string) => Promise<boolean>;
+}
+
+/**
+ * PreAuthentication: only an active pool signs users in. A standby pool holds copies its users never set a
+ * password in (or one set during a past failover, which must not work once failed back), and tokens it issued
+ * would let them act on a pool nobody captures. The one exception is the migration client: after a failback the
+ * primary checks a migrating user's password here, and that check must pass on a standby backup. Cognito runs this
+ * trigger for a user it does not know too (the app clients hide whether users exist), and refuses them alike.
+ */
+export const onPreAuthentication =
+  ({ isActive, isMigrationClient }: PreAuthenticationDeps) =>
+  async (event: PreAuthenticationTriggerEvent): Promise<PreAuthenticationTriggerEvent> => {
+    if (await isActive()) return event;
+    const clientId = event.callerContext?.clientId ?? '';
+    if (isMigrationClient && clientId && (await isMigrationClient(event.userPoolId, clientId))) return event;
+    throw new StandbyPoolError('this user pool is on standby and signs nobody in; use the active region');
   };
 
 /** A sign-up refused for what it carries, not for the pool's posture. */

@@ -4,6 +4,7 @@ import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -32,7 +33,11 @@ beforeAll(async () => {
   await lambda.start();
   child = new CognitoLocalChild({
     LambdaClient: lambda.lambdaClient,
-    TriggerFunctions: { CustomMessage: 'custom-message', UserMigration: 'user-migration' },
+    TriggerFunctions: {
+      CustomMessage: 'custom-message',
+      UserMigration: 'user-migration',
+      PreAuthentication: 'pre-authentication',
+    },
   });
   await child.start();
   cognito = child.client();
@@ -192,6 +197,41 @@ it('signs up in a pool that auto-verifies nothing, sending no code, and keeps re
   expect(received['custom-message']?.length ?? 0).toBe(sentBefore);
   const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: standby }));
   expect(UserPool?.AutoVerifiedAttributes ?? 'absent').toEqual([]);
+});
+
+it('runs PreAuthentication before a password sign-in, and refuses the sign-in when it fails', async () => {
+  await existingUser('guarded');
+  const before = received['pre-authentication']?.length ?? 0;
+  expect((await signIn('guarded')).AuthenticationResult?.AccessToken).toBeDefined();
+  expect(received['pre-authentication']?.slice(before)).toEqual([
+    expect.objectContaining({
+      triggerSource: 'PreAuthentication_Authentication',
+      userPoolId: userPoolId,
+      userName: 'guarded',
+      callerContext: expect.objectContaining({ clientId }),
+      request: expect.objectContaining({
+        userAttributes: expect.objectContaining({ email: 'guarded@example.com' }),
+      }),
+    }),
+  ]);
+
+  answers['pre-authentication'] = () => ({ error: 'this user pool is on standby' });
+  // Even the right password: the trigger decides before the password is looked at.
+  await expect(signIn('guarded')).rejects.toMatchObject({
+    name: 'UserLambdaValidationException',
+    message: 'PreAuthentication failed with error this user pool is on standby.',
+  });
+  await expect(
+    cognito.send(
+      new AdminInitiateAuthCommand({
+        UserPoolId: userPoolId,
+        ClientId: clientId,
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'guarded', PASSWORD: 'Pw-1-fidelity' },
+      }),
+    ),
+  ).rejects.toMatchObject({ name: 'UserLambdaValidationException' });
+  delete answers['pre-authentication'];
 });
 
 it('fails the call when the CustomMessage trigger fails, instead of sending the default message', async () => {

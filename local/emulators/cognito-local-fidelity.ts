@@ -57,6 +57,9 @@
 //      (cognito-local keeps it); a pool keeps the DeletionProtection and UserPoolTier it is created with
 //      (cognito-local drops both); resource servers and user pool domains exist (cognito-local has neither).
 //      `cognito-dr mirror` round-trips a production-like pool through all of it (fidelity/mirror-round-trip.test.ts).
+//  17. A password sign-in (InitiateAuth, AdminInitiateAuth) runs the PreAuthentication trigger first, and fails with
+//      UserLambdaValidationException when it fails; for a user the pool lacks only through a client that hides
+//      whether users exist. cognito-local runs no PreAuthentication.
 
 import { appClientRules } from './fidelity/app-clients';
 import type { CognitoLocalErrors, CognitoLocalServices, Router, Wrapper } from './fidelity/cognito-local';
@@ -64,7 +67,7 @@ import { identityProviders } from './fidelity/identity-providers';
 import { multiFactorAuth } from './fidelity/mfa';
 import { poolConfiguration } from './fidelity/pool-configuration';
 import { signInIdentifiers } from './fidelity/sign-in-identifiers';
-import { cognitoTriggers, withCognitoErrorNames } from './fidelity/triggers';
+import { cognitoTriggers, preAuthentication, withCognitoErrorNames } from './fidelity/triggers';
 
 export type { CognitoLocalErrors, CognitoLocalServices, Router } from './fidelity/cognito-local';
 
@@ -81,6 +84,7 @@ export function cognitoFidelity(
   const layers: Record<string, Wrapper>[] = [
     appClientRules(services, errors),
     identifiers,
+    preAuthentication(services, errors),
     multiFactorAuth(services, errors),
     identityProviders(services, errors),
     poolConfiguration(services, errors),

@@ -66,6 +66,7 @@ describe('triggerEvent', () => {
     'CustomMessage',
     'PostConfirmation',
     'PostAuthentication',
+    'PreAuthentication',
     'UserMigration',
   ];
 

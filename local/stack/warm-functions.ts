@@ -7,10 +7,10 @@
 //
 // The trigger events are Cognito's own shapes for a user no pool can hold (a username with a space, which Cognito
 // refuses), so every trigger only decides or reads: PreSignUp and CustomMessage answer, PostConfirmation finds
-// neither user nor record and stores nothing, PostAuthentication finds no record to complete, UserMigration finds
-// nobody to migrate. The stream consumers get an empty batch, the CloudTrail capture a call in another pool. A
-// function that refuses (a standby pool's trigger) is as warm as one that answers; a transport failure
-// (serverless offline not serving the function) fails the step.
+// neither user nor record and stores nothing, PostAuthentication finds no record to complete, PreAuthentication
+// only reads the roles, UserMigration finds nobody to migrate. The stream consumers get an empty batch, the
+// CloudTrail capture a call in another pool. A function that refuses (a standby pool's trigger) is as warm as one
+// that answers; a transport failure (serverless offline not serving the function) fails the step.
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 
 /** The username every warm-up event names: Cognito refuses usernames with white space. */
@@ -21,6 +21,7 @@ export type PoolTrigger =
   | 'CustomMessage'
   | 'PostConfirmation'
   | 'PostAuthentication'
+  | 'PreAuthentication'
   | 'UserMigration';
 
 export interface PoolCoordinates {
@@ -74,6 +75,13 @@ export const triggerEvent = (pool: PoolCoordinates, trigger: PoolTrigger): Recor
         ...base,
         triggerSource: 'PostAuthentication_Authentication',
         request: { userAttributes, newDeviceUsed: false },
+        response: {},
+      };
+    case 'PreAuthentication':
+      return {
+        ...base,
+        triggerSource: 'PreAuthentication_Authentication',
+        request: { userAttributes, validationData: {} },
         response: {},
       };
     case 'UserMigration':
@@ -164,6 +172,7 @@ export const warmUpTargets = (
         trigger('PreSignUp', SIGN_UPS_AT_ONCE),
         trigger('CustomMessage', SIGN_UPS_AT_ONCE),
         trigger('PostConfirmation', SIGN_UPS_AT_ONCE),
+        trigger('PreAuthentication', 2),
         trigger('PostAuthentication', 2),
         trigger('UserMigration', 2),
         ...shared,
@@ -173,6 +182,8 @@ export const warmUpTargets = (
         trigger('PreSignUp', REPLICA_SIGN_UPS_AT_ONCE),
         trigger('PostConfirmation', REPLICA_SIGN_UPS_AT_ONCE),
         trigger('CustomMessage', 2),
+        // The primary's migration checks, one per sign-in of a user migrating in.
+        trigger('PreAuthentication', 2),
         ...shared,
       ];
 };

@@ -9,6 +9,7 @@ import {
   AdminConfirmSignUpCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
+  AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   CreateGroupCommand,
@@ -19,7 +20,7 @@ import {
 import { getRecord, isErrorNamed } from '@cognito-dr/shared';
 import { readMailbox } from '../../local/emulators/mailbox';
 import { eventually } from '../support/eventually';
-import { given } from '../support/given';
+import { given, type TestUser } from '../support/given';
 import { operator } from '../support/operator';
 import { type OwnStack, startOwnStack } from '../support/own-stack';
 import { connect } from '../support/stack';
@@ -29,9 +30,62 @@ let clients: ReturnType<typeof connect>;
 const cli = (command: string, ...extra: string[]) =>
   operator.runsFrom({ stackFile: stack.stackFile }, command, ...extra);
 
+/** A self-service sign-up through a pool's app client. */
+const signsUp = (pool: CognitoIdentityProviderClient, clientId: string, user: TestUser) =>
+  pool.send(
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: user.username,
+      Password: user.password,
+      UserAttributes: [{ Name: 'email', Value: user.attributes.email }],
+    }),
+  );
+
+/** A user of the primary, replicated to the backup, who has a password there too (set by an administrator). */
+const replicated = given.aRandomUser();
+const signInOnTheBackup = () =>
+  clients.backupPool.send(
+    new InitiateAuthCommand({
+      ClientId: stack.info.backup.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: replicated.username, PASSWORD: replicated.password },
+    }),
+  );
+/** How a sign-in on the backup ended: tokens, or the error's name. */
+const outcome = (signIn: Promise<{ AuthenticationResult?: unknown }>) =>
+  signIn.then(
+    (answer) => (answer.AuthenticationResult ? 'signed in' : 'challenged'),
+    (error: { name?: string }) => error.name,
+  );
+let onStandbyBeforeTheFailover: string | undefined;
+
 beforeAll(async () => {
   stack = await startOwnStack('failed-over', { warm: 'single' });
   clients = connect(stack.info);
+  await signsUp(clients.primaryPool, stack.info.primary.clientId, replicated);
+  await clients.primaryPool.send(
+    new AdminConfirmSignUpCommand({
+      UserPoolId: stack.info.primary.userPoolId,
+      Username: replicated.username,
+    }),
+  );
+  await eventually(
+    () =>
+      clients.backupPool.send(
+        new AdminGetUserCommand({ UserPoolId: stack.info.backup.userPoolId, Username: replicated.username }),
+      ),
+    () => true,
+    { within: 60_000, what: 'the user replicated to the backup pool' },
+  );
+  await clients.backupPool.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: stack.info.backup.userPoolId,
+      Username: replicated.username,
+      Password: replicated.password,
+      Permanent: true,
+    }),
+  );
+  onStandbyBeforeTheFailover = await outcome(signInOnTheBackup());
   // A game-day failover: the primary still answers, and is set on standby.
   const failover = await cli('failover');
   if (failover.code !== 0) throw new Error(`failover exited ${failover.code}: ${failover.stderr}`);
@@ -39,17 +93,20 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop(), 60_000);
 
+describe('signing in on the backup pool', () => {
+  it('was refused while it was on standby, a password set there notwithstanding', () => {
+    expect(onStandbyBeforeTheFailover).toBe('UserLambdaValidationException');
+  });
+
+  it('works while it is the active pool', async () => {
+    expect(await outcome(signInOnTheBackup())).toBe('signed in');
+  }, 60_000);
+});
+
 describe('the operator tools while the backup pool is active', () => {
   it('repair refuses with exit 2, names the command to use, and an unconfirmed sign-up survives', async () => {
     const user = given.aRandomUser();
-    await clients.backupPool.send(
-      new SignUpCommand({
-        ClientId: stack.info.backup.clientId,
-        Username: user.username,
-        Password: user.password,
-        UserAttributes: [{ Name: 'email', Value: user.attributes.email }],
-      }),
-    );
+    await signsUp(clients.backupPool, stack.info.backup.clientId, user);
 
     const repair = await cli('repair', '--quota-share', '1');
 
@@ -82,14 +139,7 @@ describe('a user who signed up in the backup during the failover, after the fail
   it('is recorded in the backup region with the group they were put in', async () => {
     const { backupPool } = clients;
     const { userPoolId, clientId } = stack.info.backup;
-    await backupPool.send(
-      new SignUpCommand({
-        ClientId: clientId,
-        Username: user.username,
-        Password: user.password,
-        UserAttributes: [{ Name: 'email', Value: user.attributes.email }],
-      }),
-    );
+    await signsUp(backupPool, clientId, user);
     await backupPool.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: user.username }));
     // The stack's pools may have the group already (it is the admin API's group).
     await backupPool
@@ -168,5 +218,17 @@ describe('a user who signed up in the backup during the failover, after the fail
       { within: 30_000, what: 'the record claimed by the primary with its group' },
     );
     expect(await groupsIn(clients.backupPool, stack.info.backup.userPoolId)).toEqual([GROUP]);
+  }, 120_000);
+});
+
+describe('the backup pool after the failback', () => {
+  it('is on standby again, exactly, and signs nobody in through the app client', async () => {
+    const status = await cli('status');
+    expect(status.code).toBe(0);
+    expect(status.json.posture).toMatchObject({
+      [stack.info.primary.region]: { pool: 'active', agrees: true },
+      [stack.info.backup.region]: { pool: 'standby', recorded: 'standby', agrees: true },
+    });
+    expect(await outcome(signInOnTheBackup())).toBe('UserLambdaValidationException');
   }, 120_000);
 });

@@ -1,14 +1,18 @@
-// The backup pool on standby (normal times), tried the way a stranger or a user would try it with real tokens: no
-// app client may write the home-sub link apps map identities by, and the pool sends nobody a message.
+// The backup pool on standby (normal times), tried the way a stranger or a user would try it with real tokens: it
+// signs nobody in through the apps' client, no client may write the home-sub link apps map identities by, and the
+// pool sends nobody a message.
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
+  ListUserPoolClientsCommand,
   UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { readMailbox } from '../../local/emulators/mailbox';
+import { MIGRATION_CLIENT } from '../../local/stack/shapes';
 import { given } from '../support/given';
 import { backupPool, stack } from '../support/stack';
 
@@ -46,17 +50,45 @@ const aBackupUserWithAPassword = async () => {
       Permanent: true,
     }),
   );
+  // The one client a standby pool still signs users in through: the primary's migration check. It may write what
+  // the apps' client may (the same WriteAttributes), so its tokens try the same rules.
   const { AuthenticationResult } = await backupPool.send(
-    new InitiateAuthCommand({
-      ClientId: stack.backup.clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
+    new AdminInitiateAuthCommand({
+      UserPoolId: stack.backup.userPoolId,
+      ClientId: await migrationClientId(),
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
       AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
     }),
   );
   return { user, accessToken: AuthenticationResult?.AccessToken };
 };
 
+const migrationClientId = async () => {
+  const { UserPoolClients } = await backupPool.send(
+    new ListUserPoolClientsCommand({ UserPoolId: stack.backup.userPoolId, MaxResults: 60 }),
+  );
+  const client = UserPoolClients?.find((c) => c.ClientName === MIGRATION_CLIENT);
+  if (!client?.ClientId) throw new Error(`the backup pool has no ${MIGRATION_CLIENT} client`);
+  return client.ClientId;
+};
+
 describe('the backup pool on standby', () => {
+  it("signs nobody in through the apps' client, whatever password the user has there", async () => {
+    const { user } = await aBackupUserWithAPassword();
+    await expect(
+      backupPool.send(
+        new InitiateAuthCommand({
+          ClientId: stack.backup.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: expect.stringMatching(/standby/),
+    });
+  });
+
   it("refuses a signed-in user's write of custom:source_sub, and lets them write what users may", async () => {
     const { accessToken } = await aBackupUserWithAPassword();
     await expect(

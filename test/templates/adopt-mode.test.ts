@@ -1,3 +1,4 @@
+import { TRIGGER_SLOTS } from '@cognito-dr/adopt';
 import {
   asList,
   conditionHolds,
@@ -25,7 +26,8 @@ const ADOPT_PARAMS = {
   adoptedPreSignUp: THEIR_PRE_SIGN_UP,
   adoptedPostConfirmation: THEIR_POST_CONFIRMATION,
 };
-const TRIGGERS = ['PreSignUp', 'CustomMessage', 'UserMigration', 'PostAuthentication', 'PostConfirmation'];
+// The slots the adopt module takes in a pool: the template must give each of them our trigger.
+const TRIGGERS = TRIGGER_SLOTS;
 
 let primary: Template;
 
@@ -51,6 +53,7 @@ describe('primary in adopt mode', () => {
         PreSignUp: THEIR_PRE_SIGN_UP,
         PostConfirmation: THEIR_POST_CONFIRMATION,
         CustomMessage: '',
+        PreAuthentication: '',
         UserMigration: '',
         PostAuthentication: '',
       },
@@ -90,7 +93,7 @@ describe('primary in adopt mode', () => {
       { Ref: 'OnPreSignUpIamRoleLambdaExecution' },
     ]);
     // Slots without a trigger of theirs get no grant at all.
-    for (const slot of ['CustomMessage', 'UserMigration', 'PostAuthentication']) {
+    for (const slot of ['CustomMessage', 'PreAuthentication', 'UserMigration', 'PostAuthentication']) {
       expect(isCreated(primary, primary.Resources[`Invokes${slot}OfAdoptedPool`] as never)).toBe(false);
     }
     expect(props(primary, 'OnPreSignUpLambdaFunction').Environment).toMatchObject({

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TRIGGER_SLOTS } from '@cognito-dr/adopt';
 import { GROUP_CHANGING_CALLS, USER_CHANGING_CALLS } from '@cognito-dr/capture';
 import { parse } from 'yaml';
 import { activeParameterName } from '../../cli/regions';
@@ -197,13 +198,8 @@ describe('primary: the user pool and its trigger', () => {
   });
 
   it('has its triggers (capture, posture, migration), which Cognito may invoke for this pool only', () => {
-    const triggers = [
-      'PreSignUp',
-      'CustomMessage',
-      'UserMigration',
-      'PostAuthentication',
-      'PostConfirmation',
-    ];
+    // Every slot the adopt module takes in an adopted pool, the stack's own pool has too.
+    const triggers = TRIGGER_SLOTS;
     expect(props(primary, 'UserPool').LambdaConfig).toEqual(
       Object.fromEntries(triggers.map((t) => [t, getAtt(`On${t}LambdaFunction`, 'Arn')])),
     );
@@ -1264,6 +1260,25 @@ describe('region roles: standby posture, failover and failback', () => {
       );
       expect(heartbeat.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 minute)']);
     });
+  });
+
+  it('the backup pool refuses sign-in on standby but for the migration client it finds by name', () => {
+    expect(props(replica, 'BackupUserPool').LambdaConfig).toMatchObject({
+      PreAuthentication: getAtt('OnPreAuthenticationLambdaFunction', 'Arn'),
+    });
+    expect(cognitoInvokePermissions(replica)).toContainEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt('OnPreAuthenticationLambdaFunction', 'Arn'),
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: getAtt('BackupUserPool', 'Arn'),
+    });
+    const env = (props(replica, 'OnPreAuthenticationLambdaFunction').Environment as { Variables: object })
+      .Variables;
+    expect(env).toMatchObject({ MIGRATION_CLIENT_NAME: props(replica, 'BackupMigrationClient').ClientName });
+    // Listing the pool's clients is all it may do in the pool (granted apart: the pool names the function).
+    expect(props(replica, 'OnPreSignUpPoolReadPolicy').Roles).toContainEqual(
+      ref('OnPreAuthenticationIamRoleLambdaExecution'),
+    );
   });
 
   it('the backup pool refuses messages on standby (CustomMessage) and captures only while active', () => {

@@ -4,8 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { cognitoClient, envReader, TRIGGER_SAFE, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
+import { appClientByName } from '../app-client-by-name';
 import { onPreSignUp } from '../posture';
-import { replicatorClientByName } from '../replicator-by-name';
 
 const env = envReader();
 
@@ -20,7 +20,7 @@ const decide = onPreSignUp(
     isActive: thisRegionIsActive(env, tableClient()),
     ...(replicatorClientName
       ? {
-          isReplicatorClient: replicatorClientByName(
+          isReplicatorClient: appClientByName(
             cognitoClient({ ...TRIGGER_SAFE, region: env.required('AWS_REGION') }),
             replicatorClientName,
           ),

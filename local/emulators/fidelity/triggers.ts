@@ -1,6 +1,7 @@
 // LOCAL ONLY: the pool's Lambda triggers as Cognito runs them where cognito-local differs: a failing CustomMessage
 // fails the call, UserMigration users keep their name and get a sub, ForgotPassword runs UserMigration for a user
-// the pool lacks, AdminCreateUser runs PreSignUp, and an uninvokable trigger has Cognito's exception name.
+// the pool lacks, AdminCreateUser runs PreSignUp, a password sign-in runs PreAuthentication, and an uninvokable
+// trigger has Cognito's exception name.
 import { randomUUID } from 'node:crypto';
 import {
   type Attribute,
@@ -8,6 +9,7 @@ import {
   type CognitoLocalErrors,
   type CognitoLocalServices,
   type Ctx,
+  cognitoError,
   type LocalUser,
   type Target,
   type UserPool,
@@ -177,6 +179,84 @@ export function cognitoTriggers(
       return target(ctx, req);
     },
   };
+}
+
+/** The sign-in flows that check a password, by the call that starts them: PreAuthentication runs before each. */
+const PASSWORD_FLOWS: Record<string, readonly string[]> = {
+  InitiateAuth: ['USER_PASSWORD_AUTH', 'USER_SRP_AUTH'],
+  AdminInitiateAuth: ['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
+};
+
+/**
+ * Cognito runs PreAuthentication when a password sign-in starts, before the password or MFA is looked at, and fails
+ * the sign-in with UserLambdaValidationException when it fails (Developer Guide, "Pre authentication Lambda
+ * trigger"). For a user the pool lacks it runs only through an app client that hides whether users exist
+ * (PreventUserExistenceErrors ENABLED), with userNotFound set. A refreshed session does not run it. cognito-local
+ * runs no PreAuthentication at all; its event is sent to the function directly, as cognito-local cannot build it.
+ * Installed outside the MFA layer, which answers challenged sign-ins itself.
+ */
+export function preAuthentication(
+  services: Pick<CognitoLocalServices, 'cognito' | 'triggers'>,
+  errors: CognitoLocalErrors,
+): Record<string, Wrapper> {
+  const { cognito, triggers } = services;
+  const lambda = triggers.lambda;
+  const wrapper =
+    (operation: string): Wrapper =>
+    (target) =>
+    async (ctx, req) => {
+      const username = (req.AuthParameters as Record<string, string> | undefined)?.USERNAME;
+      const functionName = lambda.config.PreAuthentication;
+      if (!functionName || !username || !PASSWORD_FLOWS[operation]?.includes(String(req.AuthFlow))) {
+        return target(ctx, req);
+      }
+      const pool = req.UserPoolId
+        ? await cognito.getUserPool(ctx, String(req.UserPoolId))
+        : await cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+      const user = await pool.getUserByUsername(ctx, username);
+      if (!user) {
+        const client = (await cognito.getAppClient(ctx, String(req.ClientId))) as {
+          PreventUserExistenceErrors?: string;
+        } | null;
+        if (client?.PreventUserExistenceErrors !== 'ENABLED') return target(ctx, req);
+      }
+      const event = {
+        version: '1',
+        triggerSource: 'PreAuthentication_Authentication',
+        region: 'local',
+        userPoolId: pool.options.Id,
+        userName: user?.Username ?? username,
+        callerContext: { awsSdkVersion: 'cognito-local', clientId: req.ClientId },
+        request: {
+          userAttributes: user ? attributeRecord(user.Attributes) : {},
+          validationData: req.ClientMetadata ?? {},
+          ...(user ? {} : { userNotFound: true }),
+        },
+        response: {},
+      };
+      let answer: { FunctionError?: string; Payload?: unknown };
+      try {
+        answer = await lambda.lambdaClient
+          .invoke({
+            FunctionName: functionName,
+            InvocationType: 'RequestResponse',
+            Payload: JSON.stringify(event),
+          })
+          .promise();
+      } catch {
+        throw cognitoError(errors, 'UnexpectedLambdaException', 'PreAuthentication invocation failed.');
+      }
+      if (answer.FunctionError) {
+        const { errorMessage } = JSON.parse(String(answer.Payload ?? '{}')) as { errorMessage?: string };
+        throw cognitoError(
+          errors,
+          'UserLambdaValidationException',
+          `PreAuthentication failed with error ${errorMessage ?? answer.FunctionError}.`,
+        );
+      }
+      return target(ctx, req);
+    };
+  return { InitiateAuth: wrapper('InitiateAuth'), AdminInitiateAuth: wrapper('AdminInitiateAuth') };
 }
 
 /** Cognito's name for a trigger that cannot be invoked, on every call that runs one. */

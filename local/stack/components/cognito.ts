@@ -9,6 +9,7 @@ import {
   CognitoIdentityProviderClient,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { TRIGGER_SLOTS } from '@cognito-dr/adopt';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../../lib/local-aws';
 import { waitFor } from '../../lib/wait-for';
 import { ensurePool, type LocalPool } from '../provision-pools';
@@ -33,14 +34,9 @@ export interface CognitoEmulators {
   mailbox: { primary: string; backup: string };
 }
 
-const PRIMARY_TRIGGERS = [
-  'PreSignUp',
-  'CustomMessage',
-  'UserMigration',
-  'PostAuthentication',
-  'PostConfirmation',
-];
-const BACKUP_TRIGGERS = ['CustomMessage', 'PostConfirmation', 'PreSignUp'];
+// The primary pool has every trigger cognito-dr sets in a pool it protects.
+const PRIMARY_TRIGGERS = [...TRIGGER_SLOTS];
+const BACKUP_TRIGGERS = ['CustomMessage', 'PostConfirmation', 'PreSignUp', 'PreAuthentication'];
 
 export const startCognito = async (ctx: StepContext, shape: ShapeDefinition): Promise<CognitoEmulators> => {
   const { dataDir } = ctx.opts;

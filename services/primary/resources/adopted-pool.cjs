@@ -3,7 +3,14 @@
 // answers 'adopt' (protect primaryUserPoolId) or 'create' (the stack's own pool); the template's conditions read it.
 'use strict';
 
-const SLOTS = ['PreSignUp', 'CustomMessage', 'UserMigration', 'PostAuthentication', 'PostConfirmation'];
+const SLOTS = [
+  'PreSignUp',
+  'CustomMessage',
+  'PreAuthentication',
+  'UserMigration',
+  'PostAuthentication',
+  'PostConfirmation',
+];
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
 const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 

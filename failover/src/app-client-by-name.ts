@@ -1,22 +1,22 @@
-// Which app client of a pool is its replicator client, for the PreSignUp trigger (posture.ts): the trigger is told
-// the client's name, and finds its id by listing the pool's clients.
+// Which app client of a pool is the one of a given name, for the triggers that trust one client (posture.ts): the
+// replicator client at sign-up, the migration client at sign-in. The trigger is told the client's name, and finds
+// its id by listing the pool's clients.
 import {
   type CognitoIdentityProviderClient,
   paginateListUserPoolClients,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { PreSignUpDeps } from './posture';
 
 /**
- * Tells the replicator client by its name (the template names it; its id cannot reach the trigger's settings
- * without a circular dependency: the pool names the trigger, the client belongs to the pool). The pool's clients
- * are listed once, and again at most once a minute when an unknown client signs up (a replaced replicator client
- * gets a new id). Two clients with the replicator's name: neither is trusted.
+ * Tells a client by its name (the template names it; its id cannot reach the trigger's settings without a circular
+ * dependency: the pool names the trigger, the client belongs to the pool). The pool's clients are listed once, and
+ * again at most once a minute when an unknown client calls (a replaced client gets a new id). Two clients with the
+ * name: neither is trusted.
  */
-export function replicatorClientByName(
+export function appClientByName(
   cognito: CognitoIdentityProviderClient,
   name: string,
   now: () => number = Date.now,
-): NonNullable<PreSignUpDeps['isReplicatorClient']> {
+): (userPoolId: string, clientId: string) => Promise<boolean> {
   const known = new Map<string, { ids: Promise<string[]>; at: number }>();
   const list = async (userPoolId: string): Promise<string[]> => {
     const ids: string[] = [];

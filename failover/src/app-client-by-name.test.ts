@@ -1,14 +1,14 @@
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
-import { replicatorClientByName } from './replicator-by-name';
+import { appClientByName } from './app-client-by-name';
 
 const REPLICATOR = 'cognito-dr-replicator';
 
-describe('replicatorClientByName', () => {
+describe('appClientByName', () => {
   it('knows the replicator client by its name, listing the clients once', async () => {
     const pool = new FakeUserPool();
     pool.addAppClient({ clientId: 'app', name: 'cognito-dr-app' });
     pool.addAppClient({ clientId: 'rep', name: REPLICATOR, secret: 's' });
-    const isReplicator = replicatorClientByName(pool.client, REPLICATOR);
+    const isReplicator = appClientByName(pool.client, REPLICATOR);
     expect(await isReplicator(pool.userPoolId, 'rep')).toBe(true);
     expect(await isReplicator(pool.userPoolId, 'app')).toBe(false);
     expect(pool.calls).toEqual(['ListUserPoolClients']);
@@ -18,7 +18,7 @@ describe('replicatorClientByName', () => {
     const pool = new FakeUserPool();
     pool.addAppClient({ clientId: 'rep', name: REPLICATOR, secret: 's' });
     pool.addAppClient({ clientId: 'impostor', name: REPLICATOR });
-    const isReplicator = replicatorClientByName(pool.client, REPLICATOR);
+    const isReplicator = appClientByName(pool.client, REPLICATOR);
     expect(await isReplicator(pool.userPoolId, 'rep')).toBe(false);
     expect(await isReplicator(pool.userPoolId, 'impostor')).toBe(false);
   });
@@ -27,7 +27,7 @@ describe('replicatorClientByName', () => {
     const pool = new FakeUserPool();
     pool.addAppClient({ clientId: 'old', name: REPLICATOR, secret: 's' });
     let now = 0;
-    const isReplicator = replicatorClientByName(pool.client, REPLICATOR, () => now);
+    const isReplicator = appClientByName(pool.client, REPLICATOR, () => now);
     expect(await isReplicator(pool.userPoolId, 'old')).toBe(true);
     pool.appClients.delete('old');
     pool.addAppClient({ clientId: 'new', name: REPLICATOR, secret: 's' });
