@@ -28,6 +28,7 @@ import {
   type RegionRoles,
   readRoles,
   type ServerTime,
+  totpReenrolment,
   type UserRecord,
 } from '@cognito-dr/shared';
 import type { CliOptions } from './args';
@@ -240,6 +241,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   const toBackup = backupDrift(backupUsers, records);
   const newest = newestRecord(records);
   const tombstones = [...records.values()].filter((record) => record.deleted === true).length;
+  const totp = totpReenrolment(records.values());
   const report = {
     target: target.label,
     roles: {
@@ -261,6 +263,8 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       newestRecordAgeMs: newest === undefined ? null : Math.max(0, ctx.clock.now() - newest),
     },
     backup: { region: backup.region, userPoolId: backup.userPoolId, users: backupUsers.size },
+    // A TOTP secret cannot be copied: these users enrol their app again at their first sign-in after a switch.
+    mfa: { totpReenrolment: totp.length, ...(options.verbose ? { totpReenrolmentUsers: totp } : {}) },
     drift: {
       primaryToTable: summarize(toTable, options.verbose),
       tableToBackup: summarize(
@@ -299,6 +303,9 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       (report.table.newestRecordAgeMs === null ? '' : `, newest ${age(report.table.newestRecordAgeMs)} old`),
   );
   ctx.out(`  backup pool   ${backup.userPoolId} (${backup.region}): ${report.backup.users} users`);
+  ctx.out(
+    `  TOTP          ${totp.length} users will enrol their authenticator app again at their first sign-in after a switch`,
+  );
   ctx.out(`  drift primary pool -> table:  ${driftLine(toTable)}`);
   ctx.out(`  drift table -> backup pool:   ${driftLine(toBackup)}`);
   if (options.verbose) {
@@ -310,6 +317,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       toBackup.stale.map((s) => s.username),
       toBackup.extra,
     );
+    for (const sub of totp) ctx.out(`  totp     ${sub}`);
   }
   return EXIT.ok;
 }

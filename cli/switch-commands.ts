@@ -58,7 +58,10 @@ export function reportSwitch(
   label: string,
   report: FailoverReport | FailbackReport,
 ): number {
-  if (ctx.options.json) ctx.out(JSON.stringify({ command: which, target: label, ...summary(report) }));
+  if (ctx.options.json)
+    ctx.out(
+      JSON.stringify({ command: which, target: label, ...summary(report, ctx.options.verbose === true) }),
+    );
   else if (which === 'failover') printFailover(ctx, report as FailoverReport);
   else printFailback(ctx, report as FailbackReport);
   if (report.stepsLeft.length > 0) {
@@ -93,7 +96,7 @@ const endpointLines = (endpoint: ActiveEndpoint) => [
   `  issuer        ${endpoint.issuer}`,
 ];
 
-function printFailover(ctx: Pick<SwitchContext, 'out'>, report: FailoverReport): void {
+function printFailover(ctx: Pick<SwitchContext, 'out' | 'options'>, report: FailoverReport): void {
   if (report.alreadyActive) {
     ctx.out(`${report.endpoint.region} is already the active region (epoch ${report.roles.epoch})`);
   } else {
@@ -122,6 +125,14 @@ function printFailover(ctx: Pick<SwitchContext, 'out'>, report: FailoverReport):
   ctx.out(
     'users: existing users set a new password with "forgot password" (passwords and MFA secrets cannot be copied)',
   );
+  const totp = report.totpReenrolment;
+  if (totp.length > 0) {
+    ctx.out(
+      `  TOTP          ${totp.length} users enrol their authenticator app again at their first sign-in` +
+        (ctx.options.verbose ? ' (home subs below)' : ' (--verbose lists them by home sub)'),
+    );
+    if (ctx.options.verbose) for (const sub of totp) ctx.out(`  totp          ${sub}`);
+  }
 }
 
 function printFailback(ctx: Pick<SwitchContext, 'out'>, report: FailbackReport): void {
@@ -149,15 +160,17 @@ function printFailback(ctx: Pick<SwitchContext, 'out'>, report: FailbackReport):
   ctx.out(`published to   ${report.publishedTo.join(', ')}`);
 }
 
-function summary(report: FailoverReport | FailbackReport): Record<string, unknown> {
+function summary(report: FailoverReport | FailbackReport, verbose: boolean): Record<string, unknown> {
   if ('carriedBack' in report) {
     const { roles, ...rest } = report;
     return { ...rest, epoch: roles.epoch };
   }
-  const { roles, caughtUp, ...rest } = report;
+  const { roles, caughtUp, totpReenrolment, ...rest } = report;
   return {
     ...rest,
     epoch: roles.epoch,
+    totpReenrolment: totpReenrolment.length,
+    ...(verbose ? { totpReenrolmentUsers: totpReenrolment } : {}),
     caughtUp: caughtUp && {
       checked: caughtUp.checked,
       changed: caughtUp.changed.length,

@@ -8,7 +8,7 @@ import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
 import { type DeletionBreaker, deletionBreaker } from './deletion-breaker';
-import { ConvergenceConflictError } from './errors';
+import { ConvergenceConflictError, classifyError } from './errors';
 import { listHolds } from './held-deletions';
 import { readReplicationMetadata, replicatorClient } from './replicator-client';
 import { BACKUP_REGION, fakeBackup, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
@@ -97,6 +97,20 @@ describe('applyRecordChange', () => {
     });
     expect(pool.createInputs[0]?.MessageAction).toBe('SUPPRESS');
     expect(pool.calls.filter((c) => c === 'CreateGroup')).toHaveLength(2);
+  });
+
+  it("sets the record's email-OTP preference on the user it creates, and follows the primary turning it off", async () => {
+    const { pool, publish } = setup();
+    const record = userRecord({ mfa: { enabled: ['EMAIL_OTP'], preferred: 'EMAIL_OTP' } });
+    const created = await publish(record);
+    expect(created.operations).toEqual(['createUser', 'setPermanentPassword', 'setMfaPreference']);
+    expect(pool.users.get('alice.smith')?.mfa).toEqual({ enabled: ['EMAIL_OTP'], preferred: 'EMAIL_OTP' });
+
+    const { mfa: _off, ...turnedOff } = { ...record, version: 2 };
+    const updated = await publish(turnedOff);
+    expect(updated.operations).toEqual(['setMfaPreference']);
+    expect(pool.users.get('alice.smith')?.mfa).toBeUndefined();
+    expect(await publish({ ...turnedOff, version: 3 })).toMatchObject({ outcome: 'unchanged' });
   });
 
   it('uses the injected password generator for the permanent password', async () => {
@@ -591,6 +605,67 @@ describe('applyRecordChange', () => {
       const byEmail = (email: string) => pool.findUser(email);
       return { pool, table, deps, apply, byEmail };
     }
+
+    it("creates a federated user's copy by email, linked to their provider user, and finds it again by email", async () => {
+      const { pool, apply, byEmail } = emailPool();
+      const google = { providerName: 'Google', userId: '1001' };
+      // The primary named them after the provider (google_<id>); no pool can create a native user of that name here.
+      const record = userRecord({
+        username: 'google_1001',
+        sub: 'home-sub-9',
+        status: 'EXTERNAL_PROVIDER',
+        attributes: { email: 'fed@example.com', email_verified: 'true' },
+        groups: ['staff'],
+        identities: [google],
+      });
+      const created = await apply(record, 'INSERT');
+      expect(created.operations).toEqual([
+        'createUser',
+        'setPermanentPassword',
+        'linkProvider',
+        'ensureGroup',
+        'addToGroup',
+      ]);
+      expect(pool.createInputs.map((input) => input.Username)).toEqual(['fed@example.com']);
+      const user = byEmail('fed@example.com');
+      expect(user).toMatchObject({ status: 'CONFIRMED', attributes: { 'custom:source_sub': 'home-sub-9' } });
+      expect(JSON.parse(user?.attributes.identities ?? '[]')).toEqual([google]);
+      expect(mirrorMismatches(pool.state(user?.username ?? ''), record)).toEqual([]);
+
+      // Replayed, it is found by email and link, not by the provider's name for them: nothing to do.
+      expect(await apply({ ...record, version: 2 }, 'MODIFY')).toMatchObject({ outcome: 'unchanged' });
+    });
+
+    it('links a native user to the provider users the record has, and unlinks one the primary unlinked', async () => {
+      const { apply, byEmail } = emailPool();
+      const google = { providerName: 'Google', userId: '1003' };
+      const linked = emailUser({ identities: [google] });
+      expect((await apply(linked, 'INSERT')).operations).toEqual([
+        'createUser',
+        'setPermanentPassword',
+        'linkProvider',
+      ]);
+      expect(JSON.parse(byEmail('ada@example.com')?.attributes.identities ?? '[]')).toEqual([google]);
+      const { identities: _gone, ...unlinked } = { ...linked, version: 2 };
+      expect((await apply(unlinked, 'MODIFY')).operations).toEqual(['unlinkProvider']);
+      expect(byEmail('ada@example.com')?.attributes.identities).toBeUndefined();
+    });
+
+    it('holds a user linked to a provider the pool lacks, naming the fix, rather than parking the record', async () => {
+      const { pool, apply } = emailPool();
+      pool.identityProviders.clear();
+      const record = userRecord({
+        username: 'google_1002',
+        sub: 'home-sub-10',
+        status: 'EXTERNAL_PROVIDER',
+        attributes: { email: 'fed2@example.com', email_verified: 'true' },
+        identities: [{ providerName: 'Google', userId: '1002' }],
+      });
+      const failure = await apply(record, 'INSERT').catch((error: Error) => error);
+      expect(failure).toMatchObject({ name: 'IdentityProviderMissingError' });
+      expect(String((failure as Error).message)).toMatch(/Google.*cognito-dr mirror/);
+      expect(classifyError(failure)).toBe('blocking');
+    });
 
     it('creates the user by their email, under a username of the pool, linked to the home sub', async () => {
       const { pool, apply, byEmail } = emailPool();

@@ -246,8 +246,10 @@ async function converge(
         const name = operation.type === 'createUser' ? await creationName(pool, record) : address;
         const created = await executeOperation(pool, name, operation, newPassword, record.username);
         done.push(operation.type);
-        // A generated username is the new user's sub; the identifier it was created with would do as well.
-        if (operation.type === 'createUser') address = isNamedBySignIn(record) ? (created ?? name) : name;
+        // A generated username is the new user's sub (a user created by anything but the record's username has one);
+        // the identifier it was created with would do as well.
+        if (operation.type === 'createUser')
+          address = isNamedBySignIn(record) || name !== record.username ? (created ?? name) : name;
         if (created && deps.notePoolSub) await deps.notePoolSub(created, record.username);
       }
       return { operations: done, poolUsername: done.at(-1) === 'deleteUser' ? undefined : address };

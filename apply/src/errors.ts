@@ -51,6 +51,7 @@ const BLOCKING_NAMES = new Set([
   'UserLambdaValidationException',
   'InvalidLambdaResponseException',
   'ReplicatorClientError',
+  'IdentityProviderMissingError',
   'ConfigError',
   'MissingImageError',
 ]);

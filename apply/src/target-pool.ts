@@ -5,9 +5,12 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserAttributesCommand,
   AdminDeleteUserCommand,
+  AdminDisableProviderForUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
+  AdminLinkProviderForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   type AttributeType,
@@ -24,6 +27,9 @@ import {
   type GroupRecord,
   isErrorNamed,
   isNamedBySignIn,
+  type LinkedIdentity,
+  type MfaFactorSetting,
+  mfaOfCognitoUser,
   type PoolUser,
   type RecordIdentity,
   readPoolUser,
@@ -91,7 +97,14 @@ export async function locateTargetUser(
  * sign-in identifier it takes (Cognito names the user itself). Throws UnnamedUserError when the record has none.
  */
 export async function creationName(pool: TargetPool, record: RecordIdentity): Promise<string> {
-  if (!isNamedBySignIn(record)) return record.username;
+  if (!isNamedBySignIn(record)) {
+    // A federated user's copy, where the pool takes no username but an email or phone number: named by that.
+    const naming = record.identities ? await usernameAttributes(pool) : [];
+    if (naming.length === 0) return record.username;
+    const name = naming.find((attribute) => record.attributes[attribute]);
+    if (!name) throw new UnnamedUserError(naming);
+    return record.attributes[name] as string;
+  }
   const present = SIGN_IN_ATTRIBUTES.filter((name) => record.attributes[name]);
   // With one identifier there is nothing to choose; with both, the pool's UsernameAttributes decide.
   const accepted = present.length > 1 ? await usernameAttributes(pool) : present;
@@ -140,6 +153,7 @@ function targetState(found: PoolUser): TargetUserState {
     enabled: found.user.Enabled !== false,
     status: found.user.UserStatus ?? 'UNKNOWN',
     groups: found.groups,
+    mfa: mfaOfCognitoUser(found.user) ?? { enabled: [] },
   };
 }
 
@@ -195,6 +209,33 @@ export async function executeOperation(
         new AdminDeleteUserAttributesCommand({ ...user, UserAttributeNames: operation.names }),
       );
       return;
+    case 'setMfaPreference': {
+      const { SMS_MFA: sms, EMAIL_OTP: email } = operation.settings;
+      await pool.cognito.send(
+        new AdminSetUserMFAPreferenceCommand({
+          ...user,
+          ...(sms ? { SMSMfaSettings: mfaSetting(sms) } : {}),
+          ...(email ? { EmailMfaSettings: mfaSetting(email) } : {}),
+        }),
+      );
+      return;
+    }
+    case 'linkProvider':
+      await linkProvider(pool, username, operation.identity);
+      return;
+    case 'unlinkProvider':
+      try {
+        await pool.cognito.send(
+          new AdminDisableProviderForUserCommand({
+            UserPoolId: pool.userPoolId,
+            User: sourceUser(operation.identity),
+          }),
+        );
+      } catch (error) {
+        // Nobody of this pool is linked to it any more: the goal is met.
+        if (!isErrorNamed(error, 'UserNotFoundException')) throw error;
+      }
+      return;
     case 'enable':
       await pool.cognito.send(new AdminEnableUserCommand(user));
       return;
@@ -228,6 +269,42 @@ export async function executeOperation(
         if (!isErrorNamed(error, 'UserNotFoundException')) throw error;
       }
       return;
+  }
+}
+
+/** A provider's user as Cognito's link calls name it: by the provider's id for them (for SAML too, the NameID). */
+const sourceUser = ({ providerName, userId }: LinkedIdentity) => ({
+  ProviderName: providerName,
+  ProviderAttributeName: 'Cognito_Subject',
+  ProviderAttributeValue: userId,
+});
+
+async function linkProvider(pool: TargetPool, username: string, identity: LinkedIdentity): Promise<void> {
+  try {
+    await pool.cognito.send(
+      new AdminLinkProviderForUserCommand({
+        UserPoolId: pool.userPoolId,
+        DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: username },
+        SourceUser: sourceUser(identity),
+      }),
+    );
+  } catch (error) {
+    if (isErrorNamed(error, 'ResourceNotFoundException'))
+      throw new IdentityProviderMissingError(identity.providerName);
+    throw error;
+  }
+}
+
+/** The pool lacks an identity provider a record's user is linked to: a configuration to fix, not a bad record. */
+export class IdentityProviderMissingError extends Error {
+  override readonly name = 'IdentityProviderMissingError';
+
+  constructor(providerName: string) {
+    // A provider's name is configuration, not personal data.
+    super(
+      `the pool has no identity provider ${providerName} to link the user to; bring the pools' identity providers ` +
+        'in line with `cognito-dr mirror`, then the held records apply',
+    );
   }
 }
 
@@ -332,6 +409,11 @@ function createGroupOnce(
   creations.set(key, creation);
   return creation;
 }
+
+const mfaSetting = ({ enabled, preferred }: MfaFactorSetting) => ({
+  Enabled: enabled,
+  PreferredMfa: preferred,
+});
 
 function toAttributeList(attributes: Record<string, string>): AttributeType[] {
   return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));

@@ -33,6 +33,9 @@ export const USER_CHANGING_CALLS = {
   // CONFIRMED), which the replica needs to know to give the backup user a usable password.
   AdminSetUserPassword: 'admin',
   AdminResetUserPassword: 'admin',
+  // A user's MFA settings are part of their record: SMS and email OTP are carried to the backup, TOTP is counted.
+  AdminSetUserMFAPreference: 'admin',
+  SetUserMFAPreference: 'token',
   UpdateUserAttributes: 'token',
   DeleteUserAttributes: 'token',
   VerifyUserAttribute: 'token',

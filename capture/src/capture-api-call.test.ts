@@ -144,6 +144,29 @@ describe('onCognitoApiCall, fed the recorded CloudTrail events', () => {
   );
 
   it.each([
+    [
+      'admin-set-user-mfa-preference',
+      'AdminSetUserMFAPreference',
+      { enabled: ['SMS_MFA'], preferred: 'SMS_MFA' },
+    ],
+    ['set-user-mfa-preference', 'SetUserMFAPreference', { enabled: ['EMAIL_OTP', 'SOFTWARE_TOKEN_MFA'] }],
+  ] as const)(
+    'captures a change of MFA preference (%s): the record carries the settings the pool now reports',
+    async (name, eventName, mfa) => {
+      const t = setUp();
+      await t.captured('alice');
+      expect(t.record('alice')?.mfa).toBeUndefined();
+      const alice = t.pool.users.get('alice') as { mfa?: unknown };
+      alice.mfa = { enabled: [...mfa.enabled], ...('preferred' in mfa ? { preferred: mfa.preferred } : {}) };
+
+      const outcome = await t.handle(fixture(name));
+
+      expect(outcome).toEqual({ outcome: 'captured', eventName, result: 'written' });
+      expect(t.record('alice')?.mfa).toEqual(mfa);
+    },
+  );
+
+  it.each([
     ['admin-delete-user', 'AdminDeleteUser'],
     ['delete-user', 'DeleteUser'],
   ])(

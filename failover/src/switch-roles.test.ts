@@ -7,7 +7,15 @@ import {
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { advanceWatermark, deletionBreaker } from '@cognito-dr/apply';
-import { initialRoles, notePasswordReset, type RegionRoles, readRoles } from '@cognito-dr/shared';
+import { userRecord } from '@cognito-dr/apply/src/testing/stream-records';
+import {
+  initialRoles,
+  notePasswordReset,
+  type RegionRoles,
+  readRoles,
+  recordToItem,
+  type UserRecord,
+} from '@cognito-dr/shared';
 import { FakeClock } from '@cognito-dr/shared/src/testing/fake-clock';
 import { FakeControlTable } from '@cognito-dr/shared/src/testing/fake-control-table';
 import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table';
@@ -73,8 +81,9 @@ const setUp = (options: { roles?: Partial<RegionRoles>; primaryAnswers?: boolean
   };
   const probes: string[] = [];
   const states = { [PRIMARY]: new FakeStateTable(), [BACKUP]: new FakeStateTable() };
+  const tables = { [PRIMARY]: new ScannableTable(), [BACKUP]: new ScannableTable() };
   const region = (name: typeof PRIMARY | typeof BACKUP): RegionHandle => {
-    const users = new ScannableTable();
+    const users = tables[name];
     return {
       region: name,
       pool: {
@@ -110,7 +119,7 @@ const setUp = (options: { roles?: Partial<RegionRoles>; primaryAnswers?: boolean
     retries: { maxAttempts: 3, baseBackoffMs: 100, maxBackoffMs: 1_000 },
   };
   const roles = () => readRoles(deps.backup.control);
-  return { deps, control, pools, states, probes, published, roles };
+  return { deps, control, pools, states, probes, published, roles, tables };
 };
 
 describe('failover', () => {
@@ -137,6 +146,24 @@ describe('failover', () => {
     expect(await t.roles()).toMatchObject({ active: BACKUP, epoch: 1, posture: { [PRIMARY]: 'standby' } });
     expect(t.pools[PRIMARY]?.state.updates).toBe(0); // already verifying nothing
     expect(t.published).toHaveLength(1);
+  });
+
+  it('counts, by home sub, the users who enrol their TOTP app again (its secret cannot be copied)', async () => {
+    const t = setUp({
+      roles: { active: BACKUP, epoch: 1, posture: { [PRIMARY]: 'standby', [BACKUP]: 'active' } },
+    });
+    const user = (username: string, sub: string, extra: Partial<UserRecord>) =>
+      userRecord({ username, sub, origin: PRIMARY, ...extra });
+    const totp = { mfa: { enabled: ['SOFTWARE_TOKEN_MFA' as const] } };
+    for (const record of [
+      user('ada', 'sub-ada', totp),
+      user('bob', 'sub-bob', { mfa: { enabled: ['SMS_MFA'], preferred: 'SMS_MFA' } }),
+      user('cy', 'sub-cy', { ...totp, origin: BACKUP }),
+      user('gone', 'sub-gone', { ...totp, deleted: true, deletedAt: 1, expiresAt: 1 }),
+    ])
+      t.tables[BACKUP].put(recordToItem(record));
+    const report = await failover(t.deps);
+    expect(report.totpReenrolment).toEqual(['sub-ada', 'sub-cy']);
   });
 
   it('finishes a failover that stopped after pausing the consumer', async () => {

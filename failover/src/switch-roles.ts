@@ -23,9 +23,17 @@ import {
   type RolesTable,
   readRoles,
   type StateTable,
+  totpReenrolment,
   writeRoles,
 } from '@cognito-dr/shared';
-import { type CatchUpResult, catchUp, notYetReplicated, type PoolHandle, type UsersTable } from './catch-up';
+import {
+  type CatchUpResult,
+  catchUp,
+  notYetReplicated,
+  type PoolHandle,
+  recordsWrittenSince,
+  type UsersTable,
+} from './catch-up';
 import { setPoolPosture } from './pool-posture';
 
 /** A region as the switch sees it: its pool, its replicas of the two global tables and its state table. */
@@ -115,6 +123,11 @@ export interface FailoverReport {
   steps: SwitchStep[];
   /** Steps not done: the command exits 3 until running it again has finished them. */
   stepsLeft: string[];
+  /**
+   * Users who sign in with a TOTP app (home subs): its secret cannot be copied, so each enrols their app again at
+   * their first sign-in in the backup pool (MFA_SETUP where the pool requires MFA, otherwise when they choose).
+   */
+  totpReenrolment: string[];
 }
 
 export interface FailbackReport {
@@ -344,6 +357,9 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
   }
 
   const endpoint = endpointOf(backup, roles);
+  const publishedTo = await deps.publish(endpoint);
+  // Counted once apps have switched: the whole table is read, and nothing of the switch waits on it.
+  const everyone = await recordsWrittenSince(backup.users, [primary.region, backup.region], 0);
   return {
     alreadyActive: report.alreadyActive === true,
     caughtUp: report.caughtUp,
@@ -351,10 +367,11 @@ export async function failover(deps: SwitchDeps): Promise<FailoverReport> {
     fromWatermark: report.fromWatermark,
     primaryPosture: roles.posture[primary.region] ?? 'unknown',
     endpoint,
-    publishedTo: await deps.publish(endpoint),
+    publishedTo,
     roles,
     steps: steps.log,
     stepsLeft: steps.stepsLeft,
+    totpReenrolment: totpReenrolment(everyone.records),
   };
 }
 

@@ -105,12 +105,17 @@ describe('recordAction', () => {
 
 describe('backupDrift', () => {
   const converged = (record: UserRecord): TargetUserState => ({
-    attributes: { ...record.attributes, sub: 'backup-sub', [SOURCE_SUB_ATTRIBUTE]: record.sub },
+    attributes: {
+      ...record.attributes,
+      sub: 'backup-sub',
+      [SOURCE_SUB_ATTRIBUTE]: record.sub,
+      // Linked to the record's provider users, as Cognito lists them.
+      ...(record.identities ? { identities: JSON.stringify(record.identities) } : {}),
+    },
     enabled: record.enabled,
-    status:
-      record.status === 'CONFIRMED' || record.status === 'RESET_REQUIRED'
-        ? 'CONFIRMED'
-        : 'FORCE_CHANGE_PASSWORD',
+    status: ['CONFIRMED', 'RESET_REQUIRED', 'EXTERNAL_PROVIDER'].includes(record.status)
+      ? 'CONFIRMED'
+      : 'FORCE_CHANGE_PASSWORD',
     groups: [...record.groups],
   });
 

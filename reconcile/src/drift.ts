@@ -3,6 +3,7 @@
 import {
   type ConvergeOperationType,
   planConvergence,
+  sameListedSnapshot,
   sameSnapshot,
   type TargetUserState,
   type UserRecord,
@@ -33,7 +34,10 @@ export interface TableDrift {
   inSync: number;
 }
 
-/** How the table differs from the pool. Both maps are keyed by username; the pool's as records read just now. */
+/**
+ * How the table differs from the pool. Both maps are keyed by username; the pool's as records read just now, from a
+ * listing (which says nothing of MFA).
+ */
 export function tableDrift(
   pool: ReadonlyMap<string, UserRecord>,
   records: ReadonlyMap<string, UserRecord>,
@@ -42,7 +46,7 @@ export function tableDrift(
   for (const [username, snapshot] of pool) {
     const record = records.get(username);
     if (!record || record.deleted === true) drift.missing.push(username);
-    else if (!sameSnapshot(record, snapshot)) drift.stale.push(username);
+    else if (!sameListedSnapshot(record, snapshot)) drift.stale.push(username);
     else drift.inSync += 1;
   }
   for (const [username, record] of records) {

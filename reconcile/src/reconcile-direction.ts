@@ -17,7 +17,7 @@ import {
   readPoolUser,
   readRecordUser,
   recordFromCognitoUser,
-  sameSnapshot,
+  sameListedSnapshot,
   storeSnapshot,
   storeTombstone,
   type UserRecord,
@@ -160,7 +160,7 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
           poolId: userPoolId,
           now: record.updatedAt,
         });
-        return !sameSnapshot(record, listed);
+        return !sameListedSnapshot(record, listed);
       } catch {
         return true; // a listed user that cannot become a record: the fresh read reports why
       }

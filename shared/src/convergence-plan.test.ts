@@ -5,6 +5,7 @@ import {
   planConvergence,
   type TargetUserState,
 } from './convergence-plan';
+import { MFA_FACTORS } from './record-mapper';
 import { backupStateArb, recordArb } from './testing/arbitraries';
 import { mirrorMismatches } from './testing/replication-oracle';
 import { RECORD_SCHEMA_VERSION, type UserRecord } from './user-record';
@@ -57,6 +58,7 @@ function simulate(state: TargetUserState | null, operation: ConvergeOperation): 
         enabled: true,
         status: 'UNCONFIRMED',
         groups: [],
+        mfa: { enabled: [] },
       };
     }
     if (operation.confirmed) {
@@ -71,6 +73,7 @@ function simulate(state: TargetUserState | null, operation: ConvergeOperation): 
         enabled: true,
         status: 'CONFIRMED',
         groups: [],
+        mfa: { enabled: [] },
       };
     }
     return {
@@ -78,6 +81,7 @@ function simulate(state: TargetUserState | null, operation: ConvergeOperation): 
       enabled: true,
       status: 'FORCE_CHANGE_PASSWORD',
       groups: [],
+      mfa: { enabled: [] },
     };
   }
   if (!state) throw new Error(`UserNotFoundException on ${operation.type}`);
@@ -102,6 +106,37 @@ function simulate(state: TargetUserState | null, operation: ConvergeOperation): 
     case 'deleteAttributes':
       for (const name of operation.names) delete next.attributes[name];
       break;
+    case 'setMfaPreference': {
+      // AdminSetUserMFAPreference: refused for a factor with nowhere to send its codes; other factors untouched.
+      const enabled = new Set(next.mfa?.enabled ?? []);
+      let preferred = next.mfa?.preferred;
+      for (const [factor, setting] of Object.entries(operation.settings)) {
+        const contact = factor === 'SMS_MFA' ? 'phone_number' : 'email';
+        if (setting.enabled && !next.attributes[contact]) throw new Error('InvalidParameterException');
+        if (setting.enabled) enabled.add(factor as 'SMS_MFA');
+        else enabled.delete(factor as 'SMS_MFA');
+        if (setting.preferred) preferred = factor as 'SMS_MFA';
+        else if (preferred === factor) preferred = undefined;
+      }
+      next.mfa = { enabled: MFA_FACTORS.filter((f) => enabled.has(f)), ...(preferred ? { preferred } : {}) };
+      break;
+    }
+    case 'linkProvider':
+    case 'unlinkProvider': {
+      // The `identities` attribute, as Cognito keeps it: JSON, one entry per provider user linked.
+      const links: { providerName: string; userId: string }[] = JSON.parse(
+        next.attributes.identities ?? '[]',
+      );
+      const others = links.filter(
+        (link) =>
+          link.providerName !== operation.identity.providerName || link.userId !== operation.identity.userId,
+      );
+      const after =
+        operation.type === 'linkProvider' ? [...others, { ...operation.identity, primary: false }] : others;
+      if (after.length > 0) next.attributes.identities = JSON.stringify(after);
+      else delete next.attributes.identities;
+      break;
+    }
     case 'enable':
       next.enabled = true;
       break;
@@ -307,6 +342,104 @@ describe('planConvergence', () => {
     expect(planConvergence(null, r, { confirmedCreate: true })[1]).toEqual({
       type: 'updateAttributes',
       attributes: { email: 'ada@example.com', email_verified: 'false' },
+    });
+  });
+
+  describe('provider links', () => {
+    const google = { providerName: 'Google', userId: '1001' };
+    const federated = record({ username: 'google_1001', status: 'EXTERNAL_PROVIDER', identities: [google] });
+
+    it("creates a federated user's copy as a confirmed native user linked to the provider user, before its groups", () => {
+      expect(
+        planConvergence(null, federated, { confirmedCreate: true }).map((operation) => operation.type),
+      ).toEqual(['createUser', 'linkProvider', 'ensureGroup', 'addToGroup']);
+      expect(planConvergence(null, federated, { confirmedCreate: true })[0]).toMatchObject({
+        confirmed: true,
+      });
+      expect(planConvergence(null, federated)).toContainEqual({ type: 'linkProvider', identity: google });
+      expectMatches(converge(null, federated, { confirmedCreate: true }), federated);
+    });
+
+    it('unlinks a provider user the record no longer has, except from a federated user of the pool itself', () => {
+      const corp = { providerName: 'Corp', userId: 'ada' };
+      const links = JSON.stringify([
+        { ...google, primary: false },
+        { ...corp, primary: false },
+      ]);
+      const backup = backupOf(federated, {
+        attributes: { ...linked(federated), sub: 'backup-sub', identities: links },
+      });
+      expect(planConvergence(backup, federated)).toEqual([{ type: 'unlinkProvider', identity: corp }]);
+      expect(planConvergence({ ...backup, status: 'EXTERNAL_PROVIDER' }, federated)).toEqual([]);
+    });
+  });
+
+  describe('MFA', () => {
+    const withPhone = (verified: string, mfa: UserRecord['mfa']) =>
+      record({
+        attributes: {
+          email: 'ada@example.com',
+          email_verified: 'true',
+          phone_number: '+15555550123',
+          phone_number_verified: verified,
+        },
+        ...(mfa ? { mfa } : {}),
+      });
+
+    it('turns on the SMS and email-OTP factors the record has, as preferred, once the user exists', () => {
+      const r = withPhone('true', { enabled: ['EMAIL_OTP', 'SMS_MFA'], preferred: 'SMS_MFA' });
+      const plan = planConvergence(null, r, { confirmedCreate: true });
+      expect(plan.map((operation) => operation.type)).toEqual([
+        'createUser',
+        'setMfaPreference',
+        'ensureGroup',
+        'addToGroup',
+      ]);
+      expect(plan[1]).toEqual({
+        type: 'setMfaPreference',
+        settings: {
+          SMS_MFA: { enabled: true, preferred: true },
+          EMAIL_OTP: { enabled: true, preferred: false },
+        },
+      });
+      expectMatches(converge(null, r, { confirmedCreate: true }), r);
+    });
+
+    it('leaves a factor off while its destination is unverified, and turns it on once it is verified', () => {
+      const unverified = withPhone('false', { enabled: ['SMS_MFA'], preferred: 'SMS_MFA' });
+      const created = converge(null, unverified);
+      expect(created?.mfa).toEqual({ enabled: [] });
+      expect(planConvergence(created, unverified)).toEqual([]);
+
+      const verified = withPhone('true', unverified.mfa);
+      expect(planConvergence(created, verified)).toEqual([
+        {
+          type: 'updateAttributes',
+          attributes: { phone_number: '+15555550123', phone_number_verified: 'true' },
+        },
+        { type: 'setMfaPreference', settings: { SMS_MFA: { enabled: true, preferred: true } } },
+      ]);
+    });
+
+    it('turns a factor off when the primary user turned it off, touching no other factor', () => {
+      const r = withPhone('true', undefined);
+      const backup = backupOf(r, {
+        mfa: { enabled: ['SMS_MFA', 'SOFTWARE_TOKEN_MFA'], preferred: 'SMS_MFA' },
+      });
+      expect(planConvergence(backup, r)).toEqual([
+        { type: 'setMfaPreference', settings: { SMS_MFA: { enabled: false, preferred: false } } },
+      ]);
+    });
+
+    it('never plans a TOTP factor, whose secret cannot be copied: the user enrols their app again', () => {
+      const r = withPhone('true', { enabled: ['SOFTWARE_TOKEN_MFA'], preferred: 'SOFTWARE_TOKEN_MFA' });
+      expect(planConvergence(null, r).some((operation) => operation.type === 'setMfaPreference')).toBe(false);
+      expect(planConvergence(backupOf(r, { mfa: { enabled: [] } }), r)).toEqual([]);
+    });
+
+    it('plans no MFA call for a backup user whose MFA settings were not read (a listing)', () => {
+      const r = withPhone('true', { enabled: ['SMS_MFA'] });
+      expect(planConvergence(backupOf(r), r)).toEqual([]);
     });
   });
 

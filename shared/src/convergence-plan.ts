@@ -1,6 +1,12 @@
 // Decides, without side effects, which backup-pool calls turn the backup user into the record's snapshot.
-import { isReplicatedAttribute, normalizeGroups } from './record-mapper';
-import { SOURCE_SUB_ATTRIBUTE, type UserRecord } from './user-record';
+import { identitiesOf, isReplicatedAttribute, normalizeGroups } from './record-mapper';
+import {
+  type LinkedIdentity,
+  type MfaFactor,
+  SOURCE_SUB_ATTRIBUTE,
+  type UserMfa,
+  type UserRecord,
+} from './user-record';
 
 /** The backup pool's view of a user, as AdminGetUser + AdminListGroupsForUser report it. */
 export interface TargetUserState {
@@ -10,6 +16,22 @@ export interface TargetUserState {
   /** Cognito's UserStatus; a plain string because the backup pool may report values this code does not model. */
   status: string;
   groups: string[];
+  /** The user's MFA settings (none: `{ enabled: [] }`); absent when not read (ListUsers does not report them). */
+  mfa?: UserMfa;
+}
+
+/** The MFA factors replication turns on for a user, each with the contact attribute its codes go to. */
+export const REPLICATED_MFA_FACTORS = [
+  ['SMS_MFA', 'phone_number'],
+  ['EMAIL_OTP', 'email'],
+] as const satisfies readonly (readonly [MfaFactor, string])[];
+
+export type ReplicatedMfaFactor = (typeof REPLICATED_MFA_FACTORS)[number][0];
+
+/** A factor's setting as AdminSetUserMFAPreference takes it. */
+export interface MfaFactorSetting {
+  enabled: boolean;
+  preferred: boolean;
 }
 
 /**
@@ -31,6 +53,18 @@ export type ConvergeOperation =
   | { type: 'setPermanentPassword' }
   | { type: 'updateAttributes'; attributes: Record<string, string> }
   | { type: 'deleteAttributes'; names: string[] }
+  /**
+   * AdminSetUserMFAPreference for the factors named (SMS, email OTP), nothing else: a TOTP app is enrolled by its user,
+   * since its secret cannot be read from any pool.
+   */
+  | { type: 'setMfaPreference'; settings: Partial<Record<ReplicatedMfaFactor, MfaFactorSetting>> }
+  /**
+   * AdminLinkProviderForUser: the provider's user signs in as this user from now on (a federated user's copy is a
+   * native user linked to the provider user it stands for).
+   */
+  | { type: 'linkProvider'; identity: LinkedIdentity }
+  /** AdminDisableProviderForUser: a link the record no longer has. */
+  | { type: 'unlinkProvider'; identity: LinkedIdentity }
   | { type: 'enable' }
   | { type: 'disable' }
   /** Create the group if the backup pool lacks it (groups are created on demand, never deleted). */
@@ -60,7 +94,8 @@ export const CONTACT_VERIFICATION_PAIRS: readonly (readonly [contact: string, fl
  * left in FORCE_CHANGE_PASSWORD, Cognito would refuse ForgotPassword for them during a failover.
  */
 function needsPermanentPassword(status: string): boolean {
-  return status === 'CONFIRMED' || status === 'RESET_REQUIRED';
+  // A federated user's copy is a native user: confirmed, with a password nobody knows, so only the provider signs in.
+  return status === 'CONFIRMED' || status === 'RESET_REQUIRED' || status === 'EXTERNAL_PROVIDER';
 }
 
 /** The attributes a pool user should have: the record's, plus the link to its home sub unless it was born in this pool. */
@@ -143,6 +178,8 @@ function planCreate(record: UserRecord, options: PlanOptions): ConvergeOperation
     operations.push({ type: 'createUser', attributes });
     if (needsPermanentPassword(record.status)) operations.push({ type: 'setPermanentPassword' });
   }
+  operations.push(...mfaChanges({ enabled: [] }, record, attributes));
+  operations.push(...linkChanges(undefined, record));
   // AdminCreateUser always creates enabled users; the random password above is unknown, so the moment is harmless.
   if (!record.enabled) operations.push({ type: 'disable' });
   operations.push(...groupAdditions(normalizeGroups(record.groups)));
@@ -155,7 +192,8 @@ function planUpdate(backup: TargetUserState, record: UserRecord): ConvergeOperat
   if (!record.enabled && backup.enabled) operations.push({ type: 'disable' });
 
   const bornHere = backup.attributes.sub === record.sub;
-  const { toUpdate, toDelete } = attributeChanges(managedAttributes(backup.attributes), record, bornHere);
+  const desired = desiredAttributes(record, bornHere);
+  const { toUpdate, toDelete } = attributeChanges(managedAttributes(backup.attributes), desired);
   if (Object.keys(toUpdate).length > 0) operations.push({ type: 'updateAttributes', attributes: toUpdate });
   if (toDelete.length > 0) operations.push({ type: 'deleteAttributes', names: toDelete });
 
@@ -167,6 +205,9 @@ function planUpdate(backup: TargetUserState, record: UserRecord): ConvergeOperat
   if (needsPermanentPassword(record.status) && backup.status === 'UNCONFIRMED') {
     operations.push({ type: 'confirmSignUp' });
   }
+  // After the attributes: a factor is only turned on once its destination is there and verified.
+  if (backup.mfa) operations.push(...mfaChanges(backup.mfa, record, desired));
+  operations.push(...linkChanges(backup, record));
 
   const wanted = normalizeGroups(record.groups);
   const current = new Set(backup.groups);
@@ -187,12 +228,56 @@ function groupAdditions(groups: string[]): ConvergeOperation[] {
   ]);
 }
 
+/**
+ * The MFA preference call that makes the user's SMS and email-OTP factors the record's, where the user has the
+ * destination verified (in `attributes`, the user's attributes once converged): a code sent to a number or address
+ * nobody proved would lock the user out, or reach somebody else.
+ */
+function mfaChanges(
+  current: UserMfa,
+  record: UserRecord,
+  attributes: Record<string, string>,
+): ConvergeOperation[] {
+  const settings: Partial<Record<ReplicatedMfaFactor, MfaFactorSetting>> = {};
+  for (const [factor, contact] of REPLICATED_MFA_FACTORS) {
+    const reachable = attributes[contact] !== undefined && attributes[`${contact}_verified`] === 'true';
+    const enabled = reachable && (record.mfa?.enabled.includes(factor) ?? false);
+    const preferred = enabled && record.mfa?.preferred === factor;
+    if (current.enabled.includes(factor) !== enabled || (current.preferred === factor) !== preferred) {
+      settings[factor] = { enabled, preferred };
+    }
+  }
+  return Object.keys(settings).length > 0 ? [{ type: 'setMfaPreference', settings }] : [];
+}
+
+const sameIdentity = (a: LinkedIdentity, b: LinkedIdentity) =>
+  a.providerName === b.providerName && a.userId === b.userId;
+
+/**
+ * The links to provider users the record has and the pool user lacks, and the other way round. A federated user of
+ * this pool (EXTERNAL_PROVIDER) is never unlinked: its identity is the user itself.
+ */
+function linkChanges(backup: TargetUserState | undefined, record: UserRecord): ConvergeOperation[] {
+  const current = (backup && identitiesOf(backup.attributes)) ?? [];
+  const wanted = record.identities ?? [];
+  const operations: ConvergeOperation[] = [];
+  if (backup?.status !== 'EXTERNAL_PROVIDER') {
+    for (const identity of current) {
+      if (!wanted.some((other) => sameIdentity(identity, other)))
+        operations.push({ type: 'unlinkProvider', identity });
+    }
+  }
+  for (const identity of wanted) {
+    if (!current.some((other) => sameIdentity(identity, other)))
+      operations.push({ type: 'linkProvider', identity });
+  }
+  return operations;
+}
+
 function attributeChanges(
   current: Record<string, string>,
-  record: UserRecord,
-  bornHere: boolean,
+  desired: Record<string, string>,
 ): { toUpdate: Record<string, string>; toDelete: string[] } {
-  const desired = desiredAttributes(record, bornHere);
   const toUpdate: Record<string, string> = {};
   for (const [name, value] of Object.entries(desired)) {
     if (current[name] !== value) toUpdate[name] = value;

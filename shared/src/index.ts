@@ -36,8 +36,11 @@ export {
   type ConvergeOperationType,
   desiredAttributes,
   linkedSub,
+  type MfaFactorSetting,
   managedAttributes,
   planConvergence,
+  REPLICATED_MFA_FACTORS,
+  type ReplicatedMfaFactor,
   type TargetUserState,
 } from './convergence-plan';
 export {
@@ -94,8 +97,13 @@ export { CARRIED_POOL_SETTINGS, FIXED_AT_CREATION, poolUpdateRequest } from './p
 export {
   ADMIN_UNWRITABLE_ATTRIBUTES,
   type CognitoUser,
+  IDENTITIES_ATTRIBUTE,
+  identitiesOf,
   isReplicatedAttribute,
   isUserStatus,
+  MFA_FACTORS,
+  mfaOf,
+  mfaOfCognitoUser,
   normalizeGroups,
   recordFromCognitoUser,
   recordFromImage,
@@ -105,9 +113,14 @@ export {
   recordToItem,
   type SnapshotContext,
   sameAttributes,
+  sameIdentities,
+  sameListedSnapshot,
+  sameMfa,
   sameSnapshot,
   tombstoneFor,
+  totpReenrolment,
   USER_STATUSES,
+  usesTotp,
   type WriterStamp,
 } from './record-mapper';
 export {

@@ -9,6 +9,7 @@ import { linkedSub } from './convergence-plan';
 import { isErrorNamed } from './errors';
 import { attributesOf } from './pool-listing';
 import { isNamedBySignIn, signInIdentifiers } from './user-naming';
+import type { LinkedIdentity } from './user-record';
 
 export interface PoolUser {
   user: AdminGetUserCommandOutput;
@@ -73,6 +74,8 @@ export interface RecordIdentity {
   sub: string;
   attributes: Record<string, string>;
   deleted?: boolean;
+  /** Provider users linked to the user: a federated user's copy elsewhere is a native user named by that pool. */
+  identities?: LinkedIdentity[];
 }
 
 /**
@@ -89,17 +92,39 @@ export async function readRecordUser(
   record: RecordIdentity,
   options: ReadOptions & { alsoKnownAs?: readonly string[] } = {},
 ): Promise<PoolUser | null> {
-  if (!isNamedBySignIn(record)) return readPoolUser(cognito, userPoolId, record.username, options);
+  if (!isNamedBySignIn(record)) {
+    const named = await readPoolUser(cognito, userPoolId, record.username, options);
+    // A federated user's copy in a pool that names users by email or phone number is a native user of that pool's
+    // naming: found, like the users of such pools, by sign-in identifier and link (the user of the name is not them).
+    // Only a user linked to the record is taken so: whoever else holds the identifier is somebody else.
+    if (!record.identities || (named && linkedSub(attributesOf(named.user)) === record.sub)) return named;
+    return (await readLinkedUser(cognito, userPoolId, record, options, [])).linked ?? named;
+  }
+  const { linked, inTheWay } = await readLinkedUser(cognito, userPoolId, record, options, [record.sub]);
+  return linked ?? inTheWay;
+}
+
+/**
+ * The first pool user, read by each of the record's sign-in identifiers, then `alsoKnownAs`, then `more`, whose link
+ * is the record's sub; and the first holding one of a live record's own identifiers, whoever they are.
+ */
+async function readLinkedUser(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  record: RecordIdentity,
+  options: ReadOptions & { alsoKnownAs?: readonly string[] },
+  more: readonly string[],
+): Promise<{ linked: PoolUser | null; inTheWay: PoolUser | null }> {
   const own = signInIdentifiers(record.attributes);
-  const candidates = [...new Set([...own, ...(options.alsoKnownAs ?? []), record.sub])];
+  const candidates = [...new Set([...own, ...(options.alsoKnownAs ?? []), ...more])];
   let inTheWay: PoolUser | null = null;
   for (const candidate of candidates) {
     const found = await readPoolUser(cognito, userPoolId, candidate, options);
     if (!found) continue;
-    if (linkedSub(attributesOf(found.user)) === record.sub) return found;
+    if (linkedSub(attributesOf(found.user)) === record.sub) return { linked: found, inTheWay };
     if (inTheWay === null && record.deleted !== true && own.includes(candidate)) inTheWay = found;
   }
-  return inTheWay;
+  return { linked: null, inTheWay };
 }
 
 /** Every group of the user, page after page. */

@@ -9,6 +9,7 @@ import {
   recordFromTriggerEvent,
   recordToImage,
   recordToItem,
+  sameListedSnapshot,
   sameSnapshot,
   tombstoneFor,
 } from './record-mapper';
@@ -56,6 +57,81 @@ describe('recordFromCognitoUser', () => {
       now: NOW,
     });
     expect(record).toEqual(sampleRecord({ enabled: false, version: 0 }));
+  });
+
+  it("carries the user's MFA settings from AdminGetUser, in one order, factors it does not know left out", () => {
+    const record = recordFromCognitoUser({
+      user: {
+        Username: 'ada',
+        UserAttributes: cognitoAttributes,
+        Enabled: true,
+        UserStatus: 'CONFIRMED',
+        UserMFASettingList: ['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'WEB_AUTHN', 'EMAIL_OTP'],
+        PreferredMfaSetting: 'SMS_MFA',
+      },
+      groups: [],
+      origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
+      now: NOW,
+    });
+    expect(record.mfa).toEqual({
+      enabled: ['EMAIL_OTP', 'SMS_MFA', 'SOFTWARE_TOKEN_MFA'],
+      preferred: 'SMS_MFA',
+    });
+    expect(recordFromImage(recordToImage(record))).toEqual(record);
+    const none = recordFromCognitoUser({
+      user: { Username: 'ada', UserAttributes: cognitoAttributes, Enabled: true, UserStatus: 'CONFIRMED' },
+      groups: [],
+      origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
+      now: NOW,
+    });
+    expect(none).not.toHaveProperty('mfa');
+  });
+
+  it('carries the provider users linked to a user from the identities attribute, never the attribute itself', () => {
+    const record = recordFromCognitoUser({
+      user: {
+        Username: 'google_1001',
+        UserAttributes: [
+          { Name: 'sub', Value: 'primary-sub' },
+          { Name: 'email', Value: 'fed@example.com' },
+          {
+            Name: 'identities',
+            Value: JSON.stringify([
+              { userId: '1001', providerName: 'Google', providerType: 'Google', issuer: null, primary: true },
+              {
+                userId: 'ada',
+                providerName: 'Corp',
+                providerType: 'SAML',
+                issuer: 'https://idp',
+                primary: false,
+              },
+            ]),
+          },
+        ],
+        Enabled: true,
+        UserStatus: 'EXTERNAL_PROVIDER',
+      },
+      groups: [],
+      origin: 'eu-west-1',
+      poolId: 'eu-west-1_primary',
+      now: NOW,
+    });
+    expect(record).toMatchObject({
+      username: 'google_1001',
+      status: 'EXTERNAL_PROVIDER',
+      attributes: { email: 'fed@example.com' },
+      identities: [
+        { providerName: 'Corp', userId: 'ada' },
+        { providerName: 'Google', userId: '1001' },
+      ],
+    });
+    expect(record.attributes).not.toHaveProperty('identities');
+    expect(recordFromImage(recordToImage(record))).toEqual(record);
+    expect(
+      sameSnapshot(record, { ...record, identities: [{ providerName: 'Google', userId: '1001' }] }),
+    ).toBe(false);
   });
 
   it('keys a user whose username the pool generated (sign-in by email) by the home sub, the same in every pool', () => {
@@ -189,6 +265,11 @@ describe('recordFromImage', () => {
     ['deleted', { deleted: true }],
     ['schemaVersion', { schemaVersion: undefined }],
     ['poolId', { poolId: '' }],
+    ['mfa', { mfa: { enabled: ['SMS'] } }],
+    ['mfa', { mfa: { enabled: ['SMS_MFA'], preferred: 'TEXT' } }],
+    ['mfa', { mfa: 'SMS_MFA' }],
+    ['identities', { identities: [{ providerName: 'Google' }] }],
+    ['identities', { identities: 'Google' }],
   ])('names the malformed field %s', (field, patch) => {
     const item: Record<string, unknown> = { ...recordToItem(sampleRecord()), ...patch };
     for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
@@ -256,6 +337,24 @@ describe('sameSnapshot', () => {
     expect(
       sameSnapshot(a, tombstoneFor(a, { origin: 'eu-west-1', poolId: 'eu-west-1_primary', now: NOW })),
     ).toBe(false);
+    expect(sameSnapshot(a, { ...a, mfa: { enabled: ['SMS_MFA'] } })).toBe(false);
+    expect(
+      sameSnapshot(
+        { ...a, mfa: { enabled: ['SMS_MFA'] } },
+        { ...a, mfa: { enabled: ['SMS_MFA'], preferred: 'SMS_MFA' } },
+      ),
+    ).toBe(false);
+    expect(
+      sameSnapshot({ ...a, mfa: { enabled: ['SMS_MFA'] } }, { ...a, mfa: { enabled: ['SMS_MFA'] } }),
+    ).toBe(true);
+  });
+
+  it('takes the stored MFA settings for those of a listed user, which a listing does not report', () => {
+    const stored = sampleRecord({ mfa: { enabled: ['SMS_MFA'], preferred: 'SMS_MFA' } });
+    const listed = sampleRecord();
+    expect(sameSnapshot(stored, listed)).toBe(false);
+    expect(sameListedSnapshot(stored, listed)).toBe(true);
+    expect(sameListedSnapshot(stored, { ...listed, enabled: false })).toBe(false);
   });
 });
 

@@ -10,10 +10,13 @@ import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { RecordFormatError, UnsupportedSchemaError } from './errors';
 import { recordKeyOf } from './user-naming';
 import {
+  type LinkedIdentity,
+  type MfaFactor,
   RECORD_SCHEMA_VERSION,
   SOURCE_SUB_ATTRIBUTE,
   TOMBSTONE_RETENTION_DAYS,
   USERNAME_LOWER_ATTRIBUTE,
+  type UserMfa,
   type UserRecord,
   type UserStatus,
 } from './user-record';
@@ -66,10 +69,98 @@ export function normalizeGroups(groups: Iterable<string>): string[] {
   return [...new Set(groups)].sort();
 }
 
-/** A user as AdminGetUser returns it, or as ListUsers lists it. */
+/** A user as AdminGetUser returns it, or as ListUsers lists it (which says nothing of MFA). */
 export type CognitoUser =
-  | Pick<AdminGetUserCommandOutput, 'Username' | 'UserAttributes' | 'Enabled' | 'UserStatus'>
+  | Pick<
+      AdminGetUserCommandOutput,
+      'Username' | 'UserAttributes' | 'Enabled' | 'UserStatus' | 'UserMFASettingList' | 'PreferredMfaSetting'
+    >
   | Pick<UserType, 'Username' | 'Attributes' | 'Enabled' | 'UserStatus'>;
+
+/** Every MFA factor a record carries, in their canonical order. */
+export const MFA_FACTORS: readonly MfaFactor[] = ['EMAIL_OTP', 'SMS_MFA', 'SOFTWARE_TOKEN_MFA'];
+
+const isMfaFactor = (value: unknown): value is MfaFactor =>
+  typeof value === 'string' && (MFA_FACTORS as readonly string[]).includes(value);
+
+/**
+ * A user's MFA settings in the one canonical form (factors this code does not know are left out), or undefined
+ * when they turned none on and prefer none.
+ */
+export function mfaOf(
+  enabled: Iterable<string> | undefined,
+  preferred: string | undefined,
+): UserMfa | undefined {
+  const on = new Set(enabled ?? []);
+  const factors = MFA_FACTORS.filter((factor) => on.has(factor));
+  const mfa: UserMfa = { enabled: factors };
+  if (isMfaFactor(preferred)) mfa.preferred = preferred;
+  return factors.length > 0 || mfa.preferred ? mfa : undefined;
+}
+
+/** Whether the user signs in with a TOTP app, whose secret never leaves its pool: they enrol it again elsewhere. */
+export const usesTotp = (record: UserRecord): boolean =>
+  record.deleted !== true && (record.mfa?.enabled.includes('SOFTWARE_TOKEN_MFA') ?? false);
+
+/**
+ * The users who will enrol their TOTP app again at their first sign-in in another pool, by home sub (an id, never
+ * their email), sorted.
+ */
+export function totpReenrolment(records: Iterable<UserRecord>): string[] {
+  return [...records]
+    .filter(usesTotp)
+    .map((record) => record.sub)
+    .sort();
+}
+
+/** The attribute in which Cognito lists the provider users linked to a pool user, as JSON. */
+export const IDENTITIES_ATTRIBUTE = 'identities';
+
+/**
+ * The provider users linked to a pool user, from its `identities` attribute, sorted and without duplicates; undefined
+ * when none (or when the attribute cannot be read: Cognito writes it, so anything else is not a link).
+ */
+export function identitiesOf(attributes: Record<string, string | undefined>): LinkedIdentity[] | undefined {
+  const text = attributes[IDENTITIES_ATTRIBUTE];
+  if (!text) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  return normalizeIdentities(
+    parsed.flatMap((entry: { providerName?: unknown; userId?: unknown }) =>
+      typeof entry?.providerName === 'string' &&
+      typeof entry.userId === 'string' &&
+      entry.providerName &&
+      entry.userId
+        ? [{ providerName: entry.providerName, userId: entry.userId }]
+        : [],
+    ),
+  );
+}
+
+const identityKey = ({ providerName, userId }: LinkedIdentity) => `${providerName}\u0000${userId}`;
+
+/** Sorted by provider then id, without duplicates; undefined when empty. */
+function normalizeIdentities(identities: LinkedIdentity[]): LinkedIdentity[] | undefined {
+  const unique = new Map(identities.map((identity) => [identityKey(identity), identity]));
+  const sorted = [...unique.keys()].sort().map((key) => unique.get(key) as LinkedIdentity);
+  return sorted.length > 0 ? sorted : undefined;
+}
+
+export function sameIdentities(a: LinkedIdentity[] | undefined, b: LinkedIdentity[] | undefined): boolean {
+  return sameStrings((a ?? []).map(identityKey), (b ?? []).map(identityKey));
+}
+
+/** The MFA settings of a user read with AdminGetUser. */
+export function mfaOfCognitoUser(
+  user: Pick<AdminGetUserCommandOutput, 'UserMFASettingList' | 'PreferredMfaSetting'>,
+): UserMfa | undefined {
+  return mfaOf(user.UserMFASettingList, user.PreferredMfaSetting);
+}
 
 export interface SnapshotContext {
   /** Group names, in any order. */
@@ -90,7 +181,9 @@ export function recordFromCognitoUser({
   now,
 }: SnapshotContext & { user: CognitoUser }): UserRecord {
   const list = 'UserAttributes' in user ? user.UserAttributes : 'Attributes' in user ? user.Attributes : [];
-  return buildRecord({
+  // A listed user has neither field: read as no MFA, which sameListedSnapshot knows not to believe.
+  const mfa = mfaOfCognitoUser(user as Pick<AdminGetUserCommandOutput, 'UserMFASettingList'>);
+  const record = buildRecord({
     username: user.Username,
     attributes: attributeMap(list ?? []),
     // Cognito always sends Enabled; if it ever did not, an enabled user is its documented default.
@@ -101,6 +194,7 @@ export function recordFromCognitoUser({
     poolId,
     now,
   });
+  return mfa ? { ...record, mfa } : record;
 }
 
 export function recordFromTriggerEvent(
@@ -148,7 +242,9 @@ function buildRecord(input: {
     // Cognito treats an empty value as "no attribute"; dropping it keeps record and pool comparable.
     if (isReplicatedAttribute(name) && value !== '') attributes[name] = value;
   }
+  const identities = identitiesOf(input.attributes);
   return {
+    ...(identities ? { identities } : {}),
     // A generated username differs in every pool: such a user's record is keyed by the home sub instead.
     username: recordKeyOf(input.username, input.attributes, sub),
     schemaVersion: RECORD_SCHEMA_VERSION,
@@ -183,6 +279,9 @@ export function recordToItem(record: UserRecord): Record<string, unknown> {
     version: record.version,
     origin: record.origin,
   };
+  if (record.mfa !== undefined) item.mfa = { ...record.mfa, enabled: [...record.mfa.enabled] };
+  if (record.identities !== undefined)
+    item.identities = record.identities.map((identity) => ({ ...identity }));
   if (record.poolId !== undefined) item.poolId = record.poolId;
   if (record.migratingInto !== undefined) item.migratingInto = record.migratingInto;
   if (record.deleted !== undefined) item.deleted = record.deleted;
@@ -215,6 +314,14 @@ export function recordFromItem(item: Record<string, unknown>): UserRecord {
     version: integerField(item, 'version'),
     origin: nonEmptyString(item, 'origin'),
   };
+  if (item.mfa !== undefined) {
+    const mfa = mfaField(item.mfa);
+    if (mfa) record.mfa = mfa;
+  }
+  if (item.identities !== undefined) {
+    const identities = identitiesField(item.identities);
+    if (identities) record.identities = identities;
+  }
   if (item.poolId !== undefined) record.poolId = nonEmptyString(item, 'poolId');
   if (item.migratingInto !== undefined) record.migratingInto = nonEmptyString(item, 'migratingInto');
   return Object.assign(record, tombstoneFields(item));
@@ -321,6 +428,35 @@ function attributesField(value: unknown): Record<string, string> {
   return attributes;
 }
 
+function mfaField(value: unknown): UserMfa | undefined {
+  const item = value as { enabled?: unknown; preferred?: unknown } | null;
+  if (
+    typeof item !== 'object' ||
+    item === null ||
+    !Array.isArray(item.enabled) ||
+    !item.enabled.every(isMfaFactor) ||
+    (item.preferred !== undefined && !isMfaFactor(item.preferred))
+  ) {
+    throw new RecordFormatError('mfa', 'must list MFA factors (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA)');
+  }
+  return mfaOf(item.enabled, item.preferred as string | undefined);
+}
+
+function identitiesField(value: unknown): LinkedIdentity[] | undefined {
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (entry: { providerName?: unknown; userId?: unknown } | null) =>
+        typeof entry?.providerName === 'string' &&
+        entry.providerName.length > 0 &&
+        typeof entry.userId === 'string' &&
+        entry.userId.length > 0,
+    );
+  if (!valid)
+    throw new RecordFormatError('identities', 'must list { providerName, userId } pairs of strings');
+  return normalizeIdentities(value as LinkedIdentity[]);
+}
+
 function groupsField(value: unknown): string[] {
   if (!Array.isArray(value) || value.some((group) => typeof group !== 'string' || group.length === 0)) {
     throw new RecordFormatError('groups', 'must be a list of non-empty strings');
@@ -338,8 +474,22 @@ export function sameSnapshot(a: UserRecord, b: UserRecord): boolean {
     a.status === b.status &&
     (a.deleted === true) === (b.deleted === true) &&
     sameStrings(normalizeGroups(a.groups), normalizeGroups(b.groups)) &&
-    sameAttributes(a.attributes, b.attributes)
+    sameAttributes(a.attributes, b.attributes) &&
+    sameMfa(a.mfa, b.mfa) &&
+    sameIdentities(a.identities, b.identities)
   );
+}
+
+/**
+ * Same user content as a record made from a ListUsers listing, which says nothing of MFA: the stored record's MFA
+ * settings stand for the listed user's (a change of them alone is the capture's to see, on the MFA call itself).
+ */
+export function sameListedSnapshot(record: UserRecord, listed: UserRecord): boolean {
+  return sameSnapshot(record, { ...listed, ...(record.mfa ? { mfa: record.mfa } : {}) });
+}
+
+export function sameMfa(a: UserMfa | undefined, b: UserMfa | undefined): boolean {
+  return sameStrings(a?.enabled ?? [], b?.enabled ?? []) && a?.preferred === b?.preferred;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {

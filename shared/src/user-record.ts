@@ -37,6 +37,24 @@ export type UserStatus =
   | 'FORCE_CHANGE_PASSWORD'
   | 'EXTERNAL_PROVIDER';
 
+/** The factors of Cognito's MFA a user can turn on, as UserMFASettingList and PreferredMfaSetting name them. */
+export type MfaFactor = 'SMS_MFA' | 'EMAIL_OTP' | 'SOFTWARE_TOKEN_MFA';
+
+/** A user's MFA settings, as AdminGetUser reports them. */
+export interface UserMfa {
+  /** The factors the user turned on, sorted, without duplicates. */
+  enabled: MfaFactor[];
+  preferred?: MfaFactor;
+}
+
+/** A user of an external identity provider linked to a pool user (the `identities` attribute Cognito keeps). */
+export interface LinkedIdentity {
+  /** The provider's name in the pool (Google, a SAML provider's name, ...). */
+  providerName: string;
+  /** The provider's id for the user (Google's `sub`, a SAML NameID, ...). */
+  userId: string;
+}
+
 export interface UserRecord {
   /**
    * The username (partition key), as the pool reported it; for a user whose pool generated the username (sign-in by
@@ -55,6 +73,17 @@ export interface UserRecord {
   status: UserStatus;
   /** Group names the user belongs to, sorted, without duplicates. */
   groups: string[];
+  /**
+   * The user's MFA settings; absent when they turned no factor on. A TOTP secret never leaves its pool: a user with
+   * SOFTWARE_TOKEN_MFA enrols their app again in any other pool (the others are set there for them).
+   */
+  mfa?: UserMfa;
+  /**
+   * The external identity provider users linked to this user (a federated user's own, and any linked to a native
+   * user), sorted by provider then id; absent when none. Another pool links them to its copy of the user, so a
+   * sign-in with the same provider lands there.
+   */
+  identities?: LinkedIdentity[];
   /** When the snapshot was read from the primary pool (epoch ms). Last reader wins. */
   updatedAt: number;
   /** Per-user counter that only grows; bumped by every write that changes the snapshot. */

@@ -1,13 +1,16 @@
 // Federated users on the local stack (`email` shape), driven through stack.json with the plain SDK and the
 // LOCAL-ONLY federated sign-in that stands in for Cognito's hosted UI: a provider's user who never signed in
-// becomes an EXTERNAL_PROVIDER user whom the PostConfirmation trigger captures, and in the backup pool a user
-// linked to the same provider subject is the one who signs in.
+// becomes an EXTERNAL_PROVIDER user whom the PostConfirmation trigger captures, in the backup pool a user linked to
+// the same provider subject is the one who signs in, and replication makes that user of every federated user.
 import { randomBytes } from 'node:crypto';
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
+  AdminListGroupsForUserCommand,
   type CognitoIdentityProviderClient,
+  CreateGroupCommand,
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   DescribeIdentityProviderCommand,
@@ -139,4 +142,58 @@ describe('a federated sign-in on the local stack', () => {
     expect(signedIn.Username).toBe(User?.Username);
     expect(claims(signedIn.AuthenticationResult.IdToken)['custom:source_sub']).toBe(`home-${subject}`);
   });
+
+  it('lands a provider user who signed in on the primary only in their replicated user when they sign in on the backup', async () => {
+    const subject = aSubject();
+    const email = `roaming.${subject}@example.com`;
+    const group = `federated-${subject}`;
+    await pools.primaryPool.send(
+      new CreateGroupCommand({ UserPoolId: stack.primary.userPoolId, GroupName: group }),
+    );
+    const home = await federatedSignIn(stack.primary.cognitoEndpoint, {
+      clientId: clients.primary,
+      providerName: 'Google',
+      subject,
+      claims: { email, email_verified: 'true' },
+    });
+    await pools.primaryPool.send(
+      new AdminAddUserToGroupCommand({
+        UserPoolId: stack.primary.userPoolId,
+        Username: home.Username,
+        GroupName: group,
+      }),
+    );
+    const homeSub = claims(home.AuthenticationResult.IdToken).sub;
+
+    // The backup pool names its users by email: the copy is a native user found by it, linked to the provider user.
+    const copy = await eventually(
+      async () => {
+        const user = await pools.backupPool
+          .send(new AdminGetUserCommand({ UserPoolId: stack.backup.userPoolId, Username: email }))
+          .catch(() => undefined);
+        const groups = user
+          ? await pools.backupPool.send(
+              new AdminListGroupsForUserCommand({ UserPoolId: stack.backup.userPoolId, Username: email }),
+            )
+          : undefined;
+        return { user, groups: (groups?.Groups ?? []).map((g) => g.GroupName) };
+      },
+      ({ user, groups }) =>
+        String(user?.UserAttributes?.find((a) => a.Name === 'identities')?.Value).includes(subject) &&
+        groups.includes(group),
+      { within: 30_000, what: 'the federated user linked and in their group in the backup pool' },
+    );
+
+    const onBackup = await federatedSignIn(stack.backup.cognitoEndpoint, {
+      clientId: clients.backup,
+      providerName: 'Google',
+      subject,
+      claims: { email, email_verified: 'true' },
+    });
+    expect(onBackup.Username).toBe(copy.user?.Username);
+    const id = claims(onBackup.AuthenticationResult.IdToken);
+    expect(id['custom:source_sub']).toBe(homeSub);
+    expect(id['cognito:groups']).toEqual(expect.arrayContaining([group]));
+    expect(id.email).toBe(email);
+  }, 120_000);
 });

@@ -51,6 +51,15 @@ const start = (shape: StackShape, files: ReturnType<typeof shapedStackFiles>) =>
   child.unref();
 };
 
+/** The stack.json of the running stack of `shape` (stackOfShape has started it), for the operator's commands. */
+export function stackFileOfShape(shape: Exclude<StackShape, 'username'>): string {
+  const preset = process.env[`COGNITO_DR_STACK_FILE_${shape.toUpperCase()}`];
+  if (preset) return preset;
+  const dir = process.env.COGNITO_DR_E2E_DIR;
+  if (!dir) throw new Error('COGNITO_DR_E2E_DIR is not set: run the e2e project through jest (global setup)');
+  return shapedStackFiles(dir, shape).stackFile;
+}
+
 /** The running stack of `shape`, started by whichever caller asks first. */
 export async function stackOfShape(shape: StackShape): Promise<StackInfo> {
   if (shape === (stack.shape ?? 'username')) return stack;

@@ -1,8 +1,14 @@
 // fast-check generators of user records and backup-pool states, shared by the property tests of every package.
 import fc from 'fast-check';
 import type { TargetUserState } from '../convergence-plan';
-import { USER_STATUSES } from '../record-mapper';
-import { RECORD_SCHEMA_VERSION, SOURCE_SUB_ATTRIBUTE, type UserRecord } from '../user-record';
+import { identitiesOf, MFA_FACTORS, mfaOf, USER_STATUSES } from '../record-mapper';
+import {
+  type MfaFactor,
+  RECORD_SCHEMA_VERSION,
+  SOURCE_SUB_ATTRIBUTE,
+  type UserMfa,
+  type UserRecord,
+} from '../user-record';
 
 const STANDARD_ATTRIBUTES = [
   'email',
@@ -46,6 +52,29 @@ export const groupsArb = fc
 
 const subArb = fc.uuid();
 
+/** Provider users a pool user may be linked to, as Cognito's `identities` attribute lists them (JSON), or none. */
+export const identitiesAttributeArb: fc.Arbitrary<string | undefined> = fc
+  .subarray([
+    { providerName: 'Google', userId: '1001' },
+    { providerName: 'Google', userId: '1002' },
+    { providerName: 'Corp', userId: 'ada@corp.example' },
+  ])
+  .map((identities) =>
+    identities.length > 0
+      ? JSON.stringify(identities.map((i) => ({ ...i, providerType: 'Google', primary: false })))
+      : undefined,
+  );
+
+/** MFA settings as AdminGetUser may report them, or none. */
+export const mfaArb: fc.Arbitrary<UserMfa | undefined> = fc
+  .record({
+    enabled: fc.subarray([...MFA_FACTORS]),
+    preferred: fc.option(fc.constantFrom<MfaFactor>(...MFA_FACTORS), { nil: undefined }),
+  })
+  .map(({ enabled, preferred }) =>
+    mfaOf(enabled, preferred && enabled.includes(preferred) ? preferred : undefined),
+  );
+
 export const recordArb: fc.Arbitrary<UserRecord> = fc
   .record({
     username: fc.string({ minLength: 1, maxLength: 30 }),
@@ -59,9 +88,14 @@ export const recordArb: fc.Arbitrary<UserRecord> = fc
     origin: fc.constantFrom('eu-west-1', 'eu-central-1'),
     poolId: fc.option(fc.constantFrom('eu-west-1_P', 'eu-central-1_B'), { nil: undefined }),
     tombstone: fc.option(fc.nat(), { nil: undefined }),
+    mfa: mfaArb,
+    identities: identitiesAttributeArb,
   })
-  .map(({ tombstone, poolId, ...fields }) => {
+  .map(({ tombstone, poolId, mfa, identities, ...fields }) => {
     const record: UserRecord = { ...fields, schemaVersion: RECORD_SCHEMA_VERSION };
+    if (mfa !== undefined) record.mfa = mfa;
+    const linked = identities && identitiesOf({ identities });
+    if (linked) record.identities = linked;
     // Records written before pool ids were recorded have none.
     if (poolId !== undefined) record.poolId = poolId;
     if (tombstone !== undefined) {
@@ -83,9 +117,12 @@ export function backupStateArb(record: UserRecord): fc.Arbitrary<TargetUserState
       status: fc.constantFrom('FORCE_CHANGE_PASSWORD', 'CONFIRMED', 'RESET_REQUIRED'),
       groups: groupsArb,
       sharedGroups: fc.subarray(record.groups),
+      mfa: mfaArb,
+      identities: identitiesAttributeArb,
     })
-    .map(({ attributes, link, otherSub, enabled, status, groups, sharedGroups }) => {
+    .map(({ attributes, link, otherSub, enabled, status, groups, sharedGroups, mfa, identities }) => {
       const linked: Record<string, string> = { ...attributes, sub: 'backup-sub' };
+      if (identities) linked.identities = identities;
       if (link === 'same') linked[SOURCE_SUB_ATTRIBUTE] = record.sub;
       if (link === 'other') linked[SOURCE_SUB_ATTRIBUTE] = otherSub;
       return {
@@ -93,6 +130,7 @@ export function backupStateArb(record: UserRecord): fc.Arbitrary<TargetUserState
         enabled,
         status,
         groups: [...new Set([...groups, ...sharedGroups])].sort(),
+        mfa: mfa ?? { enabled: [] },
       };
     });
 }

@@ -13,7 +13,9 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { TargetUserState } from '../convergence-plan';
+import { mfaOf } from '../record-mapper';
 import { secretHash } from '../secret-hash';
+import type { UserMfa } from '../user-record';
 import { seededRandom } from './seeded-random';
 
 export interface FakeUser {
@@ -22,6 +24,8 @@ export interface FakeUser {
   enabled: boolean;
   status: string;
   password?: string;
+  /** MFA settings, as AdminGetUser reports them; absent: none. */
+  mfa?: UserMfa;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
@@ -35,6 +39,11 @@ const CONTACT_FLAGS: Record<string, string> = {
 const READ_ONLY = (name: string) => name === 'sub' || name === 'identities' || name.startsWith('cognito:');
 
 const meta = { $metadata: {} };
+
+const sameLink = (
+  link: { providerName: string; userId: string },
+  named: { ProviderName: string; ProviderAttributeValue: string },
+) => link.providerName === named.ProviderName && link.userId === named.ProviderAttributeValue;
 
 export interface FakeAppClient {
   clientId: string;
@@ -142,7 +151,7 @@ export class FakeUserPool {
     return { GroupName, ...this.groupInfo.get(GroupName) };
   }
 
-  /** The user as planConvergence sees it, or null. */
+  /** The user as planConvergence sees it (MFA settings only where there are some), or null. */
   state(username: string): TargetUserState | null {
     const user = this.users.get(username);
     if (!user) return null;
@@ -151,6 +160,7 @@ export class FakeUserPool {
       enabled: user.enabled,
       status: user.status,
       groups: this.groupsOf(username),
+      ...(user.mfa ? { mfa: structuredClone(user.mfa) } : {}),
     };
   }
 
@@ -184,7 +194,37 @@ export class FakeUserPool {
           UserAttributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
           Enabled: user.enabled,
           UserStatus: user.status,
+          ...(user.mfa?.enabled.length ? { UserMFASettingList: [...user.mfa.enabled] } : {}),
+          ...(user.mfa?.preferred ? { PreferredMfaSetting: user.mfa.preferred } : {}),
         };
+      }
+      case 'AdminSetUserMFAPreference':
+        return this.setMfaPreference(this.requireUser(input.Username), input);
+      case 'AdminLinkProviderForUser': {
+        const { SourceUser: source, DestinationUser: destination } = input;
+        if (source.ProviderAttributeName !== 'Cognito_Subject' || destination.ProviderName !== 'Cognito') {
+          throw new InvalidParameterException({ message: 'Invalid SourceUser or DestinationUser', ...meta });
+        }
+        if (!this.identityProviders.has(source.ProviderName)) {
+          throw new ResourceNotFoundException({ message: 'Identity provider does not exist.', ...meta });
+        }
+        const user = this.requireUser(destination.ProviderAttributeValue);
+        this.setLinks(user, [
+          ...this.linksOf(user).filter((link) => !sameLink(link, source)),
+          { providerName: source.ProviderName, userId: source.ProviderAttributeValue },
+        ]);
+        return {};
+      }
+      case 'AdminDisableProviderForUser': {
+        const holder = [...this.users.values()].find((user) =>
+          this.linksOf(user).some((link) => sameLink(link, input.User)),
+        );
+        if (!holder) throw new UserNotFoundException({ message: 'User does not exist.', ...meta });
+        this.setLinks(
+          holder,
+          this.linksOf(holder).filter((link) => !sameLink(link, input.User)),
+        );
+        return {};
       }
       case 'AdminListGroupsForUser': {
         const all = this.groupsOf(this.requireUser(input.Username).username);
@@ -405,6 +445,50 @@ export class FakeUserPool {
       password: input.Password,
     });
     return { UserConfirmed: answer.autoConfirmUser === true, UserSub: `backup-sub-${this.subCounter}` };
+  }
+
+  /** The pool's identity providers, by name: a link to any other is refused (ResourceNotFoundException). */
+  readonly identityProviders = new Set<string>(['Google']);
+
+  private linksOf(user: FakeUser): { providerName: string; userId: string }[] {
+    return user.attributes.identities ? JSON.parse(user.attributes.identities) : [];
+  }
+
+  /** Kept as Cognito keeps them: the `identities` attribute, JSON. */
+  private setLinks(user: FakeUser, links: { providerName: string; userId: string }[]): void {
+    if (links.length > 0) user.attributes.identities = JSON.stringify(links);
+    else delete user.attributes.identities;
+  }
+
+  /** As Cognito: a factor is turned on only for a user with somewhere to send its codes. */
+  private setMfaPreference(
+    user: FakeUser,
+    input: Record<string, { Enabled?: boolean; PreferredMfa?: boolean } | undefined>,
+  ): unknown {
+    const enabled = new Set<string>(user.mfa?.enabled ?? []);
+    let preferred: string | undefined = user.mfa?.preferred;
+    for (const [key, factor, contact] of [
+      ['SMSMfaSettings', 'SMS_MFA', 'phone_number'],
+      ['EmailMfaSettings', 'EMAIL_OTP', 'email'],
+    ] as const) {
+      const setting = input[key];
+      if (!setting) continue;
+      if (setting.Enabled || setting.PreferredMfa) {
+        if (!user.attributes[contact]) {
+          throw new InvalidParameterException({
+            message: `User does not have delivery config set to turn on ${factor}`,
+            ...meta,
+          });
+        }
+        enabled.add(factor);
+      } else enabled.delete(factor);
+      if (setting.PreferredMfa) preferred = factor;
+      else if (preferred === factor) preferred = undefined;
+    }
+    const mfa = mfaOf(enabled, preferred);
+    if (mfa) user.mfa = mfa;
+    else delete user.mfa;
+    return {};
   }
 
   private requireUser(username: string): FakeUser {

@@ -50,7 +50,33 @@ export function mirrorMismatches(state: TargetUserState | null, record: UserReco
   if (couldSignIn && (state.status === 'FORCE_CHANGE_PASSWORD' || state.status === 'UNCONFIRMED')) {
     mismatches.push('status');
   }
+  if (state.mfa && !sameCarriedMfa(state, record)) mismatches.push('mfa');
+  if (linksOf(state.attributes.identities) !== linksOf(record.identities)) mismatches.push('identities');
   return mismatches;
+}
+
+/**
+ * SMS and email OTP as the record has them, each only where its destination is verified (a code must reach the
+ * user); a TOTP app cannot be carried, so the backup user's own is left as it is.
+ */
+function sameCarriedMfa(state: TargetUserState, record: UserRecord): boolean {
+  const contacts = { SMS_MFA: 'phone_number', EMAIL_OTP: 'email' } as const;
+  return Object.entries(contacts).every(([factor, contact]) => {
+    const verified =
+      record.attributes[contact] !== undefined && record.attributes[`${contact}_verified`] === 'true';
+    const wanted = verified && (record.mfa?.enabled ?? []).includes(factor as 'SMS_MFA');
+    return (
+      (state.mfa?.enabled ?? []).includes(factor as 'SMS_MFA') === wanted &&
+      (state.mfa?.preferred === factor) === (wanted && record.mfa?.preferred === factor)
+    );
+  });
+}
+
+/** The provider users linked, in one comparable form: from Cognito's `identities` JSON, or a record's list. */
+function linksOf(identities: string | { providerName: string; userId: string }[] | undefined): string {
+  const list: { providerName: string; userId: string }[] =
+    typeof identities === 'string' ? JSON.parse(identities) : (identities ?? []);
+  return JSON.stringify([...new Set(list.map((i) => `${i.providerName}/${i.userId}`))].sort());
 }
 
 /** A pool user as a test pool holds it. */
