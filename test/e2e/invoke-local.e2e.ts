@@ -160,6 +160,12 @@ const PRIMARY: Case[] = [
     fn: 'onPostAuthentication',
     expect: returnsTheEvent(/^PostAuthentication_/),
   },
+  // The primary pool is active: it signs users in.
+  {
+    event: 'on-pre-authentication.json',
+    fn: 'onPreAuthentication',
+    expect: returnsTheEvent(/^PreAuthentication_/),
+  },
   { event: 'on-custom-message.json', fn: 'onCustomMessage', expect: returnsTheEvent(/^CustomMessage_/) },
   {
     event: 'admin-get-user.json',
