@@ -11,9 +11,10 @@ import {
   DescribeTableCommand,
   RestoreTableToPointInTimeCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLimiter } from '@cognito-dr/apply';
-import { errorName, getRecords, isGroupItem, recordFromItem, type UserRecord } from '@cognito-dr/shared';
+import { readAllRecords } from '@cognito-dr/reconcile';
+import { errorName, getRecords, type UserRecord } from '@cognito-dr/shared';
 import { type CommandContext, EXIT } from './commands';
 import { resolveRegions } from './regions';
 import { activeRegion, bringBack, type RestoreDeps, restoreDeps } from './restore';
@@ -106,22 +107,6 @@ export function compareAsOf(
   };
 }
 
-/** Every user record of a table (never a group's), from a consistent scan. */
-async function recordsOf(source: { table: DynamoDBDocumentClient; tableName: string }) {
-  const records = new Map<string, UserRecord>();
-  for await (const page of paginateScan(
-    { client: source.table },
-    { TableName: source.tableName, ConsistentRead: true },
-  )) {
-    for (const item of page.Items ?? []) {
-      if (isGroupItem(item)) continue;
-      const record = recordFromItem(item);
-      records.set(record.username, record);
-    }
-  }
-  return records;
-}
-
 export interface AsOfOptions {
   time: number;
   /** The users to put back, or every user of the table then and now. */
@@ -147,11 +132,11 @@ export async function restoreAsOf(
   options.progress?.(`restoring ${deps.users.tableName} as of ${new Date(options.time).toISOString()}`);
   const restored = await deps.recovery.restore(options.time);
   try {
-    const then = await recordsOf(restored);
+    const then = (await readAllRecords(restored.table, restored.tableName)).records;
     const names = options.users ?? [...then.keys()];
     const now: Map<string, UserRecord | null> = options.users
       ? await getRecords(deps.users.table, deps.users.tableName, names)
-      : await recordsOf(deps.users);
+      : (await readAllRecords(deps.users.table, deps.users.tableName)).records;
     const everyone = options.users ? names : [...new Set([...names, ...now.keys()])].sort();
     const report: AsOfReport = {
       time: options.time,
