@@ -13,6 +13,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { LOCAL_CREDENTIALS, requireEnv } from '../../lib/local-aws';
 import { cloudTrailEvent, RECORDED_CALLS } from './cloudtrail-event';
+import { deliveryQueue } from './delivery-queue';
 
 const target = new URL(requireEnv('CLOUDTRAIL_TARGET'));
 const port = Number(requireEnv('CLOUDTRAIL_PORT'));
@@ -32,7 +33,7 @@ const lambda = new LambdaClient({
   credentials: LOCAL_CREDENTIALS,
   maxAttempts: 3,
 });
-const counts = { forwarded: 0, recorded: 0, deliveryFailures: 0, dropped: 0 };
+const counts = { forwarded: 0, dropped: 0 };
 /** Off simulates CloudTrail delivery being lost (it is best-effort): calls pass, no event is sent. */
 let recording = true;
 /**
@@ -40,8 +41,6 @@ let recording = true;
  * would otherwise start a worker per event and starve the machine during a bulk change.
  */
 const DELIVERY_CONCURRENCY = 2;
-const queue: unknown[] = [];
-let inFlight = 0;
 
 const subOf = async (userPoolId: string | undefined, username: string | undefined) => {
   if (!userPoolId || !username) return undefined;
@@ -82,39 +81,24 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     req.on('error', reject);
   });
 
-const send = async (event: unknown) => {
-  try {
+const delivery = deliveryQueue({
+  invoke: async (event) => {
     const response = await lambda.send(
       new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }),
     );
     if (response.FunctionError) throw new Error(`function error ${response.FunctionError}`);
-    counts.recorded += 1;
-  } catch (error) {
-    counts.deliveryFailures += 1;
-    process.stderr.write(
-      `could not deliver a CloudTrail event: ${error instanceof Error ? error.message : error}\n`,
-    );
-  }
-};
-
-const pump = () => {
-  while (inFlight < DELIVERY_CONCURRENCY && queue.length > 0) {
-    const event = queue.shift();
-    inFlight += 1;
-    void send(event).finally(() => {
-      inFlight -= 1;
-      pump();
-    });
-  }
-};
+  },
+  concurrency: DELIVERY_CONCURRENCY,
+  retryDelaysMs: [1_000, 2_000],
+  report: (line) => process.stderr.write(`${line}\n`),
+});
 
 const deliver = (event: unknown) => {
   if (!recording) {
     counts.dropped += 1;
     return;
   }
-  queue.push(event);
-  pump();
+  delivery.deliver(event);
 };
 
 const server = createServer(async (req, res) => {
@@ -130,7 +114,7 @@ const server = createServer(async (req, res) => {
       }
       recording = wanted;
     }
-    const state = { recording, queued: queue.length + inFlight, ...counts };
+    const state = { recording, queued: delivery.pending(), ...counts, ...delivery.counts };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state));
     return;
   }
