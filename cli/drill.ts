@@ -180,18 +180,23 @@ export async function drill(ctx: SwitchContext, file: string): Promise<DrillRepo
     'traffic on the backup: a sign-up, a sign-in, a password reset, an edit, a disable, a deletion, a group',
   );
   // The out-of-band capture is asynchronous: wait until the backup's own table has every change recorded.
+  let notRecorded: string[] = [];
   const recorded = async () => {
     const { records } = await readAllRecords(regions.backup.users.table, regions.backup.users.tableName);
     const of = (username: string) => records.get(username);
-    return (
-      of(newcomer)?.origin === stack.backup.region &&
-      of(edited)?.attributes.name === 'Edited During Failover' &&
-      of(disabled)?.enabled === false &&
-      of(deleted)?.deleted === true &&
-      (of(regrouped)?.groups ?? []).includes('staff')
-    );
+    const expected: [string, boolean][] = [
+      ['sign-up', of(newcomer)?.origin === stack.backup.region],
+      ['edit', of(edited)?.attributes.name === 'Edited During Failover'],
+      ['disable', of(disabled)?.enabled === false],
+      ['deletion', of(deleted)?.deleted === true],
+      ['group', (of(regrouped)?.groups ?? []).includes('staff')],
+    ];
+    notRecorded = expected.filter(([, done]) => !done).map(([change]) => change);
+    return notRecorded.length === 0;
   };
-  check('every change made on the backup became a record there', await waitUntil(clock, 60_000, recorded));
+  const allRecorded = await waitUntil(clock, 60_000, recorded);
+  check('every change made on the backup became a record there', allRecorded);
+  if (!allRecorded) say(`not recorded: ${notRecorded.join(', ')}`);
   // What failback must carry back: the drill's users as the backup pool has them now.
   const atFailback = only(
     (

@@ -43,6 +43,12 @@ describe('a primary region outage, failover, traffic on the backup, recovery and
   });
 
   it('ends with both pools in line with the table, and every user-facing check passed', () => {
+    // A failed check is explained by what the drill said and what the stack logged, both free of user data.
+    if (!report.passed) {
+      process.stderr.write(
+        `drill output:\n${said.join('\n')}\nstack troubles:\n${stack.troubles().join('\n')}\n`,
+      );
+    }
     expect(report.drift).toEqual({ primary: 0, backup: 0 });
     expect(report.checks.filter((check) => !check.passed)).toEqual([]);
     expect(report.passed).toBe(true);

@@ -1,6 +1,6 @@
 // A local stack of a suite's own, for what no other suite may see (a region taken down, a failover, a pool without
 // triggers): fresh data in a temp directory, free ports on 127.0.0.1, stopped and removed by `stop`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RunningStack, type StackOptions, startStack } from '../../local/stack/start-stack';
@@ -8,7 +8,11 @@ import { type RunningStack, type StackOptions, startStack } from '../../local/st
 export interface OwnStack extends RunningStack {
   /** Stops every process of the stack and removes its data. */
   stop: () => Promise<void>;
+  /** The stack's log lines that report an error, a failure or a retry (the last `max`), to explain a failed test. */
+  troubles: (max?: number) => string[];
 }
+
+const TROUBLE = /error|fail|retry|timed out|timeout/i;
 
 /** Starts a stack for one suite; `name` prefixes its temp directory. */
 export async function startOwnStack(
@@ -28,6 +32,15 @@ export async function startOwnStack(
     });
     return {
       ...running,
+      troubles: (max = 60) =>
+        readdirSync(running.info.logs)
+          .flatMap((file) =>
+            readFileSync(join(running.info.logs, file), 'utf8')
+              .split('\n')
+              .filter((line) => TROUBLE.test(line))
+              .map((line) => `${file}: ${line.slice(0, 400)}`),
+          )
+          .slice(-max),
       stop: async () => {
         await running.stop();
         rmSync(dataDir, { recursive: true, force: true });
