@@ -30,8 +30,7 @@ import {
   readPrimaryInventory,
 } from '@cognito-dr/reconcile';
 import type { StackInfo } from '@cognito-dr/shared';
-import { cognitoClient, errorName, isErrorNamed, type UserRecord } from '@cognito-dr/shared';
-import { readMailbox } from '../local/emulators/mailbox';
+import { cognitoClient, errorName, isErrorNamed, readMailbox, type UserRecord } from '@cognito-dr/shared';
 import { EXIT } from './commands';
 import { type Regions, resolveRegions } from './regions';
 import { type SwitchContext, switchDeps } from './switch-commands';

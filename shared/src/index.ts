@@ -180,6 +180,6 @@ export {
   ServerTime,
   type ServerTimeSample,
 } from './server-time';
-export type { StackInfo, StackRegion } from './stack-info';
+export { type DeliveredMessage, readMailbox, type StackInfo, type StackRegion } from './stack-info';
 export type { StateTable } from './state-table';
 export { assertOwnTable, type DeploymentPools, deploymentPools, ForeignTableError } from './table-owner';

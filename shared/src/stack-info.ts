@@ -1,6 +1,8 @@
 // The shape of .local/stack.json: the local stack's public contract, written by local/stack and read by the CLI, the
 // tests and the benches. Tools outside the repo drive the stack through it with the plain AWS SDK and HTTP, so keys
 // are only ever added, never renamed or removed.
+import { readFileSync } from 'node:fs';
+
 export interface StackRegion {
   region: string;
   cognitoEndpoint: string;
@@ -80,4 +82,28 @@ export interface StackInfo {
   credentials: { accessKeyId: string; secretAccessKey: string };
   logs: string;
   replicationDelayMs: number;
+}
+
+/** One line of a region's outbox (`mailbox` in stack.json): an email or SMS the local pool sent. */
+export interface DeliveredMessage {
+  at: string;
+  username: string;
+  /** Where it went: the address or number. */
+  destination: string;
+  medium: 'email' | 'sms';
+  code?: string;
+}
+
+/** Every message delivered into an outbox file so far (none when nothing was ever sent). */
+export function readMailbox(file: string): DeliveredMessage[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as DeliveredMessage);
 }

@@ -22,7 +22,7 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { StackInfo } from '@cognito-dr/shared';
-import { readMailbox } from '../../local/emulators/mailbox';
+import { readMailbox } from '@cognito-dr/shared';
 import { totpCode } from '../../local/emulators/testing/authenticator';
 import { eventually } from '../support/eventually';
 import { operator } from '../support/operator';

@@ -17,8 +17,7 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { getRecord, isErrorNamed } from '@cognito-dr/shared';
-import { readMailbox } from '../../local/emulators/mailbox';
+import { getRecord, isErrorNamed, readMailbox } from '@cognito-dr/shared';
 import { eventually } from '../support/eventually';
 import { given, type TestUser } from '../support/given';
 import { operator } from '../support/operator';

@@ -16,7 +16,7 @@ import {
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { readMailbox } from '../../local/emulators/mailbox';
+import { readMailbox } from '@cognito-dr/shared';
 import { totpCode } from '../../local/emulators/testing/authenticator';
 import { ADOPTED_SMS_CONFIGURATION } from '../../local/stack/shapes';
 import { eventually } from '../support/eventually';

@@ -11,7 +11,7 @@ import {
   ListUserPoolClientsCommand,
   UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { readMailbox } from '../../local/emulators/mailbox';
+import { readMailbox } from '@cognito-dr/shared';
 import { MIGRATION_CLIENT } from '../../local/stack/shapes';
 import { given } from '../support/given';
 import { backupPool, stack } from '../support/stack';

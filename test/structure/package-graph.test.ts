@@ -114,6 +114,19 @@ describe('package dependencies', () => {
   });
 });
 
+describe('the product CLI', () => {
+  it('talks to the local stack only through stack.json and its URLs: nothing in cli/ imports local/', () => {
+    const local = join(ROOT, 'local');
+    const reachesLocal = sources(join(ROOT, 'cli')).flatMap((file) =>
+      importsOf(file)
+        .filter(({ specifier }) => specifier.startsWith('.'))
+        .filter(({ specifier }) => resolve(dirname(file), specifier).startsWith(`${local}/`))
+        .map(({ specifier }) => `${relative(ROOT, file)}: ${specifier}`),
+    );
+    expect(reachesLocal).toEqual([]);
+  });
+});
+
 describe('import cycles', () => {
   /** The file a relative specifier names, or the package entry a workspace package's name does. */
   function target(from: string, specifier: string): string | undefined {

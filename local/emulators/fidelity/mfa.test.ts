@@ -22,7 +22,7 @@ import {
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { readMailbox } from '../mailbox';
+import { readMailbox } from '@cognito-dr/shared';
 import { totpCode } from '../testing/authenticator';
 import { CognitoLocalChild } from '../testing/cognito-local-child';
 
