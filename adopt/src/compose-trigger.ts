@@ -38,15 +38,16 @@ export interface ComposeOptions {
   now?: () => number;
 }
 
-type Trigger<E> = (event: E, context?: DeadlineContext) => Promise<E>;
+type Trigger<E, C extends DeadlineContext> = (event: E, context?: C) => Promise<E>;
 
-export function composeTrigger<E>(
+/** Ours is given Lambda's context as it came, so its logger names the invocation. */
+export function composeTrigger<E, C extends DeadlineContext = DeadlineContext>(
   slot: TriggerSlot,
-  ours: (event: E) => Promise<E>,
+  ours: Trigger<E, C>,
   theirArn: string | undefined,
   options: ComposeOptions,
-): Trigger<E> {
-  if (!theirArn) return (event) => ours(event);
+): Trigger<E, C> {
+  if (!theirArn) return (event, context) => ours(event, context);
   const now = options.now ?? Date.now;
   const callTheirs = async (event: E, deadline: number): Promise<E> => {
     const budget = deadline - now() - RESERVED_AFTER_THEIRS_MS[slot];
@@ -64,18 +65,18 @@ export function composeTrigger<E>(
         failure = error;
       }
       // The user is confirmed whatever their trigger answered: capture them either way (ours never throws).
-      await ours(event);
+      await ours(event, context);
       if (failure !== undefined) throw failure;
       return answer as E;
     }
     if (slot === 'UserMigration') {
       try {
-        return await ours(event);
+        return await ours(event, context);
       } catch (error) {
         if (!options.leavesToTheirs?.(error)) throw error;
       }
       return callTheirs(event, deadline);
     }
-    return callTheirs(await ours(event), deadline);
+    return callTheirs(await ours(event, context), deadline);
   };
 }

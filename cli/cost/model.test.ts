@@ -106,7 +106,7 @@ describe('the model covers what is deployed', () => {
     )) {
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(/addMetric\(\s*'([A-Za-z]+)'/g)) published.add(match[1] as string);
-      if (text.includes('captureColdStartMetric: true')) published.add('ColdStart');
+      if (text.includes('coldStartMetric: true')) published.add('ColdStart');
       // The scheduled runs name their metrics after the job: Reconcile… and Repair….
       if (file.endsWith(join('reconcile', 'src', 'scheduled-run.ts'))) {
         const names = [

@@ -72,6 +72,13 @@ export {
   isGroupKey,
   sameGroup,
 } from './group-record';
+export {
+  type HandlerCore,
+  type HandlerTools,
+  type LambdaHandlerMiddlewares,
+  type LambdaHandlerOptions,
+  lambdaHandler,
+} from './lambda-handler';
 export { userRef, useUserRefKey } from './log-safe';
 export {
   type ConfigurationApi,

@@ -1,7 +1,8 @@
 // Wiring of a composed trigger for a function of services/primary: ADOPTED_TRIGGER_ARN names the pool's own
 // function in that slot (param adopted<Slot>); unset, the trigger is ours alone and costs nothing more.
 import { envReader } from '@cognito-dr/shared';
-import { composeTrigger, type DeadlineContext, type InvokeTheirs } from '../compose-trigger';
+import type { Context } from 'aws-lambda';
+import { composeTrigger, type InvokeTheirs } from '../compose-trigger';
 import type { TriggerSlot } from '../trigger-slots';
 
 const theirArn = envReader().optional('ADOPTED_TRIGGER_ARN');
@@ -16,8 +17,8 @@ const invokeTheirs: InvokeTheirs = async (functionArn, event, timeoutMs) => {
 
 export function composedTrigger<E>(
   slot: TriggerSlot,
-  ours: (event: E) => Promise<E>,
+  ours: (event: E, context?: Context) => Promise<E>,
   leavesToTheirs?: (error: unknown) => boolean,
-): (event: E, context?: DeadlineContext) => Promise<E> {
+): (event: E, context?: Context) => Promise<E> {
   return composeTrigger(slot, ours, theirArn, { invoke: invokeTheirs, leavesToTheirs });
 }

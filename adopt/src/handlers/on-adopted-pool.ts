@@ -3,15 +3,13 @@
 // cognito-dr's triggers in front of the pool's own; on delete it puts the pool's own back. It answers with the
 // pool's ARN and shape (what the backup pool must be created with). The physical id names the pool, so pointing
 // the stack at another pool releases the first.
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import {
   AddCustomAttributesCommand,
-  type CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { answerCustomResource, cognitoClient, putResponse } from '@cognito-dr/shared';
+import { answerCustomResource, cognitoClient, lambdaHandler, putResponse } from '@cognito-dr/shared';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { type AdoptedPoolDeps, type Adoption, adoptPool, releasePool } from '../adopted-pool';
 import type { TriggerAssignment } from '../pool-triggers';
@@ -87,18 +85,14 @@ export const onAdoptedPool = (
     },
   );
 
-const logger = new Logger();
-let cognito: CognitoIdentityProviderClient | undefined;
-
-export const handler = (event: AdoptedPoolEvent): Promise<void> => {
-  cognito ??= cognitoClient({ maxAttempts: 5 });
-  const client = cognito;
+export const handler = lambdaHandler<AdoptedPoolEvent, void>(({ logger }) => {
+  const cognito = cognitoClient({ maxAttempts: 5 });
   return onAdoptedPool({
-    describeUserPool: (input) => client.send(new DescribeUserPoolCommand(input)),
-    updateUserPool: (input) => client.send(new UpdateUserPoolCommand(input)),
-    addCustomAttributes: (input) => client.send(new AddCustomAttributesCommand(input)),
+    describeUserPool: (input) => cognito.send(new DescribeUserPoolCommand(input)),
+    updateUserPool: (input) => cognito.send(new UpdateUserPoolCommand(input)),
+    addCustomAttributes: (input) => cognito.send(new AddCustomAttributesCommand(input)),
     log: { info: (message, fields) => logger.info(message, fields) },
     errorLog: { error: (message, fields) => logger.error(message, fields) },
     respond: putResponse,
-  })(event);
-};
+  });
+});

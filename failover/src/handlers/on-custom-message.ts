@@ -1,7 +1,8 @@
 // Lambda handler of the CustomMessage trigger, the same in both pools: a standby pool sends nobody anything.
-import { envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import { envReader, lambdaHandler, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
+import type { CustomMessageTriggerEvent } from 'aws-lambda';
 import { onCustomMessage } from '../posture';
 
-const env = envReader();
-
-export const handler = onCustomMessage({ isActive: thisRegionIsActive(env, tableClient()) });
+export const handler = lambdaHandler<CustomMessageTriggerEvent, CustomMessageTriggerEvent>(() =>
+  onCustomMessage({ isActive: thisRegionIsActive(envReader(), tableClient()) }),
+);

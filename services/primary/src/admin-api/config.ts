@@ -61,9 +61,13 @@ export function readAdminApiConfig(vars: Env = process.env): AdminApiConfig {
   };
 }
 
-/** Only GET /users/{username} reads the backup pool, so only that function needs these. */
-export function readBackupPoolConfig(vars: Env = process.env): BackupPoolConfig {
+/**
+ * Only GET /users/{username} reads the backup pool, so only that function needs these; undefined until the replica
+ * service exists (BACKUP_USER_POOL_ID empty).
+ */
+export function readBackupPoolConfig(vars: Env = process.env): BackupPoolConfig | undefined {
   const env = envReader(vars);
+  if (!env.optional('BACKUP_USER_POOL_ID')) return undefined;
   const endpoint = env.optional('BACKUP_COGNITO_ENDPOINT');
   return {
     userPoolId: env.required('BACKUP_USER_POOL_ID'),

@@ -1,6 +1,7 @@
 // Wraps a route core in the admin API's Middy stack: access log, error mapping, header normalisation, the admin
 // token check, then the guarded JSON body; the route only ever sees an authenticated, size-checked request.
-import middy, { type Request } from '@middy/core';
+import { lambdaHandler } from '@cognito-dr/shared';
+import type { Request } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { accessLog, type LogSink } from './access-log';
@@ -14,9 +15,8 @@ import type { Route, RouteResult } from './route';
 export interface HandlerOptions {
   verifier: TokenVerifier;
   adminGroup: string;
-  logger: LogSink;
-  /** Runs before anything else of each request (puts the user-reference key in place for the access log). */
-  beforeEach?: () => Promise<void>;
+  /** Where the access log goes: the function's logger unless a test gives its own. */
+  logger?: LogSink;
   /** Whether this region is the active one; changing routes are refused while it is not. */
   isActive: () => Promise<boolean>;
 }
@@ -31,27 +31,27 @@ const routeResponse = () => {
   return { after: routeResponseMiddlewareAfter };
 };
 
-export function makeHandler(
-  route: Route,
-  { verifier, adminGroup, logger, isActive, beforeEach }: HandlerOptions,
-) {
-  // `after` and `onError` run in reverse order of use: the route's result is shaped first, errors are mapped
-  // before the access log writes the line with the final status.
-  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
-  if (beforeEach) handler.before(beforeEach);
-  return handler
-    .use(accessLog({ logger }))
-    .use(httpErrors())
-    .use(httpHeaderNormalizer())
-    .use(requireAdmin({ verifier, adminGroup }))
-    .use(requireActiveRegion({ isActive }))
-    .use(jsonBody())
-    .use(routeResponse())
-    .handler(
-      async (event) =>
-        (await route({
-          params: event.pathParameters ?? {},
-          body: event.body,
-        })) as unknown as APIGatewayProxyResult,
-    );
+/** An admin API function: the one handler factory, with the user-reference key the access log needs. */
+export function makeHandler(route: Route, { verifier, adminGroup, logger, isActive }: HandlerOptions) {
+  return lambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(
+    () => async (event) =>
+      (await route({
+        params: event.pathParameters ?? {},
+        body: event.body,
+      })) as unknown as APIGatewayProxyResult,
+    {
+      logsUsers: true,
+      // `after` and `onError` run in reverse order of use: the route's result is shaped first, errors are mapped
+      // before the access log writes the line with the final status.
+      middlewares: (tools) => [
+        accessLog({ logger: logger ?? tools.logger }),
+        httpErrors(),
+        httpHeaderNormalizer(),
+        requireAdmin({ verifier, adminGroup }),
+        requireActiveRegion({ isActive }),
+        jsonBody(),
+        routeResponse(),
+      ],
+    },
+  );
 }

@@ -1,22 +1,16 @@
 // Builds what every admin API function shares, once per cold start: settings (failing fast), AWS clients, the
-// token verifier with its JWKS cache, the logger, and a handler factory that route files call with their core.
+// token verifier with its JWKS cache, and a handler factory that route files call with their core.
 
-import { Logger } from '@aws-lambda-powertools/logger';
 import { captureUser } from '@cognito-dr/capture';
-import {
-  cognitoClient,
-  envReader,
-  tableClient,
-  thisRegionIsActive,
-  userRefKeyStep,
-} from '@cognito-dr/shared';
+import { cognitoClient, envReader, tableClient, thisRegionIsActive } from '@cognito-dr/shared';
 import { readAdminApiConfig, readBackupPoolConfig } from './config';
 import { makeHandler } from './make-handler';
 import { type BackupPool, cognitoBackupPool, cognitoPrimaryPool, dynamoRecordReader } from './pool';
 import { createTokenVerifier } from './require-admin';
 import type { AdminDeps, Route } from './route';
 
-export function adminApi(env: Record<string, string | undefined> = process.env) {
+/** `env`: the environment to read (the process's when omitted). */
+export function adminApi(env?: Record<string, string | undefined>) {
   const config = readAdminApiConfig(env);
   // No endpoint: the SDK's AWS_ENDPOINT_URL_* variables point these at the emulators locally.
   const cognito = cognitoClient();
@@ -26,7 +20,6 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
     jwksUri: config.jwksUri,
     clientId: config.userPoolClientId,
   });
-  const logger = new Logger();
   // Region roles: after a failover the primary is on standby and its changing routes answer 409.
   const isActive = thisRegionIsActive(envReader(env), table);
 
@@ -47,17 +40,9 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
       ),
   };
 
-  const beforeEach = userRefKeyStep((message, details) => logger.warn(message, details));
   return {
     deps,
-    makeHandler: (route: Route) =>
-      makeHandler(route, {
-        verifier,
-        adminGroup: config.adminGroup,
-        logger,
-        isActive,
-        beforeEach,
-      }),
+    makeHandler: (route: Route) => makeHandler(route, { verifier, adminGroup: config.adminGroup, isActive }),
   };
 }
 
@@ -65,10 +50,11 @@ export function adminApi(env: Record<string, string | undefined> = process.env) 
  * The backup pool, for GET only. Its endpoint is set explicitly when BACKUP_COGNITO_ENDPOINT is given, because
  * locally AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points at the primary pool's emulator.
  */
-export function backupPool(env: Record<string, string | undefined> = process.env): BackupPool {
+export function backupPool(env?: Record<string, string | undefined>): BackupPool {
+  const config = readBackupPoolConfig(env);
   // The first deploy of the primary precedes the backup pool: GET still answers, with presence unknown (null).
-  if (!env.BACKUP_USER_POOL_ID) return unconfiguredBackupPool;
-  const { userPoolId, region, endpoint } = readBackupPoolConfig(env);
+  if (!config) return unconfiguredBackupPool;
+  const { userPoolId, region, endpoint } = config;
   const cognito = cognitoClient({ region, maxAttempts: 2, endpoint });
   return cognitoBackupPool(cognito, userPoolId);
 }

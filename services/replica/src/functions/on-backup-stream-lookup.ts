@@ -1,23 +1,23 @@
 // CloudFormation custom resource BackupStreamLookup: finds the stream of the replication table's replica in this
 // (the backup) region, so the replica's event source mapping reads the backup region's stream. `Fn::GetAtt
 // StreamArn` on the global table is only ever the primary stack's region's stream.
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   DescribeTableCommand,
   type DescribeTableCommandOutput,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { putResponse } from '@cognito-dr/shared';
-import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import { answerCustomResource, lambdaHandler, putResponse } from '@cognito-dr/shared';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 
-export interface StreamLookupProperties {
+export interface StreamLookupProperties extends Record<string, unknown> {
   /** The replication table's name, the same in every region. */
   TableName: string;
 }
 
 export type StreamLookupEvent = CloudFormationCustomResourceEvent<StreamLookupProperties>;
 
-export interface StreamLookupData {
+export interface StreamLookupData extends Record<string, unknown> {
   StreamArn: string;
 }
 
@@ -48,70 +48,22 @@ async function latestStreamArn(deps: StreamLookupDeps, tableName: unknown): Prom
   return arn;
 }
 
-/** What CloudFormation is told when the lookup fails; AWS exception names only, never a message to guess from. */
-function failureReason(error: unknown): string {
-  if (error instanceof StreamLookupError) return error.message;
-  const name = error instanceof Error ? error.name : 'unknown error';
-  return `DescribeTable failed: ${name} (see the function's log for the request id)`;
-}
-
 /**
  * Create and Update describe the table and answer its LatestStreamArn, which is also the physical id: a new stream
  * (the table was re-created) replaces the resource and so the event source mapping. Delete only acknowledges.
  * Every request is answered, also when the lookup fails, or the stack would wait an hour for a reply.
  */
-export const onBackupStreamLookup =
-  (deps: StreamLookupDeps) =>
-  async (event: StreamLookupEvent): Promise<void> => {
-    const base = {
-      StackId: event.StackId,
-      RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-    };
-    // A failed Create has no physical id yet; a stable one keeps the rollback's Delete a no-op like any other.
-    const previousId =
-      event.RequestType === 'Create' ? `${event.LogicalResourceId}-not-created` : event.PhysicalResourceId;
-    let response: CloudFormationCustomResourceResponse<StreamLookupData>;
-    if (event.RequestType === 'Delete') {
-      response = { ...base, Status: 'SUCCESS', PhysicalResourceId: previousId };
-    } else {
-      try {
-        const streamArn = await latestStreamArn(deps, event.ResourceProperties.TableName);
-        response = {
-          ...base,
-          Status: 'SUCCESS',
-          PhysicalResourceId: streamArn,
-          Data: { StreamArn: streamArn },
-        };
-      } catch (error) {
-        deps.log.error('backup stream lookup failed', {
-          requestType: event.RequestType,
-          error: error instanceof Error ? error.name : 'unknown',
-          awsRequestId: (error as { $metadata?: { requestId?: string } })?.$metadata?.requestId,
-        });
-        response = {
-          ...base,
-          Status: 'FAILED',
-          PhysicalResourceId: previousId,
-          Reason: failureReason(error),
-        };
-      }
-    }
-    deps.log.info('answering CloudFormation', {
-      requestType: event.RequestType,
-      logicalResourceId: event.LogicalResourceId,
-      status: response.Status,
-    });
-    await deps.respond(event.ResponseURL, JSON.stringify(response));
-  };
+export const onBackupStreamLookup = (deps: StreamLookupDeps) =>
+  answerCustomResource<StreamLookupProperties, StreamLookupData>(
+    { respond: deps.respond, log: deps.log },
+    ['StreamLookupError'],
+    async (event) => {
+      if (event.RequestType === 'Delete') return { physicalResourceId: event.PhysicalResourceId };
+      const streamArn = await latestStreamArn(deps, event.ResourceProperties.TableName);
+      return { physicalResourceId: streamArn, data: { StreamArn: streamArn } };
+    },
+  );
 
-// One way to answer CloudFormation, shared with every custom resource of cognito-dr.
-export { putResponse };
-
-const logger = new Logger({ serviceName: 'replica' });
-let dynamodb: DynamoDBClient | undefined;
-
-export const handler = (event: StreamLookupEvent): Promise<void> => {
-  dynamodb ??= new DynamoDBClient({});
-  return onBackupStreamLookup({ dynamodb, respond: putResponse, log: logger })(event);
-};
+export const handler = lambdaHandler<StreamLookupEvent, void>(({ logger }) =>
+  onBackupStreamLookup({ dynamodb: new DynamoDBClient({}), respond: putResponse, log: logger }),
+);
