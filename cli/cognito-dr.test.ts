@@ -325,9 +325,9 @@ describe('main on a laptop whose clock runs 5 s fast', () => {
 });
 
 describe('commands on fake pools', () => {
-  const world = () => {
-    const primary = new PagingUserPool();
-    const backup = new PagingUserPool();
+  const world = (signIn: ('email' | 'phone_number')[] = []) => {
+    const primary = new PagingUserPool({ usernameAttributes: signIn });
+    const backup = new PagingUserPool({ usernameAttributes: signIn });
     const table = new ScannableTable();
     const clock = new FakeClock();
     primary.addUsers(75, 'user-', { 'custom:tier': 'secret-tier-value' });
@@ -582,16 +582,37 @@ describe('commands on fake pools', () => {
     w.backup.autoVerifiedAttributes = ['email'];
 
     expect(await runStatus(w.context(['status', '--json']))).toBe(EXIT.ok);
-    expect(JSON.parse(w.output.out.pop() as string).posture).toEqual({
-      'us-east-1': { expected: 'active', recorded: 'active', pool: 'active', agrees: true },
-      'ap-northeast-1': { expected: 'standby', recorded: 'standby', pool: 'active', agrees: false },
+    const { posture } = JSON.parse(w.output.out.pop() as string);
+    expect(Object.keys(posture).sort()).toEqual(['ap-northeast-1', 'us-east-1']);
+    expect(posture['us-east-1']).toMatchObject({ expected: 'active', pool: 'active', agrees: true });
+    // Verifying email where the roles want nothing verified.
+    expect(posture['ap-northeast-1']).toMatchObject({
+      recorded: 'standby',
+      verifies: ['email'],
+      shouldVerify: [],
     });
+    expect(posture['ap-northeast-1']).toMatchObject({ expected: 'standby', pool: 'active', agrees: false });
 
     w.backup.autoVerifiedAttributes = [];
     await runStatus(w.context(['status']));
     const printed = w.output.out.join('\n');
     expect(printed).toContain('posture       us-east-1 pool active, roles want active: agrees');
     expect(printed).toContain('posture       ap-northeast-1 pool standby, roles want standby: agrees');
+  });
+
+  it('status flags an active pool of phone-number users that verifies email instead of the phone number', async () => {
+    const w = world(['phone_number']);
+    w.primary.autoVerifiedAttributes = ['email'];
+    expect(await runStatus(w.context(['status']))).toBe(EXIT.ok);
+    expect(w.output.out.join('\n')).toContain(
+      'posture       us-east-1 pool active verifying email, not phone_number, roles want active: DOES NOT AGREE',
+    );
+    w.primary.autoVerifiedAttributes = ['phone_number'];
+    w.output.out.length = 0;
+    await runStatus(w.context(['status']));
+    expect(w.output.out.join('\n')).toContain(
+      'posture       us-east-1 pool active, roles want active: agrees',
+    );
   });
 
   it('verify exits 0 when the backup pool matches the table and 1 with the drifted users named', async () => {

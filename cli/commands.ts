@@ -289,7 +289,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   );
   for (const [region, check] of Object.entries(posture)) {
     ctx.out(
-      `  posture       ${region} pool ${check.pool}, roles want ${check.expected}` +
+      `  posture       ${region} pool ${check.pool}${verifiesWrong(check)}, roles want ${check.expected}` +
         (check.recorded === check.expected ? '' : ` and recorded ${check.recorded}`) +
         (check.agrees
           ? ': agrees'
@@ -322,12 +322,20 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   return EXIT.ok;
 }
 
+/** ` verifying email, not phone_number` for a pool that verifies other attributes than its posture wants. */
+function verifiesWrong(check: Pick<PostureCheck, 'verifies' | 'shouldVerify'> & { pool: string }): string {
+  const [verifies, should] = [check.verifies, check.shouldVerify].map((list) => [...list].sort().join('+'));
+  if (check.pool === 'unreadable' || verifies === should) return '';
+  return ` verifying ${verifies || 'nothing'}, not ${should || 'nothing'}`;
+}
+
 /** A pool's posture against the roles; a pool status cannot describe is shown as such, not as a failed status. */
 async function postureOf(pool: PoolTarget, roles: RegionRoles) {
   try {
     return checkPosture(roles, pool.region, await readPoolPosture(pool.cognito, pool.userPoolId));
   } catch {
-    return { ...checkPosture(roles, pool.region, 'standby'), pool: 'unreadable' as const, agrees: false };
+    const nothingRead = { posture: 'standby' as const, verifies: [], identifiers: [] };
+    return { ...checkPosture(roles, pool.region, nothingRead), pool: 'unreadable' as const, agrees: false };
   }
 }
 

@@ -2,6 +2,7 @@
 // dashboards and alarms watch.
 import { initialRoles } from '@cognito-dr/shared';
 import { consumerRuns, onRolesHeartbeat } from './heartbeat';
+import { readingOfPool } from './pool-posture';
 
 const collect = () => {
   const emitted: Record<string, number> = {};
@@ -71,10 +72,14 @@ describe("each pool's posture and both regions' view of the roles", () => {
     posture: { [PRIMARY]: 'standby' as const, [BACKUP]: 'active' as const },
   };
 
+  // An email pool's settings as DescribeUserPool shows them in each posture.
+  const emailPool = (posture: 'active' | 'standby') =>
+    readingOfPool({ AutoVerifiedAttributes: posture === 'active' ? ['email'] : [] });
+
   it('PostureMismatch is 0 while the pool is what the roles want, 1 for a backup left active after a failback', async () => {
     const { emitted, metrics } = collect();
     const checks = (pool: 'active' | 'standby') => ({
-      poolPosture: async () => pool,
+      poolPosture: async () => emailPool(pool),
       otherRegionRoles: async () => steady,
     });
     await onRolesHeartbeat(async () => steady, BACKUP, metrics, undefined, checks('standby'))();
@@ -99,7 +104,7 @@ describe("each pool's posture and both regions' view of the roles", () => {
     const { emitted, metrics } = collect();
     // The backup's replica says the backup is active; the primary's, never updated, says the primary is.
     const result = await onRolesHeartbeat(async () => failedOver, BACKUP, metrics, undefined, {
-      poolPosture: async () => 'active',
+      poolPosture: async () => emailPool('active'),
       otherRegionRoles: async () => steady,
     })();
     expect(emitted).toMatchObject({ RegionsBothActive: 1, PostureMismatch: 0 });
@@ -107,13 +112,36 @@ describe("each pool's posture and both regions' view of the roles", () => {
 
     const quiet = collect();
     await onRolesHeartbeat(async () => failedOver, BACKUP, quiet.metrics, undefined, {
-      poolPosture: async () => 'active',
+      poolPosture: async () => emailPool('active'),
       otherRegionRoles: async () => {
         throw Object.assign(new Error('down'), { name: 'TimeoutError' });
       },
     })();
     expect(quiet.emitted).not.toHaveProperty('RegionsBothActive');
     expect(quiet.emitted).toMatchObject({ PostureMismatch: 0, RegionActive: 1 });
+  });
+
+  it('PostureMismatch is 1 for an active pool of phone-number users that verifies email only', async () => {
+    const { emitted, metrics } = collect();
+    const phonePool = (verifies: ('email' | 'phone_number')[]) => ({
+      poolPosture: async () =>
+        readingOfPool({ UsernameAttributes: ['phone_number'], AutoVerifiedAttributes: verifies }),
+      otherRegionRoles: async () => steady,
+    });
+    for (const [verifies, mismatch] of [
+      [['email'], 1],
+      [['phone_number'], 0],
+    ] as const) {
+      const result = await onRolesHeartbeat(
+        async () => failedOver,
+        BACKUP,
+        metrics,
+        undefined,
+        phonePool([...verifies]),
+      )();
+      expect(emitted).toMatchObject({ PostureMismatch: mismatch });
+      expect(result.postureAgrees).toBe(mismatch === 0);
+    }
   });
 
   it('fails when its own pool cannot be read, having published the rest', async () => {

@@ -8,13 +8,14 @@
 // emits no IteratorAge, the metric the lag alarm watches; ConsumerStalledAlarm watches this one instead.
 //
 // PostureMismatch (1/0): this region's pool is not set up as the roles want it (a backup left verifying and messaging
-// after a failback, a posture the roles call unknown, whose consumer applies nothing). RegionsBothActive (1/0): this
+// after a failback, a posture the roles call unknown, whose consumer applies nothing, an active pool verifying
+// something other than what its users sign in with). RegionsBothActive (1/0): this
 // region's replica of the roles and the other region's replica each name their own region active. A CloudWatch alarm
 // cannot read a metric of another region, so the heartbeat reads the other region's replica itself.
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { otherRegion, type RegionRoles } from '@cognito-dr/shared';
-import { checkPosture } from './pool-posture';
+import { checkPosture, type PoolReading } from './pool-posture';
 
 /** What Lambda says of an event source mapping (GetEventSourceMapping). */
 export interface ConsumerMapping {
@@ -30,7 +31,7 @@ export const consumerRuns = ({ state, lastProcessingResult }: ConsumerMapping): 
 
 export interface HeartbeatChecks {
   /** This region's pool's posture as its settings are now. */
-  poolPosture: () => Promise<'active' | 'standby'>;
+  poolPosture: () => Promise<PoolReading>;
   /** The roles as the other region's replica holds them, read in that region. */
   otherRegionRoles: () => Promise<RegionRoles>;
 }

@@ -18,10 +18,13 @@ export {
   onUserMigration,
 } from './migration';
 export {
-  AUTO_VERIFIED,
+  autoVerifiedFor,
   checkPosture,
+  identifiersOf,
+  type PoolReading,
   type PostureCheck,
   postureOfPool,
+  readingOfPool,
   readPoolPosture,
   setPoolPosture,
 } from './pool-posture';

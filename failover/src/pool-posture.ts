@@ -1,7 +1,8 @@
 // Sets a pool up for its role where a trigger cannot: which attributes Cognito verifies by sending a code. An active
-// pool verifies email (new sign-ups, changed addresses); a standby pool verifies nothing, so applying a changed,
-// still unverified email there sends nobody a code. The templates declare the same two settings
-// (backupPoolMode standby/active), so a deploy agrees with what failover set once it is given the same mode.
+// pool verifies what its users sign in with (email, phone_number or both; email in a pool of plain usernames), so
+// new sign-ups and changed identifiers are verified; a standby pool verifies nothing, so applying a changed, still
+// unverified email there sends nobody a code. The templates declare the same settings (backupPoolMode
+// standby/active), so a deploy agrees with what failover set once it is given the same mode.
 import {
   type CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
@@ -12,11 +13,28 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Posture, poolUpdateRequest, type RegionRoles } from '@cognito-dr/shared';
 
-/** What each posture verifies; the same lists the templates declare for the two modes. */
-export const AUTO_VERIFIED: Record<'active' | 'standby', VerifiedAttributeType[]> = {
-  active: ['email'],
-  standby: [],
-};
+type PoolIdentity = Pick<UserPoolType, 'UsernameAttributes' | 'AliasAttributes'>;
+
+const VERIFIABLE: readonly VerifiedAttributeType[] = ['email', 'phone_number'];
+
+/**
+ * What the pool's users sign in with that Cognito can verify, from settings fixed at the pool's creation: its
+ * username or alias attributes. A pool of plain usernames (or preferred_username aliases) verifies email.
+ */
+export function identifiersOf(pool: PoolIdentity): VerifiedAttributeType[] {
+  const named = [...(pool.UsernameAttributes ?? []), ...(pool.AliasAttributes ?? [])];
+  const verifiable = VERIFIABLE.filter((attribute) => named.includes(attribute));
+  return verifiable.length > 0 ? verifiable : ['email'];
+}
+
+/** What a pool verifies in a posture: its own identifiers when active, nothing on standby. */
+export const autoVerifiedFor = (
+  pool: PoolIdentity,
+  posture: 'active' | 'standby',
+): VerifiedAttributeType[] => (posture === 'active' ? identifiersOf(pool) : []);
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
 /** The UpdateUserPool request that changes only AutoVerifiedAttributes of a pool as DescribeUserPool shows it. */
 export function postureUpdate(
@@ -24,7 +42,7 @@ export function postureUpdate(
   userPoolId: string,
   posture: 'active' | 'standby',
 ): UpdateUserPoolRequest {
-  return poolUpdateRequest(pool, userPoolId, { AutoVerifiedAttributes: AUTO_VERIFIED[posture] });
+  return poolUpdateRequest(pool, userPoolId, { AutoVerifiedAttributes: autoVerifiedFor(pool, posture) });
 }
 
 /** Sets the pool's posture; a pool already set that way is left alone (no call, nothing reset). */
@@ -35,8 +53,7 @@ export async function setPoolPosture(
 ): Promise<'changed' | 'unchanged'> {
   const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
   if (!UserPool) throw new Error(`user pool ${userPoolId} not found`);
-  const current = [...(UserPool.AutoVerifiedAttributes ?? [])].sort();
-  if (JSON.stringify(current) === JSON.stringify([...AUTO_VERIFIED[posture]].sort())) return 'unchanged';
+  if (sameSet(UserPool.AutoVerifiedAttributes ?? [], autoVerifiedFor(UserPool, posture))) return 'unchanged';
   await cognito.send(new UpdateUserPoolCommand(postureUpdate(UserPool, userPoolId, posture)));
   return 'changed';
 }
@@ -46,14 +63,29 @@ export function postureOfPool(pool: Pick<UserPoolType, 'AutoVerifiedAttributes'>
   return (pool.AutoVerifiedAttributes ?? []).length === 0 ? 'standby' : 'active';
 }
 
+/** A pool's posture as its settings make it, with what it verifies and what its users sign in with. */
+export interface PoolReading {
+  posture: 'active' | 'standby';
+  verifies: VerifiedAttributeType[];
+  identifiers: VerifiedAttributeType[];
+}
+
+export const readingOfPool = (
+  pool: Pick<UserPoolType, 'AutoVerifiedAttributes' | 'UsernameAttributes' | 'AliasAttributes'>,
+): PoolReading => ({
+  posture: postureOfPool(pool),
+  verifies: [...(pool.AutoVerifiedAttributes ?? [])],
+  identifiers: identifiersOf(pool),
+});
+
 /** The pool's posture as DescribeUserPool shows it now. */
 export async function readPoolPosture(
   cognito: Pick<CognitoIdentityProviderClient, 'send'>,
   userPoolId: string,
-): Promise<'active' | 'standby'> {
+): Promise<PoolReading> {
   const { UserPool } = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
   if (!UserPool) throw new Error(`user pool ${userPoolId} not found`);
-  return postureOfPool(UserPool);
+  return readingOfPool(UserPool);
 }
 
 export interface PostureCheck {
@@ -63,15 +95,27 @@ export interface PostureCheck {
   recorded: Posture;
   /** What the pool's settings are now. */
   pool: 'active' | 'standby';
+  /** What the pool verifies now, and what the roles' posture wants it to verify. */
+  verifies: VerifiedAttributeType[];
+  shouldVerify: VerifiedAttributeType[];
   agrees: boolean;
 }
 
 /**
  * Whether `region`'s pool is set up as the roles want, and recorded so: a pool left active after a failback (it
- * would message users) or one the roles call unknown (its consumer applies nothing) does not agree.
+ * would message users), one the roles call unknown (its consumer applies nothing), or an active pool verifying
+ * something other than what its users sign in with (phone numbers nobody verifies) does not agree.
  */
-export function checkPosture(roles: RegionRoles, region: string, pool: 'active' | 'standby'): PostureCheck {
+export function checkPosture(roles: RegionRoles, region: string, pool: PoolReading): PostureCheck {
   const expected = roles.active === region ? 'active' : 'standby';
   const recorded = roles.posture[region] ?? 'unknown';
-  return { expected, recorded, pool, agrees: pool === expected && recorded === expected };
+  const shouldVerify = expected === 'active' ? pool.identifiers : [];
+  return {
+    expected,
+    recorded,
+    pool: pool.posture,
+    verifies: pool.verifies,
+    shouldVerify,
+    agrees: pool.posture === expected && recorded === expected && sameSet(pool.verifies, shouldVerify),
+  };
 }

@@ -1,4 +1,5 @@
 import { TRIGGER_SLOTS } from '@cognito-dr/adopt';
+import { identifiersOf } from '@cognito-dr/failover';
 import {
   asList,
   conditionHolds,
@@ -217,12 +218,13 @@ describe('replica with an adopted primary', () => {
       { Name: 'preferred_username', AttributeDataType: 'String', Mutable: false, Required: false },
     ],
   };
-  const replica = (shape: unknown = SHAPE) =>
+  const replica = (shape: unknown = SHAPE, params: Record<string, string> = {}) =>
     printService('replica', {
       userRefKeySecretArn:
         'arn:aws:secretsmanager:us-east-1:123456789012:secret:cognito-dr-prod-user-ref-key-AbCdEf',
       primaryUserPoolId: POOL,
       primaryPoolShape: typeof shape === 'string' ? shape : JSON.stringify(shape),
+      ...params,
     }) as unknown as {
       resources: Template;
       functions: Record<
@@ -251,6 +253,19 @@ describe('replica with an adopted primary', () => {
       ).toEqual([]);
     }
     expect(write('BackupUserPoolClient')).not.toContain('custom:source_sub');
+  });
+
+  it('deployed active, verifies what the adopted pool signs users in with, as failover sets it', () => {
+    const phone = { ...SHAPE, usernameAttributes: ['phone_number'] };
+    const verified = (shape: unknown, backupPoolMode: string) =>
+      replica(shape, { backupPoolMode }).resources.Resources.BackupUserPool?.Properties
+        ?.AutoVerifiedAttributes;
+    expect(verified(phone, 'active')).toEqual(identifiersOf({ UsernameAttributes: ['phone_number'] }));
+    // Standby verifies nothing whatever the shape (prod-templates: sends users nothing while on standby).
+    expect(verified({ ...SHAPE, usernameAttributes: ['email', 'phone_number'] }, 'active')).toEqual([
+      'email',
+      'phone_number',
+    ]);
   });
 
   it('compares configurations on a schedule, reading only, on exactly the two pools', () => {

@@ -66,6 +66,14 @@ module.exports = {
     const shape = await shapeOf(resolveVariable);
     return shape && shape.aliasAttributes.length > 0 ? shape.aliasAttributes : NO_VALUE;
   },
+  // What the pool verifies while active (backupPoolMode active): what its users sign in with, as failover sets it
+  // (failover/src/pool-posture.ts identifiersOf); email for plain usernames.
+  autoVerifiedWhenActive: async ({ resolveVariable }) => {
+    const shape = await shapeOf(resolveVariable);
+    const named = shape ? [...shape.usernameAttributes, ...shape.aliasAttributes] : [];
+    const verifiable = ['email', 'phone_number'].filter((attribute) => named.includes(attribute));
+    return verifiable.length > 0 ? verifiable : ['email'];
+  },
   // The demo pools compare usernames ignoring case, as Cognito's console proposes.
   caseSensitive: async ({ resolveVariable }) => (await shapeOf(resolveVariable))?.caseSensitive ?? false,
   backupSchema: async ({ resolveVariable }) => {
