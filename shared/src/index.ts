@@ -162,6 +162,7 @@ export {
   ROLES_KEY,
   RolesConflictError,
   RolesFormatError,
+  type RolesReader,
   type RolesReaderOptions,
   type RolesState,
   type RolesTable,

@@ -67,13 +67,15 @@ const breaker = stateTableName
       },
     })
   : null;
+const roles = rolesReaderFromEnv(envReader(), table);
 const applyDeps: ApplyDeps = {
   cognito,
   table,
   userPoolId: config.userPoolId,
   tableName: config.tableName,
   region: config.region,
-  roles: rolesReaderFromEnv(envReader(), table),
+  roles,
+  freshRoles: roles.fresh,
   createMissing: config.createMissing,
   now: Date.now,
   notePoolSub: stateTableName
