@@ -577,11 +577,12 @@ export async function simulateReconcile(
   const stateTable = { table: stateClient, tableName: 'cognito-dr-state-sim', clock };
   const calls = Object.fromEntries(QUOTA_CATEGORIES.map((c) => [c, 0])) as CallCounts;
   const silent = { info: () => {}, warn: () => {}, error: () => {} };
+  const lease = stateTableLease(stateTable, 'reconcile', 'sim', 5 * 60_000);
   const handler = onScheduledRun({
     metricPrefix: 'Reconcile',
     modes: ['reconcile'],
-    lease: stateTableLease(stateTable, 'reconcile', 'sim', 5 * 60_000),
-    checkpoints: stateTableCheckpoints(stateTable, 'reconcile'),
+    lease,
+    checkpoints: stateTableCheckpoints(stateTable, 'reconcile', lease),
     run: (request, controls) =>
       runReconcile(
         {
@@ -593,6 +594,7 @@ export async function simulateReconcile(
           clock,
           checkpoints: controls.checkpoints,
           pools: { 'us-east-1': 'us-east-1_SIM', 'ap-northeast-1': undefined },
+          beforeWrite: controls.beforeWrite,
         },
         {
           mode: 'reconcile',

@@ -7,15 +7,13 @@ import { FakeStateTable } from '@cognito-dr/shared/src/testing/fake-state-table'
 import { FakeUserPool } from '@cognito-dr/shared/src/testing/fake-user-pool';
 import { mirrorMismatches } from '@cognito-dr/shared/src/testing/replication-oracle';
 import { type ApplyDeps, applyRecordChange, type RecordChange } from './apply-record';
-import { type DeletionBreaker, deletionBreaker } from './deletion-breaker';
+import { deletionBreaker } from './deletion-breaker';
 import { ConvergenceConflictError, classifyError } from './errors';
 import { listHolds } from './held-deletions';
 import { readReplicationMetadata, replicatorClient } from './replicator-client';
 import { BACKUP_REGION, fakeBackup, PRIMARY_REGION, T0, userRecord } from './testing/stream-records';
 
-function setup(
-  options: { roles?: RegionRoles; region?: string; createMissing?: boolean; breaker?: DeletionBreaker } = {},
-) {
+function setup(options: Parameters<typeof fakeBackup>[1] = {}) {
   const { pool, table, deps } = fakeBackup(T0 + 250, options);
   /** Stores the record in the table (the truth) and applies the matching stream record. */
   const publish = (record: UserRecord) => {
@@ -374,6 +372,23 @@ describe('applyRecordChange', () => {
       const { pool, publish } = setup({ roles: failedOver('standby') });
       expect((await publish(userRecord())).outcome).toBe('skipped-this-region-active');
       expect(pool.calls).toEqual([]);
+    });
+
+    it('deletes nothing under cached roles a switch has replaced: the roles read past the cache decide a deletion', async () => {
+      const steady = initialRoles(PRIMARY_REGION, BACKUP_REGION);
+      const tombstone = userRecord({ version: 2, deleted: true, deletedAt: T0 + 1, expiresAt: 1 });
+      const { pool, publish } = setup({ roles: steady, freshRoles: failedOver('standby') });
+      await publish(userRecord());
+
+      expect((await publish(tombstone)).outcome).toBe('skipped-this-region-active');
+      expect(pool.users.has('alice.smith')).toBe(true);
+      expect(pool.calls).not.toContain('AdminDeleteUser');
+
+      // Roles unchanged since the cached read: the deletion goes ahead.
+      const same = setup({ roles: steady, freshRoles: steady });
+      await same.publish(userRecord());
+      expect((await same.publish(tombstone)).outcome).toBe('deleted');
+      expect(same.pool.users.has('alice.smith')).toBe(false);
     });
 
     it('pauses while a failover is catching the backup up itself', async () => {

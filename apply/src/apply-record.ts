@@ -32,6 +32,11 @@ export interface ApplyDeps {
   /** Region roles: only records of the active region are applied, and only into a standby pool (applyVerdict). */
   roles: () => Promise<RegionRoles>;
   /**
+   * The roles read past any cache, asked again before a tombstone deletes a user: a deletion decided under roles a
+   * switch has since replaced must not land. Unset: the `roles` answer stands.
+   */
+  freshRoles?: () => Promise<RegionRoles>;
+  /**
    * Whether a user the pool lacks is created. The backup pool's users are created (with a password nobody knows;
    * they reset it after a failover). The primary pool never gets users pre-created: someone who signed up during
    * a failover keeps their password by migrating on their first sign-in (the UserMigration trigger).
@@ -114,7 +119,13 @@ export async function applyRecordChange(
   const stored = known === undefined ? await getRecord(deps.table, deps.tableName, change.username) : known;
   const target = stored && stored.version > streamed.version ? stored : streamed;
   if (target.origin === deps.region) return { outcome: 'skipped-own-origin', version: target.version };
-  const verdict = applyVerdict(await deps.roles(), deps.region, target.origin);
+  const cached = await deps.roles();
+  let verdict = applyVerdict(cached, deps.region, target.origin);
+  // A deletion cannot be undone: decided under cached roles, it waits for the roles as they are now.
+  if (verdict.apply && target.deleted === true && deps.freshRoles) {
+    const now = await deps.freshRoles();
+    if (now.revision !== cached.revision) verdict = applyVerdict(now, deps.region, target.origin);
+  }
   if (!verdict.apply)
     return { outcome: `skipped-${verdict.reason}` as ApplyOutcome, version: target.version };
 

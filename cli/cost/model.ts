@@ -92,6 +92,8 @@ const USER_LIST_RPS = 15;
 export const INCREMENTAL_WINDOW_HOURS = 6;
 /** Each listed user costs the run six bytes of checkpoint in the state table (reconcile/src/refs.ts). */
 const REF_BYTES = 6;
+/** Checkpoints are written in transactions with the run's lease condition: two write units per KB. */
+const CHECKPOINT_WRU_PER_KB = 2;
 /** Lambda's X-Ray sampling: the first request each second, then 5 % (not configurable for Lambda). */
 const XRAY_RESERVOIR_PER_MONTH = MONTH_SECONDS;
 const XRAY_RATE = 0.05;
@@ -312,7 +314,8 @@ export const estimate = (s: Scenario, deployed: Record<Service, ServiceInventory
   const recentlyModified = Math.min(s.users, (s.changesPerMonth / MONTH_HOURS) * INCREMENTAL_WINDOW_HOURS);
   const reconcileReads =
     reconcile.full * (s.users / 2 + scanUnits) + (reconcile.passes - reconcile.full) * (recentlyModified / 2);
-  const checkpointWrites = reconcile.full * Math.ceil(((s.users + s.groupMemberships) * REF_BYTES) / 1024);
+  const checkpointWrites =
+    reconcile.full * CHECKPOINT_WRU_PER_KB * Math.ceil(((s.users + s.groupMemberships) * REF_BYTES) / 1024);
   add({
     region: s.primaryRegion,
     service: 'DynamoDB',
@@ -322,7 +325,8 @@ export const estimate = (s: Scenario, deployed: Record<Service, ServiceInventory
   });
   const repair = reconcileRuns(s, 'repair');
   const repairReads = repair.passes * (s.users / 2 + scanUnits);
-  const repairCheckpoints = repair.passes * Math.ceil(((s.users + s.groupMemberships) * REF_BYTES) / 1024);
+  const repairCheckpoints =
+    repair.passes * CHECKPOINT_WRU_PER_KB * Math.ceil(((s.users + s.groupMemberships) * REF_BYTES) / 1024);
   add({
     region: s.backupRegion,
     service: 'DynamoDB',
@@ -539,7 +543,15 @@ export const METRICS: MetricSpec[] = [
   m('ReconcileGroupsChanged', 'primary', 'every-run'),
   m('RepairGroupsChanged', 'replica', 'every-run'),
   ...(
-    ['Refused', 'LeaseHeld', 'Aborted', 'Abandoned', 'ContinuationFailed', 'GroupsRemoved'] as const
+    [
+      'Refused',
+      'LeaseHeld',
+      'LeaseLost',
+      'Aborted',
+      'Abandoned',
+      'ContinuationFailed',
+      'GroupsRemoved',
+    ] as const
   ).flatMap((name) => [m(`Reconcile${name}`, 'primary', 'rare'), m(`Repair${name}`, 'replica', 'rare')]),
 ];
 

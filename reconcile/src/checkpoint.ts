@@ -89,6 +89,14 @@ export interface CheckpointStore {
   clear(): Promise<void>;
 }
 
+/**
+ * This run's lease was taken over (it expired while the run held it): the run stops before its next write, another
+ * run is working.
+ */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
 /** A checkpoint that was written for another run than the one being started. */
 export class CheckpointMismatchError extends Error {
   override readonly name = 'CheckpointMismatchError';

@@ -43,6 +43,7 @@ import {
   type CheckpointStore,
   type Chunk,
   type Counts,
+  LeaseLostError,
   newCheckpoint,
   type RunMode,
   zeroCounts,
@@ -247,8 +248,9 @@ class Walk {
       }
       if (this.checkpoint.phase === 'table') complete = await this.tablePhase();
     } catch (error) {
-      // A listing that fails past the SDK's retries ends the invocation, never the progress made so far.
-      await this.save().catch(() => {});
+      // A listing that fails past the SDK's retries ends the invocation, never the progress made so far; a run that
+      // lost its lease writes nothing more, its successor has the checkpoint.
+      if (!(error instanceof LeaseLostError)) await this.save().catch(() => {});
       throw error;
     }
     if (complete) await this.saving.then(() => this.target.checkpoints.clear());
@@ -402,6 +404,7 @@ class Walk {
             if (keep) seen.push(refOf(username));
             this.settle(username, outcome);
           } catch (error) {
+            if (error instanceof LeaseLostError) throw error;
             if (keep) seen.push(refOf(username));
             this.fail(username, 'listing', error);
           }
@@ -542,6 +545,7 @@ class Walk {
       if (listed) this.uncount('unchanged');
       this.settle(record.username, outcome);
     } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
       if (listed) this.uncount('unchanged');
       this.fail(record.username, 'table', error);
     }

@@ -21,6 +21,7 @@ import {
   sameGroup,
   storeGroupSnapshot,
 } from '@cognito-dr/shared';
+import { LeaseLostError } from './checkpoint';
 
 export interface GroupCounts {
   checked: number;
@@ -52,6 +53,8 @@ interface GroupPassDeps {
   tableName: string;
   clock: Clock;
   dryRun: boolean;
+  /** Called before every write: throws (LeaseLostError) when the run may no longer write, which stops the pass. */
+  beforeWrite?: () => Promise<void>;
   onFailure?: (failure: { group: string; error: string }) => void;
 }
 
@@ -93,6 +96,7 @@ export async function reconcileGroups(
     try {
       counts[await work()] += 1;
     } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
       counts.failed += 1;
       deps.onFailure?.({ group: name, error: errorName(error) ?? 'unknown' });
     }
@@ -111,6 +115,7 @@ export async function reconcileGroups(
       const outcome = !record || record.deleted === true ? 'created' : 'updated';
       if (deps.dryRun) return outcome;
       await deps.writes.take();
+      await deps.beforeWrite?.();
       const stored = await storeGroupSnapshot(deps.table, deps.tableName, snapshot);
       return stored.result === 'written' ? outcome : 'unchanged';
     });
@@ -120,6 +125,7 @@ export async function reconcileGroups(
     await settle(name, async () => {
       if (deps.dryRun) return 'removed';
       await deps.writes.take();
+      await deps.beforeWrite?.();
       // A fresh read decides: created since the listing, it is recorded as it is now instead.
       const { result } = await captureGroup(
         { ...deps, origin: deps.origin, now: () => deps.clock.now() },
@@ -166,9 +172,11 @@ export async function repairGroups(
         counts[planned] += 1;
         continue;
       }
+      await deps.beforeWrite?.();
       const { outcome } = await convergeGroup(pool, record, deps.deletionGate);
       counts[outcome === 'deleted' ? 'removed' : outcome] += 1;
     } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
       counts.failed += 1;
       deps.onFailure?.({ group: name, error: errorName(error) ?? 'unknown' });
     }

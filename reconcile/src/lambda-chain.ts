@@ -60,7 +60,8 @@ export const publishingMetrics =
 
 /**
  * A scheduled-run Lambda handler: one run at a time through a lease in the state table (five minutes: a crashed
- * holder blocks the next start that long at most; renewed every minute while running), checkpoints there, the
+ * holder blocks the next start that long at most; renewed before writes every minute while running), checkpoints
+ * there written only while the lease is this invocation's, the
  * continuation, the key of the user references in its logs, and metrics published whatever happens. Event logging
  * stays off, as everywhere.
  */
@@ -77,10 +78,11 @@ export function scheduledRunHandler(
   const metrics = new Metrics();
   const log = new Logger();
   const userRefKey = userRefKeyStep((message, details) => log.warn(message, details));
+  const lease = stateTableLease(clients.state, job.name, randomUUID(), 5 * 60_000);
   const run = onScheduledRun({
     ...job,
-    lease: stateTableLease(clients.state, job.name, randomUUID(), 5 * 60_000),
-    checkpoints: stateTableCheckpoints(clients.state, job.name),
+    lease,
+    checkpoints: stateTableCheckpoints(clients.state, job.name, lease),
     continueWith: clients.continueWith,
     now: () => systemClock.now(),
     log,

@@ -43,6 +43,8 @@ export interface ReconcileDeps {
   pools: DeploymentPools;
   /** Region roles, where the caller can read them: they name the pools a switch has seen. */
   roles?: () => Promise<RegionRoles>;
+  /** Called before every record write: throws (LeaseLostError) when this run may no longer write. */
+  beforeWrite?: () => Promise<void>;
 }
 
 /**
@@ -68,6 +70,10 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
   const stillActive = async () => {
     if (deps.roles) await assertDirection(deps.roles, reconcileRefusal, deps.origin);
   };
+  const mayWrite = async () => {
+    await deps.beforeWrite?.();
+    await stillActive();
+  };
   await stillActive();
   // Before anything is written, and on every invocation: a continuation may run with other settings.
   await assertOwnTable(deps.table, deps.tableName, deploymentPools(deps.pools, await deps.roles?.()));
@@ -89,6 +95,7 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
         dryRun,
         origin,
         writes: new Pacer(budget.UserPoolResourceUpdate, clock),
+        beforeWrite: deps.beforeWrite,
         onFailure: options.onGroupFailure,
       });
 
@@ -100,7 +107,7 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
     if (dryRun) return outcome;
     await writes.take();
     // Asked again right before each write: a switch may have made this pool a standby copy since the run started.
-    await stillActive();
+    await mayWrite();
     const stored = await storeSnapshot(table, tableName, snapshot);
     // 'stale' / 'unchanged': another writer got there first with the same or newer content.
     return stored.result === 'written' ? outcome : 'unchanged';
@@ -116,7 +123,7 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
     if (record.origin !== origin) return 'unchanged';
     if (dryRun) return 'tombstoned';
     await writes.take();
-    await stillActive();
+    await mayWrite();
     const stored = await storeTombstone(table, tableName, record.username, {
       origin,
       poolId: userPoolId,

@@ -69,6 +69,8 @@ export interface RepairDeps {
    * and AdminSetUserPassword (UserAccountRecovery, which every user's password reset shares after a failover).
    */
   replicator?: ReplicatorClient;
+  /** Called before every pool write: throws (LeaseLostError) when this run may no longer write. */
+  beforeWrite?: () => Promise<void>;
 }
 
 export interface RepairOptions extends WalkOptions {
@@ -100,6 +102,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
         region,
         roles: deps.roles,
         deletionGate: deps.groupDeletionGate,
+        beforeWrite: deps.beforeWrite,
         onFailure: options.onGroupFailure,
       });
   const applyDeps: ApplyDeps = {
@@ -136,6 +139,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
       // No record at all: the user was never replicated here, so nothing should hold it in the backup pool.
       if (!listedAs || !(await readTargetUser(pool, listedAs))) return 'unchanged';
       // Asked again right before: a failover since the run started makes this pool active, and its user real.
+      await deps.beforeWrite?.();
       await assertDirection(deps.roles, repairRefusal, region);
       try {
         await executeOperation(pool, listedAs, DELETE_USER, randomPassword, key);
@@ -145,6 +149,7 @@ export async function runRepair(deps: RepairDeps, options: RepairOptions = {}): 
       }
       return 'deleted';
     }
+    await deps.beforeWrite?.();
     const { outcome } = await applyRecordChange(
       applyDeps,
       // The listed user is the one to converge, whatever email the record now gives it.

@@ -19,31 +19,37 @@ const scheduledEvent = JSON.parse(
 );
 const UNLIMITED = Object.fromEntries(QUOTA_CATEGORIES.map((category) => [category, 1e9])) as Budget;
 
-const setUp = (settings: Partial<typeof DEFAULT_SCHEDULED_RUN_SETTINGS> = {}, holder = 'first') => {
+const setUp = (
+  settings: Partial<typeof DEFAULT_SCHEDULED_RUN_SETTINGS> = {},
+  holder = 'first',
+  walk: { budget?: Budget; concurrency?: number } = {},
+) => {
   const s = scenario();
   const stateTable = new FakeStateTable();
   const state = { table: stateTable.client, tableName: 'cognito-dr-state-test', clock: s.clock };
-  const checkpoints = stateTableCheckpoints(state, 'reconcile');
   let continuations = 0;
   const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   const metrics: { name: string; value: number }[] = [];
   const entry = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     logs.push({ level, message, fields });
-  const handlerFor = (who: string) =>
-    onScheduledRun({
+  // Wired as lambda-chain wires them: the state written only under this holder's lease.
+  const handlerFor = (who: string) => {
+    const lease = stateTableLease(state, 'reconcile', who, 5 * 60_000);
+    return onScheduledRun({
       metricPrefix: 'Reconcile',
       modes: ['reconcile', 'backfill'],
-      lease: stateTableLease(state, 'reconcile', who, 5 * 60_000),
-      checkpoints,
+      lease,
+      checkpoints: stateTableCheckpoints(state, 'reconcile', lease),
       run: (request, controls) =>
         runReconcile(
-          { ...s.deps, checkpoints: controls.checkpoints },
+          { ...s.deps, checkpoints: controls.checkpoints, beforeWrite: controls.beforeWrite },
           {
             mode: request.mode === 'backfill' ? 'backfill' : 'reconcile',
             dryRun: request.dryRun,
-            budget: UNLIMITED,
+            budget: walk.budget ?? UNLIMITED,
             writesPerSecond: 20,
             partitions: 1,
+            ...(walk.concurrency ? { concurrency: walk.concurrency } : {}),
             shouldStop: controls.shouldStop,
             onFailure: controls.onFailure,
           },
@@ -58,6 +64,9 @@ const setUp = (settings: Partial<typeof DEFAULT_SCHEDULED_RUN_SETTINGS> = {}, ho
       } as never,
       settings: { ...DEFAULT_SCHEDULED_RUN_SETTINGS, ...settings },
     });
+  };
+  /** Another start of the same job, holding its own lease. */
+  const rival = (who: string) => stateTableLease(state, 'reconcile', who, 5 * 60_000);
   /** A Lambda context whose time runs out after `budgetMs` of the fake clock. */
   const context = (budgetMs: number) => {
     const deadline = s.clock.now() + budgetMs;
@@ -70,6 +79,7 @@ const setUp = (settings: Partial<typeof DEFAULT_SCHEDULED_RUN_SETTINGS> = {}, ho
     stateTable,
     handle: handlerFor(holder),
     handlerFor,
+    rival,
     context,
     continuations: () => continuations,
     logs,
@@ -167,6 +177,50 @@ describe('onScheduledRun', () => {
     // A holder that crashed blocks only until its lease expires.
     t.s.clock.advance(5 * 60_000 + 1);
     expect(await t.handle(scheduledEvent, t.context(900_000))).toMatchObject({ complete: true });
+  });
+
+  it('keeps its lease through a group pass longer than the lease: no other start can take it meanwhile', async () => {
+    // 40 group records at one write every 10 s: 400 s of group pass, the lease lasts 300 s unless renewed.
+    const t = setUp({}, 'first', { budget: { ...UNLIMITED, UserPoolResourceUpdate: 0.1 } });
+    for (let n = 0; n < 40; n++) t.s.pool.addGroup(`group-${n}`);
+    const other = t.rival('second');
+    const takenBy: number[] = [];
+    t.s.table.beforePut = async () => {
+      if (await other.acquire()) takenBy.push(t.s.clock.now());
+    };
+
+    const started = t.s.clock.now();
+    const summary = await t.handle(scheduledEvent, t.context(900_000));
+
+    expect(summary).toMatchObject({ complete: true, groups: { created: 40 } });
+    expect(t.s.clock.now() - started).toBeGreaterThan(5 * 60_000);
+    expect(takenBy).toEqual([]);
+  });
+
+  it('stops before its next write once another start took over a lease it let expire, and leaves that run its state', async () => {
+    const t = setUp({}, 'first', { concurrency: 1 });
+    t.s.pool.addUsers(100);
+    const other = t.rival('second');
+    let written = 0;
+    let writtenAfterTakeover = 0;
+    t.s.table.beforePut = async () => {
+      written += 1;
+      if (written > 10) writtenAfterTakeover += 1;
+      if (written !== 10) return;
+      // The invocation stalls past its lease's expiry; a new start takes the lease and saves its own checkpoint.
+      t.s.clock.advance(5 * 60_000 + 1);
+      expect(await other.acquire()).toBe(true);
+    };
+
+    const summary = await t.handle(scheduledEvent, t.context(900_000));
+
+    expect(summary).toEqual({ stopped: 'lease taken over by another run' });
+    expect(writtenAfterTakeover).toBe(0);
+    expect(t.metric('ReconcileLeaseLost')).toBe(1);
+    expect(t.metric('ReconcileAborted')).toBe(0);
+    // Neither a checkpoint of its own nor the release of a lease no longer its own.
+    expect([...t.stateTable.items.keys()].filter((key) => key.startsWith('checkpoint#'))).toEqual([]);
+    expect(t.stateTable.items.get(`lease#reconcile\u0000lease`)).toMatchObject({ holder: 'second' });
   });
 
   it('runs only when the injected predicate says this region should', async () => {

@@ -1,10 +1,14 @@
 // One Lambda invocation's share of a scheduled run (reconcile in the primary region, repair in the backup region):
 // take the lease, continue the run stored in the state table until the time left gets short, give the lease back,
 // and start the next invocation. A start while another run holds the lease does nothing and says so.
+//
+// The lease is renewed before any write once `renewEveryMs` has passed since the last renewal, in every phase (the
+// group pass, the listing, the table), so a write starts at most that long after the lease was confirmed ours and
+// lands well before it could expire (5 minutes); a run that lost its lease stops there, before writing.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { errorName, QUOTA_CATEGORIES } from '@cognito-dr/shared';
-import type { CheckpointStore, Counts, RunMode } from './checkpoint';
+import { type CheckpointStore, type Counts, LeaseLostError, type RunMode } from './checkpoint';
 import type { RunResult, WalkOptions } from './engine';
 import type { Lease } from './state-table';
 
@@ -19,7 +23,7 @@ export interface ScheduledRunSettings {
   stopWhenRemainingMs: number;
   /** A run still unfinished after this many invocations is given up (a guard against one that never ends). */
   maxInvocations: number;
-  /** The lease is renewed at a checkpoint once this long has passed since the last renewal. */
+  /** The lease is renewed before a write (checkpoint, record, pool) once this long has passed since the last renewal. */
   renewEveryMs: number;
 }
 
@@ -41,6 +45,8 @@ export interface ScheduledRunDeps {
     request: Required<RunRequest>,
     controls: Pick<WalkOptions, 'shouldStop' | 'onFailure' | 'onGroupFailure'> & {
       checkpoints: CheckpointStore;
+      /** Called before every record or pool write: throws LeaseLostError once another run holds the lease. */
+      beforeWrite: () => Promise<void>;
     },
   ) => Promise<RunResult>;
   /** Starts the next invocation (Lambda Invoke, InvocationType Event, of this same function). */
@@ -69,7 +75,8 @@ export type ScheduledRunSummary =
       continued: boolean;
     })
   | { skipped: string }
-  | { refused: string };
+  | { refused: string }
+  | { stopped: string };
 
 const COUNT_METRICS: Record<keyof Counts, string> = {
   checked: 'Checked',
@@ -123,25 +130,41 @@ export const onScheduledRun =
         return { refused: reason };
       }
       let lastRenewal = deps.now();
+      const holdLease = async () => {
+        if (deps.now() - lastRenewal < deps.settings.renewEveryMs) return;
+        await deps.lease.renew();
+        lastRenewal = deps.now();
+      };
       const checkpoints: CheckpointStore = {
         load: async () => saved,
         save: async (checkpoint, added) => {
+          await holdLease();
           await deps.checkpoints.save(checkpoint, added);
-          if (deps.now() - lastRenewal >= deps.settings.renewEveryMs) {
-            await deps.lease.renew();
-            lastRenewal = deps.now();
-          }
         },
-        clear: () => deps.checkpoints.clear(),
+        clear: async () => {
+          await holdLease();
+          await deps.checkpoints.clear();
+        },
       };
       result = await deps.run(request, {
         checkpoints,
+        beforeWrite: holdLease,
         shouldStop: () => context.getRemainingTimeInMillis() < deps.settings.stopWhenRemainingMs,
         onFailure: (failure) => log.warn('user not converged', failure),
         onGroupFailure: (failure) => log.warn('group not converged', failure),
       });
+      // Given up while the lease is still this run's: the checkpoint is written under it.
+      if (!result.complete && result.invocations >= deps.settings.maxInvocations) await checkpoints.clear();
     } catch (error) {
-      // The listing failed past the SDK's retries, or the lease was lost: the checkpoint keeps what was done.
+      if (error instanceof LeaseLostError) {
+        // Another run took the lease over (this one ran past its expiry): it carries on from the last checkpoint.
+        log.error(`${prefix.toLowerCase()} stopped: another run holds the lease`, {
+          error: errorName(error),
+        });
+        metric('LeaseLost');
+        return { stopped: 'lease taken over by another run' };
+      }
+      // The listing failed past the SDK's retries: the checkpoint keeps what was done.
       log.error(`${prefix.toLowerCase()} aborted`, { error: errorName(error) });
       metric('Aborted');
       throw error;
@@ -186,7 +209,6 @@ export const onScheduledRun =
     if (abandon) {
       log.error(`${result.mode} abandoned: too many invocations`, { invocations: result.invocations });
       metric('Abandoned');
-      await deps.checkpoints.clear();
     } else if (!result.complete) {
       try {
         await deps.continueWith();

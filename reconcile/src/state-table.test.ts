@@ -45,6 +45,48 @@ describe('state-table checkpoints', () => {
   });
 });
 
+describe('state-table checkpoints under a lease', () => {
+  it("write only while the lease is theirs: a run that lost it writes neither chunk nor checkpoint over its successor's", async () => {
+    const { state, fake, clock } = setUp();
+    const first = stateTableLease(state, 'repair', 'first', 60_000);
+    const second = stateTableLease(state, 'repair', 'second', 60_000);
+    const firstStore = stateTableCheckpoints(state, 'repair', first);
+    const secondStore = stateTableCheckpoints(state, 'repair', second);
+    const checkpoint = { ...newCheckpoint(target, clock.now()), chunks: 1 };
+    const chunk = { kind: 'seen' as const, refs: encodeRefs([1]) };
+
+    expect(await first.acquire()).toBe(true);
+    await firstStore.save(checkpoint, [chunk]);
+    // Its lease expires unrenewed; the next start takes it and continues the run with a chunk of its own.
+    clock.advance(60_001);
+    expect(await second.acquire()).toBe(true);
+    const successor = { kind: 'seen' as const, refs: encodeRefs([1, 2]) };
+    await secondStore.save({ ...checkpoint, chunks: 2 }, [successor]);
+    const before = structuredClone([...fake.items]);
+
+    const late = await firstStore
+      .save({ ...checkpoint, chunks: 2 }, [chunk])
+      .catch((error: unknown) => error);
+    expect(errorName(late)).toBe('LeaseLostError');
+    expect(errorName(await firstStore.clear().catch((error: unknown) => error))).toBe('LeaseLostError');
+    expect([...fake.items]).toEqual(before);
+    expect((await secondStore.load())?.chunks).toEqual([chunk, successor]);
+  });
+
+  it('do not write under an expired lease even before anyone else takes it', async () => {
+    const { state, fake, clock } = setUp();
+    const lease = stateTableLease(state, 'repair', 'first', 60_000);
+    const store = stateTableCheckpoints(state, 'repair', lease);
+    expect(await lease.acquire()).toBe(true);
+    clock.advance(60_001);
+
+    const error = await store.save(newCheckpoint(target, clock.now()), []).catch((thrown: unknown) => thrown);
+
+    expect(errorName(error)).toBe('LeaseLostError');
+    expect([...fake.items.keys()].filter((key) => key.startsWith('checkpoint#'))).toEqual([]);
+  });
+});
+
 describe('state-table lease', () => {
   it('has one holder at a time, renewed by it alone, free again once released or expired', async () => {
     const { state, clock } = setUp();

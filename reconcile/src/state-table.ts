@@ -5,9 +5,22 @@
 //   pk = checkpoint#<job>        sk = current            the checkpoint, as JSON (small: positions and counts)
 //   pk = run#<job>#<runId>       sk = chunk#<00000000>   one chunk of references (binary, at most 300 KB)
 //   pk = lease#<job>             sk = lease              holder and expiry of the lease
-import { DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type Clock, isErrorNamed, type StateTable } from '@cognito-dr/shared';
-import { type Checkpoint, type CheckpointStore, type Chunk, parseCheckpoint } from './checkpoint';
+import {
+  type Checkpoint,
+  type CheckpointStore,
+  type Chunk,
+  LeaseLostError,
+  parseCheckpoint,
+} from './checkpoint';
 
 /** The region's state table, and the clock its leases and retention are judged by. */
 type ClockedStateTable = StateTable & { clock: Clock };
@@ -21,13 +34,34 @@ const RETENTION_MS = 3 * 24 * 3_600_000;
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 const chunkKey = (seq: number) => `chunk#${String(seq).padStart(8, '0')}`;
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * The run's state. Given the run's lease, every write is a transaction with the lease's condition: a run that lost
+ * its lease (it expired and another run took it) writes neither a chunk nor its checkpoint over the new holder's.
+ */
 export function stateTableCheckpoints(
   { table, tableName, clock }: ClockedStateTable,
   job: Job,
+  heldBy?: Pick<Lease, 'heldCondition'>,
 ): CheckpointStore {
   const checkpointKey = { pk: `checkpoint#${job}`, sk: 'current' };
   const runKey = (runId: string) => `run#${job}#${runId}`;
   const expiresAt = () => seconds(clock.now() + RETENTION_MS);
+  const write = async (item: TransactItem): Promise<void> => {
+    if (!heldBy) {
+      if (item.Put) await table.send(new PutCommand(item.Put));
+      else if (item.Delete) await table.send(new DeleteCommand(item.Delete));
+      return;
+    }
+    try {
+      await table.send(new TransactWriteCommand({ TransactItems: [heldBy.heldCondition(), item] }));
+    } catch (error) {
+      if (isErrorNamed(error, 'TransactionCanceledException') && leaseConditionFailed(error))
+        throw new LeaseLostError(`the ${job} lease is held by another run: state not written`);
+      throw error;
+    }
+  };
   return {
     async load() {
       const { Item } = await table.send(
@@ -65,8 +99,8 @@ export function stateTableCheckpoints(
       const first = checkpoint.chunks - added.length;
       // One item at a time: a chunk is up to 300 KB, and BatchWriteItem would take at most 16 MB in any case.
       for (const [index, chunk] of added.entries()) {
-        await table.send(
-          new PutCommand({
+        await write({
+          Put: {
             TableName: tableName,
             Item: {
               pk: runKey(checkpoint.runId),
@@ -76,11 +110,11 @@ export function stateTableCheckpoints(
               refs: chunk.refs,
               expiresAt: expiresAt(),
             },
-          }),
-        );
+          },
+        });
       }
-      await table.send(
-        new PutCommand({
+      await write({
+        Put: {
           TableName: tableName,
           Item: {
             ...checkpointKey,
@@ -88,26 +122,28 @@ export function stateTableCheckpoints(
             body: JSON.stringify(checkpoint),
             expiresAt: expiresAt(),
           },
-        }),
-      );
+        },
+      });
     },
     async clear() {
       // The run's chunks are left to TTL: deleting them would cost as many writes as writing them did.
-      await table.send(new DeleteCommand({ TableName: tableName, Key: checkpointKey }));
+      await write({ Delete: { TableName: tableName, Key: checkpointKey } });
     },
   };
 }
 
-/** The lease was taken over (it expired while we held it): stop, another run is working. */
-class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-}
+/** Whether a cancelled transaction failed on its first item, the lease's condition. */
+const leaseConditionFailed = (error: unknown): boolean =>
+  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code ===
+  'ConditionalCheckFailed';
 
 export interface Lease {
   /** True when this holder now has the lease: it was free, expired, or already ours. */
   acquire(): Promise<boolean>;
   /** Pushes the expiry out again; throws LeaseLostError when someone else holds the lease now. */
   renew(): Promise<void>;
+  /** The transaction item that holds only while this holder has the lease and it has not expired. */
+  heldCondition(): TransactItem;
   /** Frees the lease if we still hold it. */
   release(): Promise<void>;
 }
@@ -145,8 +181,20 @@ export function stateTableLease(
         throw error;
       }
     },
+    heldCondition() {
+      return {
+        ConditionCheck: {
+          TableName: tableName,
+          Key,
+          ConditionExpression: '#holder = :holder AND #until >= :now',
+          ExpressionAttributeNames: { '#holder': 'holder', '#until': 'until' },
+          ExpressionAttributeValues: { ':holder': holder, ':now': clock.now() },
+        },
+      };
+    },
     async renew() {
       try {
+        // Ours though expired is renewed: nobody else took it in between, so nobody else wrote.
         await put('#holder = :holder', {});
       } catch (error) {
         if (isErrorNamed(error, 'ConditionalCheckFailedException'))

@@ -169,6 +169,7 @@ export {
   ROLES_KEY,
   RolesConflictError,
   RolesFormatError,
+  type RolesReader,
   type RolesReaderOptions,
   type RolesState,
   type RolesTable,

@@ -142,4 +142,20 @@ describe('region roles', () => {
     now = 20_000;
     await expect(roles()).rejects.toThrow('unreachable');
   });
+
+  it('are read past the cache on request, with no stale answer when that read fails, and the cache follows', async () => {
+    const control = new FakeControlTable();
+    control.item = { key: 'region-roles', ...failedOver() };
+    const roles = rolesReader({ ...where(control), cacheMs: 60_000, now: () => 0 });
+    expect((await roles()).active).toBe(BACKUP);
+
+    control.item = { key: 'region-roles', ...failedOver({ active: PRIMARY, revision: 4 }) };
+    expect((await roles()).active).toBe(BACKUP);
+    expect((await roles.fresh()).active).toBe(PRIMARY);
+    expect((await roles()).active).toBe(PRIMARY);
+    expect(control.gets).toBe(2);
+
+    control.failGets = true;
+    await expect(roles.fresh()).rejects.toThrow('unreachable');
+  });
 });

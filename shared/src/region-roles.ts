@@ -263,14 +263,17 @@ export interface RolesReaderOptions extends RolesTable {
   now?: () => number;
 }
 
+/** A cached roles reader, and the same read bypassing the cache for a decision a stale answer must not make. */
+export type RolesReader = (() => Promise<RegionRoles>) & { fresh: () => Promise<RegionRoles> };
+
 /** Cached roles for functions: one read per cacheMs per container, and a short tolerance of read failures. */
-export function rolesReader(options: RolesReaderOptions): () => Promise<RegionRoles> {
+export function rolesReader(options: RolesReaderOptions): RolesReader {
   const cacheMs = options.cacheMs ?? 2_000;
   const staleMs = options.staleMs ?? 60_000;
   const now = options.now ?? Date.now;
   let cached: { roles: RegionRoles; at: number } | undefined;
   let pending: Promise<RegionRoles> | undefined;
-  return async () => {
+  const cachedRead = async () => {
     const at = now();
     if (cached && at - cached.at < cacheMs) return cached.roles;
     pending ??= readRoles(options).finally(() => {
@@ -285,16 +288,20 @@ export function rolesReader(options: RolesReaderOptions): () => Promise<RegionRo
       throw error;
     }
   };
+  // No stale tolerance either: a failed read fails the decision, which the caller retries.
+  const fresh = async () => {
+    const roles = await readRoles(options);
+    cached = { roles, at: now() };
+    return roles;
+  };
+  return Object.assign(cachedRead, { fresh });
 }
 
 /**
  * The roles reader of a function, configured from its environment: CONTROL_TABLE_NAME, PRIMARY_REGION and
  * BACKUP_REGION (serverless.yml sets them for every function), reading this region's replica through `table`.
  */
-export function rolesReaderFromEnv(
-  env: EnvReader,
-  table: DynamoDBDocumentClient,
-): () => Promise<RegionRoles> {
+export function rolesReaderFromEnv(env: EnvReader, table: DynamoDBDocumentClient): RolesReader {
   return rolesReader({
     table,
     tableName: env.required('CONTROL_TABLE_NAME'),

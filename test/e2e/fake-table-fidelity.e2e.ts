@@ -9,7 +9,9 @@ import {
   QUERY_CASES,
   runConditionCase,
   runQueryCase,
+  runTransactionCase,
   runUpdateCase,
+  TRANSACTION_EXPECTED,
   UPDATE_CASES,
 } from '@cognito-dr/shared/src/testing/dynamo-expression-cases';
 import { stack } from '../support/stack';
@@ -58,5 +60,9 @@ describe('DynamoDB answers as the fake tables do', () => {
 
   it.each(Object.entries(QUERY_CASES))('query: %s', async (_, example) => {
     expect(await runQueryCase(table, TABLE, example)).toEqual(example.expected);
+  });
+
+  it('transaction: a condition on another item that fails cancels the put, with a reason per item', async () => {
+    expect(await runTransactionCase(table, TABLE)).toEqual(TRANSACTION_EXPECTED);
   });
 });

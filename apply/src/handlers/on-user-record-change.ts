@@ -70,13 +70,15 @@ export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>
           },
         })
       : null;
+    const roles = rolesReaderFromEnv(envReader(), table);
     const applyDeps: ApplyDeps = {
       cognito,
       table,
       userPoolId: config.userPoolId,
       tableName: config.tableName,
       region: config.region,
-      roles: rolesReaderFromEnv(envReader(), table),
+      roles,
+      freshRoles: roles.fresh,
       createMissing: config.createMissing,
       now: Date.now,
       notePoolSub: stateTableName

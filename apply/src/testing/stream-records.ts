@@ -106,6 +106,8 @@ export function fakeBackup(
   now: number,
   options: {
     roles?: RegionRoles;
+    /** The roles as a read past the cache finds them; unset: no such read. */
+    freshRoles?: RegionRoles;
     region?: string;
     createMissing?: boolean;
     breaker?: DeletionBreaker;
@@ -122,6 +124,7 @@ export function fakeBackup(
     tableName: 'users',
     region: options.region ?? BACKUP_REGION,
     roles: async () => options.roles ?? initialRoles(PRIMARY_REGION, BACKUP_REGION),
+    ...(options.freshRoles ? { freshRoles: async () => options.freshRoles as RegionRoles } : {}),
     createMissing: options.createMissing ?? true,
     now: () => now,
     breaker: options.breaker ?? null,

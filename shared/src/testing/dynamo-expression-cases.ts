@@ -7,6 +7,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
@@ -483,4 +484,62 @@ export async function runQueryCase(
   } catch (error) {
     return refused(error);
   }
+}
+
+/** A transaction's answer: the cancellation reasons (empty when it went through) and whether its put landed. */
+export interface TransactionOutcome {
+  reasons: string[];
+  written: boolean;
+}
+
+/** The two answers of TRANSACTION_CASE: checked against another holder, then against the holder itself. */
+export const TRANSACTION_EXPECTED: TransactionOutcome[] = [
+  { reasons: ['ConditionalCheckFailed', 'None'], written: false },
+  { reasons: [], written: true },
+];
+
+/**
+ * Asks the table for a put in a transaction with a condition on another item (as a run's checkpoint is written under
+ * its lease): first conditioned on a holder that does not hold it, then on the one that does.
+ */
+export async function runTransactionCase(
+  table: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<TransactionOutcome[]> {
+  const lease = { pk: 'transaction', sk: 'lease' };
+  const written = { pk: 'transaction', sk: 'written' };
+  await table.send(new PutCommand({ TableName: tableName, Item: { ...lease, holder: 'first' } }));
+  const outcomes: TransactionOutcome[] = [];
+  for (const holder of ['second', 'first']) {
+    await table.send(new DeleteCommand({ TableName: tableName, Key: written }));
+    let reasons: string[] = [];
+    try {
+      await table.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: lease,
+                ConditionExpression: '#holder = :holder',
+                ExpressionAttributeNames: { '#holder': 'holder' },
+                ExpressionAttributeValues: { ':holder': holder },
+              },
+            },
+            { Put: { TableName: tableName, Item: { ...written, by: holder } } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      reasons = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+        (reason) => String(reason.Code),
+      );
+    }
+    const { Item } = await table.send(
+      new GetCommand({ TableName: tableName, Key: written, ConsistentRead: true }),
+    );
+    outcomes.push({ reasons, written: Item !== undefined });
+  }
+  return outcomes;
 }

@@ -1,7 +1,7 @@
 // In-memory stand-in for a region's state table (key pk/sk) behind a DynamoDBDocumentClient: Get, Put, Delete and
-// Update under the conditions they carry, Query by key condition and filter; counts write units as DynamoDB bills
-// them. Every expression is evaluated as DynamoDB would (dynamo-expressions.ts).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+// Update under the conditions they carry, TransactWrite of condition checks, puts and deletes (all or nothing),
+// Query by key condition and filter; counts write units as DynamoDB bills them. Every expression is evaluated as DynamoDB would (dynamo-expressions.ts).
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   applyUpdate,
@@ -14,6 +14,7 @@ import {
 } from './dynamo-expressions';
 
 type Item = Record<string, unknown>;
+type ItemInput = ExpressionInput & { Key?: Item; ConditionExpression?: string };
 // biome-ignore lint/suspicious/noExplicitAny: a fake receives every command shape the real client accepts.
 type AnyCommand = { constructor: { name: string }; input: any };
 
@@ -48,13 +49,8 @@ export class FakeStateTable {
         return { Item: item && project({ ...item }, input) };
       }
       case 'PutCommand': {
-        const key = keyOf(input.Item);
-        this.check(this.items.get(key), input);
-        const bytes = sizeOf(input.Item);
-        if (bytes > 400 * 1024) throw new Error(`item of ${bytes} bytes is over DynamoDB's 400 KB limit`);
-        this.writeUnits += Math.max(1, Math.ceil(bytes / 1024));
-        this.largestItemBytes = Math.max(this.largestItemBytes, bytes);
-        this.items.set(key, { ...input.Item });
+        this.check(this.items.get(keyOf(input.Item)), input);
+        this.put(input.Item, 1);
         return {};
       }
       case 'DeleteCommand': {
@@ -64,6 +60,8 @@ export class FakeStateTable {
         this.writeUnits += 1;
         return {};
       }
+      case 'TransactWriteCommand':
+        return this.transactWrite(input.TransactItems);
       case 'UpdateCommand': {
         const key = keyOf(input.Key);
         const before = this.items.get(key);
@@ -89,6 +87,53 @@ export class FakeStateTable {
       default:
         throw new Error(`FakeStateTable does not implement ${name}`);
     }
+  }
+
+  /** Stores an item, billed `factor` times (a transaction's writes cost two units per KB). */
+  private put(item: Item, factor: number): void {
+    const bytes = sizeOf(item);
+    if (bytes > 400 * 1024) throw new Error(`item of ${bytes} bytes is over DynamoDB's 400 KB limit`);
+    this.writeUnits += factor * Math.max(1, Math.ceil(bytes / 1024));
+    this.largestItemBytes = Math.max(this.largestItemBytes, bytes);
+    this.items.set(keyOf(item), { ...item });
+  }
+
+  /** Every item's condition is judged first; one failing cancels them all, with a reason per item as DynamoDB gives. */
+  private transactWrite(
+    transact: { ConditionCheck?: ItemInput; Put?: ItemInput & { Item: Item }; Delete?: ItemInput }[],
+  ): unknown {
+    const parts = transact.map((part) => {
+      const [kind, input] = Object.entries(part)[0] as [string, ItemInput & { Item?: Item }];
+      if (!['ConditionCheck', 'Put', 'Delete'].includes(kind))
+        throw new Error(`FakeStateTable does not implement a transaction's ${kind}`);
+      checkExpressions(input);
+      if (kind === 'ConditionCheck' && input.ConditionExpression === undefined)
+        throw new Error('a ConditionCheck needs a ConditionExpression');
+      return { kind, input, key: keyOf(kind === 'Put' ? (input.Item as Item) : (input.Key as Item)) };
+    });
+    if (new Set(parts.map((part) => part.key)).size !== parts.length)
+      throw new Error('a transaction cannot touch one item twice');
+    const reasons = parts.map(({ input, key }) =>
+      input.ConditionExpression === undefined ||
+      conditionHolds(input.ConditionExpression, this.items.get(key), input)
+        ? { Code: 'None' }
+        : { Code: 'ConditionalCheckFailed' },
+    );
+    if (reasons.some((reason) => reason.Code !== 'None')) {
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        CancellationReasons: reasons,
+        $metadata: {},
+      });
+    }
+    for (const { kind, input, key } of parts) {
+      if (kind === 'Put') this.put(input.Item as Item, 2);
+      else if (kind === 'Delete') {
+        this.items.delete(key);
+        this.writeUnits += 2;
+      }
+    }
+    return {};
   }
 
   /** A write's ConditionExpression against the item as it stands; ConditionalCheckFailedException when it fails. */

@@ -15,7 +15,9 @@ import {
   QUERY_CASES,
   runConditionCase,
   runQueryCase,
+  runTransactionCase,
   runUpdateCase,
+  TRANSACTION_EXPECTED,
   UPDATE_CASES,
 } from './dynamo-expression-cases';
 import { UnsupportedExpressionError } from './dynamo-expressions';
@@ -43,6 +45,11 @@ describe('the fake state table answers as DynamoDB does', () => {
     const table = new FakeStateTable();
     await putQueryItems(table.client, TABLE);
     expect(await runQueryCase(table.client, TABLE, example)).toEqual(example.expected);
+  });
+
+  it('transaction: a condition on another item that fails cancels the put, with a reason per item', async () => {
+    const table = new FakeStateTable();
+    expect(await runTransactionCase(table.client, TABLE)).toEqual(TRANSACTION_EXPECTED);
   });
 });
 

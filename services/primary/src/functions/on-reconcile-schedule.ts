@@ -59,6 +59,7 @@ export const handler = scheduledRunHandler(env, clients, {
         checkpoints: controls.checkpoints,
         pools,
         roles,
+        beforeWrite: controls.beforeWrite,
       },
       {
         mode: request.mode === 'backfill' ? 'backfill' : 'reconcile',

@@ -67,6 +67,7 @@ export const repairHandler = (shouldRun: () => boolean | Promise<boolean> = () =
           pools,
           breaker,
           ...(replicator ? { replicator } : {}),
+          beforeWrite: controls.beforeWrite,
         },
         {
           dryRun: request.dryRun,
