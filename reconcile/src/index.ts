@@ -14,7 +14,7 @@ export { backupDrift, driftCount, tableDrift } from './drift';
 export type { Progress, RunResult, UserOutcome, WalkOptions } from './engine';
 export { DEFAULT_INCREMENTAL, type IncrementalSettings, incrementalSince } from './incremental';
 export { readBackupInventory, readPrimaryInventory } from './inventory';
-export { publishingMetrics, scheduledRunClients, scheduledRunHandler } from './lambda-chain';
+export { type ScheduledJob, scheduledRunClients, scheduledRunHandler } from './lambda-chain';
 export {
   type Budget,
   budgetedCognito,

@@ -1,10 +1,15 @@
 // What a scheduled-run Lambda needs around onScheduledRun: its clients and budget from the environment, starting its
-// own next invocation, and publishing its metrics whatever happens.
+// own next invocation, and the one handler factory around it.
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { cognitoClient, type EnvReader, systemClock, tableClient, userRefKeyStep } from '@cognito-dr/shared';
+import {
+  cognitoClient,
+  type EnvReader,
+  type HandlerTools,
+  lambdaHandler,
+  systemClock,
+  tableClient,
+} from '@cognito-dr/shared';
 import type { Context } from 'aws-lambda';
 import { budgetFromEnv } from './quota';
 import {
@@ -47,56 +52,46 @@ const invokeItself = (lambda: LambdaClient, functionName: string) => async (): P
   );
 };
 
-/** The handler: the run, then its metrics flushed even when it threw. */
-export const publishingMetrics =
-  <E, C, R>(run: (event: E, context: C) => Promise<R>, metrics: Pick<Metrics, 'publishStoredMetrics'>) =>
-  async (event: E, context: C): Promise<R> => {
-    try {
-      return await run(event, context);
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+export interface ScheduledJob extends Pick<ScheduledRunDeps, 'metricPrefix' | 'modes' | 'shouldRun' | 'run'> {
+  /** The lease's and checkpoints' name in the state table. */
+  name: Job;
+  /** The variable that may lower or raise the invocation limit of one run. */
+  maxInvocationsVariable: string;
+}
 
 /**
- * A scheduled-run Lambda handler: one run at a time through a lease in the state table (five minutes: a crashed
- * holder blocks the next start that long at most; renewed before writes every minute while running), checkpoints
- * there written only while the lease is this invocation's, the
- * continuation, the key of the user references in its logs, and metrics published whatever happens. Event logging
- * stays off, as everywhere.
+ * A scheduled-run Lambda handler, made by the one handler factory: one run at a time through a lease in the state
+ * table (five minutes: a crashed holder blocks the next start that long at most; renewed before writes every minute
+ * while running), checkpoints there written only while the lease is this invocation's, and the continuation.
+ * `job` is built once per container, with the function's logger and metrics.
  */
 export function scheduledRunHandler(
   env: EnvReader,
   clients: Pick<ReturnType<typeof scheduledRunClients>, 'state' | 'continueWith'>,
-  job: Pick<ScheduledRunDeps, 'metricPrefix' | 'modes' | 'shouldRun' | 'run'> & {
-    /** The lease's and checkpoints' name in the state table. */
-    name: Job;
-    /** The variable that may lower or raise the invocation limit of one run. */
-    maxInvocationsVariable: string;
-  },
-): (event: unknown, context: Context) => Promise<ScheduledRunSummary> {
-  const metrics = new Metrics();
-  const log = new Logger();
-  const userRefKey = userRefKeyStep((message, details) => log.warn(message, details));
-  const lease = stateTableLease(clients.state, job.name, randomUUID(), 5 * 60_000);
-  const run = onScheduledRun({
-    ...job,
-    lease,
-    checkpoints: stateTableCheckpoints(clients.state, job.name, lease),
-    continueWith: clients.continueWith,
-    now: () => systemClock.now(),
-    log,
-    metrics,
-    settings: {
-      ...DEFAULT_SCHEDULED_RUN_SETTINGS,
-      maxInvocations: env.positiveNumber(
-        job.maxInvocationsVariable,
-        DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations,
-      ),
+  job: (tools: HandlerTools) => ScheduledJob,
+): (event: unknown, context?: Context) => Promise<ScheduledRunSummary> {
+  return lambdaHandler<unknown, ScheduledRunSummary>(
+    (tools) => {
+      const scheduled = job(tools);
+      const lease = stateTableLease(clients.state, scheduled.name, randomUUID(), 5 * 60_000);
+      const run = onScheduledRun({
+        ...scheduled,
+        lease,
+        checkpoints: stateTableCheckpoints(clients.state, scheduled.name, lease),
+        continueWith: clients.continueWith,
+        now: () => systemClock.now(),
+        log: tools.logger,
+        metrics: tools.metrics,
+        settings: {
+          ...DEFAULT_SCHEDULED_RUN_SETTINGS,
+          maxInvocations: env.positiveNumber(
+            scheduled.maxInvocationsVariable,
+            DEFAULT_SCHEDULED_RUN_SETTINGS.maxInvocations,
+          ),
+        },
+      });
+      return (event, context) => run(event, context);
     },
-  });
-  return publishingMetrics(async (event: unknown, context: Context) => {
-    await userRefKey();
-    return run(event, context);
-  }, metrics);
+    { logsUsers: true },
+  );
 }

@@ -1595,7 +1595,7 @@ describe('replica: the scheduled repair', () => {
       .Variables;
     expect(env).toMatchObject({
       TABLE_NAME: 'cognito-dr-users-prod',
-      BACKUP_USER_POOL_ID: ref('BackupUserPool'),
+      USER_POOL_ID: ref('BackupUserPool'),
     });
     expect(replica.Outputs?.ReplicationTableName).toEqual({ Value: 'cognito-dr-users-prod' });
   });

@@ -39,7 +39,7 @@ const pools = {
   [region]: env.required('USER_POOL_ID'),
 };
 
-export const handler = scheduledRunHandler(env, clients, {
+export const handler = scheduledRunHandler(env, clients, () => ({
   name: 'reconcile',
   metricPrefix: 'Reconcile',
   modes: ['reconcile', 'backfill'],
@@ -77,4 +77,4 @@ export const handler = scheduledRunHandler(env, clients, {
         onGroupFailure: controls.onGroupFailure,
       },
     ),
-});
+}));
