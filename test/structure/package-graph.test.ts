@@ -175,3 +175,36 @@ describe('import cycles', () => {
     expect([...cycles]).toEqual([]);
   });
 });
+
+describe('Lambda handlers', () => {
+  /** Function files: each service's functions, and the handlers the packages export for them. */
+  const handlerFiles = () =>
+    [
+      ...['primary', 'replica'].flatMap((service) =>
+        sources(join(ROOT, 'services', service, 'src', 'functions')),
+      ),
+      ...PACKAGES.flatMap((name) => {
+        const dir = join(ROOT, name, 'src', 'handlers');
+        try {
+          return sources(dir);
+        } catch {
+          return [];
+        }
+      }),
+    ].filter((file) => file.endsWith('.ts') && !isTestCode(file));
+
+  it('are all made by the one handler factory (lambdaHandler), directly or through a maker built on it', () => {
+    const MAKERS = /\b(lambdaHandler|makeHandler|scheduledRunHandler|composedTrigger|repairHandler)[<(]/;
+    const handmade = handlerFiles().filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      if (!/export const handler\b/.test(text)) return false;
+      return !MAKERS.test(text.slice(text.indexOf('export const handler')));
+    });
+    expect(handmade.map((file) => relative(ROOT, file))).toEqual([]);
+  });
+
+  it('create no logger or metrics of their own: the factory gives them', () => {
+    const own = handlerFiles().filter((file) => /new (Logger|Metrics)\(/.test(readFileSync(file, 'utf8')));
+    expect(own.map((file) => relative(ROOT, file))).toEqual([]);
+  });
+});
