@@ -3,7 +3,6 @@
 // failed ones included, and, in a function that logs users, the deployment's user-reference key loaded before the
 // first event is handled (those functions, and only those, may read its secret: userRefKeyRead in serverless.yml).
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -57,8 +56,14 @@ export function lambdaHandler<E, R>(
     after: flush,
     onError: flush,
   };
+  // The invocation's request id and function on every line; the event itself is never logged.
+  const invocationContext: MiddlewareObj<E, R> = {
+    before: (request) => {
+      logger.addContext(request.context);
+    },
+  };
   const handler = middy<E, R>(core)
-    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(invocationContext)
     .use(userRefKey ? [{ before: () => userRefKey() }] : [])
     .use(metricsAfterEachInvocation)
     .use(options.middlewares?.({ logger, metrics }) ?? []);
