@@ -24,7 +24,9 @@ import {
   type WalkOptions,
 } from '@cognito-dr/reconcile';
 import {
+  assertOwnTable,
   type Clock,
+  deploymentPools,
   initialRoles,
   isErrorNamed,
   type RegionRoles,
@@ -117,8 +119,15 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   const breaker =
     mode === 'repair' ? cliBreaker({ region: pool.region, state: stateTableOf(table), pool }, ctx) : null;
   const described = await describedPool(pool);
-  if (mode === 'backfill' && described && target.backup)
+  if (mode === 'backfill' && described && target.backup) {
+    // Whose table it is comes first: a laptop's pool pointed at another deployment's table is refused for that.
+    await assertOwnTable(
+      table.table,
+      table.tableName,
+      deploymentPools(target.pools, await rolesOf(table, target)()),
+    );
     await assertBackupTakesUsers(described, target.backup);
+  }
   const estimatedUsers = described?.EstimatedNumberOfUsers || undefined;
   // A dry run writes nothing, so its clock does not matter; otherwise the answer above (or one table read) decides.
   if (!options.dryRun) {
