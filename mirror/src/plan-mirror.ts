@@ -376,6 +376,23 @@ function poolNotes(primary: UserPoolType, backup: UserPoolType, plan: MirrorPlan
 
 function mfa(primary: PoolConfiguration, backup: PoolConfiguration, plan: MirrorPlan) {
   if (same(primary.mfa, backup.mfa)) return;
+  // Cognito refuses email MFA on a pool that sends with its default sender, and the sender is the backup's own.
+  if (
+    primary.mfa.EmailMfaConfiguration !== undefined &&
+    backup.pool.EmailConfiguration?.EmailSendingAccount !== 'DEVELOPER'
+  ) {
+    plan.blockers.push({
+      section: 'mfa',
+      name: 'configuration',
+      field: 'EmailMfaConfiguration',
+      primary: shown(primary.mfa.EmailMfaConfiguration),
+      backup: `(email sent by ${backup.pool.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT'})`,
+      todo:
+        'email MFA needs the backup pool to send email with Amazon SES: give it an SES identity of its region ' +
+        '(param sesSourceArn of services/replica), then run mirror again',
+    });
+    return;
+  }
   const keys = [
     'MfaConfiguration',
     'SmsMfaConfiguration',
