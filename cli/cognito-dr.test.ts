@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ResourceNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
 import {
   type Clock,
   ClockSkewError,
@@ -20,7 +21,14 @@ import { main } from './cognito-dr';
 import { type CommandContext, EXIT, runEngineCommand, runStatus, runVerify } from './commands';
 import { progressLine } from './progress';
 import { runRedrive } from './redrive';
-import { closeTarget, regionOfPoolId, resolveTarget, type Target, TargetError } from './targets';
+import {
+  closeTarget,
+  type PoolTarget,
+  regionOfPoolId,
+  resolveTarget,
+  type Target,
+  TargetError,
+} from './targets';
 
 const options = (argv: string[]): CliOptions => {
   const parsed = parseCliArgs(argv);
@@ -210,6 +218,36 @@ describe('targets', () => {
     await expect(resolveTarget({ stack: '/nonexistent/stack.json' }, { primary: true })).rejects.toThrow(
       /cannot read the local stack description/,
     );
+  });
+
+  it('gives backfill the backup pool wherever the target names it, and asks no other stack for it', async () => {
+    const asked: string[] = [];
+    const staged = await resolveTarget(
+      { stage: 'prod' },
+      { primary: true, primaryTable: true, backupIfNamed: true },
+      async (region, stack): Promise<Record<string, string>> => {
+        asked.push(`${region} ${stack}`);
+        return {
+          UserPoolId: 'us-east-1_P',
+          ReplicationTableName: 'users',
+          BackupRegion: 'eu-north-1',
+          BackupUserPoolIdInUse: 'eu-north-1_B',
+        };
+      },
+    );
+    expect(asked).toEqual(['us-east-1 cognito-dr-primary-prod']);
+    expect(staged.backup).toMatchObject({ region: 'eu-north-1', userPoolId: 'eu-north-1_B' });
+
+    const named = await resolveTarget(
+      { primaryPoolId: 'us-west-2_X', backupPoolId: 'eu-west-1_Y', table: 't' },
+      { primary: true, primaryTable: true, backupIfNamed: true },
+    );
+    expect(named.backup).toMatchObject({ region: 'eu-west-1', userPoolId: 'eu-west-1_Y' });
+    const unnamed = await resolveTarget(
+      { primaryPoolId: 'us-west-2_X', table: 't' },
+      { primary: true, primaryTable: true, backupIfNamed: true },
+    );
+    expect(unnamed.backup).toBeUndefined();
   });
 
   it('never sets an endpoint for explicit targets: the SDK settings decide', async () => {
@@ -426,6 +464,64 @@ describe('commands on fake pools', () => {
     expect(w.output.out.filter((line) => line.includes('created    user-'))).toHaveLength(75);
     expect(w.output.out.join('\n')).not.toContain('secret-tier-value');
     expect(w.output.out.join('\n')).not.toContain('@example.com');
+  });
+
+  it.each(['backfill', 'reconcile', 'repair'])(
+    '%s of a pool that does not exist names it and its region, and writes nothing',
+    async (command) => {
+      const w = world();
+      const pool = command === 'repair' ? w.backup : w.primary;
+      const { userPoolId, region } = (
+        command === 'repair' ? w.target.backup : w.target.primary
+      ) as PoolTarget;
+      pool.failNext(
+        'DescribeUserPool',
+        new ResourceNotFoundException({ message: 'User pool does not exist.', $metadata: {} }),
+      );
+
+      await expect(runEngineCommand(w.context([command]))).rejects.toMatchObject({
+        name: 'PoolNotFoundError',
+        message: `user pool ${userPoolId} does not exist in ${region}: check the pool id and region; nothing was written`,
+      });
+      expect(w.table.items.size).toBe(0);
+      expect(pool.calls).toEqual(['DescribeUserPool']);
+    },
+  );
+
+  it('backfill refuses a backup pool that lacks a custom attribute of the primary, naming mirror, and writes nothing', async () => {
+    const w = world();
+    const tier = { Name: 'custom:tier', AttributeDataType: 'String', Mutable: true } as const;
+    w.primary.schemaAttributes = [{ Name: 'email', AttributeDataType: 'String', Mutable: true }, tier];
+    w.backup.schemaAttributes = [{ Name: 'email', AttributeDataType: 'String', Mutable: true }];
+
+    await expect(runEngineCommand(w.context(['backfill']))).rejects.toMatchObject({
+      name: 'BackupPoolMismatchError',
+      message: expect.stringMatching(
+        /^backup pool ap-northeast-1_B lacks custom:tier, which the primary's users carry: run cognito-dr mirror .*Nothing was written$/,
+      ),
+    });
+    expect(w.table.items.size).toBe(0);
+    expect(w.backup.calls).toEqual(['DescribeUserPool']);
+
+    // Once mirror has added it, the same backfill goes through.
+    w.backup.schemaAttributes.push(tier);
+    expect(await runEngineCommand(w.context(['backfill']))).toBe(EXIT.ok);
+    expect(w.table.items.size).toBe(75);
+  });
+
+  it('backfill refuses a backup pool whose users sign in by another attribute, saying a new pool is needed', async () => {
+    const w = world();
+    w.primary.schemaAttributes = [{ Name: 'email', AttributeDataType: 'String', Mutable: true }];
+    const backup = new PagingUserPool({ usernameAttributes: ['email'] });
+    const target = { ...w.target, backup: { ...(w.target.backup as PoolTarget), cognito: backup.client } };
+
+    await expect(runEngineCommand({ ...w.context(['backfill']), target })).rejects.toMatchObject({
+      name: 'BackupPoolMismatchError',
+      message: expect.stringMatching(
+        /cannot take the primary's users: UsernameAttributes differ; Cognito cannot change UsernameAttributes of an existing pool: a new backup pool/,
+      ),
+    });
+    expect(w.table.items.size).toBe(0);
   });
 
   it('stops at a checkpoint file on Ctrl-C and continues from it on the next run', async () => {

@@ -36,7 +36,7 @@ export interface Io {
 /** What each command reads; failover, failback, drill, restore and deletes resolve both regions themselves (cli/regions.ts). */
 const NEEDS: Record<CliOptions['command'], Needs | undefined> = {
   status: { primary: true, backup: true, primaryTable: true },
-  backfill: { primary: true, primaryTable: true },
+  backfill: { primary: true, primaryTable: true, backupIfNamed: true },
   reconcile: { primary: true, primaryTable: true },
   verify: { backup: true, backupTable: true },
   // Backup-region resources only: repair must work with the primary region down.
@@ -147,7 +147,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       // backfill, reconcile and repair: region roles say this pool is not the one to read or write now.
       errorName(error) === 'DirectionRefusedError' ||
       errorName(error) === 'ClockSkewError' ||
-      // mirror: a pool that is not where it was said to be, or a secret it cannot read.
+      // backfill: the backup pool would refuse the users it writes (cognito-dr mirror fixes what it can).
+      errorName(error) === 'BackupPoolMismatchError' ||
+      // mirror, backfill, reconcile, repair: a pool that is not where it was said to be; mirror: a secret it cannot read.
       errorName(error) === 'PoolNotFoundError' ||
       errorName(error) === 'MissingSecretError' ||
       errorName(error) === 'IdentityProviderSecretsError' ||

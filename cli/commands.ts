@@ -1,8 +1,9 @@
 // What each cognito-dr command does once its target is resolved: read, compare, repair, and report without values.
-import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { replicatorClient } from '@cognito-dr/apply';
 import { checkPosture, type PostureCheck, readPoolPosture } from '@cognito-dr/failover';
+import { PoolNotFoundError, planUserShape } from '@cognito-dr/mirror';
 import {
   backupDrift,
   budgetedCognito,
@@ -23,8 +24,11 @@ import {
   type WalkOptions,
 } from '@cognito-dr/reconcile';
 import {
+  assertOwnTable,
   type Clock,
+  deploymentPools,
   initialRoles,
+  isErrorNamed,
   type RegionRoles,
   readRoles,
   type ServerTime,
@@ -114,7 +118,17 @@ export async function runEngineCommand(ctx: CommandContext): Promise<number> {
   // Settled before any call: a repair without its breaker's state table must not start at all.
   const breaker =
     mode === 'repair' ? cliBreaker({ region: pool.region, state: stateTableOf(table), pool }, ctx) : null;
-  const estimatedUsers = await estimatedPoolSize(pool);
+  const described = await describedPool(pool);
+  if (mode === 'backfill' && described && target.backup) {
+    // Whose table it is comes first: a laptop's pool pointed at another deployment's table is refused for that.
+    await assertOwnTable(
+      table.table,
+      table.tableName,
+      deploymentPools(target.pools, await rolesOf(table, target)()),
+    );
+    await assertBackupTakesUsers(described, target.backup);
+  }
+  const estimatedUsers = described?.EstimatedNumberOfUsers || undefined;
   // A dry run writes nothing, so its clock does not matter; otherwise the answer above (or one table read) decides.
   if (!options.dryRun) {
     await ctx.serverTime.assertTrusted(() =>
@@ -396,15 +410,45 @@ export function stateTableOf(table: TableTarget) {
 /** Status and verify list whole pools: within the default budget, per pool (each region has its own quotas). */
 const paced = (pool: PoolTarget, clock: Clock) => budgetedCognito(pool.cognito, budgetOf(), clock).client;
 
-async function estimatedPoolSize(pool: PoolTarget): Promise<number | undefined> {
+/** The pool as DescribeUserPool answers; a pool that is not there stops the command before anything is written. */
+async function describedPool(pool: PoolTarget): Promise<UserPoolType | undefined> {
   try {
     const { UserPool } = await pool.cognito.send(
       new DescribeUserPoolCommand({ UserPoolId: pool.userPoolId }),
     );
-    return UserPool?.EstimatedNumberOfUsers || undefined;
-  } catch {
-    return undefined; // only used for the ETA
+    return UserPool;
+  } catch (error) {
+    // Anything else (a role without DescribeUserPool) only costs the ETA: the run's own calls say what is wrong.
+    if (!isErrorNamed(error, 'ResourceNotFoundException')) return undefined;
+    throw new PoolNotFoundError(
+      `user pool ${pool.userPoolId} does not exist in ${pool.region}: check the pool id and region; nothing was written`,
+    );
   }
+}
+
+/** The backup pool must take the primary's users as they are, or the replica refuses each record backfill writes. */
+async function assertBackupTakesUsers(primary: UserPoolType, backup: PoolTarget): Promise<void> {
+  const described = await describedPool(backup);
+  if (!described) return;
+  const plan = planUserShape(primary, { pool: described, userPoolId: backup.userPoolId });
+  if (plan.blockers.length > 0) {
+    const fields = plan.blockers.map((b) => `${b.name === 'pool' ? '' : `${b.name} `}${b.field}`);
+    throw new BackupPoolMismatchError(
+      `backup pool ${backup.userPoolId} cannot take the primary's users: ${fields.join(', ')} differ; ` +
+        `${plan.blockers[0]?.todo}. Nothing was written`,
+    );
+  }
+  if (plan.changes.length > 0) {
+    throw new BackupPoolMismatchError(
+      `backup pool ${backup.userPoolId} lacks ${plan.changes.map((c) => c.name).join(', ')}, which the ` +
+        "primary's users carry: run cognito-dr mirror with the same target first, then backfill. Nothing was written",
+    );
+  }
+}
+
+/** The backup pool cannot take the users a backfill would send it; the message says what to run. Exit code 2. */
+export class BackupPoolMismatchError extends Error {
+  override readonly name = 'BackupPoolMismatchError';
 }
 
 function newestRecord(records: Map<string, UserRecord>): number | undefined {

@@ -72,6 +72,8 @@ export interface Needs {
   primaryTable?: boolean;
   backupTable?: boolean;
   deadLetters?: boolean;
+  /** The backup pool too, where the target names it without another lookup (backfill checks it can take users). */
+  backupIfNamed?: boolean;
 }
 
 /** The target cannot be resolved (missing file, stack or id). Exit code 2. */
@@ -156,6 +158,8 @@ function fromExplicit(options: TargetOptions, needs: Needs): Target {
   if (needs.backup) {
     const userPoolId = require(options.backupPoolId, '--backup-pool-id', 'to read the backup pool');
     target.backup = awsPool(backupRegion, userPoolId);
+  } else if (needs.backupIfNamed && options.backupPoolId) {
+    target.backup = awsPool(backupRegion, options.backupPoolId);
   }
   if (needs.deadLetters) throw new TargetError('the dead-letter queue is found through --stack or --stage');
   if (needs.primaryTable || needs.backupTable) {
@@ -218,6 +222,8 @@ async function fromStage(options: TargetOptions, needs: Needs, stackOutputs: Sta
   if (needs.primary)
     target.primary = awsPool(primaryRegion, output(primaryOutputs, 'UserPoolId', primaryStack));
   target.poolTriggers = primaryOutputs.PoolTriggers;
+  if (needs.backupIfNamed && !needs.backup && primaryOutputs.BackupUserPoolIdInUse)
+    target.backup = awsPool(backupRegion, primaryOutputs.BackupUserPoolIdInUse);
   let replicaOutputs: Record<string, string> = {};
   if (needs.backup || needs.deadLetters) {
     replicaOutputs = await stackOutputs(backupRegion, replicaStack);
@@ -329,7 +335,9 @@ export function targetFromStack(stack: StackInfo, needs: Needs, source = 'stack.
     primary: needs.primary ? pool(stack.primary) : undefined,
     backup: needs.backup
       ? { ...pool(stack.backup), replicatorClientId: stack.backup.replicatorClientId }
-      : undefined,
+      : needs.backupIfNamed
+        ? pool(stack.backup)
+        : undefined,
     deadLetters:
       needs.deadLetters && deadLetters
         ? { kind: 'files', paths: [deadLetters.replicaParked, deadLetters.replicaFailureDestination] }

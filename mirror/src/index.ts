@@ -17,6 +17,7 @@ export {
   type MirrorPlan,
   MissingSecretError,
   planMirror,
+  planUserShape,
   type Section,
 } from './plan-mirror';
 export { type PoolConfiguration, PoolNotFoundError, readPoolConfiguration } from './pool-configuration';

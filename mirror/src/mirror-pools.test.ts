@@ -238,6 +238,31 @@ describe('what Cognito cannot change on an existing pool', () => {
     expect(r.backup.writes).toEqual([]);
   });
 
+  it('email MFA waits for the backup pool to send email with SES, its own sender, and then goes across', async () => {
+    const emailMfa = { Subject: 'Your sign-in code', Message: 'Your code is {####}' };
+    const r = regions();
+    r.primary.state(PRIMARY).mfa.EmailMfaConfiguration = emailMfa;
+
+    const blocked = await run(r);
+    expect(blocked.plan.blockers).toEqual([
+      expect.objectContaining({
+        section: 'mfa',
+        field: 'EmailMfaConfiguration',
+        backup: '(email sent by COGNITO_DEFAULT)',
+        todo: expect.stringMatching(/SES identity of its region \(param sesSourceArn of services\/replica\)/),
+      }),
+    ]);
+    expect(r.backup.writes).toEqual([]);
+
+    r.backup.state(BACKUP).pool.EmailConfiguration = {
+      EmailSendingAccount: 'DEVELOPER',
+      SourceArn: 'arn:aws:ses:ap-northeast-1:123456789012:identity/example.com',
+    };
+    const mirrored = await run(r);
+    expect(mirrored.plan.blockers).toEqual([]);
+    expect(r.backup.state(BACKUP).mfa.EmailMfaConfiguration).toEqual(emailMfa);
+  });
+
   it('an app client whose secret is on one side only cannot be fixed in place', async () => {
     const seed = backupSeed();
     seed.clients.push({ ClientName: 'web' } as never);

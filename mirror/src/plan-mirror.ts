@@ -177,6 +177,20 @@ export function planMirror(
   return plan;
 }
 
+/**
+ * The part of the plan that decides whether the backup pool can take the primary's users at all: how users sign in
+ * and the custom attributes they carry. A user with an attribute the backup lacks is refused there, every one.
+ */
+export function planUserShape(
+  primary: UserPoolType,
+  backup: Pick<PoolConfiguration, 'pool' | 'userPoolId'>,
+): MirrorPlan {
+  const plan: MirrorPlan = { changes: [], blockers: [], notes: [] };
+  signIn(primary, backup.pool, plan);
+  schema(primary, backup, plan);
+  return plan;
+}
+
 const NEW_BACKUP_POOL =
   'a new backup pool: in adopt mode the replica stack creates it from the primary pool (docs/deploy.md)';
 
@@ -208,7 +222,11 @@ function signIn(primary: UserPoolType, backup: UserPoolType, plan: MirrorPlan) {
 const customName = (attribute: SchemaAttributeType) => (attribute.Name ?? '').replace(/^(dev:)?custom:/, '');
 const isCustom = (attribute: SchemaAttributeType) => /^(dev:)?custom:/.test(attribute.Name ?? '');
 
-function schema(primary: UserPoolType, backup: PoolConfiguration, plan: MirrorPlan) {
+function schema(
+  primary: UserPoolType,
+  backup: Pick<PoolConfiguration, 'pool' | 'userPoolId'>,
+  plan: MirrorPlan,
+) {
   const backupByName = new Map((backup.pool.SchemaAttributes ?? []).map((a) => [a.Name, a]));
   for (const attribute of primary.SchemaAttributes ?? []) {
     const name = attribute.Name ?? '';
@@ -358,6 +376,23 @@ function poolNotes(primary: UserPoolType, backup: UserPoolType, plan: MirrorPlan
 
 function mfa(primary: PoolConfiguration, backup: PoolConfiguration, plan: MirrorPlan) {
   if (same(primary.mfa, backup.mfa)) return;
+  // Cognito refuses email MFA on a pool that sends with its default sender, and the sender is the backup's own.
+  if (
+    primary.mfa.EmailMfaConfiguration !== undefined &&
+    backup.pool.EmailConfiguration?.EmailSendingAccount !== 'DEVELOPER'
+  ) {
+    plan.blockers.push({
+      section: 'mfa',
+      name: 'configuration',
+      field: 'EmailMfaConfiguration',
+      primary: shown(primary.mfa.EmailMfaConfiguration),
+      backup: `(email sent by ${backup.pool.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT'})`,
+      todo:
+        'email MFA needs the backup pool to send email with Amazon SES: give it an SES identity of its region ' +
+        '(param sesSourceArn of services/replica), then run mirror again',
+    });
+    return;
+  }
   const keys = [
     'MfaConfiguration',
     'SmsMfaConfiguration',

@@ -359,6 +359,11 @@ export class FakeCognitoConfiguration implements ConfigurationApi {
     ) {
       throw invalid('SMS configuration is required for SMS MFA');
     }
+    if (settings.EmailMfaConfiguration && fake.pool.EmailConfiguration?.EmailSendingAccount !== 'DEVELOPER') {
+      throw invalid(
+        'Email MFA requires the user pool to send email with Amazon SES (EmailSendingAccount DEVELOPER)',
+      );
+    }
     fake.mfa = clone(settings);
     fake.pool.MfaConfiguration = settings.MfaConfiguration ?? 'OFF';
     if (settings.SmsMfaConfiguration?.SmsConfiguration) {

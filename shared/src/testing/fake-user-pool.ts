@@ -7,6 +7,7 @@ import {
   InvalidPasswordException,
   NotAuthorizedException,
   ResourceNotFoundException,
+  type SchemaAttributeType,
   TooManyRequestsException,
   UserLambdaValidationException,
   UserNotFoundException,
@@ -101,6 +102,9 @@ export class FakeUserPool {
 
   /** What the pool verifies by sending a code: its posture (nothing on standby). */
   autoVerifiedAttributes: string[] = [];
+
+  /** The schema DescribeUserPool reports; none by default (a user may then carry any attribute). */
+  schemaAttributes: SchemaAttributeType[] = [];
 
   constructor(
     options: {
@@ -378,6 +382,9 @@ export class FakeUserPool {
             Id: input.UserPoolId,
             EstimatedNumberOfUsers: this.users.size,
             AutoVerifiedAttributes: [...this.autoVerifiedAttributes],
+            ...(this.schemaAttributes.length > 0
+              ? { SchemaAttributes: structuredClone(this.schemaAttributes) }
+              : {}),
             ...(this.usernameAttributes.length > 0
               ? { UsernameAttributes: [...this.usernameAttributes] }
               : {}),
