@@ -1,11 +1,15 @@
 import { ConfigError } from '@cognito-dr/shared';
 import { readApplyConfig } from './config';
+import { DEFAULT_BREAKER_SETTINGS } from './deletion-breaker';
 
 const base = {
   USER_POOL_ID: 'ap-northeast-1_abc',
   TABLE_NAME: 'users',
   AWS_REGION: 'ap-northeast-1',
   CREATE_MISSING: 'true',
+  CONTROL_TABLE_NAME: 'control',
+  PRIMARY_REGION: 'us-east-1',
+  BACKUP_REGION: 'ap-northeast-1',
 };
 
 describe('readApplyConfig', () => {
@@ -18,7 +22,25 @@ describe('readApplyConfig', () => {
       quotaShare: 1,
       replicatorClientId: undefined,
       deadLetter: { kind: 'sqs', queueUrl: 'https://sqs/q' },
+      stateTableName: undefined,
+      breaker: DEFAULT_BREAKER_SETTINGS,
+      roles: { tableName: 'control', primaryRegion: 'us-east-1', backupRegion: 'ap-northeast-1' },
     });
+  });
+
+  it('reads the state table, the breaker thresholds and where the roles are, all from the one reader', () => {
+    const config = readApplyConfig({
+      ...base,
+      STATE_TABLE_NAME: 'state',
+      DELETE_BREAKER_MINIMUM: '5',
+      DELETE_BREAKER_PERCENT: '20',
+    });
+    expect(config.stateTableName).toBe('state');
+    expect(config.breaker).toMatchObject({ minimum: 5, percent: 20 });
+    expect(() => readApplyConfig({ ...base, DELETE_BREAKER_PERCENT: '150' })).toThrow(
+      /DELETE_BREAKER_PERCENT/,
+    );
+    expect(() => readApplyConfig({ ...base, CONTROL_TABLE_NAME: undefined })).toThrow(/CONTROL_TABLE_NAME/);
   });
 
   it('takes the file sink when the queue URL is empty, as serverless.yml leaves it locally', () => {

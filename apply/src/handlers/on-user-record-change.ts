@@ -3,13 +3,12 @@
 // it, and its serverless.yml sets the environment and the stream's filter.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
-  envReader,
   errorName,
   getGroupRecord,
   getRecords,
   lambdaHandler,
   notePoolSub,
-  rolesReaderFromEnv,
+  rolesReader,
   sqsClient,
   systemClock,
   tableClient,
@@ -21,7 +20,7 @@ import { type ApplyDeps, applyRecordChange } from '../apply-record';
 import { CALL_MARGIN_MS, governedCognitoClient, REQUEST_TIMEOUT_MS } from '../call-governor';
 import { readApplyConfig } from '../config';
 import { type DeadLetterSink, fileDeadLetterSink, noDeadLetterSink, sqsDeadLetterSink } from '../dead-letter';
-import { breakerSettingsFromEnv, deletionBreaker } from '../deletion-breaker';
+import { deletionBreaker } from '../deletion-breaker';
 import { processStreamBatch } from '../process-stream-batch';
 import { replicatorClient } from '../replicator-client';
 import { advanceWatermark, batchWatermark } from '../watermark';
@@ -32,7 +31,7 @@ const WATERMARK_EVERY_MS = 5_000;
 // Stream images are user attributes: the factory never logs events.
 export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>(
   ({ logger, metrics }) => {
-    const config = readApplyConfig(process.env);
+    const config = readApplyConfig();
 
     /** When the current invocation must have returned (epoch ms); set as each invocation starts. */
     let deadline = Number.POSITIVE_INFINITY;
@@ -51,13 +50,13 @@ export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>
     const table = tableClient(clientConfig);
     // Where this consumer records how far it has got (a failover catches the pool up from there) and the own sub of each
     // user it creates; unset: neither is kept.
-    const stateTableName = envReader().optional('STATE_TABLE_NAME');
+    const { stateTableName } = config;
     // Where the breaker counts this pool's deletions and keeps those it holds (the state table); unset: none is held.
     const breaker = stateTableName
       ? deletionBreaker({
           state: { table, tableName: stateTableName },
           pool: { cognito, userPoolId: config.userPoolId },
-          settings: breakerSettingsFromEnv(envReader()),
+          settings: config.breaker,
           now: Date.now,
           onHeld: ({ username, version, count, threshold }) => {
             metrics.addMetric('DeletionsHeld', MetricUnit.Count, 1);
@@ -70,7 +69,7 @@ export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>
           },
         })
       : null;
-    const roles = rolesReaderFromEnv(envReader(), table);
+    const roles = rolesReader({ table, ...config.roles });
     const applyDeps: ApplyDeps = {
       cognito,
       table,
