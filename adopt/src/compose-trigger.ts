@@ -47,7 +47,7 @@ export function composeTrigger<E, C extends DeadlineContext = DeadlineContext>(
   theirArn: string | undefined,
   options: ComposeOptions,
 ): Trigger<E, C> {
-  if (!theirArn) return (event, context) => ours(event, context);
+  if (!theirArn) return ours;
   const now = options.now ?? Date.now;
   const callTheirs = async (event: E, deadline: number): Promise<E> => {
     const budget = deadline - now() - RESERVED_AFTER_THEIRS_MS[slot];
